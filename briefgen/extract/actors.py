@@ -1,0 +1,448 @@
+"""Actors: one canonical entry per real-world actor in a document.
+
+Named-entity mentions are cleaned (determiners, possessives, titles), filtered
+for statistical-model junk, typed with the gazetteer (states, capitals and
+demonyms used as actors, organisations, media) and merged: surname and
+first-name forms join the full name, acronyms join their expansion. Roles come
+from title prefixes ("Russian Defense Minister Sergei Shoigu") and appositions
+("Alexander Matsegora, Russia's ambassador to North Korea").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .gazetteer import Gazetteer, load_gazetteer
+from .spans import clean_bounds
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
+LABEL_TYPE = {"PERSON": "person", "ORG": "organization", "GPE": "location", "LOC": "location",
+              "FAC": "location", "NORP": "group"}
+POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+ACTOR_DEPS = {"nsubj", "nsubjpass", "poss", "agent", "dobj", "iobj", "appos"}
+PLACE_HEADS = {"prefecture", "province", "state", "region", "island", "city", "county",
+               "district", "territory", "government", "governor", "mayor", "police",
+               "authorities", "administration", "coast", "border", "capital"}
+NAME_JOINERS = {"-", "‐", "–", "'", "’", "."}
+LOWER_NAME_PARTICLES = {"de", "da", "van", "von", "der", "bin", "al", "el", "la", "le", "du",
+                        "di", "ibn", "dos", "del"}
+
+
+@dataclass
+class Mention:
+    start: int  # character offsets into doc.text
+    end: int
+    text: str
+    label: str
+    root: Token
+    sent_start: int
+    sent_end: int
+
+
+@dataclass
+class ActorRecord:
+    key: str
+    name: str
+    type: str
+    aliases: set[str] = field(default_factory=set)
+    mentions: list[Mention] = field(default_factory=list)
+    role: str | None = None
+    role_span: tuple[int, int] | None = None
+    affiliation: str | None = None
+    watchlist: bool = False
+
+    @property
+    def first(self) -> int:
+        return min(m.start for m in self.mentions) if self.mentions else 0
+
+
+@dataclass
+class ActorIndex:
+    """The document's actors and a map from token index to actor key."""
+
+    actors: dict[str, ActorRecord]
+    by_token: dict[int, str]
+
+    def actor_at(self, token: Token) -> str | None:
+        return self.by_token.get(token.i)
+
+    def actors_in(self, tokens: list[Token]) -> list[str]:
+        keys: list[str] = []
+        for tok in sorted(tokens, key=lambda t: t.i):
+            key = self.by_token.get(tok.i)
+            if key and key not in keys:
+                keys.append(key)
+        return keys
+
+    def resolve_pronoun(self, tok: Token) -> str | None:
+        """The actor a personal pronoun most likely refers to, or None.
+
+        he/she → the person last named before it; it/its/they/their → the state,
+        organisation or group last named earlier in the same sentence.
+        """
+        low = tok.lower_
+        if low in ("he", "she", "him", "her", "his", "hers"):
+            # Centering: a pronoun most often continues the last person who was a subject.
+            return self.last_before(tok.idx, subject_only=True, window=tok.sent.start_char - 400
+                                    ) or self.last_before(tok.idx)
+        if low in ("it", "its", "they", "their", "them"):
+            sent = tok.sent
+            best = None
+            for t in sent:
+                if t.i >= tok.i:
+                    break
+                key = self.by_token.get(t.i)
+                if key and self.actors[key].type in ("state", "organization", "group"):
+                    best = key
+            return best
+        return None
+
+    def last_before(self, char: int, types: tuple[str, ...] = ("person",),
+                    subject_only: bool = False, window: int = 0) -> str | None:
+        best: tuple[int, str] | None = None
+        for rec in self.actors.values():
+            if rec.type not in types:
+                continue
+            for m in rec.mentions:
+                if not window <= m.start < char or (best is not None and m.start <= best[0]):
+                    continue
+                if subject_only and m.root.dep_ not in ("nsubj", "nsubjpass"):
+                    continue
+                best = (m.start, rec.key)
+        return best[1] if best else None
+
+
+def _strip_span(ent: Span) -> tuple[int, int] | None:
+    """Token bounds of an entity without leading determiners and trailing possessives."""
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct
+                           or doc[end - 1].lower_ in ("'s", "’s", "'", "’")):
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def _mention(doc: Doc, start: int, end: int, label: str) -> Mention | None:
+    span = doc[start:end]
+    cstart, cend = clean_bounds(doc.text, span.start_char, span.end_char)
+    text = doc.text[cstart:cend]
+    m = POSSESSIVE.search(text)
+    if m and label in ("PERSON", "ORG", "GPE", "LOC", "FAC"):
+        cend -= len(m.group(0))
+        text = doc.text[cstart:cend]
+    if not text or not any(c.isupper() for c in text):
+        return None
+    sent = span.sent
+    return Mention(cstart, cend, text, label, span.root, sent.start_char, sent.end_char)
+
+
+def _name_words(text: str) -> list[str]:
+    return [w for w in re.split(r"\s+", text.strip()) if w]
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.replace("’", "'").split()).lower()
+
+
+def slug(text: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", _norm(text)).strip("-")
+    return s or "actor"
+
+
+def _is_junk_person(m: Mention, gz: Gazetteer) -> bool:
+    words = _name_words(m.text)
+    if len(words) > 5 or any(ch.isdigit() for ch in m.text):
+        return True
+    parts = re.split(r"[-\s]", m.text)
+    if any(gz.is_demonym(p) for p in parts if p) or gz.is_demonym(m.text) or \
+            gz.compound_states(m.text):
+        return True
+    # Every name word must start with a capital (particles like "bin" or "de" aside).
+    return any(not w[:1].isupper() and w.lower() not in LOWER_NAME_PARTICLES for w in words)
+
+
+def _role_prefix(doc: Doc, ent_start: int, gz: Gazetteer) -> tuple[int, int] | None:
+    """Token range of a title directly before a name: 'Russian Defense Minister'."""
+    i = ent_start - 1
+    first = ent_start
+    while i >= 0 and ent_start - i <= 12:
+        tok = doc[i]
+        if tok.is_space or tok.text in (",", ";", ":", "(", ")", "“", "”", '"'):
+            break
+        if tok.pos_ in ("PROPN", "NOUN", "ADJ") or tok.tag_ == "POS" or tok.text in NAME_JOINERS:
+            first = i
+            i -= 1
+            continue
+        # "Coordinator for Strategic Communications": a preposition between capitalised words.
+        if tok.lower_ in ("for", "of", "on") and i - 1 >= 0 and doc[i - 1].text[:1].isupper() \
+                and doc[i + 1].text[:1].isupper():
+            first = i
+            i -= 1
+            continue
+        break
+    if first >= ent_start:
+        return None
+    while first < ent_start and (doc[first].tag_ == "POS" or doc[first].is_punct):
+        first += 1
+    words = [t.lower_ for t in doc[first:ent_start]]
+    if not any(gz.is_role(" ".join(words[j:k])) for j in range(len(words))
+               for k in range(j + 1, min(len(words), j + 3) + 1)):
+        return None
+    return first, ent_start
+
+
+def _appositive_role(ent: Span, gz: Gazetteer) -> tuple[int, int] | None:
+    """Token range of an apposed role: "X, Russia's ambassador to Y," or "Russia's envoy, X"."""
+    root = ent.root
+    heads: list[Token] = []
+    if root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN"):
+        heads.append(root.head)
+    heads.extend(c for c in root.children if c.dep_ == "appos")
+    for head in heads:
+        if ent.start <= head.i < ent.end:
+            continue
+        if not (gz.is_role(head.lower_) or gz.is_role(head.lemma_.lower())):
+            continue
+        cut = {t.i for c in head.children if c.dep_ in ("relcl", "appos", "acl")
+               for t in c.subtree}
+        if head.i < ent.start:
+            idx = [t.i for t in head.subtree if t.i < ent.start and t.i not in cut]
+        else:
+            idx = [t.i for t in head.subtree if t.i >= ent.end and t.i not in cut]
+        idx = [i for i in idx if not ent.doc[i].is_punct or ent.doc[i].text in ("’", "'")]
+        if not idx:
+            continue
+        lo, hi = min(idx), max(idx) + 1
+        while lo < hi and ent.doc[lo].lower_ in ("the", "a", "an"):
+            lo += 1
+        if 0 < hi - lo <= 14:
+            return lo, hi
+    return None
+
+
+def _affiliation(doc: Doc, lo: int, hi: int, gz: Gazetteer) -> str | None:
+    """The state or body a role belongs to: "Russian Defense Minister" → Russia."""
+    for ent in doc.ents:
+        if not (ent.start >= lo and ent.end <= hi):
+            continue
+        words = ent.text.split()
+        for k in range(len(words), 0, -1):
+            entry = gz.lookup(" ".join(words[:k]))
+            if entry is not None:
+                return entry.name
+    for tok in doc[lo:hi]:
+        entry = gz.lookup(tok.text)
+        if entry is not None:
+            return entry.name
+    return None
+
+
+def _role_text(doc: Doc, lo: int, hi: int) -> str:
+    span = doc[lo:hi]
+    start, end = clean_bounds(doc.text, span.start_char, span.end_char)
+    return " ".join(doc.text[start:end].split())
+
+
+def _actor_position(tok: Token) -> bool:
+    """Is a place name used as an actor ("Moscow said", "Pyongyang's test")?"""
+    head = tok
+    while head.dep_ in ("compound", "conj", "appos") and head.head is not head:
+        head = head.head
+    return head.dep_ in ("nsubj", "nsubjpass", "poss", "agent") or (
+        head.dep_ == "pobj" and head.head.lower_ == "by")
+
+
+def extract_actors(doc: Doc, watchlist: tuple[str, ...] = ()) -> ActorIndex:
+    gz = load_gazetteer()
+    mentions: list[Mention] = []
+    role_ranges: list[tuple[int, int, int]] = []  # (lo, hi, entity start) token ranges
+
+    ents = [e for e in doc.ents if e.label_ in ACTOR_LABELS]
+    person_starts = {e.start for e in ents if e.label_ == "PERSON"}
+    for ent in ents:
+        if ent.label_ == "PERSON":
+            rng = _role_prefix(doc, ent.start, gz)
+            if rng:
+                role_ranges.append((rng[0], rng[1], ent.start))
+    in_role = set()
+    for lo, hi, _ in role_ranges:
+        in_role.update(range(lo, hi))
+
+    for ent in ents:
+        bounds = _strip_span(ent)
+        if bounds is None:
+            continue
+        start, end = bounds
+        label = ent.label_
+        # Titles inside a PERSON entity ("President Trump"): cut them off.
+        if label == "PERSON":
+            while end - start > 1 and gz.is_role(doc[start].lower_.rstrip(".")):
+                start += 1
+        if label != "PERSON" and all(i in in_role for i in range(start, end)):
+            continue  # "Defense" in "Russian Defense Minister": part of a title
+        if label == "ORG" and end in person_starts and gz.is_role(doc[end - 1].lower_):
+            continue  # a job title tagged as an organisation
+        m = _mention(doc, start, end, label)
+        if m is not None:
+            mentions.append(m)
+
+    # Full person names (two or more words) are the canonical forms.
+    full_names: dict[str, str] = {}  # normalised full name -> display
+    for m in mentions:
+        if m.label == "PERSON" and len(_name_words(m.text)) >= 2 and not _is_junk_person(m, gz):
+            full_names.setdefault(_norm(m.text), m.text)
+    # Prefer the longest form when one full name contains another ("Kim Jong-un" / "Jong-un").
+    part_index: dict[str, list[str]] = defaultdict(list)
+    for norm_name in full_names:
+        words = _name_words(norm_name)
+        for w in {words[0], words[-1]}:
+            part_index[w].append(norm_name)
+    label_votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for m in mentions:
+        label_votes[_norm(m.text)][m.label] += 1
+
+    actors: dict[str, ActorRecord] = {}
+    by_token: dict[int, str] = {}
+    last_seen: dict[str, int] = {}
+
+    def add(key: str, name: str, type_: str, m: Mention) -> None:
+        rec = actors.get(key)
+        if rec is None:
+            rec = actors[key] = ActorRecord(key=key, name=name, type=type_)
+        rec.mentions.append(m)
+        if m.text != rec.name:
+            rec.aliases.add(m.text)
+        last_seen[key] = m.start
+        for tok in doc.char_span(m.start, m.end, alignment_mode="expand") or []:
+            by_token[tok.i] = key
+
+    for m in sorted(mentions, key=lambda x: x.start):
+        norm = _norm(m.text)
+        words = _name_words(norm)
+        # 1. A surname / first name of a full person name in this document.
+        if len(words) == 1 and norm in part_index and m.label in ("PERSON", "ORG", "GPE", "NORP"):
+            cands = part_index[norm]
+            best = max(cands, key=lambda c: (last_seen.get(slug(c), -1), len(c)))
+            add(slug(best), full_names[best], "person", m)
+            continue
+        if m.label == "PERSON" and norm in full_names and not _is_junk_person(m, gz):
+            add(slug(norm), full_names[norm], "person", m)
+            continue
+        # 2. Gazetteer: states (with capitals and demonyms), organisations, media.
+        entry = gz.lookup(m.text)
+        if entry is not None:
+            if entry.kind == "demonym":
+                if not (m.root.pos_ in ("NOUN", "PROPN") and m.root.tag_ in ("NNS", "NNPS")
+                        or m.root.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj")
+                        and m.root.pos_ != "ADJ"):
+                    continue  # adjectival use ("Russian missiles"): not an actor mention
+            if entry.kind == "capital" and not _actor_position(m.root):
+                add(slug(m.text), m.text, "location", m)
+                continue
+            add(slug(entry.name), entry.name, entry.type, m)
+            if entry.kind == "seat" and entry.affiliation:
+                actors[slug(entry.name)].affiliation = entry.affiliation
+            elif entry.affiliation and entry.type != "state":
+                actors[slug(entry.name)].affiliation = entry.affiliation
+            continue
+        if m.label == "PERSON":
+            if _is_junk_person(m, gz):
+                continue
+            if len(words) == 1:
+                votes = label_votes[norm]
+                other = [lab for lab, _ in votes.most_common() if lab != "PERSON"]
+                head = m.root.head
+                if other and votes[other[0]] >= votes["PERSON"]:
+                    add(slug(m.text), m.text, LABEL_TYPE.get(other[0], "other"), m)
+                elif head.lower_ in PLACE_HEADS or head.lemma_.lower() in PLACE_HEADS or (
+                        m.root.dep_ in ("compound", "poss") and m.root.head.pos_ != "PROPN"):
+                    add(slug(m.text), m.text, "location", m)
+                elif m.root.dep_ in ("nsubj", "nsubjpass"):
+                    add(slug(m.text), m.text, "person", m)
+                # A lone, unlinked, never-acting single name is most likely model noise.
+                continue
+            add(slug(m.text), m.text, "person", m)
+            continue
+        if m.label == "NORP":
+            continue  # unknown demonyms and adjectives: not actors
+        type_ = LABEL_TYPE.get(m.label, "other")
+        if m.label == "ORG" and len(words) > 7:
+            continue
+        add(slug(m.text), m.text, type_, m)
+
+    _merge_acronyms(actors, by_token)
+    _assign_roles(doc, actors, role_ranges, gz)
+    if watchlist:
+        wl = {_norm(w) for w in watchlist}
+        for rec in actors.values():
+            names = {_norm(rec.name)} | {_norm(a) for a in rec.aliases}
+            if names & wl or any(_name_words(n)[-1:] == _name_words(w)[-1:] and len(
+                    _name_words(w)) > 1 and n == w for n in names for w in wl):
+                rec.watchlist = True
+    return ActorIndex(actors, by_token)
+
+
+def _initials(name: str) -> str:
+    words = [w for w in re.split(r"[\s-]+", name) if w and w.lower() not in
+             ("of", "the", "and", "for", "&")]
+    return "".join(w[0].upper() for w in words if w[0].isalpha())
+
+
+def _merge_acronyms(actors: dict[str, ActorRecord], by_token: dict[int, str]) -> None:
+    """Join an acronym actor ("NSC") to the actor whose initials it spells."""
+    acronyms = [r for r in actors.values()
+                if r.name.replace(".", "").isupper() and 2 <= len(r.name.replace(".", "")) <= 6]
+    for acr in acronyms:
+        letters = acr.name.replace(".", "")
+        for rec in list(actors.values()):
+            if rec is acr or rec.key not in actors or len(_name_words(rec.name)) < 2:
+                continue
+            if _initials(rec.name) == letters:
+                rec.aliases.add(acr.name)
+                rec.aliases |= acr.aliases
+                rec.mentions.extend(acr.mentions)
+                for i, key in list(by_token.items()):
+                    if key == acr.key:
+                        by_token[i] = rec.key
+                del actors[acr.key]
+                break
+
+
+def _assign_roles(
+    doc: Doc, actors: dict[str, ActorRecord], role_ranges: list[tuple[int, int, int]],
+    gz: Gazetteer,
+) -> None:
+    by_start = {ent_start: (lo, hi) for lo, hi, ent_start in role_ranges}
+    for rec in actors.values():
+        if rec.type != "person":
+            continue
+        for m in sorted(rec.mentions, key=lambda x: x.start):
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None:
+                continue
+            rng = by_start.get(span.start)
+            if rng is None:
+                # The entity may have started at a title we cut off.
+                for ent_start, r in by_start.items():
+                    if r[1] <= span.start <= ent_start + 2 and ent_start <= span.start:
+                        rng = r
+                        break
+            if rng is None:
+                rng = _appositive_role(span, gz)
+            if rng is None:
+                continue
+            role = _role_text(doc, *rng)
+            if not role or len(role) > 90:
+                continue
+            if rec.role is None or (len(role) > len(rec.role) and len(rec.role) < 12):
+                rec.role = role
+                rec.role_span = (doc[rng[0]].idx, doc[rng[1] - 1].idx + len(doc[rng[1] - 1]))
+                rec.affiliation = _affiliation(doc, rng[0], rng[1], gz) or rec.affiliation

@@ -1,0 +1,348 @@
+"""Key developments: the events a document reports, with who / what / when / where.
+
+Each sentence's event clause (attribution peeled off, see :mod:`.clauses`) is a
+candidate. Candidates are scored on general news cues: lead position, the
+salience of the actors involved, a material event verb rather than opinion or
+speech, a date and a place, watchlist hits. A following sentence that refers
+back to the same event ("this meeting … it is poised to take place in X on
+Y") lends its when and where. Hedges, unconfirmed claims and sourcing chains
+set the confidence and are spelled out in ``sourcing``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..model import Evidence, KeyDevelopment, When
+from .actors import ActorIndex
+from .clauses import (
+    Clause,
+    analyse_sentence,
+    clause_tokens,
+    event_verb,
+    is_speech,
+    np_tokens,
+    predicate_tokens,
+)
+from .dates import DateValue, parse_date
+from .lexicon import (
+    BACKGROUND_MARKERS,
+    EVENT_NOUNS,
+    MATERIAL_VERBS,
+    OPINION_VERBS,
+)
+from .spans import join_tokens, sentence_evidence, upper_first
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from spacy.tokens import Doc, Span, Token
+
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+PLACE_PREPS = ("in", "at", "near", "to", "inside", "outside", "across", "into", "from", "on")
+VAGUE_DATES = ("today", "now", "recently", "currently", "coming months", "recent")
+
+
+@dataclass
+class Candidate:
+    clause: Clause
+    sent_idx: int
+    score: float
+    who: list[str]
+    who_keys: list[str]
+    what: str
+    when: DateValue | None
+    when_span: tuple[int, int] | None
+    where: list[str]
+    summary: str
+    evidence: list[Evidence] = field(default_factory=list)
+    hedges: list[str] = field(default_factory=list)
+    sourcing: str = ""
+    merged_from: list[int] = field(default_factory=list)
+
+
+def _dates_in(sent: Span, ref: date | None, future: bool) -> list[tuple[DateValue, Span]]:
+    out = []
+    anchor = None
+    for ent in sent.ents:
+        if ent.label_ not in ("DATE", "TIME"):
+            continue
+        if ent.text.lower().strip() in VAGUE_DATES:
+            continue
+        val = parse_date(ent.text, ref=ref, future=future,
+                         anchor=_to_date(anchor) if anchor else None)
+        if val is None:
+            continue
+        out.append((val, ent))
+        if val.date:
+            anchor = val.date
+    return out
+
+
+def _to_date(value: str) -> date | None:
+    from .dates import parse_iso
+
+    return parse_iso(value)
+
+
+CLAUSE_BOUNDARIES = ("relcl", "acl", "advcl", "ccomp", "parataxis", "csubj")
+
+
+def _attached_to(tok: Token, verb: Token) -> bool:
+    """Is ``tok`` part of the verb's own clause (not of a clause embedded in it)?"""
+    head = tok
+    for _ in range(8):
+        if head == verb:
+            return True
+        if head.head is head or head.dep_ in CLAUSE_BOUNDARIES:
+            return False
+        head = head.head
+    return False
+
+
+def _in_relative(tok: Token) -> bool:
+    head = tok
+    for _ in range(10):
+        if head.dep_ in ("relcl", "acl"):
+            return True
+        if head.head is head:
+            return False
+        head = head.head
+    return False
+
+
+def _verb_chain(verb: Token) -> set[int]:
+    """The clause verb with its control complements and conjoined predicates."""
+    chain = {verb.i}
+    stack = [verb]
+    while stack:
+        v = stack.pop()
+        for c in v.children:
+            if c.dep_ in ("xcomp", "conj") and c.pos_ in ("VERB", "AUX") and c.i not in chain:
+                chain.add(c.i)
+                stack.append(c)
+    return chain
+
+
+def _places(sent: Span, verb: Token, actors: ActorIndex, exclude: set[str]) -> list[str]:
+    found: list[tuple[int, str]] = []
+    chain = _verb_chain(verb)
+    for ent in sent.ents:
+        if ent.label_ not in PLACE_LABELS:
+            continue
+        root = ent.root
+        key = actors.actor_at(root)
+        rec = actors.actors.get(key) if key else None
+        name = ent.text
+        if rec is not None:
+            if rec.key in exclude:
+                continue
+            name = rec.name if rec.type in ("state", "location") else name
+        prep = root.head if root.dep_ == "pobj" else None
+        if root.dep_ == "appos" and root.head.dep_ == "pobj":
+            prep = root.head.head
+        if prep is None or prep.lower_ not in PLACE_PREPS:
+            continue
+        if rec is not None and rec.type not in ("state", "location"):
+            continue
+        # Only places that modify the event itself, not a noun deep inside its object.
+        if prep.head.i not in chain:
+            continue
+        found.append((0, name))
+        if root.dep_ == "pobj":
+            for c in root.children:
+                if c.dep_ == "appos" and c.ent_type_ in PLACE_LABELS:
+                    found.append((0, c.text))
+    found.sort(key=lambda x: x[0])
+    names: list[str] = []
+    for _, n in found:
+        if n not in names:
+            names.append(n)
+    return names[:3]
+
+
+def _sourcing(clause: Clause, actors: ActorIndex) -> str:
+    parts: list[str] = []
+
+    def names(tokens: list[Token]) -> str:
+        out: list[str] = []
+        for t in tokens:
+            key = actors.actor_at(t)
+            if key and key in actors.actors and actors.actors[key].type == "person":
+                label = actors.actors[key].name
+            else:
+                label = join_tokens(np_tokens(t, max_len=10))
+            if label and label not in out:
+                out.append(label)
+        return " and ".join(out)
+
+    if clause.source:
+        report = any(t.lemma_.lower() in ("report", "reports") for t in clause.source)
+        parts.append(("per " if report else "reported by ") + names(clause.source))
+    if clause.cited:
+        cited = names(clause.cited)
+        parts.append(("citing " if parts else "sources cited: ") + cited)
+    text = ", ".join(parts)
+    if clause.unconfirmed_by:
+        text = (text + "; " if text else "") + "not confirmed by " + names(clause.unconfirmed_by)
+    return text
+
+
+def _confidence(hedges: list[str], clause: Clause) -> str:
+    if hedges or clause.unconfirmed_by:
+        return "low"
+    if clause.source or clause.cited:
+        return "moderate"
+    return "moderate"
+
+
+def _score(clause: Clause, sent_idx: int, n_sents: int, who_keys: list[str],
+           actors: ActorIndex, when: DateValue | None, where: list[str],
+           watch_topics: tuple[str, ...]) -> float:
+    verb = event_verb(clause)
+    lemma = verb.lemma_.lower()
+    score = 1.5 / (1.0 + 0.35 * sent_idx)  # the lead carries the news
+    sal = sum(actors.actors[k].salience for k in who_keys if k in actors.actors)
+    score += min(sal, 1.5) * 0.6
+    if lemma in MATERIAL_VERBS:
+        score += 0.5
+    elif lemma in OPINION_VERBS:
+        score -= 0.4
+    if is_speech(clause.verb) and clause.verb is verb:
+        score -= 0.4  # speech with no embedded event: a statement, not a development
+    if verb.lemma_ == "be" or verb.pos_ == "AUX":
+        score -= 0.3
+    if when is not None:
+        score += 0.25
+    if where:
+        score += 0.15
+    if not who_keys:
+        score -= 0.3
+    text = clause.sentence.text.lower()
+    if any(text.lstrip().startswith(m) for m in BACKGROUND_MARKERS):
+        score -= 0.35
+    if len(clause.sentence) < 7:
+        score -= 0.6
+    if watch_topics and any(t.lower() in text for t in watch_topics):
+        score += 0.4
+    if any(actors.actors[k].watchlist for k in who_keys if k in actors.actors):
+        score += 0.4
+    return round(score, 4)
+
+
+def _refers_back(sent: Span) -> bool:
+    """Does the sentence continue the previous one's event ("this meeting", "it")?"""
+    for tok in sent:
+        if tok.lower_ in EVENT_NOUNS and any(c.lower_ in ("this", "the", "that", "such")
+                                             for c in tok.children if c.dep_ == "det"):
+            return True
+    subj = [t for t in sent if t.dep_ in ("nsubj", "nsubjpass") and t.head == sent.root]
+    return bool(subj) and subj[0].lower_ in ("it", "this")
+
+
+def extract_developments(
+    doc: Doc,
+    doc_id: str,
+    actors: ActorIndex,
+    ref: date | None,
+    watch_topics: tuple[str, ...] = (),
+    skip_sents: int = 0,
+    limit: int = 8,
+) -> list[KeyDevelopment]:
+    sents = list(doc.sents)
+    cands: list[Candidate] = []
+    for idx, sent in enumerate(sents):
+        if idx < skip_sents or len(sent) < 4:
+            continue
+        clause = analyse_sentence(sent)
+        if clause is None:
+            continue
+        verb = clause.verb
+        subj_toks = np_tokens(clause.subject, max_len=14) if clause.subject is not None else []
+        who_keys = [k for k in actors.actors_in(subj_toks)
+                    if actors.actors[k].type != "location"]
+        if clause.subject is not None and not who_keys and clause.subject.lower_ in (
+                "he", "she"):
+            prior = actors.last_before(clause.subject.idx)
+            who_keys = [prior] if prior else []
+        who = [actors.actors[k].name for k in who_keys]
+        if not who and subj_toks and clause.subject is not None and clause.subject.pos_ != "PRON":
+            who = [join_tokens(subj_toks)]
+        pred = predicate_tokens(clause)
+        what = join_tokens(pred)
+        if not what:
+            continue
+        dates = [(v, e) for v, e in _dates_in(sent, ref, future=False)
+                 if e.root.i not in clause.drop]
+        when_val, when_span = None, None
+        attached = [(v, e) for v, e in dates if _attached_to(e.root, verb)]
+        loose = [(v, e) for v, e in dates if not _in_relative(e.root)]
+        pick = attached[0] if attached else (loose[0] if loose else None)
+        if pick:
+            when_val, when_span = pick[0], (pick[1].start_char, pick[1].end_char)
+        where = _places(sent, verb, actors, set(who_keys))
+        clause_text = join_tokens(clause_tokens(clause))
+        hedges = list(clause.hedges)
+        cand = Candidate(
+            clause=clause, sent_idx=idx, score=0.0, who=who, who_keys=who_keys, what=what,
+            when=when_val, when_span=when_span, where=where,
+            summary=upper_first(clause_text), evidence=[sentence_evidence(sent, doc_id)],
+            hedges=hedges, sourcing=_sourcing(clause, actors),
+        )
+        cand.score = _score(clause, idx, len(sents), who_keys, actors, when_val, where,
+                            watch_topics)
+        # The next sentence refers back to this event: take its when/where and evidence.
+        if cands and cands[-1].sent_idx == idx - 1 and _refers_back(sent) and (
+                cands[-1].when is None or not cands[-1].where):
+            prev = cands[-1]
+            merged = False
+            if prev.when is None and when_val is not None:
+                prev.when, prev.when_span, merged = when_val, when_span, True
+            if not prev.where and where:
+                prev.where, merged = where, True
+            if merged:
+                prev.evidence.append(sentence_evidence(sent, doc_id))
+                prev.hedges = list(dict.fromkeys(prev.hedges + hedges))
+                extra = _sourcing(clause, actors)
+                if extra and extra not in prev.sourcing:
+                    prev.sourcing = "; ".join(x for x in (prev.sourcing, extra) if x)
+                prev.clause.unconfirmed_by += clause.unconfirmed_by
+                prev.merged_from.append(idx)
+                prev.score += 0.2
+                continue
+        cands.append(cand)
+
+    cands.sort(key=lambda c: (-c.score, c.sent_idx))
+    out: list[KeyDevelopment] = []
+    seen: list[set[str]] = []
+    for cand in cands:
+        words = {w.lower() for w in cand.summary.split() if len(w) > 3}
+        if any(len(words & s) / max(1, len(words | s)) > 0.6 for s in seen):
+            continue
+        seen.append(words)
+        n = len(out) + 1
+        summary = cand.summary.rstrip(" .,;:") + "."
+        extras = []
+        if cand.merged_from:
+            if cand.where and not all(w in summary for w in cand.where):
+                extras.append(", ".join(cand.where))
+            if cand.when is not None and cand.when.text not in summary:
+                extras.append(cand.when.text.strip())
+        if extras:
+            summary = summary[:-1] + " (" + "; ".join(extras) + ")."
+        when = When()
+        if cand.when is not None:
+            when = When(text=cand.when.text.strip(), date=cand.when.date,
+                        precision=cand.when.precision, end_date=cand.when.end_date)
+        out.append(KeyDevelopment(
+            id=f"{doc_id}-kd{n}", summary=summary, who=cand.who, what=cand.what, when=when,
+            where=cand.where, confidence=_confidence(cand.hedges, cand.clause),  # type: ignore[arg-type]
+            corroboration=1, evidence=cand.evidence, sourcing=cand.sourcing,
+            hedges=cand.hedges, actor_ids=cand.who_keys,
+            watchlist=any(actors.actors[k].watchlist for k in cand.who_keys),
+            score=cand.score, sentence=cand.sent_idx,
+        ))
+        if len(out) >= limit:
+            break
+    return out

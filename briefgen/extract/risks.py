@@ -1,0 +1,199 @@
+"""Risks: adverse outcomes the sources name, with an ICD 203 likelihood word.
+
+A clause is a risk when its verb names an adverse outcome ("would breach",
+"could provoke"), amplifies something military ("could enhance Russia's
+military successes") or moves weapons ("would supply … nuclear-powered
+submarines") — *and* the source frames it as possible, planned or feared
+rather than done. The likelihood is read from that modality ("would" → likely,
+"could" → roughly even chance, "plans to" → likely) and lowered one step when
+the claim is hedged. No risk is emitted without such a statement in the text.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..model import Risk
+from .clauses import is_speech, np_tokens, predicate_tokens, Clause
+from .lexicon import (
+    AMPLIFY_VERBS,
+    CONCERN_WORDS,
+    FUTURE_VERBS,
+    GENERIC_ANTECEDENTS,
+    HEDGE_ADVERBS,
+    LIKELIHOOD_ORDER,
+    MILITARY_OBJECTS,
+    MODALITY_LIKELIHOOD,
+    RISK_CATEGORIES,
+    RISK_IMPACT,
+    TRANSFER_VERBS,
+    ADVERSE_VERBS,
+)
+from .spans import join_tokens, lower_first, sentence_evidence, subject_of, upper_first
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from .actors import ActorIndex
+
+IMPACT_WEIGHT = {"high": 1.0, "medium": 0.7, "low": 0.45}
+MODAL_ADVERBS = frozenset({"probably", "likely", "certainly", "possibly", "almost", "highly",
+                           "very", "unlikely"})
+
+
+def _categories(tokens: list[Token]) -> list[tuple[str, int]]:
+    lemmas = {t.lemma_.lower() for t in tokens} | {t.lower_ for t in tokens}
+    text = " ".join(t.lower_ for t in tokens)
+    scores: list[tuple[str, int]] = []
+    for cat, cues in RISK_CATEGORIES.items():
+        weight = 3 if cat == "WMD/nuclear" else 1
+        hits = weight * sum(2 * (cue in text) if " " in cue else int(cue in lemmas)
+                            for cue in cues)
+        if hits:
+            scores.append((cat, hits))
+    # Specific categories beat the broad military one on a tie.
+    order = list(RISK_CATEGORIES)
+    scores.sort(key=lambda x: (-x[1], order.index(x[0])))
+    return scores
+
+
+def _modality(verb: Token) -> tuple[list[str], bool]:
+    """Modal words governing the verb (its auxiliaries, control heads, concern frames)."""
+    words: list[str] = []
+    negated = False
+    tok: Token = verb
+    for _ in range(5):
+        for c in tok.children:
+            if c.dep_ == "aux" and c.tag_ == "MD":
+                words.append(c.lower_)
+            elif c.dep_ == "advmod" and c.lower_ in MODAL_ADVERBS:
+                words.append(c.lower_)
+            elif c.dep_ == "neg":
+                negated = True
+        lemma = tok.lemma_.lower()
+        if tok is not verb and (lemma in FUTURE_VERBS or lemma in CONCERN_WORDS or
+                                lemma == "consider"):
+            words.append(lemma)
+        if tok.dep_ in ("xcomp", "conj", "ccomp", "acl", "relcl", "pcomp") and \
+                tok.head is not tok:
+            if tok.dep_ == "relcl" and tok.head.lemma_.lower() not in GENERIC_ANTECEDENTS:
+                break
+            tok = tok.head
+            if tok.lemma_.lower() in CONCERN_WORDS:
+                words.append(tok.lemma_.lower())
+            continue
+        break
+    return words, negated
+
+
+def _likelihood(words: list[str], negated: bool, hedged: bool) -> tuple[str, str] | None:
+    text = " " + " ".join(words) + " "
+    for cue, word in MODALITY_LIKELIHOOD:
+        if f" {cue} " in text:
+            idx = LIKELIHOOD_ORDER.index(word)
+            if negated:
+                idx = max(0, len(LIKELIHOOD_ORDER) - 1 - idx)
+            if hedged and idx > 1:
+                idx -= 1
+            return LIKELIHOOD_ORDER[idx], cue
+    return None
+
+
+def _is_risk_verb(verb: Token) -> bool:
+    lemma = verb.lemma_.lower()
+    if lemma in ADVERSE_VERBS:
+        return True
+    objects = [t for c in verb.children if c.dep_ in ("dobj", "dative", "prep", "attr")
+               for t in c.subtree]
+    military = any(t.lemma_.lower() in MILITARY_OBJECTS for t in objects)
+    return military and (lemma in AMPLIFY_VERBS or lemma in TRANSFER_VERBS)
+
+
+def _antecedent(verb: Token) -> list[Token] | None:
+    """'…, a move that could X': the event the generic noun stands for."""
+    head = verb.head
+    if verb.dep_ != "relcl" or head.lemma_.lower() not in GENERIC_ANTECEDENTS:
+        return None
+    if head.dep_ == "appos":
+        target = head.head
+        preps = [c for c in target.children if c.dep_ == "prep" and c.i < head.i]
+        if preps:
+            toks = [t for t in target.subtree if preps[0].i < t.i < head.left_edge.i
+                    and not t.is_punct]
+            if toks:
+                return toks
+        return np_tokens(target, 12)
+    return None
+
+
+def _summary(verb: Token, actors: ActorIndex) -> tuple[str, Token | None]:
+    while verb.dep_ == "xcomp" and verb.head.pos_ in ("VERB", "AUX"):
+        verb = verb.head  # "plans to obtain": the whole predicate
+    clause = Clause(verb=verb, subject=subject_of(verb), sentence=verb.sent)
+    pred = predicate_tokens(clause, max_len=22)
+    aux = [c for c in verb.children if c.dep_ in ("aux", "neg") and c.i < verb.i]
+    pred = sorted({t.i: t for t in pred + aux}.values(), key=lambda t: t.i)
+    pred = [t for t in pred if not (t.dep_ == "advmod" and t.lower_ in HEDGE_ADVERBS)]
+    subj_toks = _antecedent(verb)
+    if subj_toks is None and clause.subject is not None:
+        if clause.subject.pos_ == "PRON":
+            key = actors.resolve_pronoun(clause.subject)
+            name = actors.actors[key].name if key else None
+            if name is None:
+                return join_tokens(pred), pred[0] if pred else None
+            return f"{name} {join_tokens(pred)}", None
+        subj_toks = np_tokens(clause.subject, 14)
+    toks = (subj_toks or []) + [t for t in pred if not subj_toks or t.i > subj_toks[-1].i
+                                or t.i < subj_toks[0].i]
+    toks = sorted({t.i: t for t in toks}.values(), key=lambda t: t.i)
+    return join_tokens(toks), toks[0] if toks else None
+
+
+def extract_risks(doc: Doc, doc_id: str, actors: ActorIndex, limit: int = 8) -> list[Risk]:
+    found: list[tuple[float, Risk]] = []
+    for idx, sent in enumerate(doc.sents):
+        hedged = any(t.lower_ in HEDGE_ADVERBS - {"probably", "likely"} for t in sent)
+        for verb in sent:
+            if verb.pos_ not in ("VERB", "AUX") or verb.dep_ in ("aux", "auxpass", "amod"):
+                continue
+            if is_speech(verb) or not _is_risk_verb(verb):
+                continue
+            words, negated = _modality(verb)
+            lk = _likelihood(words, negated, hedged)
+            if lk is None:
+                continue
+            scope = list(verb.subtree)
+            if verb.dep_ == "relcl":
+                scope += list(verb.head.head.subtree) if verb.head.dep_ == "appos" else []
+            cats = _categories(scope)
+            if not cats:
+                continue
+            text, first = _summary(verb, actors)
+            if len(text.split()) < 4:
+                continue
+            category = cats[0][0]
+            likelihood, cue = lk
+            impact = RISK_IMPACT.get(category, "medium")
+            score = (IMPACT_WEIGHT[impact] * (1 + LIKELIHOOD_ORDER.index(likelihood)) / 7
+                     + 0.3 / (1 + 0.2 * idx) + 0.05 * min(cats[0][1], 4))
+            found.append((score, Risk(
+                id="", summary=upper_first(text).rstrip(" .") + ".", category=category,
+                likelihood=likelihood,  # type: ignore[arg-type]
+                evidence=[sentence_evidence(sent, doc_id)], basis=cue,
+                clause=lower_first(text, first) if first is not None else text,
+                impact=impact,  # type: ignore[arg-type]
+                score=round(score, 4), actor_ids=actors.actors_in(scope),
+            )))
+    found.sort(key=lambda x: -x[0])
+    out: list[Risk] = []
+    for _, risk in found:
+        if sum(1 for r in out if r.category == risk.category) >= 3:
+            continue
+        if any(r.evidence[0].start == risk.evidence[0].start and r.category == risk.category
+               for r in out):
+            continue
+        risk.id = f"{doc_id}-rk{len(out) + 1}"
+        out.append(risk)
+        if len(out) >= limit:
+            break
+    return out

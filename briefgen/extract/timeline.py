@@ -1,0 +1,117 @@
+"""Timeline: dated events, each with the date as written and normalised.
+
+Every date expression is tied to what happened then: the clause of the verb it
+modifies ("Kirby said North Korea had deployed rockets … in 2022") or the noun
+phrase it dates ("Pyongyang's confirmation on August 31 that it had fired …").
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from ..model import TimelineEntry
+from .actors import ActorIndex
+from .clauses import is_speech, realise, shorten, subject_text
+from .dates import DateValue, parse_date, parse_iso
+from .spans import join_tokens, sentence_evidence, trim_clause, upper_first
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+VAGUE = {"today", "now", "recently", "currently", "coming months", "recent", "the past",
+         "some time", "the time", "the moment", "then", "since then"}
+MAX_TOKENS = 30
+
+
+def _dated_noun(tok: Token) -> bool:
+    """A noun phrase that names the dated event itself ("Shoigu's remarks on May 4",
+    "Pyongyang's confirmation on August 31 that …"), unless it is a clause's subject."""
+    if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ in ("nsubj", "nsubjpass"):
+        return False
+    return any(c.dep_ in ("poss", "acl", "ccomp") for c in tok.children)
+
+
+def _governor(tok: Token) -> Token:
+    """The verb or dated noun a date expression belongs to."""
+    head = tok
+    for _ in range(8):
+        if head.head is head:
+            break
+        head = head.head
+        if head.pos_ in ("VERB", "AUX") and head.dep_ not in ("amod",):
+            return head
+        if _dated_noun(head):
+            return head
+    return head
+
+
+def _event_text(gov: Token, actors: ActorIndex) -> str:
+    if gov.pos_ in ("NOUN", "PROPN"):
+        toks = trim_clause([t for t in shorten(list(gov.subtree), gov, MAX_TOKENS)
+                            if not t.is_space])
+        replace = {}
+        for t in toks:
+            if t.tag_ == "PRP$" and t.dep_ == "poss" and (key := actors.resolve_pronoun(t)):
+                replace[t.i] = actors.actors[key].name + "’s"
+        return upper_first(join_tokens(toks, replace))
+    verb = gov
+    # A participle of attribution ("…, citing X's remarks on May 4"): date the head clause.
+    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp") and verb.head.pos_ == "VERB":
+        verb = verb.head
+    # "The Times reported, …, that EVENT" parsed with the report as a dependent clause.
+    if is_speech(verb) and not any(c.dep_ == "ccomp" for c in verb.children) and \
+            verb.dep_ in ("ccomp", "parataxis") and verb.head.pos_ in ("VERB", "AUX"):
+        subj = subject_text(verb, actors)
+        event = realise(verb.head, actors, max_len=MAX_TOKENS - 4)
+        return upper_first(f"{subj} {verb.text} that {event}" if subj else event)
+    return upper_first(realise(verb, actors, max_len=MAX_TOKENS))
+
+
+def _shift_partial(anchor: DateValue, text: str) -> DateValue | None:
+    """'the previous day' after 'August 31' when the year is unknown: keep month/day order."""
+    try:
+        month, day = int(anchor.sort_key[5:7]), int(anchor.sort_key[8:10])
+    except ValueError:
+        return None
+    if not month or not day:
+        return None
+    val = parse_date(text, ref=date(2000, month, day), anchor=date(2000, month, day))
+    if val is None or not val.date:
+        return None
+    return DateValue(text, None, val.precision, sort_key="9999" + val.date[4:], relative=True)
+
+
+def extract_timeline(doc: Doc, doc_id: str, ref: date | None, actors: ActorIndex
+                     ) -> list[TimelineEntry]:
+    entries: list[TimelineEntry] = []
+    seen: set[tuple[str, str]] = set()
+    for sent in doc.sents:
+        anchor: DateValue | None = None
+        for ent in sent.ents:
+            if ent.label_ != "DATE":
+                continue
+            raw = " ".join(ent.text.split())
+            if raw.lower() in VAGUE or raw.lower().removeprefix("the ") in VAGUE:
+                continue
+            val = parse_date(raw, ref=ref, anchor=parse_iso(anchor.date) if anchor else None)
+            if val is not None and val.date is None and not val.sort_key and anchor:
+                val = _shift_partial(anchor, raw)
+            if val is None or (val.date is None and not val.sort_key):
+                continue
+            anchor = val
+            gov = _governor(ent.root)
+            text = _event_text(gov, actors)
+            if len(text.split()) < 3:
+                continue
+            key = (val.sort_key, text[:40])
+            if key in seen:
+                continue
+            seen.add(key)
+            entries.append(TimelineEntry(
+                date=val.date, precision=val.precision, text=text,  # type: ignore[arg-type]
+                evidence=[sentence_evidence(sent, doc_id)], when=raw, sort_key=val.sort_key,
+                end_date=val.end_date,
+            ))
+    entries.sort(key=lambda e: (e.sort_key, e.evidence[0].start))
+    return entries

@@ -1,0 +1,257 @@
+"""The Brief data model: the JSON contract (v1) every output is rendered from.
+
+Pure: no I/O, no NLP. ``Brief.model_dump_json()`` / ``Brief.model_validate_json()``
+round-trip exactly, and :func:`json_schema` is what ``briefgen schema`` prints.
+Keys required by DESIGN.md section 2 are never renamed; new keys may be added.
+
+``Document`` (one ingested article with its text) is here too because every
+stage passes it along; only its metadata (``DocumentRef``) goes into a Brief.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1"
+
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+Confidence = Literal["high", "moderate", "low"]
+Precision = Literal["day", "month", "year"]
+ActorType = Literal["person", "organization", "state", "group", "location", "other"]
+
+#: ICD 203 expressions of likelihood, from least to most likely, with their ranges (%).
+LIKELIHOOD_SCALE: dict[str, tuple[int, int]] = {
+    "almost no chance": (1, 5),
+    "very unlikely": (5, 20),
+    "unlikely": (20, 45),
+    "roughly even chance": (45, 55),
+    "likely": (55, 80),
+    "very likely": (80, 95),
+    "almost certain": (95, 99),
+}
+Likelihood = Literal[
+    "almost no chance",
+    "very unlikely",
+    "unlikely",
+    "roughly even chance",
+    "likely",
+    "very likely",
+    "almost certain",
+]
+
+
+def sha256_text(text: str) -> str:
+    """The content hash that identifies a document (hex sha256 of its UTF-8 text)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def doc_id_for(sha256: str) -> str:
+    """The short document id used in evidence: the first 16 hex digits of the hash."""
+    return sha256[:16]
+
+
+@dataclass
+class Document:
+    """One ingested article: its text exactly as offsets index it, and its metadata."""
+
+    text: str
+    title: str
+    path: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+    published: str | None = None  # YYYY-MM-DD
+    sha256: str = ""
+    id: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.sha256:
+            self.sha256 = sha256_text(self.text)
+        if not self.id:
+            self.id = doc_id_for(self.sha256)
+
+
+class _Model(BaseModel):
+    # Unknown keys survive a round-trip: later schema additions stay readable.
+    model_config = ConfigDict(
+        extra="allow", populate_by_name=True, json_schema_serialization_defaults_required=True
+    )
+
+
+class Evidence(_Model):
+    """A span of a document's text: ``text == document.text[start:end]``."""
+
+    doc: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+
+class Period(_Model):
+    start: str | None = Field(default=None, pattern=ISO_DATE)
+    end: str | None = Field(default=None, pattern=ISO_DATE)
+
+
+class Marking(_Model):
+    """The classification line or TLP 2.0 label printed at the top and bottom of every page."""
+
+    label: str
+    handling: str = ""
+    system: Literal["classification", "tlp"] = "classification"
+    color: str | None = None  # CSS colour of a TLP label
+
+
+class DocumentRef(_Model):
+    id: str
+    title: str
+    path: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+    published: str | None = Field(default=None, pattern=ISO_DATE)
+    sha256: str
+    developments: int = 0  # how many key developments this document supports
+
+
+class When(_Model):
+    text: str = ""
+    date: str | None = Field(default=None, pattern=ISO_DATE)
+    precision: Precision | None = None
+    end_date: str | None = Field(default=None, pattern=ISO_DATE)
+
+
+class KeyDevelopment(_Model):
+    id: str
+    summary: str
+    who: list[str] = []
+    what: str = ""
+    when: When = When()
+    where: list[str] = []
+    confidence: Confidence = "moderate"
+    corroboration: int = 1
+    evidence: list[Evidence] = []
+    sourcing: str = ""  # how the claim is sourced, in words
+    hedges: list[str] = []  # the hedging words found in the evidence
+    actor_ids: list[str] = []
+    watchlist: bool = False
+
+
+class Actor(_Model):
+    id: str
+    name: str
+    type: ActorType = "other"
+    aliases: list[str] = []
+    role: str | None = None
+    affiliation: str | None = None
+    mentions: int = 0
+    salience: float = 0.0
+    evidence: list[Evidence] = []
+    documents: int = 1
+    watchlist: bool = False
+
+
+class SpanRef(_Model):
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class Speaker(SpanRef):
+    actor_id: str | None = None
+
+
+class Statement(_Model):
+    id: str
+    speaker: Speaker
+    cue: SpanRef
+    content: SpanRef
+    direct: bool
+    doc: str
+    speaker_name: str | None = None  # the canonical actor name when resolved
+
+
+class Risk(_Model):
+    id: str
+    summary: str
+    category: str
+    likelihood: Likelihood
+    evidence: list[Evidence] = []
+    basis: str = ""  # the source's own modal wording the likelihood is read from
+    clause: str = ""  # the risk as a clause that can follow "It is likely that"
+    impact: Literal["high", "medium", "low"] = "medium"
+
+
+class OpenQuestion(_Model):
+    id: str
+    question: str
+    basis: str
+    evidence: list[Evidence] = []
+
+
+class TimelineEntry(_Model):
+    date: str | None = Field(default=None, pattern=ISO_DATE)
+    precision: Precision | None = None
+    text: str
+    evidence: list[Evidence] = []
+    when: str = ""  # the date as written in the source
+    sort_key: str = ""  # orders entries whose year the text does not give
+
+
+class BlufItem(_Model):
+    text: str
+    refs: list[str] = []  # ids of the developments, risks and questions it rests on
+    evidence: list[Evidence] = []
+
+
+class Brief(_Model):
+    """One intelligence brief. Lists are ranked, most important first."""
+
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    title: str
+    generated_at: str
+    period: Period = Period()
+    marking: Marking
+    bluf: list[str] = []
+    bluf_items: list[BlufItem] = []
+    documents: list[DocumentRef] = []
+    key_developments: list[KeyDevelopment] = []
+    actors: list[Actor] = []
+    statements: list[Statement] = []
+    risks: list[Risk] = []
+    open_questions: list[OpenQuestion] = []
+    timeline: list[TimelineEntry] = []
+    watchlist: list[str] = []  # ids of developments and actors that touch the watchlist
+    generator: str = "briefgen"
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return self.model_dump_json(indent=indent)
+
+    @classmethod
+    def from_json(cls, data: str | bytes) -> Brief:
+        return cls.model_validate_json(data)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the Brief contract (draft 2020-12)."""
+    schema = Brief.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://briefgen.invalid/schema/brief-v1.json"
+    return schema
+
+
+class DocFacts(_Model):
+    """What one document yields: extractor output before fusion (cached per document)."""
+
+    document: DocumentRef
+    actors: list[Actor] = []
+    key_developments: list[KeyDevelopment] = []
+    statements: list[Statement] = []
+    risks: list[Risk] = []
+    open_questions: list[OpenQuestion] = []
+    timeline: list[TimelineEntry] = []
+    extractor_version: str = ""
+    model: str = ""

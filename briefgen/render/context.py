@@ -1,0 +1,69 @@
+"""The variables every template receives, computed once from a ``Brief``.
+
+Templates get the ``Brief`` itself (``brief``) plus a few ready-made views so
+that they stay declarative: the key judgments with their evidence, the
+timeline in date order, formatted timestamps, the marking colours.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from briefgen.model import BlufItem, Brief
+from briefgen.render import filters
+
+#: Sections of the default theme in reading order: (block name, heading, anchor id).
+SECTIONS = [
+    ("bluf", "Key judgments", "key-judgments"),
+    ("developments", "Key developments", "key-developments"),
+    ("actors", "Actors", "actors"),
+    ("statements", "Statements", "statements"),
+    ("risks", "Risks", "risks"),
+    ("questions", "Open questions", "open-questions"),
+    ("timeline", "Timeline", "timeline"),
+    ("sources", "Sources", "sources"),
+    ("evidence", "Evidence", "evidence"),
+]
+
+EMPTY = "None identified."
+
+
+def bluf_items(brief: Brief) -> list[BlufItem]:
+    """The key judgments: ``bluf_items`` when given, else the ``bluf`` strings uncited."""
+    if brief.bluf_items:
+        return list(brief.bluf_items)
+    return [BlufItem(text=text) for text in brief.bluf]
+
+
+def build_context(brief: Brief, *, author: str | None = None) -> dict[str, Any]:
+    """Template variables for ``brief`` (a private deep copy: templates cannot alter it)."""
+    brief = brief.model_copy(deep=True)
+    return {
+        "brief": brief,
+        "title": brief.title,
+        "marking": brief.marking,
+        "marking_style": filters.marking_colors(brief.marking),
+        "author": author or "briefgen",
+        "generator": f"briefgen {_version()}".strip(),
+        "generated": filters.format_datetime(brief.generated_at),
+        "generated_iso": filters.iso_timestamp(brief.generated_at),
+        "period": filters.format_period(brief.period),
+        "bluf_items": bluf_items(brief),
+        "documents": brief.documents,
+        "documents_by_id": {doc.id: doc for doc in brief.documents},
+        "actors_by_id": {actor.id: actor for actor in brief.actors},
+        "timeline": filters.timeline_order(brief.timeline),
+        "sections": [
+            {"block": block, "heading": heading, "id": anchor}
+            for block, heading, anchor in SECTIONS
+        ],
+        "empty_text": EMPTY,
+    }
+
+
+def _version() -> str:
+    try:
+        return version("briefgen")
+    except PackageNotFoundError:
+        return ""

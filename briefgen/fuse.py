@@ -222,7 +222,7 @@ def write_bluf(devs: list[KeyDevelopment], risks: list[Risk],
         d = devs[0]
         text = d.summary.rstrip(" .")
         if d.sourcing:
-            text += f" ({d.sourcing})"
+            text += f" — {d.sourcing}"
         if d.corroboration > 1:
             text += f"; corroborated by {d.corroboration} sources"
         items.append(BlufItem(text=_sentence(text), refs=[d.id], evidence=d.evidence[:2]))

@@ -103,6 +103,12 @@ def extract(doc: Doc, document: Document, options: ExtractOptions | None = None)
     for rank, dev in enumerate(developments):
         for key in dev.actor_ids:
             doers[key] = doers.get(key, 0.0) + 0.6 / (1 + rank)
+        # Everyone named in the lead developments' evidence takes part in the news.
+        if rank < 3:
+            for ev in dev.evidence:
+                span = doc.char_span(ev.start, ev.end, alignment_mode="expand")
+                for key in actors.actors_in(list(span) if span is not None else []):
+                    doers[key] = doers.get(key, 0.0) + 0.25 / (1 + rank)
     _salience(actors, len(doc.text), speakers, doers)
     return DocFacts(
         document=DocumentRef(

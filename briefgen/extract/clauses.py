@@ -139,9 +139,8 @@ def unconfirmed_by(sent: Span) -> list[Token]:
         if not negated and tok.lemma_.lower() != "respond":
             continue
         subj = subject_of(tok)
-        if subj is not None:
-            out.append(subj)
-            out.extend(c for c in subj.children if c.dep_ == "conj")
+        if subj is not None and subj.i not in {o.i for o in out}:
+            out.append(subj)  # its noun phrase already holds "X and Y"
     return out
 
 
@@ -187,7 +186,8 @@ def np_tokens(head: Token, max_len: int = 12) -> list[Token]:
     return trim_clause(toks)
 
 
-def predicate_tokens(clause: Clause, max_len: int = 24) -> list[Token]:
+def predicate_tokens(clause: Clause, max_len: int = 24, keep_hedges: bool = False
+                     ) -> list[Token]:
     """The verb phrase: verb, auxiliaries, objects and complements, no subject/attribution."""
     verb = clause.verb
     skip = set(clause.drop)
@@ -205,7 +205,8 @@ def predicate_tokens(clause: Clause, max_len: int = 24) -> list[Token]:
             kept_conj = True
         elif dep == "prep" and child.i < verb.i:
             skip.update(t.i for t in child.subtree)
-        elif dep == "advmod" and (child.lower_ in HEDGE_ADVERBS or child.i < verb.i - 2):
+        elif dep == "advmod" and (child.lower_ in HEDGE_ADVERBS and not keep_hedges
+                                  or child.i < verb.i - 2):
             skip.update(t.i for t in child.subtree)
     if not kept_conj:
         skip.update(c.i for c in verb.children if c.dep_ == "cc")
@@ -226,7 +227,7 @@ def predicate_tokens(clause: Clause, max_len: int = 24) -> list[Token]:
 
 def clause_tokens(clause: Clause) -> list[Token]:
     """Subject + predicate, verbatim order."""
-    toks = list(predicate_tokens(clause, max_len=40))
+    toks = list(predicate_tokens(clause, max_len=40, keep_hedges=True))
     if clause.subject is not None:
         subj = np_tokens(clause.subject, max_len=14)
         toks = sorted({t.i: t for t in subj + toks}.values(), key=lambda t: t.i)
@@ -417,3 +418,70 @@ def realise(verb: Token, actors: ActorIndex, max_len: int = 28) -> str:
     subj = subject_text(verb, actors)
     text = f"{subj} {pred_text}" if subj else pred_text
     return " ".join(text.split())
+
+
+def event_phrase(verb: Token, max_obj: int = 7) -> list[Token]:
+    """A concise event phrase: verb (+ particle, negation) + compact object.
+
+    "had deployed infantry rockets and missiles to Russia in 2022" → "deployed infantry
+    rockets and missiles"; "derailed and overturned" keeps both verbs; an intransitive
+    verb takes its first prepositional phrase ("meets with Obama").
+    """
+    verb = event_verb_of(verb)
+    toks: list[Token] = [verb]
+    toks += [c for c in verb.children if c.dep_ in ("prt", "neg", "auxpass")]
+    obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr", "acomp", "oprd")), None)
+    if obj is None:
+        prep = next((c for c in verb.children if c.dep_ in ("prep", "agent") and c.i > verb.i
+                     and any(g.dep_ == "pobj" for g in c.children)), None)
+        if prep is not None:
+            pobj = next(g for g in prep.children if g.dep_ == "pobj")
+            toks += [prep] + _compact_np(pobj, max_obj - 1)
+    else:
+        toks += _compact_np(obj, max_obj)
+        # "make a trip to meet X": the purpose clause is the event.
+        purpose = next((c for c in obj.children if c.dep_ in ("relcl", "acl") and c.pos_ == "VERB"
+                        and any(a.tag_ == "TO" for a in c.children)), None)
+        if purpose is not None:
+            toks += [a for a in purpose.children if a.tag_ == "TO"] + [purpose]
+            pobj = next((c for c in purpose.children if c.dep_ == "dobj"), None)
+            if pobj is not None:
+                toks += _compact_np(pobj, 5)
+    for conj in verb.children:
+        if conj.dep_ == "conj" and conj.pos_ == "VERB" and not any(
+                c.dep_ in ("nsubj", "nsubjpass") for c in conj.children):
+            toks += [c for c in conj.children if c.dep_ == "cc"] + [conj]
+            cc = [c for c in verb.children if c.dep_ == "cc" and c.i < conj.i]
+            toks += cc[-1:]
+            break
+    return sorted({t.i: t for t in toks}.values(), key=lambda t: t.i)
+
+
+def _compact_np(head: Token, max_len: int) -> list[Token]:
+    """Head noun with its determiners, modifiers and coordinated nouns; no phrases after."""
+    keep = {head.i}
+    for child in head.children:
+        if child.dep_ in ("det", "amod", "compound", "nummod", "poss", "case", "quantmod",
+                          "nmod", "npadvmod") and child.i < head.i:
+            keep.update(t.i for t in child.subtree)
+        if child.dep_ == "conj" and child.pos_ in ("NOUN", "PROPN"):
+            keep.update(t.i for t in child.subtree if t.dep_ not in ("prep", "relcl", "acl"))
+            keep.update(c.i for c in head.children if c.dep_ == "cc")
+        if child.dep_ == "prep" and child.lower_ == "of" and child.i > head.i:
+            keep.update(t.i for t in child.subtree)
+    toks = sorted((head.doc[i] for i in keep), key=lambda t: t.i)
+    if len(toks) > max_len:
+        toks = [t for t in toks if t.i <= head.i][-max_len:]
+    return trim_clause(toks)
+
+
+def event_verb_of(verb: Token) -> Token:
+    """Through control and aspect verbs to the verb that carries the event."""
+    for _ in range(3):
+        if verb.lemma_.lower() not in CONTROL_VERBS:
+            break
+        nxt = [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
+        if not nxt:
+            break
+        verb = nxt[0]
+    return verb

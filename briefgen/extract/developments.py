@@ -20,10 +20,10 @@ from .clauses import (
     Clause,
     analyse_sentence,
     clause_tokens,
+    event_phrase,
     event_verb,
     is_speech,
     np_tokens,
-    predicate_tokens,
 )
 from .dates import DateValue, parse_date
 from .lexicon import (
@@ -269,8 +269,7 @@ def extract_developments(
         who = [actors.actors[k].name for k in who_keys]
         if not who and subj_toks and clause.subject is not None and clause.subject.pos_ != "PRON":
             who = [join_tokens(subj_toks)]
-        pred = predicate_tokens(clause)
-        what = join_tokens(pred)
+        what = join_tokens(event_phrase(verb))
         if not what:
             continue
         dates = [(v, e) for v, e in _dates_in(sent, ref, future=False)

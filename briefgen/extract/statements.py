@@ -90,7 +90,9 @@ def _speaker(
         return None
     if subj.lower_ == "who" and subj.head.dep_ == "relcl":
         subj = subj.head.head
-    toks = np_tokens(subj, max_len=12)
+    toks = [t for t in np_tokens(subj, max_len=12) if not (t.tag_ == "POS" and t.head == subj)]
+    if subj.dep_ == "poss":  # "citing Shoigu's remarks": the speaker is Shoigu
+        toks = [t for t in toks if t.i <= subj.i]
     span = _tok_span(doc, toks)
     if span is None:
         return None

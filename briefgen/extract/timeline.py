@@ -79,7 +79,9 @@ def _shift_partial(anchor: DateValue, text: str) -> DateValue | None:
     val = parse_date(text, ref=date(2000, month, day), anchor=date(2000, month, day))
     if val is None or not val.date:
         return None
-    return DateValue(text, None, val.precision, sort_key="9999" + val.date[4:], relative=True)
+    d = parse_iso(val.date)
+    label = f"{d:%B} {d.day} ({text})" if d else text
+    return DateValue(label, None, val.precision, sort_key="9999" + val.date[4:], relative=True)
 
 
 def extract_timeline(doc: Doc, doc_id: str, ref: date | None, actors: ActorIndex
@@ -110,7 +112,8 @@ def extract_timeline(doc: Doc, doc_id: str, ref: date | None, actors: ActorIndex
             seen.add(key)
             entries.append(TimelineEntry(
                 date=val.date, precision=val.precision, text=text,  # type: ignore[arg-type]
-                evidence=[sentence_evidence(sent, doc_id)], when=raw, sort_key=val.sort_key,
+                evidence=[sentence_evidence(sent, doc_id)], when=val.text if val.relative
+                else raw, sort_key=val.sort_key,
                 end_date=val.end_date,
             ))
     entries.sort(key=lambda e: (e.sort_key, e.evidence[0].start))

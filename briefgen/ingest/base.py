@@ -89,9 +89,16 @@ def headline(text: str) -> str | None:
     rest = "\n".join(lines[1:]).strip()
     if not first or not rest or len(first) > 200:
         return None
-    if first.endswith(_SENTENCE_END) and len(first.split()) > _SHORT_HEADLINE_WORDS:
+    if first.endswith(_SENTENCE_END) and len(first.split()) > _SHORT_HEADLINE_WORDS \
+            and not (_title_case(first) and len(first.split()) <= 25):
         return None
     return first
+
+
+def _title_case(line: str) -> bool:
+    """Headline style: most longer words capitalised ("Trump Must Decide If He Wants …")."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", line) if len(w) > 3]
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
 def guess_title(text: str, path: Path) -> str:

@@ -1,0 +1,305 @@
+"""briefgen.fuse: many DocFacts → one Brief (pure, no spaCy).
+
+The DocFacts here are written by hand from two tiny articles of our own, with
+spans computed from the texts, so the fused Brief's spans can be checked too.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+
+from briefgen.fuse import FuseOptions, fuse, jaccard, merge_timeline, words, write_bluf
+from briefgen.model import (
+    LIKELIHOOD_SCALE,
+    Actor,
+    DocFacts,
+    Document,
+    DocumentRef,
+    Evidence,
+    KeyDevelopment,
+    Marking,
+    OpenQuestion,
+    Risk,
+    SpanRef,
+    Speaker,
+    Statement,
+    TimelineEntry,
+    When,
+)
+
+WHEN = datetime(2023, 9, 14, 6, 0, tzinfo=timezone.utc)
+
+TEXT_A = (
+    "Kim Jong-un met Vladimir Putin at a space centre in Russia on Wednesday. "
+    "Kim said the talks went well. A new arms deal could violate UN sanctions."
+)
+TEXT_B = (
+    "North Korean leader Kim Jong-un met Russian President Vladimir Putin at a space centre "
+    "on Wednesday. Officials have yet to confirm an arms deal. Putin visited Pyongyang in 2000."
+)
+DOC_A = Document(text=TEXT_A, title="A", path="a.txt", publisher="Daily A",
+                 published="2023-09-14")
+DOC_B = Document(text=TEXT_B, title="B", path="b.txt", publisher="Wire B",
+                 published="2023-09-13")
+
+
+def ev(doc: Document, needle: str) -> Evidence:
+    start = doc.text.index(needle)
+    return Evidence(doc=doc.id, start=start, end=start + len(needle), text=needle)
+
+
+def ref(doc: Document) -> DocumentRef:
+    return DocumentRef(id=doc.id, title=doc.title, path=doc.path, publisher=doc.publisher,
+                       published=doc.published, sha256=doc.sha256)
+
+
+def actor(key: str, name: str, type_: str, doc: Document, needle: str, mentions: int,
+          salience: float, **kw: Any) -> Actor:
+    return Actor(id=key, name=name, type=type_, mentions=mentions, salience=salience,  # type: ignore[arg-type]
+                 evidence=[ev(doc, needle)], **kw)
+
+
+def facts_a() -> DocFacts:
+    meet = ev(DOC_A, "Kim Jong-un met Vladimir Putin at a space centre in Russia on Wednesday.")
+    said = TEXT_A.index("Kim said")
+    content = TEXT_A.index("the talks went well")
+    return DocFacts(
+        document=ref(DOC_A),
+        actors=[
+            actor("kim-jong-un", "Kim Jong-un", "person", DOC_A, "Kim Jong-un", 2, 1.0,
+                  aliases=["Kim"]),
+            actor("vladimir-putin", "Vladimir Putin", "person", DOC_A, "Vladimir Putin", 1, 0.6),
+            actor("russia", "Russia", "state", DOC_A, "Russia", 1, 0.3),
+        ],
+        key_developments=[
+            KeyDevelopment(id=f"{DOC_A.id}-kd1",
+                           summary="Kim Jong-un met Vladimir Putin at a space centre in Russia.",
+                           who=["Kim Jong-un"], what="met Vladimir Putin at a space centre",
+                           when=When(text="Wednesday", date="2023-09-13", precision="day"),
+                           where=["Russia"], confidence="moderate", evidence=[meet],
+                           actor_ids=["kim-jong-un"], score=2.0),
+            KeyDevelopment(id=f"{DOC_A.id}-kd2", summary="A new arms deal could violate sanctions.",
+                           who=[], what="could violate UN sanctions", evidence=[
+                               ev(DOC_A, "A new arms deal could violate UN sanctions.")],
+                           score=0.5),
+        ],
+        statements=[Statement(
+            id=f"{DOC_A.id}-st1",
+            speaker=Speaker(text="Kim", start=said, end=said + 3, actor_id="kim-jong-un"),
+            cue=SpanRef(text="said", start=said + 4, end=said + 8),
+            content=SpanRef(text="the talks went well", start=content,
+                            end=content + len("the talks went well")),
+            direct=False, doc=DOC_A.id, speaker_name="Kim Jong-un",
+        )],
+        risks=[Risk(id=f"{DOC_A.id}-rk1", summary="A new arms deal could violate UN sanctions.",
+                    category="sanctions or legal breach", likelihood="roughly even chance",
+                    evidence=[ev(DOC_A, "A new arms deal could violate UN sanctions.")],
+                    basis="could", clause="a new arms deal could violate UN sanctions",
+                    score=0.9)],
+        timeline=[TimelineEntry(date="2023-09-13", precision="day", text="Kim met Putin",
+                                evidence=[meet], when="Wednesday", sort_key="2023-09-13")],
+    )
+
+
+def facts_b() -> DocFacts:
+    meet = ev(DOC_B, "North Korean leader Kim Jong-un met Russian President Vladimir Putin at "
+                     "a space centre on Wednesday.")
+    return DocFacts(
+        document=ref(DOC_B),
+        actors=[
+            actor("kim-jong-un", "Kim Jong-un", "person", DOC_B, "Kim Jong-un", 1, 0.9,
+                  role="North Korean leader", affiliation="North Korea"),
+            actor("vladimir-putin", "Vladimir Putin", "person", DOC_B, "Vladimir Putin", 2, 1.0,
+                  aliases=["Putin"], role="Russian President"),
+            actor("pyongyang", "Pyongyang", "location", DOC_B, "Pyongyang", 1, 0.2),
+        ],
+        key_developments=[
+            KeyDevelopment(id=f"{DOC_B.id}-kd1",
+                           summary="Kim Jong-un met Vladimir Putin at a space centre.",
+                           who=["Kim Jong-un"], what="met Vladimir Putin at a space centre",
+                           when=When(text="Wednesday", date="2023-09-13", precision="day"),
+                           where=[], confidence="moderate", evidence=[meet],
+                           actor_ids=["kim-jong-un"], score=1.9),
+        ],
+        open_questions=[OpenQuestion(id=f"{DOC_B.id}-q1", question="Will the deal be concluded?",
+                                     basis="Not confirmed by officials",
+                                     evidence=[ev(DOC_B, "Officials have yet to confirm an "
+                                                         "arms deal.")], score=3.0)],
+        timeline=[
+            TimelineEntry(date="2023-09-13", precision="day",
+                          text="Kim met Putin at a space centre", evidence=[meet],
+                          when="Wednesday", sort_key="2023-09-13"),
+            TimelineEntry(date="2000-01-01", precision="year", text="Putin visited Pyongyang",
+                          evidence=[ev(DOC_B, "Putin visited Pyongyang in 2000.")], when="2000",
+                          sort_key="2000-00-00"),
+        ],
+    )
+
+
+@pytest.fixture
+def brief() -> Any:
+    return fuse([facts_a(), facts_b()], FuseOptions(title="Test", marking=Marking(
+        label="TLP:GREEN", system="tlp")), WHEN)
+
+
+# --- developments
+
+
+def test_same_event_in_two_documents_is_one_development(brief: Any) -> None:
+    meetings = [d for d in brief.key_developments if "met Vladimir Putin" in d.what]
+    assert len(meetings) == 1
+    kd = meetings[0]
+    assert kd.corroboration == 2
+    assert {e.doc for e in kd.evidence} == {DOC_A.id, DOC_B.id}
+
+
+def test_merged_development_leads_with_the_earliest_publication(brief: Any) -> None:
+    kd = next(d for d in brief.key_developments if "met Vladimir Putin" in d.what)
+    # DOC_B (13 September) was published before DOC_A (14 September).
+    assert kd.evidence[0].doc == DOC_B.id
+    assert kd.evidence[1].doc == DOC_A.id
+    assert kd.summary == "Kim Jong-un met Vladimir Putin at a space centre."
+    assert kd.where == ["Russia"]  # the other report's place is kept
+    assert kd.who == ["Kim Jong-un"]
+
+
+def test_corroborated_main_event_ranks_first(brief: Any) -> None:
+    assert brief.key_developments[0].corroboration == 2
+    assert len(brief.key_developments) == 2
+
+
+def test_two_developments_of_one_document_are_never_merged() -> None:
+    f = facts_a()
+    twin = f.key_developments[0].model_copy(deep=True)
+    twin.id = "twin"
+    f.key_developments.append(twin)
+    out = fuse([f], FuseOptions(), WHEN)
+    assert all(d.corroboration == 1 for d in out.key_developments)
+    assert len(out.key_developments) == 3
+
+
+def test_unrelated_developments_stay_apart() -> None:
+    assert jaccard(words("met Vladimir Putin at a space centre"),
+                   words("could violate UN sanctions")) == 0.0
+    out = fuse([facts_a()], FuseOptions(), WHEN)
+    assert [d.corroboration for d in out.key_developments] == [1, 1]
+
+
+# --- actors
+
+
+def test_actors_merge_across_documents(brief: Any) -> None:
+    by_id = {a.id: a for a in brief.actors}
+    assert len([a for a in brief.actors if a.name == "Kim Jong-un"]) == 1
+    kim = by_id["kim-jong-un"]
+    assert kim.mentions == 3
+    assert kim.documents == 2
+    assert kim.role == "North Korean leader"  # the one document that names it
+    assert kim.affiliation == "North Korea"
+    assert "Kim" in kim.aliases
+    putin = by_id["vladimir-putin"]
+    assert putin.mentions == 3
+    assert putin.aliases == ["Putin"]
+    assert {e.doc for e in putin.evidence} == {DOC_A.id, DOC_B.id}
+
+
+def test_actor_salience_is_normalised_and_ranked(brief: Any) -> None:
+    saliences = [a.salience for a in brief.actors if a.type != "location"]
+    assert max(saliences) == 1.0
+    assert saliences == sorted(saliences, reverse=True)
+    # Places come after the actors proper.
+    types = [a.type for a in brief.actors]
+    assert types[-1] == "location"
+    assert brief.actors[-1].name == "Pyongyang"
+
+
+# --- timeline, ids, bluf, documents
+
+
+def test_timeline_is_sorted_and_deduplicated(brief: Any) -> None:
+    keys = [e.sort_key for e in brief.timeline]
+    assert keys == sorted(keys)
+    assert brief.timeline[0].date == "2000-01-01"
+    # "Kim met Putin" (A) and "Kim met Putin at a space centre" (B) are one entry.
+    sept13 = [e for e in brief.timeline if e.date == "2023-09-13"]
+    assert len(sept13) == 1
+    assert {e.doc for e in sept13[0].evidence} == {DOC_A.id, DOC_B.id}
+
+
+def test_undated_timeline_entries_go_last() -> None:
+    f = facts_a()
+    f.timeline.append(TimelineEntry(date=None, precision="day", text="Something undated",
+                                    evidence=[], when="July 4", sort_key="9999-07-04"))
+    f.timeline.insert(0, TimelineEntry(date="1999-01-01", precision="year", text="Long ago",
+                                       evidence=[], when="1999", sort_key="1999-00-00"))
+    out = merge_timeline([f], 40)
+    assert [e.text for e in out] == ["Long ago", "Kim met Putin", "Something undated"]
+
+
+def test_ids_are_renumbered(brief: Any) -> None:
+    assert [d.id for d in brief.key_developments] == ["kd1", "kd2"]
+    assert [s.id for s in brief.statements] == ["st1"]
+    assert [r.id for r in brief.risks] == ["rk1"]
+    assert [q.id for q in brief.open_questions] == ["q1"]
+
+
+def test_bluf_has_one_to_three_items_with_refs(brief: Any) -> None:
+    assert 1 <= len(brief.bluf) <= 3
+    assert brief.bluf == [b.text for b in brief.bluf_items]
+    ids = {d.id for d in brief.key_developments} | {r.id for r in brief.risks} | {
+        q.id for q in brief.open_questions}
+    for item in brief.bluf_items:
+        assert item.refs and set(item.refs) <= ids
+        assert item.evidence
+    first = brief.bluf[0]
+    assert first.startswith("Kim Jong-un met Vladimir Putin")
+    assert "corroborated by 2 sources" in first
+    assert first.endswith(".")
+
+
+def test_bluf_risk_sentence_uses_the_likelihood_and_its_range(brief: Any) -> None:
+    risk_line = brief.bluf[1]
+    low, high = LIKELIHOOD_SCALE["roughly even chance"]
+    assert risk_line.startswith("There is a roughly even chance that")
+    assert f"({low}–{high}%, sanctions or legal breach)" in risk_line
+    assert brief.bluf[2] == "Key unknown: Will the deal be concluded?"
+
+
+def test_bluf_never_mixes_confidence_with_likelihood(brief: Any) -> None:
+    for line in brief.bluf:
+        has_likelihood = any(re.search(rf"\b{w}\b", line) for w in LIKELIHOOD_SCALE)
+        has_confidence = re.search(r"\b(high|moderate|low) confidence\b", line)
+        assert not (has_likelihood and has_confidence), line
+
+
+def test_bluf_of_an_empty_input_is_empty() -> None:
+    assert write_bluf([], [], []) == []
+    out = fuse([], FuseOptions(title="Nothing"), WHEN)
+    assert out.bluf == [] and out.key_developments == [] and out.documents == []
+    assert out.period.start is None
+
+
+def test_documents_period_and_metadata(brief: Any) -> None:
+    assert [d.id for d in brief.documents] == [DOC_A.id, DOC_B.id]
+    assert (brief.period.start, brief.period.end) == ("2023-09-13", "2023-09-14")
+    assert {d.id: d.developments for d in brief.documents} == {DOC_A.id: 2, DOC_B.id: 1}
+    assert brief.generated_at == "2023-09-14T06:00:00+00:00"
+    assert brief.title == "Test"
+    assert brief.marking.label == "TLP:GREEN"
+
+
+def test_fused_spans_are_exact(brief: Any, assert_spans: Any) -> None:
+    n = assert_spans(brief, {DOC_A.id: TEXT_A, DOC_B.id: TEXT_B})
+    assert n >= 12
+
+
+def test_limits_are_respected() -> None:
+    out = fuse([facts_a(), facts_b()], FuseOptions(max_developments=1, max_actors=2,
+                                                   max_timeline=1), WHEN)
+    assert len(out.key_developments) == 1
+    assert len(out.actors) == 2
+    assert len(out.timeline) == 1

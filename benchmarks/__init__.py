@@ -1,0 +1,1 @@
+"""Benchmarks of briefgen against reference systems on the shared dev corpus (not shipped)."""

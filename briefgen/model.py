@@ -138,6 +138,7 @@ class KeyDevelopment(_Model):
     hedges: list[str] = []  # the hedging words found in the evidence
     actor_ids: list[str] = []
     watchlist: bool = False
+    score: float = 0.0  # ranking score (higher first)
 
 
 class Actor(_Model):
@@ -183,6 +184,8 @@ class Risk(_Model):
     basis: str = ""  # the source's own modal wording the likelihood is read from
     clause: str = ""  # the risk as a clause that can follow "It is likely that"
     impact: Literal["high", "medium", "low"] = "medium"
+    actor_ids: list[str] = []
+    score: float = 0.0
 
 
 class OpenQuestion(_Model):
@@ -190,6 +193,7 @@ class OpenQuestion(_Model):
     question: str
     basis: str
     evidence: list[Evidence] = []
+    score: float = 0.0
 
 
 class TimelineEntry(_Model):
@@ -199,6 +203,7 @@ class TimelineEntry(_Model):
     evidence: list[Evidence] = []
     when: str = ""  # the date as written in the source
     sort_key: str = ""  # orders entries whose year the text does not give
+    end_date: str | None = Field(default=None, pattern=ISO_DATE)
 
 
 class BlufItem(_Model):
@@ -235,9 +240,39 @@ class Brief(_Model):
         return cls.model_validate_json(data)
 
 
+#: Keys DESIGN.md section 2 requires, per object; everything else is optional in the schema.
+CONTRACT_REQUIRED: dict[str, set[str]] = {
+    "Brief": {"schema_version", "title", "generated_at", "period", "marking", "bluf",
+              "documents", "key_developments", "actors", "statements", "risks",
+              "open_questions", "timeline"},
+    "Period": {"start", "end"},
+    "Marking": {"label", "handling"},
+    "DocumentRef": {"id", "title", "path", "url", "publisher", "published", "sha256"},
+    "KeyDevelopment": {"id", "summary", "who", "what", "when", "where", "confidence",
+                       "corroboration", "evidence"},
+    "When": {"text", "date", "precision"},
+    "Actor": {"id", "name", "type", "aliases", "role", "affiliation", "mentions", "salience",
+              "evidence"},
+    "Statement": {"id", "speaker", "cue", "content", "direct", "doc"},
+    "Speaker": {"text", "actor_id", "start", "end"},
+    "SpanRef": {"text", "start", "end"},
+    "Risk": {"id", "summary", "category", "likelihood", "evidence"},
+    "OpenQuestion": {"id", "question", "basis", "evidence"},
+    "TimelineEntry": {"date", "precision", "text", "evidence"},
+    "Evidence": {"doc", "start", "end", "text"},
+}
+
+
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema of the Brief contract (draft 2020-12)."""
+    """The JSON Schema of the Brief contract (draft 2020-12).
+
+    Contract keys are required; keys added since (scores, sourcing, …) are optional, so
+    a reader written against the contract accepts every brief briefgen writes.
+    """
     schema = Brief.model_json_schema(mode="serialization")
+    for name, sub in [("Brief", schema), *schema.get("$defs", {}).items()]:
+        if name in CONTRACT_REQUIRED:
+            sub["required"] = sorted(CONTRACT_REQUIRED[name])
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://briefgen.invalid/schema/brief-v1.json"
     return schema

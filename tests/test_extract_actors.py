@@ -144,17 +144,12 @@ def test_salience_ranks_the_main_actor_first(facts_of: Any) -> None:
 # --- known bugs (see the report; remove the marker once fixed)
 
 
-@pytest.mark.xfail(reason="after a sentence ending in '.', _role_prefix walks back across "
-                   "the sentence boundary ('.' is a NAME_JOINER): role 'Madrid on Sunday. "
-                   "Spanish Prime Minister'", strict=True)
 def test_role_prefix_stops_at_the_sentence_boundary(facts_of: Any) -> None:
     facts = facts_of("Mexican President Andres Manuel Lopez Obrador flew to Madrid on Sunday. "
                      "Spanish Prime Minister Pedro Sanchez greeted him at the airport.")
     assert actor(facts, "Pedro Sanchez").role == "Spanish Prime Minister"
 
 
-@pytest.mark.xfail(reason="a one-word name after a title ('President Biden') is dropped "
-                   "unless it is a subject: no actor at all", strict=True)
 def test_titled_single_name_is_a_person(facts_of: Any) -> None:
     facts = facts_of("Prime Minister Fumio Kishida spoke with President Biden on Monday. "
                      "Kishida said the two leaders agreed to deepen security cooperation.")
@@ -163,18 +158,12 @@ def test_titled_single_name_is_a_person(facts_of: Any) -> None:
     assert biden.role == "President"
 
 
-@pytest.mark.xfail(reason="a capitalised common noun opening a sentence that the model tags "
-                   "PERSON ('Debris') becomes a person actor because it is a subject",
-                   strict=True)
 def test_sentence_initial_common_noun_is_not_a_person(facts_of: Any) -> None:
     facts = facts_of("Ukrainian forces shot down 12 Russian drones over Kyiv on May 1, the air "
                      "force said. Debris damaged two houses. Nobody was hurt.")
     assert "Debris" not in names(facts)
 
 
-@pytest.mark.xfail(reason="a seat city used as a place ('arrived in Brussels') is typed as the "
-                   "European Union organisation, so the development loses its where",
-                   strict=True)
 def test_seat_city_as_place_is_where(facts_of: Any) -> None:
     facts = facts_of("Angela Merkel arrived in Brussels on Tuesday. Merkel’s visit was short.")
     assert "European Union" not in names(facts)

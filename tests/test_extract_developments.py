@@ -124,9 +124,6 @@ def test_relative_month_in_timeline(facts_of: Any) -> None:
 # --- known bugs (see the report; remove the marker once fixed)
 
 
-@pytest.mark.xfail(reason="_title_sentences compares the first sentence's end with the title "
-                   "length + 1, so a title followed by a blank line ('\\n\\n') is kept as a "
-                   "development", strict=True)
 def test_title_followed_by_a_blank_line_is_not_a_development(facts_of: Any) -> None:
     title = "Flood hits Manila"
     text = (f"{title}\n\nA powerful typhoon flooded parts of Manila on Friday. Thousands of "
@@ -135,9 +132,6 @@ def test_title_followed_by_a_blank_line_is_not_a_development(facts_of: Any) -> N
     assert not any(d.summary.startswith("Flood hits") for d in facts.key_developments)
 
 
-@pytest.mark.xfail(reason="weekday dates are always read as past (parse_date future=False in "
-                   "developments and timeline): 'will meet … on Thursday' published on "
-                   "Tuesday 2024-03-12 gives 2024-03-07", strict=True)
 def test_future_weekday_is_in_the_future(facts_of: Any) -> None:
     facts = facts_of("Indian Prime Minister Narendra Modi arrived in Washington on Tuesday. "
                      "He will meet President Joe Biden on Thursday.", published="2024-03-12")
@@ -146,8 +140,6 @@ def test_future_weekday_is_in_the_future(facts_of: Any) -> None:
     assert "2024-03-14" in [e.date for e in facts.timeline]
 
 
-@pytest.mark.xfail(reason="a closing parenthesis is dropped from the summary: 'The European "
-                   "Union (EU imposed new sanctions on Belarus.'", strict=True)
 def test_summary_keeps_parentheses_balanced(facts_of: Any) -> None:
     facts = facts_of("The European Union (EU) imposed new sanctions on Belarus. "
                      "The EU said the measures target state firms.")

@@ -141,9 +141,6 @@ def test_questions_are_yes_no_questions(facts_of: Any) -> None:
 # --- known bugs (see the report; remove the marker once fixed)
 
 
-@pytest.mark.xfail(reason="'did not confirm that X' (a clausal complement, not an object) "
-                   "raises no open question; the unconfirmed claim is kept as a development",
-                   strict=True)
 def test_did_not_confirm_that_raises_a_question(facts_of: Any) -> None:
     facts = facts_of("The ministry did not confirm that the drills had started.")
     assert any("drills" in q for q in questions(facts)), questions(facts)

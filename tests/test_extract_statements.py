@@ -119,8 +119,6 @@ def test_statements_are_in_text_order_with_ids(facts_of: Any) -> None:
 # --- known bugs (see the report; remove the marker once fixed)
 
 
-@pytest.mark.xfail(reason="a fully quoted statement is marked direct=False: the content span "
-                   "excludes the quote marks and _is_direct only looks inside it", strict=True)
 def test_quote_first_is_direct(facts_of: Any) -> None:
     facts = facts_of("“The talks were very useful,” Lavrov said.")
     st = only(facts)
@@ -128,8 +126,6 @@ def test_quote_first_is_direct(facts_of: Any) -> None:
     assert st.direct is True
 
 
-@pytest.mark.xfail(reason="a trailing particle is trimmed as an ADP: content 'We will not "
-                   "back' instead of 'We will not back down'", strict=True)
 def test_quote_content_keeps_a_phrasal_particle(facts_of: Any) -> None:
     facts = facts_of("“We will not back down,” Prime Minister Rishi Sunak said.")
     st = only(facts)
@@ -137,9 +133,6 @@ def test_quote_content_keeps_a_phrasal_particle(facts_of: Any) -> None:
     assert st.content.text == "We will not back down"
 
 
-@pytest.mark.xfail(reason="a pronoun speaker resolves to the last person named (the object) "
-                   "instead of the previous subject (ActorIndex.resolve_pronoun's centering "
-                   "rule is not used for speakers)", strict=True)
 def test_pronoun_speaker_prefers_the_previous_subject(facts_of: Any) -> None:
     facts = facts_of("Sergey Lavrov met Wang Yi in Moscow. He told reporters that the two "
                      "countries share the same goals.")

@@ -40,7 +40,7 @@ def _title_sentences(doc: Doc, document: Document) -> int:
     if not title or not doc.text.lstrip().startswith(title):
         return 0
     limit = doc.text.index(title) + len(title)
-    return sum(1 for s in doc.sents if s.end_char <= limit + 1)
+    return sum(1 for s in doc.sents if s.start_char < limit)
 
 
 def _salience(actors: ActorIndex, length: int, speakers: dict[str, int],

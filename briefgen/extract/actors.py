@@ -173,7 +173,8 @@ def _role_prefix(doc: Doc, ent_start: int, gz: Gazetteer) -> tuple[int, int] | N
     """Token range of a title directly before a name: 'Russian Defense Minister'."""
     i = ent_start - 1
     first = ent_start
-    while i >= 0 and ent_start - i <= 12:
+    sent_start = doc[ent_start].sent.start
+    while i >= sent_start and ent_start - i <= 12:
         tok = doc[i]
         if tok.is_space or tok.text in (",", ";", ":", "(", ")", "“", "”", '"'):
             break
@@ -344,7 +345,9 @@ def extract_actors(doc: Doc, watchlist: tuple[str, ...] = ()) -> ActorIndex:
                         or m.root.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj")
                         and m.root.pos_ != "ADJ"):
                     continue  # adjectival use ("Russian missiles"): not an actor mention
-            if entry.kind == "capital" and not _actor_position(m.root):
+            place_word = entry.kind == "capital" or (
+                m.label in ("GPE", "LOC", "FAC") and entry.type == "organization")
+            if place_word and not _actor_position(m.root):  # "arrived in Brussels"
                 add(slug(m.text), m.text, "location", m)
                 continue
             add(slug(entry.name), entry.name, entry.type, m)
@@ -356,6 +359,11 @@ def extract_actors(doc: Doc, watchlist: tuple[str, ...] = ()) -> ActorIndex:
         if m.label == "PERSON":
             if _is_junk_person(m, gz):
                 continue
+            titled = any(lo <= m.root.i - 1 < hi and m.root.i - 1 == hi - 1
+                         for lo, hi, _ in role_ranges) or _starts_after_role(doc, m, role_ranges)
+            if len(words) == 1 and titled:
+                add(slug(m.text), m.text, "person", m)  # "President Biden"
+                continue
             if len(words) == 1:
                 votes = label_votes[norm]
                 other = [lab for lab, _ in votes.most_common() if lab != "PERSON"]
@@ -365,7 +373,9 @@ def extract_actors(doc: Doc, watchlist: tuple[str, ...] = ()) -> ActorIndex:
                 elif head.lower_ in PLACE_HEADS or head.lemma_.lower() in PLACE_HEADS or (
                         m.root.dep_ in ("compound", "poss") and m.root.head.pos_ != "PROPN"):
                     add(slug(m.text), m.text, "location", m)
-                elif m.root.dep_ in ("nsubj", "nsubjpass"):
+                elif m.root.dep_ in ("nsubj", "nsubjpass") and not (
+                        m.root.i == m.root.sent.start and votes["PERSON"] == 1):
+                    # (a lone capitalised word opening a sentence is usually a common noun)
                     add(slug(m.text), m.text, "person", m)
                 # A lone, unlinked, never-acting single name is most likely model noise.
                 continue
@@ -388,6 +398,12 @@ def extract_actors(doc: Doc, watchlist: tuple[str, ...] = ()) -> ActorIndex:
                     _name_words(w)) > 1 and n == w for n in names for w in wl):
                 rec.watchlist = True
     return ActorIndex(actors, by_token)
+
+
+def _starts_after_role(doc: Doc, m: Mention, role_ranges: list[tuple[int, int, int]]) -> bool:
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    return span is not None and any(ent_start <= span.start <= ent_start + 1 and hi <= span.start
+                                    for _, hi, ent_start in role_ranges)
 
 
 def _initials(name: str) -> str:

@@ -339,8 +339,9 @@ def to_question(
         else:
             body = f"Will {subj_str} {lemma} {rest}"
     elif perfect:
-        have = "Has" if perfect[0].lower_ in ("has", "'s") else (
-            "Had" if perfect[0].lower_ == "had" else "Have")
+        plural = subj is not None and (subj.tag_ in ("NNS", "NNPS") or any(
+            c.dep_ == "conj" for c in subj.children))
+        have = "Have" if plural or perfect[0].lower_ == "have" else "Has"
         body = f"{have} {subj_str} {'been ' if passive else ''}{verb.text} {rest}"
     elif passive:
         aux = passive[0].lower_

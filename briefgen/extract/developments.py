@@ -22,6 +22,7 @@ from .clauses import (
     clause_tokens,
     event_phrase,
     event_verb,
+    is_future,
     is_speech,
     np_tokens,
 )
@@ -272,7 +273,7 @@ def extract_developments(
         what = join_tokens(event_phrase(verb))
         if not what:
             continue
-        dates = [(v, e) for v, e in _dates_in(sent, ref, future=False)
+        dates = [(v, e) for v, e in _dates_in(sent, ref, future=is_future(clause))
                  if e.root.i not in clause.drop]
         when_val, when_span = None, None
         attached = [(v, e) for v, e in dates if _attached_to(e.root, verb)]
@@ -340,7 +341,7 @@ def extract_developments(
             corroboration=1, evidence=cand.evidence, sourcing=cand.sourcing,
             hedges=cand.hedges, actor_ids=cand.who_keys,
             watchlist=any(actors.actors[k].watchlist for k in cand.who_keys),
-            score=cand.score, sentence=cand.sent_idx,
+            score=cand.score,
         ))
         if len(out) >= limit:
             break

@@ -15,7 +15,7 @@ SPEECH_VERBS = frozenset(
     castigate condemn ask question recall reveal disclose estimate testify complain concede
     maintain contend remark observe comment mention point repeat reiterate announce brief
     tell inform assure predict forecast signal hint agree counter retort quip joke boast
-    proclaim decry denounce dismiss reject blame charge demand call believe think
+    proclaim decry denounce dismiss reject blame charge demand call believe think continue
     """.split()
 )
 

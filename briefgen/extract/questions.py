@@ -99,6 +99,12 @@ def _unconfirmed(sent: Span, idx: int, sents: list[Span], actors: ActorIndex
         elif obj is not None:
             obj_text = join_tokens(np_tokens(obj, 10))
             out.append((f"Will {who_text} confirm {obj_text}?", basis, "unconfirmed"))
+        else:
+            # "did not confirm that the drills had started" → "Have the drills started?"
+            comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+            q = to_question(comp, subject_text=_subject_name(comp, actors)) if comp else None
+            if q:
+                out.append((q, basis, "unconfirmed"))
     return out
 
 

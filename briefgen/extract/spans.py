@@ -97,8 +97,21 @@ def trim_clause(tokens: list[Token]) -> list[Token]:
         toks = toks[1:]
     while toks and (toks[-1].is_punct or toks[-1].is_space or toks[-1].dep_ == "cc"
                     or toks[-1].pos_ in ("ADP", "SCONJ", "DET") and toks[-1].dep_ != "prt"):
+        if toks[-1].text in ")]" and _opens(toks[:-1], "([" [")]".index(toks[-1].text)]):
+            break  # keep the closing bracket of "(EU)"
         toks = toks[:-1]
     return toks
+
+
+def _opens(tokens: list[Token], opener: str) -> bool:
+    closer = ")" if opener == "(" else "]"
+    depth = 0
+    for t in tokens:
+        if t.text == opener:
+            depth += 1
+        elif t.text == closer:
+            depth -= 1
+    return depth > 0
 
 
 def subject_of(verb: Token) -> Token | None:

@@ -3,12 +3,18 @@
 Patterns (general English reporting syntax):
 
 * ``SPEAKER <speech verb> (that) CONTENT`` and its quote-first inversion
-  ``"CONTENT," SPEAKER said``;
-* ``SPEAKER <speech verb> <noun> that CONTENT`` ("expressed worries that …");
+  ``"CONTENT," SPEAKER said`` — a quote interrupted by its attribution
+  (``"A," X said, "B."``) and quoted sentences that continue it in the same
+  paragraph belong to the same statement;
+* ``SPEAKER <speech verb> <noun> that CONTENT`` ("expressed worries that …")
+  and speech verbs whose object is what was said ("confirmed its plans to …");
 * parentheticals: ``CONTENT-part, SPEAKER said, CONTENT-rest``;
 * ``according to SPEAKER, CONTENT`` / ``CONTENT, as per SPEAKER``.
 
-Pronoun speakers are resolved to the person last named before them.
+Speech verbs inside a quotation are part of that quotation, not statements of
+their own ("I think …" said by the quoted person). Speakers keep their title
+and apposition ("Brian Fallon, a spokesman for the campaign,"); pronoun
+speakers are resolved to the person they most likely refer to.
 """
 
 from __future__ import annotations
@@ -18,18 +24,21 @@ from typing import TYPE_CHECKING
 from ..model import SpanRef, Speaker, Statement
 from .actors import ActorIndex
 from .clauses import np_tokens
-from .lexicon import PHRASAL_SPEECH, PRONOUNS_PERSON, SPEECH_VERBS, WEAK_SPEECH_VERBS
+from .lexicon import PHRASAL_SPEECH, SPEECH_VERBS, WEAK_SPEECH_VERBS
 from .spans import QUOTE_CHARS, clean_bounds, subject_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 MIN_CONTENT_TOKENS = 3
+MAX_SPEAKER_TOKENS = 22
 # Speech verbs whose plain object is what was said ("confirmed its plans to …").
 OBJECT_SPEECH = frozenset({"confirm", "announce", "deny", "reveal", "acknowledge", "disclose",
                            "admit", "report", "unveil", "pledge", "promise", "vow"})
 CITED_NOUNS = frozenset({"remark", "remarks", "comment", "comments", "statement", "words",
                          "interview", "testimony"})
+OPEN_Q = ("“", "«", "''", "``")
+CLOSE_Q = ("”", "»", "''")
 
 
 def _span(doc: Doc, start: int, end: int) -> SpanRef:
@@ -39,17 +48,33 @@ def _span(doc: Doc, start: int, end: int) -> SpanRef:
 
 def _tok_span(doc: Doc, tokens: list[Token]) -> SpanRef | None:
     toks = sorted(tokens, key=lambda t: t.i)
-    while toks and (toks[0].dep_ in ("mark",) or toks[0].is_punct and toks[0].text not in
+    while toks and (toks[0].dep_ == "mark" or toks[0].is_punct and toks[0].text not in
                     QUOTE_CHARS or toks[0].is_space):
         toks = toks[1:]
     while toks and (toks[-1].is_space or toks[-1].text in (",", ";", ":", "—", "-")
-                    or toks[-1].pos_ in ("ADP", "CCONJ", "DET", "SCONJ")):
+                    or toks[-1].pos_ in ("ADP", "CCONJ", "DET", "SCONJ")
+                    and toks[-1].dep_ != "prt"):
         toks = toks[:-1]
     if not toks:
         return None
-    start = toks[0].idx
-    end = toks[-1].idx + len(toks[-1].text)
-    return _span(doc, start, end)
+    return _span(doc, toks[0].idx, toks[-1].idx + len(toks[-1].text))
+
+
+def quote_mask(doc: Doc) -> set[int]:
+    """Indices of tokens inside quotation marks (quotes never run past a paragraph)."""
+    inside: set[int] = set()
+    open_at: int | None = None
+    for tok in doc:
+        text = tok.text
+        if "\n" in text or "\n" in tok.whitespace_:
+            open_at = None
+            continue
+        if open_at is None and (text in OPEN_Q or text == '"'):
+            open_at = tok.i
+        elif open_at is not None and (text in CLOSE_Q or text == '"'):
+            inside.update(range(open_at + 1, tok.i))
+            open_at = None
+    return inside
 
 
 def _quoted_ranges(sent: Span) -> list[tuple[int, int]]:
@@ -57,56 +82,79 @@ def _quoted_ranges(sent: Span) -> list[tuple[int, int]]:
     ranges = []
     open_at = None
     for tok in sent:
-        if tok.text in ("“", "«") or (tok.text == '"' and open_at is None):
+        if open_at is None and (tok.text in OPEN_Q or tok.text == '"'):
             open_at = tok.i
-        elif tok.text in ("”", "»") or (tok.text == '"' and open_at is not None):
-            if open_at is not None:
-                ranges.append((open_at, tok.i))
+        elif open_at is not None and (tok.text in CLOSE_Q or tok.text == '"'):
+            ranges.append((open_at, tok.i))
             open_at = None
     return ranges
 
 
 def _is_direct(doc: Doc, content: SpanRef) -> bool:
-    text = content.text
+    """Quoted speech: the content sits inside quotation marks (mostly)."""
+    text = doc.text
+    before = text[max(0, content.start - 2):content.start].strip()
+    after = text[content.end:content.end + 3].strip()
+    if (content.text[:1] in "“\"«'" or before[-1:] in "“\"«'") and (
+            content.text[-1:] in "”\"»'" or after[:1] in "”\"»',"):
+        return True
     quoted = 0
     inside = False
-    for ch in text:
-        if ch in "“”\"«»":
-            inside = not inside if ch == '"' else ch in "“«"
-            continue
-        if inside:
+    for ch in content.text:
+        if ch in "“«":
+            inside = True
+        elif ch in "”»":
+            inside = False
+        elif ch == '"':
+            inside = not inside
+        elif inside:
             quoted += 1
-    return quoted >= 0.5 * max(1, len(text)) or (text[:1] in "“\"" and text[-1:] in "”\"")
+    return quoted >= 0.5 * max(1, len(content.text))
 
 
-def _is_direct_tokens(toks: list[Token]) -> bool:
-    return any(t.text in QUOTE_CHARS and t.text not in ("’", "'") for t in toks)
-
-
-def _speaker(
-    doc: Doc, subj: Token, actors: ActorIndex
-) -> tuple[SpanRef, str | None] | None:
-    if subj.lower_ in ("it", "there", "this", "that", "which", "what"):
-        return None
-    if subj.lower_ == "who" and subj.head.dep_ == "relcl":
-        subj = subj.head.head
-    toks = [t for t in np_tokens(subj, max_len=12) if not (t.tag_ == "POS" and t.head == subj)]
+def _speaker_tokens(subj: Token) -> list[Token]:
+    """The speaker phrase with its title and apposition, without relative clauses."""
+    cut: set[int] = set()
+    for child in subj.children:
+        if child.dep_ in ("relcl", "acl", "advcl", "ccomp", "parataxis") or (
+                child.dep_ == "prep" and child.i > subj.i and child.lower_ in
+                ("along", "alongside", "including", "together")):
+            cut.update(t.i for t in child.subtree)
+    toks = [t for t in subj.subtree if t.i not in cut and not t.is_space]
+    toks = [t for t in toks if not (t.tag_ == "POS" and t.head == subj)]
     if subj.dep_ == "poss":  # "citing Shoigu's remarks": the speaker is Shoigu
         toks = [t for t in toks if t.i <= subj.i]
+    if len(toks) > MAX_SPEAKER_TOKENS or any(t.text in QUOTE_CHARS and t.text not in "’'"
+                                             for t in toks):
+        toks = np_tokens(subj, max_len=12)
+    # Keep the contiguous run around the head.
+    idx = {t.i for t in toks}
+    lo = hi = subj.i
+    while lo - 1 in idx:
+        lo -= 1
+    while hi + 1 in idx:
+        hi += 1
+    return [t for t in toks if lo <= t.i <= hi]
+
+
+def _speaker(doc: Doc, subj: Token, actors: ActorIndex) -> tuple[SpanRef, str | None] | None:
+    if subj.lower_ in ("it", "there", "this", "that", "which", "what", "these", "those"):
+        return None
+    if subj.lower_ in ("who", "whom") and subj.head.dep_ == "relcl":
+        subj = subj.head.head
+    toks = _speaker_tokens(subj)
     span = _tok_span(doc, toks)
     if span is None:
         return None
     key = None
-    keys = [k for k in actors.actors_in(toks) if actors.actors[k].type != "location"] or \
-        actors.actors_in(toks)
-    if keys:
-        # The head noun's actor wins ("Russia's ambassador" → the ambassador is not Russia).
-        head_key = actors.actor_at(subj)
-        key = head_key if head_key else (keys[-1] if subj.pos_ == "PROPN" else None)
-    elif subj.lower_ in PRONOUNS_PERSON:
-        key = actors.last_before(subj.idx)
-    elif subj.lower_ in ("they", "we"):
-        key = actors.last_before(subj.idx, ("state", "organization", "group"))
+    if subj.pos_ == "PRON":
+        key = actors.resolve_pronoun(subj)
+    else:
+        key = actors.actor_at(subj)
+        if key is None:
+            # "Russia's ambassador Matsegora": the person named in the phrase, not Russia.
+            keys = [k for k in actors.actors_in(toks) if actors.actors[k].type == "person"]
+            key = keys[0] if keys and subj.pos_ == "PROPN" else None
     return span, key
 
 
@@ -141,11 +189,10 @@ def _content_tokens(verb: Token) -> list[Token] | None:
 def _quote_for(sent: Span, verb: Token) -> list[Token] | None:
     """A quotation next to the cue ('"…," X said' / 'X said: "…"'), not one that belongs
     to another speech verb of the sentence."""
-    ranges = _quoted_ranges(sent)
     doc = sent.doc
     others = [t for t in sent if t is not verb and t.pos_ == "VERB"
               and t.lemma_.lower() in SPEECH_VERBS]
-    for lo, hi in sorted(ranges, key=lambda r: r[0] - r[1]):
+    for lo, hi in sorted(_quoted_ranges(sent), key=lambda r: r[0] - r[1]):
         if hi - lo < 4:
             continue
         inside_other = any(o.left_edge.i <= lo and hi <= o.right_edge.i
@@ -156,20 +203,63 @@ def _quote_for(sent: Span, verb: Token) -> list[Token] | None:
     return None
 
 
-def _statement(doc: Doc, doc_id: str, n: int, speaker: tuple[SpanRef, str | None],
+def _extend_quote(doc: Doc, content: SpanRef, cue_end: int, mask: set[int],
+                  sents: list[Span]) -> SpanRef:
+    """Carry a direct quote on across its attribution and into following quoted sentences.
+
+    '"A," X said, "B." "C."' — one statement whose content runs from A to C.
+    """
+    end = content.end
+    sent = next((s for s in sents if s.start_char <= content.start < s.end_char), None)
+    if sent is None:
+        return content
+    # The rest of this sentence after the cue: another quotation?
+    rest = [t for t in sent if t.idx >= max(end, cue_end)]
+    quoted = [t for t in rest if t.i in mask]
+    if quoted and len(quoted) >= 3:
+        end = max(end, quoted[-1].idx + len(quoted[-1].text))
+    # Following sentences of the same paragraph that are quotation only.
+    idx = sents.index(sent)
+    for nxt in sents[idx + 1: idx + 4]:
+        between = doc.text[sent.end_char:nxt.start_char] if nxt is sents[idx + 1] else ""
+        if "\n" in between or "\n" in doc.text[end:nxt.start_char]:
+            break
+        words = [t for t in nxt if not t.is_punct and not t.is_space]
+        if not words or sum(t.i in mask for t in words) < 0.9 * len(words):
+            break
+        last = [t for t in nxt if not t.is_space][-1]
+        end = last.idx + len(last.text)
+        sent = nxt
+    if end == content.end:
+        return content
+    return _span(doc, content.start, end)
+
+
+def _statement(doc: Doc, doc_id: str, speaker: tuple[SpanRef, str | None],
                cue: SpanRef, content: SpanRef, actors: ActorIndex) -> Statement:
     span, key = speaker
     return Statement(
-        id=f"{doc_id}-st{n}",
-        speaker=Speaker(text=span.text, start=span.start, end=span.end, actor_id=key),
+        id="", speaker=Speaker(text=span.text, start=span.start, end=span.end, actor_id=key),
         cue=cue, content=content, direct=_is_direct(doc, content), doc=doc_id,
         speaker_name=actors.actors[key].name if key and key in actors.actors else None,
     )
 
 
+def _subject(tok: Token) -> Token | None:
+    subj = subject_of(tok)
+    if subj is None and tok.dep_ in ("advcl", "pcomp", "xcomp") and tok.tag_ in ("VBG", "VB"):
+        head = tok.head
+        if head.dep_ == "prep":
+            head = head.head
+        subj = subject_of(head) if head.pos_ in ("VERB", "AUX") else None
+    return subj
+
+
 def extract_statements(doc: Doc, doc_id: str, actors: ActorIndex) -> list[Statement]:
     out: list[Statement] = []
     used: set[tuple[int, int]] = set()
+    mask = quote_mask(doc)
+    sents = list(doc.sents)
 
     def emit(speaker: tuple[SpanRef, str | None] | None, cue: SpanRef,
              toks: list[Token] | None) -> None:
@@ -179,36 +269,32 @@ def extract_statements(doc: Doc, doc_id: str, actors: ActorIndex) -> list[Statem
         if content is None or len([t for t in toks if not t.is_punct]) < MIN_CONTENT_TOKENS:
             return
         if content.start < speaker[0].end and speaker[0].start < content.end:
-            # The speaker lies inside the content (bad parse): keep the part after the cue.
+            return  # the speaker lies inside the content: a bad parse
+        if _is_direct(doc, content):
+            content = _extend_quote(doc, content, cue.end, mask, sents)
+        if any(s <= content.start < e or s < content.end <= e for s, e in used):
             return
-        key = (content.start, content.end)
-        if any(s <= content.start and content.end <= e for s, e in used):
-            return
-        used.add(key)
-        out.append(_statement(doc, doc_id, len(out) + 1, speaker, cue, content, actors))
+        used.add((content.start, content.end))
+        out.append(_statement(doc, doc_id, speaker, cue, content, actors))
 
-    for sent in doc.sents:
+    for sent in sents:
         for tok in sent:
             lemma = tok.lemma_.lower()
-            if tok.pos_ != "VERB":
-                continue
+            if tok.pos_ != "VERB" or tok.i in mask:
+                continue  # a speech verb inside a quotation belongs to the quotation
             particle = next((c for c in tok.children if c.dep_ == "prt"), None)
             phrasal = particle is not None and (lemma, particle.lower_) in PHRASAL_SPEECH
-            if lemma not in SPEECH_VERBS and not phrasal and lemma != "continue":
+            if lemma not in SPEECH_VERBS and not phrasal:
                 continue
             if any(c.dep_ == "neg" for c in tok.children) or any(
                     c.lower_ == "yet" for c in tok.head.children if tok.dep_ == "xcomp"):
                 continue  # "did not say", "have yet to confirm": nothing was said
-            subj = subject_of(tok)
-            if subj is None and tok.dep_ in ("advcl", "pcomp") and tok.tag_ == "VBG":
-                subj = subject_of(tok.head) if tok.head.pos_ == "VERB" else None
-                if subj is None and tok.head.dep_ == "prep":
-                    subj = subject_of(tok.head.head)
+            subj = _subject(tok)
             if subj is None:
                 continue
             toks = _content_tokens(tok)
-            if toks is None and lemma in WEAK_SPEECH_VERBS | {"continue"}:
-                continue
+            if lemma in WEAK_SPEECH_VERBS and not any(c.dep_ == "ccomp" for c in tok.children):
+                continue  # "continue to invest", "call a meeting": no speech
             if toks is None and tok.dep_ == "ROOT":
                 # Parenthetical: "Washington, Kirby elaborated, remained concerned …".
                 conj = [c for c in tok.children if c.dep_ in ("conj", "dep", "npadvmod",
@@ -221,9 +307,14 @@ def extract_statements(doc: Doc, doc_id: str, actors: ActorIndex) -> list[Statem
             if toks is not None:
                 skip = {t.i for t in subj.subtree} | {tok.i}
                 toks = [t for t in toks if t.i not in skip]
+                # Content that is itself only an attribution ("said in a statement") is none.
+                if toks and all(t.lemma_.lower() in SPEECH_VERBS or t.pos_ in ("ADP", "DET",
+                                "NOUN", "PUNCT") for t in toks) and not any(
+                        t.i in mask for t in toks):
+                    toks = None
             # "Reuters reported, citing Shoigu's remarks": the quote is Shoigu's.
             citing = next((c for c in tok.children if c.lower_ == "citing"), None)
-            if citing is not None and toks is not None and _is_direct_tokens(toks):
+            if citing is not None and toks is not None and any(t.i in mask for t in toks):
                 obj = next((c for c in citing.children if c.dep_ == "dobj"), None)
                 if obj is not None and obj.lemma_.lower() in CITED_NOUNS:
                     obj = next((c for c in obj.children if c.dep_ == "poss"), None)
@@ -236,7 +327,7 @@ def extract_statements(doc: Doc, doc_id: str, actors: ActorIndex) -> list[Statem
 
         # "according to X, …" / "as per X": the rest of the clause is X's claim.
         for tok in sent:
-            if tok.lower_ not in ("according", "per"):
+            if tok.lower_ not in ("according", "per") or tok.i in mask:
                 continue
             objs = [t for t in tok.subtree if t.dep_ == "pobj"]
             if not objs:
@@ -246,16 +337,16 @@ def extract_statements(doc: Doc, doc_id: str, actors: ActorIndex) -> list[Statem
                     c.dep_ in ("compound", "poss") for c in src.children):
                 src = next(c for c in src.children if c.dep_ in ("compound", "poss"))
             head = tok.head
-            while head.dep_ not in ("ROOT",) and head.pos_ not in ("VERB", "AUX"):
+            while head.dep_ != "ROOT" and head.pos_ not in ("VERB", "AUX"):
                 head = head.head
             if head.lemma_.lower() in SPEECH_VERBS or head.lower_ in ("citing", "quoting"):
                 continue  # part of an attribution chain ("X reported, citing Y, according to Z")
             skip = {t.i for t in tok.subtree}
-            if tok.lower_ == "per" and tok.i > 0 and doc[tok.i - 1].lower_ == "as":
+            as_per = tok.lower_ == "per" and tok.i > 0 and doc[tok.i - 1].lower_ == "as"
+            if as_per:
                 skip.add(tok.i - 1)
             toks = [t for t in head.subtree if t.i not in skip]
-            cue_start = doc[tok.i - 1].idx if tok.lower_ == "per" and tok.i > 0 and \
-                doc[tok.i - 1].lower_ == "as" else tok.idx
+            cue_start = doc[tok.i - 1].idx if as_per else tok.idx
             nxt = doc[tok.i + 1] if tok.lower_ == "according" and tok.i + 1 < len(doc) else tok
             cue = _span(doc, cue_start, nxt.idx + len(nxt.text))
             emit(_speaker(doc, src, actors), cue, toks)

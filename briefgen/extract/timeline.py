@@ -96,13 +96,15 @@ def extract_timeline(doc: Doc, doc_id: str, ref: date | None, actors: ActorIndex
             raw = " ".join(ent.text.split())
             if raw.lower() in VAGUE or raw.lower().removeprefix("the ") in VAGUE:
                 continue
-            val = parse_date(raw, ref=ref, anchor=parse_iso(anchor.date) if anchor else None)
+            gov = _governor(ent.root)
+            future = any(c.lower_ in ("will", "'ll", "’ll", "shall") for c in gov.children)
+            val = parse_date(raw, ref=ref, anchor=parse_iso(anchor.date) if anchor else None,
+                             future=future)
             if val is not None and val.date is None and not val.sort_key and anchor:
                 val = _shift_partial(anchor, raw)
             if val is None or (val.date is None and not val.sort_key):
                 continue
             anchor = val
-            gov = _governor(ent.root)
             text = _event_text(gov, actors)
             if len(text.split()) < 3:
                 continue

@@ -37,6 +37,30 @@ OBJECT_SPEECH = frozenset({"confirm", "announce", "deny", "reveal", "acknowledge
                            "admit", "report", "unveil", "pledge", "promise", "vow"})
 CITED_NOUNS = frozenset({"remark", "remarks", "comment", "comments", "statement", "words",
                          "interview", "testimony"})
+# Stance verbs: what the speaker said is their object ("praised X for Y", "called X Y") …
+OBJECT_STANCE = frozenset("""
+    praise criticize criticise accuse applaud tout mock extol mention blame slam blast endorse
+    support oppose reject condemn defend welcome dismiss question thank congratulate deride
+    ridicule lambaste hail credit fault laud castigate decry denounce label describe dub brand
+    call discuss urge announce deny acknowledge admit recommend propose predict promise
+""".split())
+# … or the object of a preposition ("called for X", "talked about Y", "warned of Z") …
+PREP_STANCE = {
+    "call": ("for", "on"), "talk": ("about",), "speak": ("about", "of", "on"),
+    "comment": ("on",), "refer": ("to",), "point": ("to",), "respond": ("to",),
+    "complain": ("about", "of"), "warn": ("about", "of", "against"), "argue": ("for", "against"),
+    "push": ("for",), "advocate": ("for",), "campaign": ("for", "against"),
+    "rail": ("against",), "weigh": ("in",), "testify": ("about",), "boast": ("about", "of"),
+    "brag": ("about",), "joke": ("about",), "write": ("about", "of"), "tweet": ("about",),
+    "insist": ("on",), "reply": ("to",), "vote": ("for", "against"),
+}
+# … or an infinitive of intention ("wants to run", "vowed to fight").
+XCOMP_STANCE = frozenset("""
+    want hope expect plan intend vow pledge promise threaten refuse decline seek aim offer
+    urge ask tell vow
+""".split())
+# Verbs that report speech or findings only with a clausal complement ("polls show that …").
+CCOMP_STANCE = frozenset("show find conclude determine demonstrate".split())
 OPEN_Q = ("“", "«", "''", "``")
 CLOSE_Q = ("”", "»", "''")
 
@@ -186,6 +210,56 @@ def _content_tokens(verb: Token) -> list[Token] | None:
     return None
 
 
+def _stance_content(verb: Token) -> list[Token] | None:
+    """What a stance verb attributes: its object, prepositional object or infinitive."""
+    lemma = verb.lemma_.lower()
+    after = [c for c in verb.children if c.i > verb.i]
+    preps = PREP_STANCE.get(lemma, ())
+    for c in after:
+        if c.dep_ in ("prep", "prt") and c.lower_ in preps:
+            toks = [t for t in c.subtree if t.i != c.i]
+            # "called on the United States to attack …": the infinitive belongs to it.
+            toks += [t for x in after if x.dep_ in ("xcomp", "oprd") and x.i > c.i
+                     for t in x.subtree]
+            return toks or None
+    if lemma in XCOMP_STANCE:
+        comp = next((c for c in after if c.dep_ == "xcomp"), None)
+        if comp is not None:
+            obj = [t for c in after if c.dep_ == "dobj" and c.i < comp.i for t in c.subtree]
+            return obj + list(comp.subtree)
+    if lemma in OBJECT_STANCE:
+        obj = next((c for c in after if c.dep_ == "dobj"), None)
+        if obj is not None:
+            toks = list(obj.subtree)
+            # "called X Y", "praised X for Y", "accused X of Y".
+            for c in after:
+                if c.i > obj.i and (c.dep_ in ("oprd", "xcomp", "ccomp") or c.dep_ == "prep"
+                                    and c.lower_ in ("for", "of", "as")):
+                    toks += list(c.subtree)
+            return toks
+    return None
+
+
+def _colon_statement(sent: Span) -> tuple[Token, Token, list[Token]] | None:
+    """"Graham: Trump's rhetoric is destroying the party" — a headline attribution."""
+    toks = [t for t in sent if not t.is_space]
+    colon = next((t for t in toks[:8] if t.text == ":"), None)
+    if colon is None or colon.i == toks[0].i:
+        return None
+    before = [t for t in toks if t.i < colon.i]
+    content = [t for t in toks if t.i > colon.i]
+    if len(before) > 6 or len([t for t in content if not t.is_punct]) < 3:
+        return None
+    if not all(t.text[:1].isupper() or t.is_punct or t.lower_ in ("of", "the", "'s", "’s")
+               for t in before):
+        return None
+    if not any(t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or t.pos_ == "PROPN"
+               for t in before):
+        return None
+    head = max(before, key=lambda t: t.i if t.pos_ in ("PROPN", "NOUN") else -1)
+    return head, colon, content
+
+
 def _quote_for(sent: Span, verb: Token) -> list[Token] | None:
     """A quotation next to the cue ('"…," X said' / 'X said: "…"'), not one that belongs
     to another speech verb of the sentence."""
@@ -245,9 +319,13 @@ def _statement(doc: Doc, doc_id: str, speaker: tuple[SpanRef, str | None],
     )
 
 
+STANCE_LEMMAS = OBJECT_STANCE | frozenset(PREP_STANCE) | XCOMP_STANCE | CCOMP_STANCE
+
+
 def _subject(tok: Token) -> Token | None:
     subj = subject_of(tok)
-    if subj is None and tok.dep_ in ("advcl", "pcomp", "xcomp") and tok.tag_ in ("VBG", "VB"):
+    if subj is None and tok.dep_ in ("advcl", "pcomp", "xcomp") and tok.tag_ in ("VBG", "VB",
+                                                                                  "VBN"):
         head = tok.head
         if head.dep_ == "prep":
             head = head.head
@@ -284,7 +362,7 @@ def extract_statements(doc: Doc, doc_id: str, actors: ActorIndex) -> list[Statem
                 continue  # a speech verb inside a quotation belongs to the quotation
             particle = next((c for c in tok.children if c.dep_ == "prt"), None)
             phrasal = particle is not None and (lemma, particle.lower_) in PHRASAL_SPEECH
-            if lemma not in SPEECH_VERBS and not phrasal:
+            if lemma not in SPEECH_VERBS and not phrasal and lemma not in STANCE_LEMMAS:
                 continue
             if any(c.dep_ == "neg" for c in tok.children) or any(
                     c.lower_ == "yet" for c in tok.head.children if tok.dep_ == "xcomp"):
@@ -293,8 +371,11 @@ def extract_statements(doc: Doc, doc_id: str, actors: ActorIndex) -> list[Statem
             if subj is None:
                 continue
             toks = _content_tokens(tok)
-            if lemma in WEAK_SPEECH_VERBS and not any(c.dep_ == "ccomp" for c in tok.children):
-                continue  # "continue to invest", "call a meeting": no speech
+            has_ccomp = any(c.dep_ == "ccomp" for c in tok.children)
+            if toks is None or (lemma in WEAK_SPEECH_VERBS | CCOMP_STANCE and not has_ccomp):
+                toks = _stance_content(tok)
+            elif lemma in WEAK_SPEECH_VERBS and not has_ccomp:
+                toks = _stance_content(tok)
             if toks is None and tok.dep_ == "ROOT":
                 # Parenthetical: "Washington, Kirby elaborated, remained concerned …".
                 conj = [c for c in tok.children if c.dep_ in ("conj", "dep", "npadvmod",
@@ -324,6 +405,16 @@ def extract_statements(doc: Doc, doc_id: str, actors: ActorIndex) -> list[Statem
             end_tok = particle if phrasal and particle is not None else tok
             cue = _span(doc, tok.idx, end_tok.idx + len(end_tok.text))
             emit(_speaker(doc, subj, actors), cue, toks)
+
+        colon = _colon_statement(sent)
+        if colon is not None:
+            head, mark, content_toks = colon
+            cue = _span(doc, mark.idx, mark.idx + 1)
+            before = [t for t in sent if t.i < mark.i and not t.is_space]
+            span = _tok_span(doc, before)
+            if span is not None:
+                key = actors.actor_at(head)
+                emit((span, key), cue, content_toks)
 
         # "according to X, …" / "as per X": the rest of the clause is X's claim.
         for tok in sent:

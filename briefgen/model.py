@@ -122,6 +122,7 @@ class When(_Model):
     date: str | None = Field(default=None, pattern=ISO_DATE)
     precision: Precision | None = None
     end_date: str | None = Field(default=None, pattern=ISO_DATE)
+    basis: Literal["text", "published"] = "text"  # "published": no time in the text
 
 
 class KeyDevelopment(_Model):
@@ -139,6 +140,7 @@ class KeyDevelopment(_Model):
     actor_ids: list[str] = []
     watchlist: bool = False
     score: float = 0.0  # ranking score (higher first)
+    headline: Evidence | None = None  # the headline who/what were read from
 
 
 class Actor(_Model):

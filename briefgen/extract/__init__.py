@@ -97,7 +97,7 @@ def extract(doc: Doc, document: Document, options: ExtractOptions | None = None)
     _salience(actors, len(doc.text), speakers, {})
     developments = extract_developments(
         doc, document.id, actors, ref, opts.watch_topics, _title_sentences(doc, document),
-        opts.max_developments,
+        opts.max_developments, document.published,
     )
     doers: dict[str, float] = {}
     for rank, dev in enumerate(developments):

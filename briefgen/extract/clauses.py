@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from .lexicon import (
     CONFIRM_VERBS,
-    EVENT_NOUNS,
     CONTROL_VERBS,
+    EVENT_NOUNS,
     FUTURE_VERBS,
     HEDGE_ADJECTIVES,
     HEDGE_ADVERBS,

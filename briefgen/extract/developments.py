@@ -23,7 +23,6 @@ from .clauses import (
     event_phrase,
     event_verb,
     is_future,
-    is_speech,
     np_tokens,
 )
 from .dates import DateValue, parse_date
@@ -32,6 +31,17 @@ from .lexicon import (
     EVENT_NOUNS,
     MATERIAL_VERBS,
     OPINION_VERBS,
+)
+from .main_event import (
+    SPECIFIC_TIME,
+    Headline,
+    choose_places,
+    dateline_place,
+    lead_places,
+    lead_when,
+    published_when,
+    read_headline,
+    when_phrase,
 )
 from .spans import join_tokens, sentence_evidence, upper_first
 
@@ -198,32 +208,52 @@ def _confidence(hedges: list[str], clause: Clause) -> str:
     return "moderate"
 
 
-def _score(clause: Clause, sent_idx: int, n_sents: int, who_keys: list[str],
-           actors: ActorIndex, when: DateValue | None, where: list[str],
+CONTENT_POS = ("NOUN", "PROPN", "VERB", "ADJ", "NUM")
+
+
+def _content_words(sent: Span) -> set[str]:
+    return {t.lemma_.lower() for t in sent if t.pos_ in CONTENT_POS and not t.is_stop
+            and len(t.text) > 2}
+
+
+def centrality(word_sets: list[set[str]]) -> list[float]:
+    """How much each sentence shares its vocabulary with the rest of the document
+    (cosine-like overlap, averaged), scaled so the most central sentence is 1."""
+    n = len(word_sets)
+    raw = []
+    for i, wi in enumerate(word_sets):
+        total = 0.0
+        for j, wj in enumerate(word_sets):
+            if i != j and wi and wj:
+                total += len(wi & wj) / ((len(wi) * len(wj)) ** 0.5 + 1)
+        raw.append(total / max(1, n - 1))
+    top = max(raw, default=0.0) or 1.0
+    return [r / top for r in raw]
+
+
+def _score(clause: Clause, lead: bool, central: float, title_overlap: int,
+           who_keys: list[str], actors: ActorIndex, when: DateValue | None, where: list[str],
            watch_topics: tuple[str, ...]) -> float:
+    """Rank a candidate: the lead and the sentences most central to the article first."""
     verb = event_verb(clause)
     lemma = verb.lemma_.lower()
-    score = 1.5 / (1.0 + 0.35 * sent_idx)  # the lead carries the news
+    score = 1.2 * lead + 3.0 * central + 0.15 * min(title_overlap, 3)
     sal = sum(actors.actors[k].salience for k in who_keys if k in actors.actors)
-    score += min(sal, 1.5) * 0.6
+    score += min(sal, 1.5) * 0.3
     if lemma in MATERIAL_VERBS:
-        score += 0.5
+        score += 0.2
     elif lemma in OPINION_VERBS:
-        score -= 0.4
-    if is_speech(clause.verb) and clause.verb is verb:
-        score -= 0.4  # speech with no embedded event: a statement, not a development
+        score -= 0.2
     if verb.lemma_ == "be" or verb.pos_ == "AUX":
-        score -= 0.3
+        score -= 0.15
     if when is not None:
-        score += 0.25
+        score += 0.1
     if where:
-        score += 0.15
-    if not who_keys:
-        score -= 0.3
+        score += 0.1
     text = clause.sentence.text.lower()
     if any(text.lstrip().startswith(m) for m in BACKGROUND_MARKERS):
-        score -= 0.35
-    if len(clause.sentence) < 7:
+        score -= 0.3
+    if len([t for t in clause.sentence if not t.is_punct]) < 9:
         score -= 0.6
     if watch_topics and any(t.lower() in text for t in watch_topics):
         score += 0.4
@@ -242,6 +272,52 @@ def _refers_back(sent: Span) -> bool:
     return bool(subj) and subj[0].lower_ in ("it", "this")
 
 
+def _settle_main_event(
+    cands: list[Candidate], sents: list[Span], first_body: int, words: list[set[str]],
+    title_words: set[str], headline: Headline | None, actors: ActorIndex, ref: date | None,
+    published: str | None, skip: int = 0,
+) -> None:
+    """Put the main event first and complete its who / what / when / where."""
+    if title_words:
+        near = [c for c in cands if first_body <= c.sent_idx < first_body + 5]
+        if near:
+            best = max(near, key=lambda c: (len(words[c.sent_idx] & title_words)
+                                            + 0.5 * (c.sent_idx == first_body), -c.sent_idx))
+            cands.remove(best)
+            cands.insert(0, best)
+    main = cands[0]
+    if headline is not None and headline.where:
+        main.where = headline.where + [w for w in main.where if w not in headline.where]
+    if headline is not None:
+        # An actor beats a common noun ("Race to reach boy…", "Footage shows…").
+        if headline.who_keys or (headline.who and not main.who_keys):
+            main.who, main.who_keys = headline.who, headline.who_keys or main.who_keys
+        main.what = headline.what
+    sent = sents[main.sent_idx]
+    if main.when_span is None or main.when is None:
+        found = lead_when(sents, first_body, ref, sent)
+        if found is not None:
+            main.when, main.when_span = found
+        elif published:
+            main.when, main.when_span = published_when(published), None
+    elif main.when_span is not None:
+        richer = when_phrase(sent, ref)
+        if richer is not None and richer[1][0] <= main.when_span[0] < richer[1][1]:
+            main.when, main.when_span = richer
+        if not SPECIFIC_TIME.search(main.when.text):
+            better = lead_when(sents, first_body, ref, sent)
+            if better is not None and SPECIFIC_TIME.search(better[0].text):
+                main.when, main.when_span = better
+    places = list(main.where)
+    for sent in sents[skip:first_body + 3]:  # a dateline may be a sentence of its own
+        line = dateline_place(sent.doc, sent.start_char)
+        if line:
+            places.append(line)
+            break
+    places += lead_places(sents, first_body, actors, set(main.who_keys))
+    main.where = choose_places(places)
+
+
 def extract_developments(
     doc: Doc,
     doc_id: str,
@@ -250,9 +326,16 @@ def extract_developments(
     watch_topics: tuple[str, ...] = (),
     skip_sents: int = 0,
     limit: int = 8,
+    published: str | None = None,
 ) -> list[KeyDevelopment]:
     sents = list(doc.sents)
     cands: list[Candidate] = []
+    words = [_content_words(s) if i >= skip_sents else set() for i, s in enumerate(sents)]
+    central = centrality(words)
+    title_words: set[str] = set().union(*words[:skip_sents]) if skip_sents else set()
+    if skip_sents:
+        title_words = _content_words(doc[sents[0].start:sents[skip_sents - 1].end])
+    first_body = next((i for i in range(skip_sents, len(sents)) if len(sents[i]) >= 4), 0)
     for idx, sent in enumerate(sents):
         if idx < skip_sents or len(sent) < 4:
             continue
@@ -290,7 +373,8 @@ def extract_developments(
             summary=upper_first(clause_text), evidence=[sentence_evidence(sent, doc_id)],
             hedges=hedges, sourcing=_sourcing(clause, actors),
         )
-        cand.score = _score(clause, idx, len(sents), who_keys, actors, when_val, where,
+        cand.score = _score(clause, idx == first_body, central[idx],
+                            len(words[idx] & title_words), who_keys, actors, when_val, where,
                             watch_topics)
         # The next sentence refers back to this event: take its when/where and evidence.
         if cands and cands[-1].sent_idx == idx - 1 and _refers_back(sent) and (
@@ -314,6 +398,10 @@ def extract_developments(
         cands.append(cand)
 
     cands.sort(key=lambda c: (-c.score, c.sent_idx))
+    headline = read_headline(doc, sents, skip_sents, actors, doc_id)
+    if cands:
+        _settle_main_event(cands, sents, first_body, words, title_words, headline, actors,
+                           ref, published, skip_sents)
     out: list[KeyDevelopment] = []
     seen: list[set[str]] = []
     for cand in cands:
@@ -334,7 +422,9 @@ def extract_developments(
         when = When()
         if cand.when is not None:
             when = When(text=cand.when.text.strip(), date=cand.when.date,
-                        precision=cand.when.precision, end_date=cand.when.end_date)
+                        precision=cand.when.precision, end_date=cand.when.end_date,
+                        basis="published" if cand.when_span is None and cand is cands[0]
+                        and cand.when.text and published else "text")
         out.append(KeyDevelopment(
             id=f"{doc_id}-kd{n}", summary=summary, who=cand.who, what=cand.what, when=when,
             where=cand.where, confidence=_confidence(cand.hedges, cand.clause),  # type: ignore[arg-type]
@@ -342,6 +432,7 @@ def extract_developments(
             hedges=cand.hedges, actor_ids=cand.who_keys,
             watchlist=any(actors.actors[k].watchlist for k in cand.who_keys),
             score=cand.score,
+            headline=headline.evidence if headline is not None and cand is cands[0] else None,
         ))
         if len(out) >= limit:
             break

@@ -14,8 +14,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import Risk
-from .clauses import is_speech, np_tokens, predicate_tokens, Clause
+from .clauses import Clause, is_speech, np_tokens, predicate_tokens
 from .lexicon import (
+    ADVERSE_VERBS,
     AMPLIFY_VERBS,
     CONCERN_WORDS,
     FUTURE_VERBS,
@@ -27,7 +28,6 @@ from .lexicon import (
     RISK_CATEGORIES,
     RISK_IMPACT,
     TRANSFER_VERBS,
-    ADVERSE_VERBS,
 )
 from .spans import join_tokens, lower_first, sentence_evidence, subject_of, upper_first
 

@@ -57,7 +57,7 @@ PREP_STANCE = {
 # … or an infinitive of intention ("wants to run", "vowed to fight").
 XCOMP_STANCE = frozenset("""
     want hope expect plan intend vow pledge promise threaten refuse decline seek aim offer
-    urge ask tell vow
+    urge ask tell
 """.split())
 # Verbs that report speech or findings only with a clausal complement ("polls show that …").
 CCOMP_STANCE = frozenset("show find conclude determine demonstrate".split())
@@ -373,8 +373,6 @@ def extract_statements(doc: Doc, doc_id: str, actors: ActorIndex) -> list[Statem
             toks = _content_tokens(tok)
             has_ccomp = any(c.dep_ == "ccomp" for c in tok.children)
             if toks is None or (lemma in WEAK_SPEECH_VERBS | CCOMP_STANCE and not has_ccomp):
-                toks = _stance_content(tok)
-            elif lemma in WEAK_SPEECH_VERBS and not has_ccomp:
                 toks = _stance_content(tok)
             if toks is None and tok.dep_ == "ROOT":
                 # Parenthetical: "Washington, Kirby elaborated, remained concerned …".

@@ -8,7 +8,7 @@ When a change to extraction, fusion or the templates changes the brief on purpos
 review the diff this test prints, then regenerate the golden files with the one
 command (from the repository root)::
 
-    BRIEFGEN_REGEN_GOLDEN=1 /work/venv/bin/pytest tests/test_golden.py
+    BRIEFGEN_REGEN_GOLDEN=1 pytest tests/test_golden.py
 
 and review ``git diff tests/golden`` before committing.
 """

@@ -286,6 +286,8 @@ def _settle_main_event(
             cands.remove(best)
             cands.insert(0, best)
     main = cands[0]
+    # The main event outranks everything else of its document, in fusion too.
+    main.score = round(max(c.score for c in cands) + 0.25, 4)
     if headline is not None and headline.where:
         main.where = headline.where + [w for w in main.where if w not in headline.where]
     if headline is not None:

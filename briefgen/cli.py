@@ -151,6 +151,53 @@ def schema() -> None:
     click.echo(json.dumps(json_schema(), indent=2))
 
 
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True,
+              help="Write into a non-empty folder, overwriting briefgen's files there.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
+def init(directory: Path, force: bool, quiet: bool) -> None:
+    """Create a project in DIRECTORY: config.yaml, seeds/ (a sample), templates/ (examples)."""
+    setup_logging(_verbosity(quiet, 0))
+    try:
+        from .scaffold import init_project
+
+        written = init_project(directory, force=force)
+    except BriefgenError as exc:
+        _fail(exc)
+        return
+    log.info("created %d file(s) in %s; build the sample brief with: cd %s && briefgen build",
+             len(written), directory, directory)
+
+
+@cli.group()
+def templates() -> None:
+    """Inspect the templates: where each name comes from."""
+
+
+@templates.command("list")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Configuration whose 'templates' folder to include (default: config.yaml "
+                   "if present).")
+def templates_list(config_path: Path | None) -> None:
+    """Show the search path and the file each template name resolves to."""
+    setup_logging(0)
+    try:
+        from .render.paths import template_listing
+
+        folder = None
+        if config_path is not None or Path("config.yaml").is_file():
+            from .config import load_config
+
+            config = load_config(config_path or Path("config.yaml"))
+            folder = config.resolve(config.templates) if config.templates else None
+        lines = template_listing(folder)
+    except BriefgenError as exc:
+        _fail(exc)
+        return
+    click.echo("\n".join(lines))
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: run the CLI; no traceback reaches the user."""
     try:

@@ -128,6 +128,23 @@ class Output(_Section):
     dir: str = "out"
     name: str = "brief-{date:%Y-%m-%d}"
     formats: list[Format] = Field(default_factory=lambda: list(FORMATS), min_length=1)
+    pdf_variant: str | None = None  # WeasyPrint's pdf_variant, e.g. "pdf/a-3u"
+
+    @field_validator("pdf_variant")
+    @classmethod
+    def _check_pdf_variant(cls, value: str | None) -> str | None:
+        # WeasyPrint's variants (weasyprint.pdf.VARIANTS), listed here to keep it unimported.
+        variants = ("pdf/a-1a", "pdf/a-1b", "pdf/a-2a", "pdf/a-2b", "pdf/a-2u", "pdf/a-3a",
+                    "pdf/a-3b", "pdf/a-3u", "pdf/a-4e", "pdf/a-4f", "pdf/a-4u", "pdf/ua-1",
+                    "pdf/ua-2", "pdf/x-1a", "pdf/x-3", "pdf/x-4", "pdf/x-5g")
+        if value is None or not value.strip():
+            return None
+        name = value.strip().lower()
+        if name not in variants:
+            raise ValueError(
+                f"{value!r} is not a PDF variant; choose from {', '.join(variants)}"
+            )
+        return name
 
     @field_validator("name")
     @classmethod

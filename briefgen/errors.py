@@ -53,3 +53,8 @@ class LockError(BriefgenError):
     """Raised by :mod:`briefgen.pipeline` when another run holds this configuration's lock."""
 
     exit_code = 4
+
+
+class ProjectExistsError(BriefgenError):
+    """Raised by :mod:`briefgen.scaffold` (``briefgen init``) when the target folder is not
+    empty and ``--force`` was not given, or cannot be written."""

@@ -119,7 +119,8 @@ def build(
     t4 = time.perf_counter()
     fmts = list(formats or config.output.formats)
     templates = config.resolve(config.templates) if config.templates else None
-    outputs = render(brief, fmts, templates, author=config.author)
+    outputs = render(brief, fmts, templates, author=config.author,
+                     pdf_variant=config.output.pdf_variant)
     target = out_dir or config.output_dir()
     paths = write_outputs(outputs, target, config.output_stem(when.astimezone()))
     timings["render"] = time.perf_counter() - t4

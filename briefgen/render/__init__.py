@@ -76,12 +76,14 @@ def render(
     templates_dir: Path | None = None,
     *,
     author: str | None = None,
+    pdf_variant: str | None = None,
 ) -> dict[str, bytes]:
     """Every requested format of ``brief`` as bytes, keyed by format, in request order.
 
     ``formats`` is any of "md", "html", "pdf", "json". ``templates_dir`` is the
     user's templates folder, searched before the built-in theme. ``author`` goes
-    into the HTML/PDF metadata ("briefgen" when not given). Nothing is written.
+    into the HTML/PDF metadata ("briefgen" when not given). ``pdf_variant``
+    (``output.pdf_variant``, e.g. "pdf/a-3u") makes an archival PDF. Nothing is written.
     Raises :class:`~briefgen.errors.TemplateError` for template problems and
     :class:`~briefgen.errors.RenderError` for anything else.
     """
@@ -98,6 +100,8 @@ def render(
             from briefgen.render.pdf import html_to_pdf
 
             html = render_template("pdf", context, search_path)
-            outputs[fmt] = html_to_pdf(html, base_dir=search_path[0], allowed_folders=search_path)
+            outputs[fmt] = html_to_pdf(
+                html, base_dir=search_path[0], allowed_folders=search_path, pdf_variant=pdf_variant
+            )
         logger.debug("rendered %s: %d bytes", fmt, len(outputs[fmt]))
     return outputs

@@ -12,6 +12,8 @@ from typing import Any
 
 from briefgen.model import BlufItem, Brief
 from briefgen.render import filters
+from briefgen.render.figures import build_figures
+from briefgen.render.grading import admiralty
 
 #: Sections of the default theme in reading order: (block name, heading, anchor id).
 SECTIONS = [
@@ -59,6 +61,8 @@ def build_context(brief: Brief, *, author: str | None = None) -> dict[str, Any]:
             for block, heading, anchor in SECTIONS
         ],
         "empty_text": EMPTY,
+        "figures": build_figures(brief),
+        "graded": any(admiralty(doc) for doc in brief.documents),
     }
 
 

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from briefgen.model import LIKELIHOOD_SCALE
 from briefgen.render import filters
 from briefgen.render.evidence import EvidenceRegistry
+from briefgen.render.grading import admiralty
 from briefgen.render.mdescape import html_finalize, md_escape, md_finalize
 from briefgen.render.paths import resolve_theme_file
 
@@ -39,6 +40,7 @@ COMMON_FILTERS = {
     "css_string": filters.css_string,
     "by_date": filters.timeline_order,
     "md_escape": md_escape,
+    "admiralty": admiralty,
 }
 
 

@@ -77,3 +77,29 @@ def resolve_theme_file(search_path: list[Path], builtin: Path, name: str) -> Pat
         if candidate.is_file() and candidate.resolve().is_relative_to(folder.resolve()):
             return candidate
     raise TemplateNotFound(name)
+
+
+def template_listing(templates_dir: Path | str | None = None) -> list[str]:
+    """``briefgen templates list``: the search path, then each name, its file and origin.
+
+    A user file that hides a built-in one says so ("yours, replaces the built-in");
+    ``!default/NAME`` still reaches the built-in file.
+    """
+    search_path = template_search_path(templates_dir)
+    builtin = builtin_templates_dir()
+    lines = ["Search path (first match wins):"]
+    for number, folder in enumerate(search_path, start=1):
+        kind = "built-in theme, also reachable as !default/NAME" if folder == builtin else "yours"
+        lines.append(f"  {number}. {folder}  ({kind})")
+    entries = list_templates(templates_dir)
+    width = max((len(name) for name, _ in entries), default=0)
+    lines.append("")
+    for name, path in entries:
+        if path.is_relative_to(builtin):
+            origin = "built-in"
+        elif (builtin / name).is_file():
+            origin = "yours, replaces the built-in"
+        else:
+            origin = "yours"
+        lines.append(f"{name.ljust(width)}  {path}  ({origin})")
+    return lines

@@ -57,8 +57,14 @@ def make_url_fetcher(allowed_folders: list[Path]) -> Any:
     return ThemeOnlyURLFetcher(allowed_protocols=["data", "file"], allow_redirects=False)
 
 
-def html_to_pdf(html: str, *, base_dir: Path, allowed_folders: list[Path]) -> bytes:
-    """The PDF of ``html`` (metadata comes from its ``<title>`` and ``<meta>`` tags)."""
+def html_to_pdf(
+    html: str, *, base_dir: Path, allowed_folders: list[Path], pdf_variant: str | None = None
+) -> bytes:
+    """The PDF of ``html`` (metadata comes from its ``<title>`` and ``<meta>`` tags,
+    the language from ``<html lang>``, bookmarks from the CSS ``bookmark-level``).
+
+    ``pdf_variant`` is WeasyPrint's ``pdf_variant`` (``"pdf/a-3u"``, ``"pdf/ua-1"``…).
+    """
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as error:  # OSError: Pango or its friends missing
@@ -69,7 +75,14 @@ def html_to_pdf(html: str, *, base_dir: Path, allowed_folders: list[Path]) -> by
     fetcher = make_url_fetcher(allowed_folders)
     try:
         document = HTML(string=html, base_url=str(base_dir), url_fetcher=fetcher)
-        pdf = document.write_pdf()
+        pdf = document.write_pdf(pdf_variant=pdf_variant or None)
+    except KeyError as error:
+        if pdf_variant:
+            raise RenderError(
+                f"cannot make the PDF: WeasyPrint does not know the PDF variant {pdf_variant!r}; "
+                "fix 'output.pdf_variant' (for example pdf/a-3u)"
+            ) from error
+        raise RenderError(f"cannot make the PDF: KeyError: {error}") from error
     except Exception as error:
         raise RenderError(f"cannot make the PDF: {type(error).__name__}: {error}") from error
     if not pdf:

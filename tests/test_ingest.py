@@ -58,9 +58,9 @@ def test_txt_title_falls_back_to_the_file_name(tmp_path: Path) -> None:
         "On September 4, The New York Times reported that Kim Jong-un intends to meet Putin.\n"
     )
     make_files(tmp_path, {"kim-putin-arms-talks.txt": sentence + "More text.\n"})
-    assert read_file(tmp_path / "kim-putin-arms-talks.txt").title == "Kim putin arms talks"
+    assert read_file(tmp_path / "kim-putin-arms-talks.txt").title == "Kim Putin Arms Talks"
     make_files(tmp_path, {"only_line.txt": "Just one line"})
-    assert read_file(tmp_path / "only_line.txt").title == "Only line"
+    assert read_file(tmp_path / "only_line.txt").title == "Only Line"
 
 
 def test_utf8_bom_is_stripped(tmp_path: Path) -> None:

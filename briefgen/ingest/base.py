@@ -71,9 +71,12 @@ def check_text(text: str) -> None:
 
 
 def title_from_stem(path: Path) -> str:
-    """``kim-putin-arms-talks.txt`` → ``Kim putin arms talks``."""
-    words = " ".join(re.split(r"[-_\s.]+", path.stem)).strip()
-    return words[:1].upper() + words[1:] if words else path.name
+    """``kim-putin-arms-talks.txt`` → ``Kim Putin Arms Talks`` (small words stay lower case)."""
+    words = [w for w in re.split(r"[-_\s.]+", path.stem) if w]
+    small = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to"}
+    out = [w if (w.lower() in small and i) or any(c.isupper() for c in w) else
+           w[:1].upper() + w[1:] for i, w in enumerate(words)]
+    return " ".join(out) or path.name
 
 
 _SENTENCE_END = (".", "?", "!", ":", '"', "”")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 import warnings
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,59 @@ def _parse_formats(value: str | None) -> list[str] | None:
     return list(dict.fromkeys(items))
 
 
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+class _ProgressBar:
+    """``briefgen: [#####.....] 420/840 documents`` on stderr, redrawn in place.
+
+    Only used when stderr is a terminal (never in cron logs or pipes). Log lines
+    clear the bar first (a filter on the briefgen handler), then it is redrawn.
+    """
+
+    WIDTH = 30
+
+    def __init__(self) -> None:
+        self.shown = False
+        self.last = 0.0
+        self.state = (0, 0)
+        for handler in logging.getLogger("briefgen").handlers:
+            handler.addFilter(self._before_log)
+
+    def _before_log(self, record: logging.LogRecord) -> bool:
+        self.clear()
+        return True
+
+    def __call__(self, done: int, total: int) -> None:
+        import time
+
+        self.state = (done, total)
+        now = time.monotonic()
+        if done < total and now - self.last < 0.1:
+            return
+        self.last = now
+        filled = self.WIDTH * done // max(1, total)
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        sys.stderr.write(f"\rbriefgen: [{bar}] {done}/{total} documents")
+        sys.stderr.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+            self.shown = False
+
+    def close(self) -> None:
+        self.clear()
+        for handler in logging.getLogger("briefgen").handlers:
+            handler.removeFilter(self._before_log)
+
+
 def _fail(exc: BriefgenError) -> None:
     log.error("%s", exc)
     sys.exit(exc.exit_code)
@@ -93,22 +147,37 @@ def cli() -> None:
               help="Comma-separated formats to write (md,html,pdf,json); default from config.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder; default output.dir from config.")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Only documents published on or after this day (default: period.since).")
+@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Only documents published on or before this day (default: period.until).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
 @click.option("-v", "--verbose", count=True, help="More detail (-vv: library logs too).")
-def build(config_path: Path, formats: str | None, out_dir: Path | None, quiet: bool,
-          verbose: int) -> None:
+def build(config_path: Path, formats: str | None, out_dir: Path | None,
+          since: datetime | None, until: datetime | None, quiet: bool, verbose: int) -> None:
     """Build the brief from the sources in the configuration."""
     setup_logging(_verbosity(quiet, verbose))
     fmts = _parse_formats(formats)
+    if since and until and since > until:
+        raise click.BadParameter(f"{since:%Y-%m-%d} is after --until {until:%Y-%m-%d}",
+                                 param_hint="--since")
+    bar = _ProgressBar() if not quiet and _is_terminal(sys.stderr) else None
     try:
         from .config import load_config
         from .pipeline import build as run_build
 
         config = load_config(config_path)
-        result = run_build(config, formats=fmts, out_dir=out_dir)
+        result = run_build(config, formats=fmts, out_dir=out_dir,
+                           since=since.date() if since else None,
+                           until=until.date() if until else None, progress=bar)
     except BriefgenError as exc:
+        if bar:
+            bar.clear()
         _fail(exc)
         return
+    finally:
+        if bar:
+            bar.close()
     total = sum(result.timings.values())
     log.info("wrote %d file(s) from %d document(s) in %.1f s", len(result.paths),
              len(result.brief.documents), total)
@@ -149,6 +218,57 @@ def schema() -> None:
     from .model import json_schema
 
     click.echo(json.dumps(json_schema(), indent=2))
+
+
+@cli.group("cache")
+def cache_group() -> None:
+    """The per-document cache of extraction results: where it is, how big; empty it."""
+
+
+_CACHE_CONFIG = click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+    help="Configuration whose cache.dir to use (default: config.yaml if present, "
+         "else the platform's cache folder).")
+
+
+def _facts_cache(config_path: Path | None) -> Any:
+    from .cache import FactsCache
+
+    if config_path is None and not Path("config.yaml").is_file():
+        return FactsCache()
+    from .config import load_config
+
+    config = load_config(config_path or Path("config.yaml"))
+    return FactsCache(config.cache_dir(), config.cache.enabled)
+
+
+@cache_group.command("info")
+@_CACHE_CONFIG
+def cache_info(config_path: Path | None) -> None:
+    """Print the cache folder, its number of entries and their size."""
+    setup_logging(0)
+    try:
+        info = _facts_cache(config_path).info()
+    except BriefgenError as exc:
+        _fail(exc)
+        return
+    click.echo(f"folder:  {info.folder}")
+    click.echo(f"entries: {info.entries}")
+    click.echo(f"size:    {info.bytes / 1e6:.1f} MB")
+
+
+@cache_group.command("clear")
+@_CACHE_CONFIG
+def cache_clear(config_path: Path | None) -> None:
+    """Remove every cached entry (the next build parses every document again)."""
+    setup_logging(0)
+    try:
+        cache = _facts_cache(config_path)
+        removed = cache.clear()
+    except BriefgenError as exc:
+        _fail(exc)
+        return
+    click.echo(f"removed {removed} entr{'y' if removed == 1 else 'ies'} from {cache.folder}")
 
 
 @cli.command()

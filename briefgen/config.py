@@ -201,6 +201,47 @@ class IngestLimits(_Section):
     max_bytes: int = Field(default=15_000_000, ge=1)
 
 
+class PeriodFilter(_Section):
+    """Keep documents published from ``since`` to ``until`` (both inclusive).
+
+    Documents without a publication date are kept (and counted in a log line).
+    """
+
+    since: date | None = None
+    until: date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PeriodFilter:
+        if self.since and self.until and self.since > self.until:
+            raise ValueError(f"since ({self.since}) is after until ({self.until}); swap them")
+        return self
+
+
+class Cache(_Section):
+    """The per-document cache of extraction results (see :mod:`briefgen.cache`)."""
+
+    enabled: bool = True
+    dir: str | None = None  # default: the platform's user cache folder
+
+    @field_validator("dir")
+    @classmethod
+    def _dir_not_empty(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("empty; give a folder or remove the key for the default")
+        return value
+
+
+#: Admiralty (NATO) source reliability grades.
+ADMIRALTY_RELIABILITY = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
+}
+
+
 class Config(_Section):
     """The validated configuration. Build it with :func:`load_config` or :func:`parse_config`."""
 
@@ -214,6 +255,9 @@ class Config(_Section):
     nlp: Nlp = Nlp()
     watchlist: Watchlist = Watchlist()
     ingest: IngestLimits = IngestLimits()
+    period: PeriodFilter = PeriodFilter()
+    sources_grading: dict[str, str] = {}  # publisher -> Admiralty reliability letter A-F
+    cache: Cache = Cache()
 
     _base_dir: Path = PrivateAttr(default_factory=Path.cwd)
     _config_path: Path | None = PrivateAttr(default=None)
@@ -240,6 +284,27 @@ class Config(_Section):
                 f"'/', ',' and '-') or a TLP label such as TLP:AMBER{hint}"
             )
         return text
+
+    @field_validator("sources_grading")
+    @classmethod
+    def _check_grading(cls, value: dict[str, str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        bad: list[str] = []
+        for publisher, grade in value.items():
+            letter = grade.strip().upper()
+            if not publisher.strip():
+                bad.append(f"an empty publisher name (grade {grade!r})")
+            elif letter not in ADMIRALTY_RELIABILITY:
+                bad.append(f"{publisher!r}: {grade!r}")
+            else:
+                out[" ".join(publisher.split())] = letter
+        if bad:
+            scale = ", ".join(f"{k} {v}" for k, v in ADMIRALTY_RELIABILITY.items())
+            raise ValueError(
+                f"{'; '.join(bad)} is not an Admiralty source grade; give one letter A-F "
+                f"({scale})"
+            )
+        return out
 
     @field_validator("templates")
     @classmethod
@@ -277,6 +342,10 @@ class Config(_Section):
 
     def output_dir(self) -> Path:
         return self.resolve(self.output.dir)
+
+    def cache_dir(self) -> Path | None:
+        """The configured cache folder (absolute), or None for the platform default."""
+        return self.resolve(self.cache.dir) if self.cache.dir else None
 
     def output_stem(self, now: datetime) -> str:
         """The output file name without extension, e.g. ``brief-2024-05-01``."""
@@ -510,6 +579,25 @@ watchlist:
 ingest:
   # Files larger than this many bytes are skipped with a warning.
   max_bytes: 15000000
+
+# Only documents published in this period (YYYY-MM-DD, both ends included; either may be
+# left out). Documents without a publication date are kept. --since/--until override it.
+# period:
+#   since: 2023-09-01
+#   until: 2023-09-30
+
+# Admiralty reliability of publishers (A completely reliable, B usually reliable,
+# C fairly reliable, D not usually reliable, E unreliable, F cannot be judged): shown
+# beside each source and used in the confidence of developments.
+# sources_grading:
+#   Reuters: B
+#   "The New York Times": B
+
+# Per-document cache of extraction results: an unchanged article is not parsed again.
+# The default folder is the platform's user cache (~/.cache/briefgen on Linux).
+# cache:
+#   enabled: true
+#   dir: .briefgen-cache
 """
 
 

@@ -1,19 +1,30 @@
-"""Many ``DocFacts`` → one ``Brief``: merge actors, cluster duplicate
-developments across documents (corroboration), merge the timeline, rank, and
-write the bottom line up front. Knows nothing of spaCy.
+"""Many ``DocFacts`` → one ``Brief``: merge actors, cluster developments across
+documents (corroboration, contradictions, grading: :mod:`briefgen.corroborate`),
+merge the timeline, rank, cap each section and write the bottom line up front.
+Knows nothing of spaCy.
+
+At corpus scale (hundreds of articles) each section is ranked — what is new,
+corroborated and about the watchlist rises — and capped (``FuseOptions.max_*``);
+what does not fit goes to ``Brief.appendix``, ranked the same way, so the JSON
+keeps everything. Every merge uses a word index, never an all-pairs comparison.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from typing import TypeVar
 
+from .corroborate import Sources, cluster, merge_group
 from .model import (
     LIKELIHOOD_SCALE,
     Actor,
+    ActorRole,
+    Appendix,
     BlufItem,
     Brief,
     DocFacts,
@@ -27,10 +38,12 @@ from .model import (
     Statement,
     TimelineEntry,
 )
+from .simindex import STOP, SetIndex, jaccard, words
 
-STOP = frozenset("""a an the of to in on at by for with and or but from that this these those
-is are was were be been being has have had will would could may might its it their his her
-as into about over after before than then also said says""".split())
+_T = TypeVar("_T")
+
+__all__ = ["STOP", "FuseOptions", "fuse", "jaccard", "merge_actors", "merge_timeline",
+           "words", "write_bluf"]
 
 
 @dataclass(frozen=True)
@@ -44,14 +57,12 @@ class FuseOptions:
     max_risks: int = 8
     max_questions: int = 8
     max_timeline: int = 40
-
-
-def words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOP and len(w) > 2}
-
-
-def jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
+    #: Publisher → Admiralty reliability letter (A–F); matched ignoring case and spacing.
+    sources_grading: Mapping[str, str] = field(default_factory=dict)
+    #: Near-duplicate documents (wire copies) → the earlier document they copy.
+    copy_of: Mapping[str, str] = field(default_factory=dict)
+    #: The period asked for (``--since``/``--until``); default: the documents' dates.
+    period: Period | None = None
 
 
 def _evidence_key(ev: Evidence) -> tuple[str, int, int]:
@@ -68,139 +79,370 @@ def _dedupe_evidence(items: list[Evidence]) -> list[Evidence]:
     return out
 
 
-def merge_actors(facts: Sequence[DocFacts], limit: int) -> list[Actor]:
-    merged: dict[str, Actor] = {}
-    for f in facts:
+# --- documents and sources ----------------------------------------------------------------
+
+
+def _norm_publisher(name: str | None) -> str:
+    return " ".join((name or "").split()).casefold()
+
+
+def _sources(facts: Sequence[DocFacts], options: FuseOptions) -> tuple[list[DocumentRef],
+                                                                         Sources]:
+    grades = {_norm_publisher(k): v.strip().upper() for k, v in options.sources_grading.items()}
+    documents: list[DocumentRef] = []
+    sources = Sources(graded=bool(grades))
+    ids = {f.document.id for f in facts}
+    for i, f in enumerate(facts):
+        doc = f.document.model_copy()
+        doc.grading = grades.get(_norm_publisher(doc.publisher)) if grades else None
+        original = options.copy_of.get(doc.id)
+        doc.copy_of = original if original in ids and original != doc.id else None
+        documents.append(doc)
+        sources.published[doc.id] = doc.published
+        sources.publisher[doc.id] = doc.publisher
+        sources.grade[doc.id] = doc.grading
+        sources.order[doc.id] = i
+        if doc.copy_of:
+            sources.original[doc.id] = doc.copy_of
+    return documents, sources
+
+
+# --- actors -------------------------------------------------------------------------------
+
+
+_INITIAL = re.compile(r"^[A-Za-z]\.?$")
+
+
+def _person_key(name: str) -> str:
+    """'Donald J. Trump' and 'Donald Trump' → 'donald trump' (initials and dots dropped)."""
+    parts = [p for p in name.replace("’", "'").split() if not _INITIAL.match(p)]
+    return " ".join(p.strip(".").lower() for p in parts)
+
+
+@dataclass
+class _ActorAcc:
+    """One actor gathered over documents; the Actor model is built once, at the end."""
+
+    base: Actor  # the first document's entry (earliest published)
+    mentions: int = 0
+    aliases: set[str] = field(default_factory=set)
+    watchlist: bool = False
+    docs: list[str] = field(default_factory=list)
+    roles: list[tuple[str, str]] = field(default_factory=list)  # (role, doc)
+    affiliations: Counter[str] = field(default_factory=Counter)
+    evidence: list[list[Evidence]] = field(default_factory=list)
+    salience: float = 0.0
+
+    @property
+    def name(self) -> str:
+        return self.base.name
+
+    @property
+    def type(self) -> str:
+        return self.base.type
+
+    def absorb(self, other: _ActorAcc) -> None:
+        self.mentions += other.mentions
+        self.aliases |= other.aliases | {other.name}
+        self.watchlist = self.watchlist or other.watchlist
+        seen = set(self.docs)
+        self.docs += [d for d in other.docs if d not in seen]
+        self.roles += other.roles
+        self.affiliations.update(other.affiliations)
+        self.evidence += other.evidence
+        self.salience += other.salience
+
+
+def _accumulate(facts: Sequence[DocFacts], order: Mapping[str, tuple[str, int]]
+                ) -> dict[str, _ActorAcc]:
+    merged: dict[str, _ActorAcc] = {}
+    for f in sorted(facts, key=lambda f: order.get(f.document.id, ("", 0))):
+        doc = f.document.id
         for a in f.actors:
-            cur = merged.get(a.id)
-            if cur is None:
-                merged[a.id] = a.model_copy(deep=True)
-                continue
-            cur.mentions += a.mentions
-            cur.documents += 1
-            cur.aliases = sorted(set(cur.aliases) | set(a.aliases))
-            cur.role = cur.role or a.role
-            cur.affiliation = cur.affiliation or a.affiliation
-            cur.salience += a.salience
-            cur.watchlist = cur.watchlist or a.watchlist
-            cur.evidence = _dedupe_evidence(cur.evidence + a.evidence)[:6]
+            acc = merged.get(a.id)
+            if acc is None:
+                acc = merged[a.id] = _ActorAcc(a)
+            acc.aliases.update(a.aliases)
+            acc.mentions += a.mentions
+            acc.watchlist = acc.watchlist or a.watchlist
+            if not acc.docs or acc.docs[-1] != doc:
+                acc.docs.append(doc)
+            if a.role and (a.role, doc) not in acc.roles:
+                acc.roles.append((a.role, doc))
+            if a.affiliation:
+                acc.affiliations[a.affiliation] += 1
+            acc.evidence.append(a.evidence)
+            acc.salience += a.salience
+    return merged
+
+
+def _join_people(merged: dict[str, _ActorAcc]) -> dict[str, str]:
+    """Join person entries that name one person: 'Donald J. Trump' / 'Donald Trump', and
+    a lone 'Trump' with the one full name it belongs to. Returns old id → kept id."""
+    remap: dict[str, str] = {}
+    people = [k for k, acc in merged.items() if acc.type == "person"]
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for k in people:
+        by_key[_person_key(merged[k].name)].append(k)
+    for keys in by_key.values():
+        if len(keys) < 2:
+            continue
+        keys.sort(key=lambda k: (-len(merged[k].docs), -merged[k].mentions, k))
+        for k in keys[1:]:
+            merged[keys[0]].absorb(merged.pop(k))
+            remap[k] = keys[0]
+    # Lone first or last names ("Trump", "Hillary"): into the dominant full name.
+    full = [k for k in merged if merged[k].type == "person"
+            and len(merged[k].name.split()) >= 2]
+    parts: dict[str, list[str]] = defaultdict(list)
+    for k in full:
+        words_ = _person_key(merged[k].name).split()
+        if words_:
+            for w in {words_[0], words_[-1]}:
+                parts[w].append(k)
+    for k in list(merged):
+        acc = merged[k]
+        name = acc.name
+        if acc.type != "person" or len(name.split()) != 1:
+            continue
+        # Where a document names both, the extractor kept them apart: a lone name that
+        # only ever appears beside the full name stays apart.
+        cands = sorted((c for c in parts.get(_person_key(name), [])
+                        if c in merged and set(acc.docs) - set(merged[c].docs)),
+                       key=lambda c: (-len(merged[c].docs), -merged[c].mentions, c))
+        if not cands:
+            continue
+        if len(cands) > 1 and len(merged[cands[0]].docs) < 2 * len(merged[cands[1]].docs):
+            continue  # two people of that name, neither dominant: keep it apart
+        merged[cands[0]].absorb(merged.pop(k))
+        remap[k] = cands[0]
+    # Ids remapped to an id that was itself remapped.
+    for k, v in list(remap.items()):
+        while v in remap:
+            v = remap[v]
+        remap[k] = v
+    return remap
+
+
+def merge_actors(facts: Sequence[DocFacts], limit: int | None = None,
+                 order: Mapping[str, tuple[str, int]] | None = None
+                 ) -> tuple[list[Actor], dict[str, str]]:
+    """All actors, merged across documents and ranked; and the map of merged-away ids.
+
+    Mentions and documents are summed; each role is kept with the document that states
+    it (``roles``), the most stated one is ``role``; evidence is taken one sentence per
+    document, earliest document first. Ranked by salience (mean per-document salience,
+    which already favours watchlist actors, times 1 + log of the documents naming them);
+    places follow the actors proper.
+    """
+    order = order or {f.document.id: ("", i) for i, f in enumerate(facts)}
+    merged = _accumulate(facts, order)
+    remap = _join_people(merged)
     n = max(1, len(facts))
-    for a in merged.values():
-        a.salience = a.salience / n * (1 + math.log(a.documents))
-    top = max((a.salience for a in merged.values()), default=1.0) or 1.0
-    for a in merged.values():
+    actors: list[Actor] = []
+    for acc in merged.values():
+        a = acc.base
+        roles = sorted(acc.roles, key=lambda r: order.get(r[1], ("", 0)))
+        role, affiliation = a.role, a.affiliation
+        if roles:  # the role most documents state; the earliest on a tie
+            counts = Counter(r for r, _ in roles)
+            first: dict[str, int] = {}
+            for i, (r, _) in enumerate(roles):
+                first.setdefault(r, i)
+            role = max(counts, key=lambda r: (counts[r], -first[r]))
+        if acc.affiliations:
+            affiliation = acc.affiliations.most_common(1)[0][0]
+        evidence: list[Evidence] = []
+        for depth in range(6):
+            for per_doc in acc.evidence:
+                if depth < len(per_doc):
+                    evidence.append(per_doc[depth])
+            if len(evidence) >= 6:
+                break
+        actors.append(a.model_copy(update={
+            "mentions": acc.mentions,
+            "aliases": sorted(acc.aliases - {a.name}),
+            "watchlist": acc.watchlist,
+            "documents": len(acc.docs),
+            "salience": acc.salience / n * (1 + math.log(len(acc.docs))),
+            "roles": [ActorRole(role=r, doc=d) for r, d in roles],
+            "role": role,
+            "affiliation": affiliation,
+            "evidence": _dedupe_evidence(evidence)[:6],
+        }))
+    top = max((a.salience for a in actors), default=1.0) or 1.0
+    for a in actors:
         a.salience = round(a.salience / top, 4)
-    ranked = sorted(merged.values(), key=lambda a: (-a.salience, -a.mentions, a.name))
+    ranked = sorted(actors, key=lambda a: (-a.salience, -a.mentions, a.name))
     # Places are context, not actors: they follow the actors proper.
     people = [a for a in ranked if a.type != "location"]
     places = [a for a in ranked if a.type == "location"]
-    return (people + places)[:limit]
+    out = people + places
+    return (out[:limit] if limit is not None else out), remap
 
 
-def _published(facts: Sequence[DocFacts]) -> dict[str, str]:
-    return {f.document.id: f.document.published or "9999-99-99" for f in facts}
-
-
-def cluster_developments(facts: Sequence[DocFacts], watch_topics: tuple[str, ...],
-                         limit: int) -> list[KeyDevelopment]:
-    """One development per event: the same event in several documents is merged."""
-    published = _published(facts)
-    clusters: list[list[KeyDevelopment]] = []
-    sigs: list[set[str]] = []
-    for f in facts:
-        for dev in f.key_developments:
-            sig = words(dev.what) | {w.lower() for w in dev.who}
-            best, best_sim = None, 0.0
-            for i, other in enumerate(sigs):
-                if any(d.evidence and dev.evidence and d.evidence[0].doc == dev.evidence[0].doc
-                       for d in clusters[i]):
-                    continue  # never merge two developments of the same document
-                sim = jaccard(sig, other)
-                shared_who = set(dev.who) & {w for d in clusters[i] for w in d.who}
-                if shared_who:
-                    sim += 0.15
-                if sim > best_sim:
-                    best, best_sim = i, sim
-            if best is not None and best_sim >= 0.45:
-                clusters[best].append(dev)
-                sigs[best] |= sig
-            else:
-                clusters.append([dev])
-                sigs.append(sig)
-    out: list[KeyDevelopment] = []
-    for group in clusters:
-        group.sort(key=lambda d: (published.get(d.evidence[0].doc if d.evidence else "", ""),
-                                  -float(getattr(d, "score", 0.0))))
-        lead = group[0].model_copy(deep=True)
-        docs = {ev.doc for d in group for ev in d.evidence}
-        lead.corroboration = len(docs)
-        lead.evidence = _dedupe_evidence([ev for d in group for ev in d.evidence])
-        lead.hedges = sorted({h for d in group for h in d.hedges})
-        lead.who = list(dict.fromkeys(w for d in group for w in d.who))
-        lead.where = list(dict.fromkeys(w for d in group for w in d.where))[:4]
-        if not lead.when.text:
-            lead.when = next((d.when for d in group if d.when.text), lead.when)
-        lead.watchlist = any(d.watchlist for d in group)
-        if lead.corroboration >= 3 and not lead.hedges:
-            lead.confidence = "high"
-        elif lead.corroboration >= 2 and lead.confidence == "low" and len(lead.hedges) <= 1:
-            lead.confidence = "moderate"
-        score = max(float(getattr(d, "score", 0.0)) for d in group)
-        score += 0.4 * math.log(lead.corroboration)
-        if watch_topics and any(t.lower() in lead.summary.lower() for t in watch_topics):
-            score += 0.3
-        lead.score = round(score, 4)  # type: ignore[attr-defined]
-        out.append(lead)
-    out.sort(key=lambda d: -float(getattr(d, "score", 0.0)))
-    return out[:limit]
-
-
-def merge_risks(facts: Sequence[DocFacts], limit: int) -> list[Risk]:
+def _rename(facts: Sequence[DocFacts], remap: Mapping[str, str],
+            names: Mapping[str, str]) -> tuple[list[KeyDevelopment], list[Statement],
+                                               list[Risk]]:
+    """Copies of the developments, statements and risks with merged actor ids and names."""
+    devs: list[KeyDevelopment] = []
+    statements: list[Statement] = []
     risks: list[Risk] = []
-    sigs: list[set[str]] = []
     for f in facts:
+        local = {a.name: names.get(remap.get(a.id, a.id), a.name) for a in f.actors}
+        for d in f.key_developments:
+            devs.append(d.model_copy(update={
+                "actor_ids": [remap.get(k, k) for k in d.actor_ids],
+                "who": list(dict.fromkeys(local.get(w, w) for w in d.who)),
+            }))
+        for s in f.statements:
+            aid = s.speaker.actor_id
+            if aid and aid in remap:
+                speaker = s.speaker.model_copy(update={"actor_id": remap[aid]})
+                s = s.model_copy(update={"speaker": speaker,
+                                         "speaker_name": names.get(remap[aid], s.speaker_name)})
+            statements.append(s)
         for r in f.risks:
-            sig = words(r.summary)
-            match = next((i for i, s in enumerate(sigs) if risks[i].category == r.category
-                          and jaccard(sig, s) >= 0.5), None)
-            if match is None:
-                risks.append(r.model_copy(deep=True))
-                sigs.append(sig)
-            else:
-                risks[match].evidence = _dedupe_evidence(risks[match].evidence + r.evidence)
-    risks.sort(key=lambda r: -float(getattr(r, "score", 0.0)))
-    return risks[:limit]
+            risks.append(r.model_copy(update={"actor_ids": [remap.get(k, k)
+                                                            for k in r.actor_ids]}))
+    return devs, statements, risks
 
 
-def merge_questions(facts: Sequence[DocFacts], limit: int) -> list[OpenQuestion]:
+# --- developments, risks, questions, timeline ---------------------------------------------
+
+
+def _with_devs(facts: Sequence[DocFacts], devs: Sequence[KeyDevelopment]) -> list[DocFacts]:
+    out: list[DocFacts] = []
+    it = iter(devs)
+    for f in facts:
+        out.append(f.model_copy(update={
+            "key_developments": [next(it) for _ in f.key_developments]}))
+    return out
+
+
+def cluster_developments(facts: Sequence[DocFacts], sources: Sources,
+                         watch_topics: tuple[str, ...] = (),
+                         period: Period | None = None) -> list[KeyDevelopment]:
+    """One development per event, ranked (most important first), uncapped."""
+    days = [date.fromisoformat(p).toordinal() for p in sources.published.values() if p]
+    newest = max(days) if days else None
+    if period is not None and period.end:
+        newest = date.fromisoformat(period.end).toordinal()
+    oldest = min(days) if days else None
+    if period is not None and period.start:
+        oldest = date.fromisoformat(period.start).toordinal()
+    span = (newest - oldest) if newest is not None and oldest is not None else 0
+    out = [merge_group(group, sources, watch_topics, newest, span)
+           for group in cluster(facts, sources)]
+    out.sort(key=lambda d: -d.score)
+    return out
+
+
+def merge_risks(risks: Sequence[Risk]) -> list[Risk]:
+    out: list[Risk] = []
+    sigs: list[set[str]] = []
+    docs: list[set[str]] = []
+    index = SetIndex()
+    for r in risks:
+        sig = words(r.summary)
+        match = next((i for i in index.candidates(sig) if out[i].category == r.category
+                      and jaccard(sig, sigs[i]) >= 0.5), None)
+        if match is None:
+            out.append(r.model_copy(update={"evidence": list(r.evidence)}))
+            sigs.append(sig)
+            docs.append({ev.doc for ev in r.evidence})
+            index.add(sig)
+        else:
+            out[match].evidence = _dedupe_evidence(out[match].evidence + r.evidence)
+            docs[match] |= {ev.doc for ev in r.evidence}
+    order = {id(r): r.score + 0.3 * math.log(max(1, len(d)))
+             for r, d in zip(out, docs, strict=True)}
+    out.sort(key=lambda r: -order[id(r)])
+    return out
+
+
+def merge_questions(questions: Sequence[OpenQuestion]) -> list[OpenQuestion]:
     out: list[OpenQuestion] = []
     sigs: list[set[str]] = []
-    for f in facts:
-        for q in f.open_questions:
-            sig = words(q.question)
-            match = next((i for i, s in enumerate(sigs) if jaccard(sig, s) >= 0.6), None)
-            if match is None:
-                out.append(q.model_copy(deep=True))
-                sigs.append(sig)
-            else:
-                out[match].evidence = _dedupe_evidence(out[match].evidence + q.evidence)
-    out.sort(key=lambda q: -float(getattr(q, "score", 0.0)))
-    return out[:limit]
+    index = SetIndex()
+    for q in questions:
+        sig = words(q.question)
+        match = next((i for i in index.candidates(sig) if jaccard(sig, sigs[i]) >= 0.6), None)
+        if match is None:
+            out.append(q.model_copy(update={"evidence": list(q.evidence)}))
+            sigs.append(sig)
+            index.add(sig)
+        else:
+            out[match].evidence = _dedupe_evidence(out[match].evidence + q.evidence)
+    out.sort(key=lambda q: -q.score)
+    return out
 
 
-def merge_timeline(facts: Sequence[DocFacts], limit: int) -> list[TimelineEntry]:
+def _timeline_order(e: TimelineEntry) -> tuple[str, str]:
+    return e.sort_key or "9999", e.date or ""
+
+
+def merge_timeline(facts: Sequence[DocFacts], limit: int | None = None,
+                   sources: Sources | None = None, period: Period | None = None,
+                   cited: set[tuple[str, int, int]] | None = None) -> list[TimelineEntry]:
+    """Dated events of every document: duplicates merged (same date, similar text), each
+    citing its documents; the ``limit`` most important kept, in date order."""
+    return _timeline(facts, limit, sources, period, cited)[0]
+
+
+def _timeline(facts: Sequence[DocFacts], limit: int | None, sources: Sources | None,
+              period: Period | None, cited: set[tuple[str, int, int]] | None
+              ) -> tuple[list[TimelineEntry], list[TimelineEntry]]:
+    """The timeline shown (at most ``limit`` entries) and the rest, each in date order.
+
+    With more entries than fit, the shown ones are the most important: dated by more
+    independent documents, dating an event the brief reports, inside the period."""
     out: list[TimelineEntry] = []
+    sigs: list[set[str]] = []
+    # Entries of one date (and sort key) are compared, through a word index per date.
+    buckets: dict[tuple[str, str | None], tuple[SetIndex, list[int]]] = {}
     for f in facts:
         for e in f.timeline:
             sig = words(e.text)
-            match = next((o for o in out if o.sort_key == e.sort_key and o.date == e.date
-                          and jaccard(sig, words(o.text)) >= 0.5), None)
+            index, members = buckets.setdefault((e.sort_key, e.date), (SetIndex(), []))
+            match = next((members[g] for g in index.candidates(sig)
+                          if jaccard(sig, sigs[members[g]]) >= 0.5), None)
             if match is None:
-                out.append(e.model_copy(deep=True))
+                index.add(sig)
+                members.append(len(out))
+                out.append(e.model_copy(update={"evidence": list(e.evidence)}))
+                sigs.append(sig)
             else:
-                match.evidence = _dedupe_evidence(match.evidence + e.evidence)
-    out.sort(key=lambda e: (e.sort_key or "9999", e.date or ""))
-    return out[:limit]
+                out[match].evidence = _dedupe_evidence(out[match].evidence + e.evidence)
+    for e in out:
+        e.documents = list(dict.fromkeys(ev.doc for ev in e.evidence))
+    if limit is None or len(out) <= limit:
+        out.sort(key=_timeline_order)
+        return out, []
+    ranked = sorted(range(len(out)), key=lambda i: -_timeline_score(out[i], sources, period,
+                                                                     cited))
+    keep = set(ranked[:limit])
+    shown = sorted((out[i] for i in keep), key=_timeline_order)
+    rest = sorted((out[i] for i in range(len(out)) if i not in keep), key=_timeline_order)
+    return shown, rest
+
+
+def _timeline_score(e: TimelineEntry, sources: Sources | None, period: Period | None,
+                    cited: set[tuple[str, int, int]] | None) -> float:
+    n = len(sources.independent(e.documents)) if sources else len(e.documents)
+    score = math.log(max(1, n))
+    if cited and any(_evidence_key(ev) in cited for ev in e.evidence):
+        score += 0.6  # dates an event the brief reports
+    if e.date and period is not None and period.start and period.end:
+        start = date.fromisoformat(period.start).toordinal() - 31
+        end = date.fromisoformat(period.end).toordinal() + 31
+        if start <= date.fromisoformat(e.date).toordinal() <= end:
+            score += 0.5  # within (or next to) the period the brief covers
+    score += {"day": 0.4, "month": 0.1}.get(e.precision or "", 0.0)  # "2016" says little
+    return score
+
+
+# --- the bottom line ----------------------------------------------------------------------
 
 
 def _sentence(text: str) -> str:
@@ -254,11 +496,11 @@ def _renumber(devs: list[KeyDevelopment], statements: list[Statement], risks: li
         q.id = f"q{i}"
 
 
-def _period(docs: list[DocumentRef]) -> Period:
+def _period(docs: list[DocumentRef], asked: Period | None) -> Period:
     dates = sorted(d.published for d in docs if d.published)
-    if not dates:
-        return Period()
-    return Period(start=dates[0], end=dates[-1])
+    start = asked.start if asked and asked.start else (dates[0] if dates else None)
+    end = asked.end if asked and asked.end else (dates[-1] if dates else None)
+    return Period(start=start, end=end)
 
 
 def _statement_rank(st: Statement, salience: dict[str, float], order: int) -> float:
@@ -267,20 +509,57 @@ def _statement_rank(st: Statement, salience: dict[str, float], order: int) -> fl
         - 0.01 * order
 
 
+def _rank_statements(statements: list[Statement], actors: list[Actor],
+                     sources: Sources) -> list[Statement]:
+    """Statements by the salience of their speaker among the actors shown, direct quotes
+    and resolved speakers first, earlier in their document first; a wire copy's repeat
+    of a statement is left out."""
+    salience = {a.id: a.salience for a in actors}
+    seen: set[tuple[str, str]] = set()
+    unique: list[Statement] = []
+    for s in statements:  # a wire copy's quote is the same statement
+        key = ((s.speaker_name or s.speaker.text).lower(), " ".join(s.content.text.split()))
+        if key in seen and sources.original.get(s.doc):
+            continue
+        seen.add(key)
+        unique.append(s)
+    position: dict[str, int] = defaultdict(int)
+    keyed: list[tuple[float, int, Statement]] = []
+    for i, s in enumerate(unique):
+        keyed.append((-_statement_rank(s, salience, position[s.doc]), i, s))
+        position[s.doc] += 1
+    keyed.sort(key=lambda k: (k[0], k[1]))
+    return [s for _, _, s in keyed]
+
+
 def fuse(facts: Sequence[DocFacts], options: FuseOptions, generated_at: datetime) -> Brief:
     """Assemble the whole Brief from per-document facts."""
-    documents = [f.document.model_copy(deep=True) for f in facts]
-    actors = merge_actors(facts, options.max_actors)
-    devs = cluster_developments(facts, options.watch_topics, options.max_developments)
-    salience = {a.id: a.salience for a in actors}
-    all_statements = [s.model_copy(deep=True) for f in facts for s in f.statements]
-    ranked = sorted(enumerate(all_statements),
-                    key=lambda p: -_statement_rank(p[1], salience, p[0]))
-    statements = [s for _, s in ranked][: options.max_statements]
-    risks = merge_risks(facts, options.max_risks)
-    questions = merge_questions(facts, options.max_questions)
-    timeline = merge_timeline(facts, options.max_timeline)
-    _renumber(devs, statements, risks, questions)
+    documents, sources = _sources(facts, options)
+    order = {d.id: sources.sort_key(d.id) for d in documents}
+    all_actors, remap = merge_actors(facts, None, order)
+    names = {a.id: a.name for a in all_actors}
+    devs_in, statements_in, risks_in = _rename(facts, remap, names)
+    all_devs = cluster_developments(_with_devs(facts, devs_in), sources, options.watch_topics,
+                                    options.period)
+    all_statements = _rank_statements([s.model_copy() for s in statements_in],
+                                      all_actors[:options.max_actors], sources)
+    all_risks = merge_risks(risks_in)
+    all_questions = merge_questions([q for f in facts for q in f.open_questions])
+    devs, more_devs = _split(all_devs, options.max_developments)
+    cited = {_evidence_key(ev) for d in devs for ev in d.evidence}
+    timeline, more_timeline = _timeline(facts, options.max_timeline, sources,
+                                        _period(documents, options.period), cited)
+    actors, more_actors = _split(all_actors, options.max_actors)
+    statements, more_statements = _split(all_statements, options.max_statements)
+    risks, more_risks = _split(all_risks, options.max_risks)
+    questions, more_questions = _split(all_questions, options.max_questions)
+    _renumber(devs + more_devs, statements + more_statements, risks + more_risks,
+              questions + more_questions)
+    contradictions = []
+    for d in devs:
+        for c in d.contradictions:
+            c.development = d.id
+            contradictions.append(c)
     supported: dict[str, int] = {}
     for d in devs:
         for doc_id in {ev.doc for ev in d.evidence}:
@@ -292,7 +571,7 @@ def fuse(facts: Sequence[DocFacts], options: FuseOptions, generated_at: datetime
     return Brief(
         title=options.title,
         generated_at=generated_at.isoformat(timespec="seconds"),
-        period=_period(documents),
+        period=_period(documents, options.period),
         marking=options.marking,
         bluf=[b.text for b in bluf_items],
         bluf_items=bluf_items,
@@ -304,4 +583,12 @@ def fuse(facts: Sequence[DocFacts], options: FuseOptions, generated_at: datetime
         open_questions=questions,
         timeline=timeline,
         watchlist=watch,
+        contradictions=contradictions,
+        appendix=Appendix(key_developments=more_devs, actors=more_actors,
+                          statements=more_statements, risks=more_risks,
+                          open_questions=more_questions, timeline=more_timeline),
     )
+
+
+def _split(items: list[_T], limit: int) -> tuple[list[_T], list[_T]]:
+    return items[:limit], items[limit:]

@@ -115,6 +115,8 @@ class DocumentRef(_Model):
     published: str | None = Field(default=None, pattern=ISO_DATE)
     sha256: str
     developments: int = 0  # how many key developments this document supports
+    grading: str | None = None  # Admiralty source reliability (A-F) from sources_grading
+    copy_of: str | None = None  # id of the earlier document this one nearly duplicates
 
 
 class When(_Model):
@@ -123,6 +125,23 @@ class When(_Model):
     precision: Precision | None = None
     end_date: str | None = Field(default=None, pattern=ISO_DATE)
     basis: Literal["text", "published"] = "text"  # "published": no time in the text
+
+
+class Claim(_Model):
+    """What one document says on a point where documents disagree."""
+
+    value: str
+    doc: str
+    evidence: Evidence
+
+
+class Contradiction(_Model):
+    """Documents reporting the same development disagree: different figures or dates."""
+
+    kind: Literal["figure", "date"]
+    about: str  # what the values measure ("people", "percent", "date of the event")
+    claims: list[Claim] = []
+    development: str | None = None  # id of the development (in Brief.contradictions)
 
 
 class KeyDevelopment(_Model):
@@ -141,6 +160,17 @@ class KeyDevelopment(_Model):
     watchlist: bool = False
     score: float = 0.0  # ranking score (higher first)
     headline: Evidence | None = None  # the headline who/what were read from
+    documents: list[str] = []  # ids of the documents reporting it, earliest first
+    first_reported: str | None = Field(default=None, pattern=ISO_DATE)
+    grading: str | None = None  # Admiralty code: best source reliability + credibility ("B2")
+    contradictions: list[Contradiction] = []
+
+
+class ActorRole(_Model):
+    """A role as one document states it."""
+
+    role: str
+    doc: str
 
 
 class Actor(_Model):
@@ -155,6 +185,7 @@ class Actor(_Model):
     evidence: list[Evidence] = []
     documents: int = 1
     watchlist: bool = False
+    roles: list[ActorRole] = []  # every role stated, with the document that states it
 
 
 class SpanRef(_Model):
@@ -206,12 +237,24 @@ class TimelineEntry(_Model):
     when: str = ""  # the date as written in the source
     sort_key: str = ""  # orders entries whose year the text does not give
     end_date: str | None = Field(default=None, pattern=ISO_DATE)
+    documents: list[str] = []  # ids of the documents that date this event
 
 
 class BlufItem(_Model):
     text: str
     refs: list[str] = []  # ids of the developments, risks and questions it rests on
     evidence: list[Evidence] = []
+
+
+class Appendix(_Model):
+    """What did not fit in the brief's capped sections, ranked the same way."""
+
+    key_developments: list[KeyDevelopment] = []
+    actors: list[Actor] = []
+    statements: list[Statement] = []
+    risks: list[Risk] = []
+    open_questions: list[OpenQuestion] = []
+    timeline: list[TimelineEntry] = []
 
 
 class Brief(_Model):
@@ -233,6 +276,8 @@ class Brief(_Model):
     timeline: list[TimelineEntry] = []
     watchlist: list[str] = []  # ids of developments and actors that touch the watchlist
     generator: str = "briefgen"
+    contradictions: list[Contradiction] = []  # between documents, per development
+    appendix: Appendix = Appendix()  # the overflow of the capped sections
 
     def to_json(self, indent: int | None = 2) -> str:
         return self.model_dump_json(indent=indent)

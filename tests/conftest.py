@@ -54,6 +54,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.model)
 
 
+# --------------------------------------------------------------------------- cache isolation
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Builds in tests cache their extraction results in a temporary folder, never in
+    the user's cache (``BRIEFGEN_CACHE_DIR``, see briefgen.cache)."""
+    saved = os.environ.get("BRIEFGEN_CACHE_DIR")
+    os.environ["BRIEFGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("briefgen-cache"))
+    yield
+    if saved is None:
+        os.environ.pop("BRIEFGEN_CACHE_DIR", None)
+    else:
+        os.environ["BRIEFGEN_CACHE_DIR"] = saved
+
+
 # --------------------------------------------------------------------------- logging hygiene
 
 

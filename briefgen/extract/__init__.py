@@ -13,7 +13,7 @@ from .dates import parse_iso
 from .developments import extract_developments
 from .questions import extract_questions
 from .risks import extract_risks
-from .spans import evidence
+from .spans import doc_text, evidence
 from .statements import extract_statements
 from .timeline import extract_timeline
 
@@ -37,9 +37,9 @@ class ExtractOptions:
 def _title_sentences(doc: Doc, document: Document) -> int:
     """How many leading sentences are the article's title line (not a development)."""
     title = (document.title or "").strip()
-    if not title or not doc.text.lstrip().startswith(title):
+    if not title or not doc_text(doc).lstrip().startswith(title):
         return 0
-    limit = doc.text.index(title) + len(title)
+    limit = doc_text(doc).index(title) + len(title)
     return sum(1 for s in doc.sents if s.start_char < limit)
 
 
@@ -88,13 +88,13 @@ def extract(doc: Doc, document: Document, options: ExtractOptions | None = None)
     opts = options or ExtractOptions()
     ref = parse_iso(document.published)
     actors = extract_actors(doc, opts.watch_actors)
-    _salience(actors, len(doc.text), {}, {})
+    _salience(actors, len(doc_text(doc)), {}, {})
     statements = extract_statements(doc, document.id, actors)
     speakers: dict[str, int] = {}
     for st in statements:
         if st.speaker.actor_id:
             speakers[st.speaker.actor_id] = speakers.get(st.speaker.actor_id, 0) + 1
-    _salience(actors, len(doc.text), speakers, {})
+    _salience(actors, len(doc_text(doc)), speakers, {})
     developments = extract_developments(
         doc, document.id, actors, ref, opts.watch_topics, _title_sentences(doc, document),
         opts.max_developments, document.published,
@@ -109,7 +109,7 @@ def extract(doc: Doc, document: Document, options: ExtractOptions | None = None)
                 span = doc.char_span(ev.start, ev.end, alignment_mode="expand")
                 for key in actors.actors_in(list(span) if span is not None else []):
                     doers[key] = doers.get(key, 0.0) + 0.25 / (1 + rank)
-    _salience(actors, len(doc.text), speakers, doers)
+    _salience(actors, len(doc_text(doc)), speakers, doers)
     return DocFacts(
         document=DocumentRef(
             id=document.id, title=document.title, path=document.path, url=document.url,

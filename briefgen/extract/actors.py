@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .gazetteer import Gazetteer, load_gazetteer
-from .spans import clean_bounds
+from .spans import clean_bounds, doc_ents, doc_text
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -132,12 +132,13 @@ def _strip_span(ent: Span) -> tuple[int, int] | None:
 
 def _mention(doc: Doc, start: int, end: int, label: str) -> Mention | None:
     span = doc[start:end]
-    cstart, cend = clean_bounds(doc.text, span.start_char, span.end_char)
-    text = doc.text[cstart:cend]
+    full = doc_text(doc)
+    cstart, cend = clean_bounds(full, span.start_char, span.end_char)
+    text = full[cstart:cend]
     m = POSSESSIVE.search(text)
     if m and label in ("PERSON", "ORG", "GPE", "LOC", "FAC"):
         cend -= len(m.group(0))
-        text = doc.text[cstart:cend]
+        text = full[cstart:cend]
     if not text or not any(c.isupper() for c in text):
         return None
     sent = span.sent
@@ -231,7 +232,7 @@ def _appositive_role(ent: Span, gz: Gazetteer) -> tuple[int, int] | None:
 
 def _affiliation(doc: Doc, lo: int, hi: int, gz: Gazetteer) -> str | None:
     """The state or body a role belongs to: "Russian Defense Minister" → Russia."""
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         if not (ent.start >= lo and ent.end <= hi):
             continue
         words = ent.text.split()
@@ -248,8 +249,9 @@ def _affiliation(doc: Doc, lo: int, hi: int, gz: Gazetteer) -> str | None:
 
 def _role_text(doc: Doc, lo: int, hi: int) -> str:
     span = doc[lo:hi]
-    start, end = clean_bounds(doc.text, span.start_char, span.end_char)
-    return " ".join(doc.text[start:end].split())
+    full = doc_text(doc)
+    start, end = clean_bounds(full, span.start_char, span.end_char)
+    return " ".join(full[start:end].split())
 
 
 def _actor_position(tok: Token) -> bool:
@@ -266,7 +268,7 @@ def extract_actors(doc: Doc, watchlist: tuple[str, ...] = ()) -> ActorIndex:
     mentions: list[Mention] = []
     role_ranges: list[tuple[int, int, int]] = []  # (lo, hi, entity start) token ranges
 
-    ents = [e for e in doc.ents if e.label_ in ACTOR_LABELS]
+    ents = [e for e in doc_ents(doc) if e.label_ in ACTOR_LABELS]
     person_starts = {e.start for e in ents if e.label_ == "PERSON"}
     for ent in ents:
         if ent.label_ == "PERSON":

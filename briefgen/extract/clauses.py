@@ -84,7 +84,8 @@ def analyse_sentence(sent: Span) -> Clause | None:
             if subj is not None and subj.lower_ not in ("it",):
                 source.append(subj)
             verb = comps[0]
-            drop.update(t.i for t in root.subtree if t.i not in {x.i for x in verb.subtree})
+            in_verb = {x.i for x in verb.subtree}
+            drop.update(t.i for t in root.subtree if t.i not in in_verb)
     # Inverted parse: "On May 4, The Times reported, citing …, that EVENT" (report = ccomp).
     for child in root.children:
         if child.dep_ in ("ccomp", "parataxis") and child.i < root.i and (

@@ -43,7 +43,7 @@ from .main_event import (
     read_headline,
     when_phrase,
 )
-from .spans import join_tokens, sentence_evidence, upper_first
+from .spans import join_tokens, sent_ents, sentence_evidence, upper_first
 
 if TYPE_CHECKING:
     from datetime import date
@@ -76,7 +76,7 @@ class Candidate:
 def _dates_in(sent: Span, ref: date | None, future: bool) -> list[tuple[DateValue, Span]]:
     out = []
     anchor = None
-    for ent in sent.ents:
+    for ent in sent_ents(sent):
         if ent.label_ not in ("DATE", "TIME"):
             continue
         if ent.text.lower().strip() in VAGUE_DATES:
@@ -139,7 +139,7 @@ def _verb_chain(verb: Token) -> set[int]:
 def _places(sent: Span, verb: Token, actors: ActorIndex, exclude: set[str]) -> list[str]:
     found: list[tuple[int, str]] = []
     chain = _verb_chain(verb)
-    for ent in sent.ents:
+    for ent in sent_ents(sent):
         if ent.label_ not in PLACE_LABELS:
             continue
         root = ent.root

@@ -21,7 +21,7 @@ from ..model import Evidence
 from .actors import ActorIndex
 from .clauses import event_phrase, np_tokens
 from .dates import DateValue, parse_date, parse_iso
-from .spans import evidence, join_tokens, subject_of
+from .spans import doc_ents, doc_text, evidence, join_tokens, sent_ents, subject_of
 
 if TYPE_CHECKING:
     from datetime import date
@@ -109,7 +109,7 @@ def place_phrases(tokens: list[Token], actors: ActorIndex, exclude: set[str] = f
         return []
     lo, hi = tokens[0].i, tokens[-1].i
     found: list[str] = []
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         if not (lo <= ent.start and ent.end - 1 <= hi):
             continue
         if ent.label_ not in PLACE_LABELS and not (
@@ -138,10 +138,10 @@ def place_phrases(tokens: list[Token], actors: ActorIndex, exclude: set[str] = f
         text = re.sub(r"^(the|The)\s+", "", text)
         # Hyphenated names the tagger split: "Mazar" of "Mazar-i-Sharif".
         end_char = ent.end_char
-        while end_char < len(doc.text) and not doc.text[end_char].isspace() and \
-                doc.text[end_char] not in ",.;:!?)”\"'’":
+        while end_char < len(doc_text(doc)) and not doc_text(doc)[end_char].isspace() and \
+                doc_text(doc)[end_char] not in ",.;:!?)”\"'’":
             end_char += 1
-        text += doc.text[ent.end_char:end_char] if text.endswith(ent.text) else ""
+        text += doc_text(doc)[ent.end_char:end_char] if text.endswith(ent.text) else ""
         if text not in found:
             found.append(text)
     return found
@@ -194,7 +194,7 @@ def read_headline(doc: Doc, sents: list[Span], skip: int, actors: ActorIndex,
         if not what:
             continue
         where = place_phrases([t for t in sent], actors, set(who_keys)) or [
-            e.text for e in sent.ents if e.label_ in PLACE_LABELS
+            e.text for e in sent_ents(sent) if e.label_ in PLACE_LABELS
             and actors.actor_at(e.root) not in who_keys][:1]
         ev = evidence(doc, doc_id, title[0].start_char, title[-1].end_char)
         return Headline(who=who, who_keys=who_keys, what=what, where=where, evidence=ev)
@@ -205,7 +205,7 @@ def _leading_actor(sent: Span, actors: ActorIndex) -> tuple[str, int] | None:
     """The actor a headline starts with (after any "Topic:" prefix), and where it ends."""
     colon = next((t for t in sent if t.text == ":"), None)
     start = colon.i + 1 if colon is not None else sent.start
-    for ent in sent.ents:
+    for ent in sent_ents(sent):
         if ent.start < start:
             continue
         if ent.start > start + 1:
@@ -234,7 +234,7 @@ DURATION = re.compile(r"^(the\s+)?(\w+\s+)?(days?|weeks?|months?|years?|hours?|d
 
 def _time_ents(sent: Span, specific: bool) -> list[Span]:
     out = []
-    for e in sent.ents:
+    for e in sent_ents(sent):
         low = e.text.lower()
         if e.label_ not in ("DATE", "TIME") or any(v in low for v in VAGUE):
             continue
@@ -288,7 +288,7 @@ def published_when(published: str | None) -> DateValue | None:
 
 def dateline_place(doc: Doc, start: int) -> str | None:
     """'WASHINGTON — …' / 'KABUL, Afghanistan (AP) — …' at the start of the body."""
-    m = DATELINE.match(doc.text[start:start + 80])
+    m = DATELINE.match(doc_text(doc)[start:start + 80])
     if not m:
         return None
     place = m.group(1).strip(" ,")
@@ -327,7 +327,7 @@ def lead_places(sents: list[Span], first_body: int, actors: ActorIndex,
         found += place_phrases([t for t in sent], actors, exclude)
     if not found:  # any place the lead names at all
         for sent in sents[first_body:first_body + LEAD_SENTENCES]:
-            found += [e.text for e in sent.ents if e.label_ in ("GPE", "LOC", "FAC")]
+            found += [e.text for e in sent_ents(sent) if e.label_ in ("GPE", "LOC", "FAC")]
     return found
 
 

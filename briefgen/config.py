@@ -129,6 +129,8 @@ class Output(_Section):
     name: str = "brief-{date:%Y-%m-%d}"
     formats: list[Format] = Field(default_factory=lambda: list(FORMATS), min_length=1)
     pdf_variant: str | None = None  # WeasyPrint's pdf_variant, e.g. "pdf/a-3u"
+    latest: bool = False  # latest.<ext> points at the newest brief (a link, else a copy)
+    keep: int | None = Field(default=None, ge=1)  # keep only the newest N briefs of this name
 
     @field_validator("pdf_variant")
     @classmethod
@@ -217,6 +219,15 @@ class PeriodFilter(_Section):
         return self
 
 
+class Fetch(_Section):
+    """Limits of the HTTP requests of ``feed:`` and ``url:`` sources."""
+
+    timeout: float = Field(default=20.0, gt=0)  # seconds for a whole request
+    max_bytes: int = Field(default=5_000_000, ge=1000)  # per response, after decompression
+    max_redirects: int = Field(default=5, ge=0)
+    max_items: int = Field(default=50, ge=1)  # items read from each feed, newest first
+
+
 class Cache(_Section):
     """The per-document cache of extraction results (see :mod:`briefgen.cache`)."""
 
@@ -258,6 +269,9 @@ class Config(_Section):
     period: PeriodFilter = PeriodFilter()
     sources_grading: dict[str, str] = {}  # publisher -> Admiralty reliability letter A-F
     cache: Cache = Cache()
+    fetch: Fetch = Fetch()
+    only_new: bool = False  # brief only documents no earlier run of this config had
+    log_file: str | None = None  # log lines appended here (besides stderr)
 
     _base_dir: Path = PrivateAttr(default_factory=Path.cwd)
     _config_path: Path | None = PrivateAttr(default=None)
@@ -541,8 +555,8 @@ marking: "UNCLASSIFIED"
 
 # Where the articles come from, read in this order (at least one source):
 #   - path: a file, a folder or a glob (`articles/**/*.md`); .txt, .md, .html files.
-#   - feed: an RSS/Atom URL (not supported yet).
-#   - url: one article page (not supported yet).
+#   - feed: an RSS/Atom URL; each item's linked article is fetched and its main text read.
+#   - url: one article page, fetched and its main text read.
 # Each source may add `publisher:` and `published: YYYY-MM-DD` for documents lacking them.
 sources:
   - path: seeds/*
@@ -558,6 +572,10 @@ output:
   name: "brief-{date:%Y-%m-%d}"
   # Formats to write: md, html, pdf, json.
   formats: [md, html, pdf, json]
+  # latest.<ext> beside the briefs always points at the newest one.
+  # latest: true
+  # Keep only the newest N briefs of this name (older ones are removed after a build).
+  # keep: 30
 
 # Language processing.
 nlp:
@@ -598,6 +616,20 @@ ingest:
 # cache:
 #   enabled: true
 #   dir: .briefgen-cache
+
+# Limits of the requests made for feed: and url: sources.
+# fetch:
+#   timeout: 20          # seconds for a whole request
+#   max_bytes: 5000000   # per page or feed
+#   max_redirects: 5
+#   max_items: 50        # items read from each feed
+
+# Brief only documents that no earlier run of this configuration had (as --only-new does);
+# with nothing new, the run writes nothing and says "no new documents".
+# only_new: true
+
+# Log lines (one per stage, warnings, errors) are appended to this file as well.
+# log_file: briefgen.log
 """
 
 

@@ -50,9 +50,15 @@ class RenderError(BriefgenError):
 
 
 class LockError(BriefgenError):
-    """Raised by :mod:`briefgen.pipeline` when another run holds this configuration's lock."""
+    """Raised by :mod:`briefgen.lock` (through :func:`briefgen.pipeline.build`) when another
+    run holds this configuration's lock; the message names that run."""
 
     exit_code = 4
+
+
+class ScheduleError(BriefgenError):
+    """Raised by :mod:`briefgen.schedule` (``briefgen schedule``) for a bad cron expression
+    or a crontab that cannot be read or written (``crontab`` missing, permission denied)."""
 
 
 class ProjectExistsError(BriefgenError):

@@ -257,6 +257,14 @@ class Appendix(_Model):
     timeline: list[TimelineEntry] = []
 
 
+class SinceLast(_Model):
+    """What is new since the previous brief of the same configuration."""
+
+    previous: str | None = None  # build time of the previous brief; None for the first
+    developments: list[str] = []  # ids of key developments it did not have
+    actors: list[str] = []  # ids of actors it did not have
+
+
 class Brief(_Model):
     """One intelligence brief. Lists are ranked, most important first."""
 
@@ -278,6 +286,7 @@ class Brief(_Model):
     generator: str = "briefgen"
     contradictions: list[Contradiction] = []  # between documents, per development
     appendix: Appendix = Appendix()  # the overflow of the capped sections
+    since_last: SinceLast = SinceLast()  # new since the previous brief of this config
 
     def to_json(self, indent: int | None = 2) -> str:
         return self.model_dump_json(indent=indent)

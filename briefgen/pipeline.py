@@ -26,13 +26,15 @@ if TYPE_CHECKING:
 
     from .config import Config
     from .ingest import Skipped
+    from .model import SinceLast
+    from .state import RunState
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class BuildResult:
-    brief: Brief
+    brief: Brief | None  # None when --only-new found nothing new (nothing written)
     paths: list[Path]
     skipped: list[Skipped] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -236,27 +238,71 @@ def build(
     since: date | None = None,
     until: date | None = None,
     progress: Progress | None = None,
+    only_new: bool | None = None,
 ) -> BuildResult:
     """Run the whole pipeline for one configuration and write the outputs.
 
-    ``since``/``until`` override ``period`` in the configuration; ``progress(done,
-    total)`` is called as each document's facts are ready.
+    ``since``/``until`` override ``period`` in the configuration, ``only_new`` its
+    ``only_new``; ``progress(done, total)`` is called as each document's facts are ready.
+
+    The whole run holds the configuration's lock (:mod:`briefgen.lock`): a second run
+    raises :class:`~briefgen.errors.LockError` at once. The run state
+    (:mod:`briefgen.state`: documents seen, the last briefs) is updated only after the
+    outputs are written, so a failed or killed run changes nothing.
     """
+    from .lock import RunLock
+    from .state import RunState, run_dir
+
+    folder = run_dir(config.config_path, config.cache_dir())
+    with RunLock(folder / "lock", _config_label(config)):
+        state = RunState.load(folder, str(config.config_path))
+        return _build_locked(config, state, formats, out_dir, generated_at, since, until,
+                             progress, config.only_new if only_new is None else only_new)
+
+
+def _config_label(config: Config) -> str:
+    from .ingest import display_path
+
+    return display_path(config.config_path, Path.cwd())
+
+
+def _build_locked(
+    config: Config,
+    state: RunState,
+    formats: Sequence[str] | None,
+    out_dir: Path | None,
+    generated_at: datetime | None,
+    since: date | None,
+    until: date | None,
+    progress: Progress | None,
+    only_new: bool,
+) -> BuildResult:
     from .dedupe import fingerprint, near_duplicates
     from .fuse import FuseOptions, fuse
     from .ingest import ingest
-    from .model import Appendix, Period
+    from .model import Appendix, Period, SinceLast
     from .render import render, write_outputs
+    from .render.retention import prune, remove_leftovers, update_latest
+    from .state import compare
 
     timings: dict[str, float] = {}
+    target = out_dir or config.output_dir()
+    remove_leftovers(target, config.output.name)
     t0 = time.perf_counter()
-    ingested = ingest(config)
+    ingested = ingest(config, seen=state if only_new else None)
+    timings["ingest"] = time.perf_counter() - t0
+    if not ingested.documents:  # only possible when every document was seen before
+        log.info("ingest: 0 new document(s), %d seen by an earlier run, %d skipped (%.2f s)",
+                 ingested.seen, len(ingested.skipped), timings["ingest"])
+        log.info("no new documents; nothing written")
+        return BuildResult(brief=None, paths=[], skipped=list(ingested.skipped),
+                           timings=timings)
     since = since or config.period.since
     until = until or config.period.until
     documents = filter_period(ingested.documents, since, until)
-    timings["ingest"] = time.perf_counter() - t0
-    log.info("ingest: %d document(s), %d skipped (%.2f s)", len(documents),
-             len(ingested.skipped), timings["ingest"])
+    seen_note = f", {ingested.seen} seen by an earlier run" if ingested.seen else ""
+    log.info("ingest: %d document(s), %d skipped%s (%.2f s)", len(documents),
+             len(ingested.skipped), seen_note, timings["ingest"])
 
     facts = collect_facts(config, documents, progress, timings)
 
@@ -277,12 +323,15 @@ def build(
             period=asked if since or until else None,
         ), when)
     del facts
+    changes = compare(brief, state.previous(brief.generated_at))
+    brief.since_last = SinceLast(previous=changes.previous, developments=changes.developments,
+                                 actors=changes.actors)
     timings["fuse"] = time.perf_counter() - t3
     log.info("fuse: %d development(s), %d actor(s), %d statement(s), %d risk(s), "
-             "%d question(s), %d timeline entries, %d contradiction(s) (%.2f s)",
+             "%d question(s), %d timeline entries, %d contradiction(s)%s (%.2f s)",
              len(brief.key_developments), len(brief.actors), len(brief.statements),
              len(brief.risks), len(brief.open_questions), len(brief.timeline),
-             len(brief.contradictions), timings["fuse"])
+             len(brief.contradictions), _since_note(brief.since_last), timings["fuse"])
 
     t4 = time.perf_counter()
     fmts = list(formats or config.output.formats)
@@ -297,12 +346,26 @@ def build(
     if "json" in fmts:
         rendered["json"] = (brief.to_json() + "\n").encode("utf-8")
     outputs = {f: rendered[f] for f in fmts}
-    target = out_dir or config.output_dir()
-    paths = write_outputs(outputs, target, config.output_stem(when.astimezone()))
+    stem = config.output_stem(when.astimezone())
+    paths = write_outputs(outputs, target, stem)
     timings["render"] = time.perf_counter() - t4
     log.info("render: %s (%.2f s)", ", ".join(str(p) for p in paths), timings["render"])
+    if config.output.latest:
+        update_latest(paths)
+    if config.output.keep:
+        prune(target, config.output.name, config.output.keep, protect=[stem])
+    state.record_documents(documents)
+    state.record_brief(brief)
+    state.save()
     return BuildResult(brief=brief, paths=paths, skipped=list(ingested.skipped),
                        timings=timings)
+
+
+def _since_note(since: SinceLast) -> str:
+    if since.previous is None:
+        return ""
+    return (f", new since the last brief: {len(since.developments)} development(s), "
+            f"{len(since.actors)} actor(s)")
 
 
 def single_briefs(

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 ARTICLE = (
     "Indian Prime Minister Narendra Modi arrived in Washington on Tuesday for talks with "
     "President Joe Biden. The visit follows months of preparation. Officials said trade "

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import socket
 from pathlib import Path
 from typing import Any
 
 import pytest
+from webserver import LocalServer
 
 from briefgen.config import Config, parse_config
 from briefgen.errors import InputError
@@ -30,6 +32,14 @@ def make_files(root: Path, files: dict[str, str | bytes]) -> Path:
 
 def config_for(root: Path, *sources: dict[str, Any], **extra: Any) -> Config:
     return parse_config({"sources": list(sources) or [{"path": "seeds/*"}], **extra}, root)
+
+
+def closed_port_url() -> str:
+    """An address on 127.0.0.1 where nothing listens."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/story"
 
 
 def warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -308,21 +318,20 @@ def test_source_metadata_fills_gaps(tmp_path: Path) -> None:
     ]
 
 
-def test_feed_and_url_sources_warn(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_failing_feed_and_url_sources_warn(tmp_path: Path,
+                                           caplog: pytest.LogCaptureFixture) -> None:
     make_files(tmp_path, {"seeds/a.txt": ARTICLE})
-    config = config_for(
-        tmp_path,
-        {"feed": "https://example.org/rss"},
-        {"url": "https://example.org/story"},
-        {"path": "seeds/*"},
-    )
-    with caplog.at_level(logging.WARNING, logger=LOGGER):
-        result = ingest(config)
+    nowhere = closed_port_url()
+    with LocalServer() as server:
+        missing = server.url("/rss")  # the server answers 404
+        config = config_for(tmp_path, {"feed": missing}, {"url": nowhere}, {"path": "seeds/*"})
+        with caplog.at_level(logging.WARNING, logger=LOGGER):
+            result = ingest(config)
     assert len(result.documents) == 1
-    assert warnings(caplog) == [
-        "feed https://example.org/rss: live sources are not supported yet; skipped",
-        "url https://example.org/story: live sources are not supported yet; skipped",
-    ]
+    feed, url = warnings(caplog)
+    assert feed == f"feed {missing}: HTTP 404 Not Found; skipped"
+    assert url.startswith(f"url {nowhere}: cannot connect: ")
+    assert [s.source for s in result.failed] == [f"feed {missing}", f"url {nowhere}"]
 
 
 def test_no_usable_input_raises(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -338,9 +347,9 @@ def test_no_usable_input_raises(tmp_path: Path, caplog: pytest.LogCaptureFixture
 
 def test_glob_matching_nothing(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger=LOGGER), pytest.raises(InputError) as info:
-        ingest(config_for(tmp_path, {"path": "news/*.md"}, {"feed": "https://example.org/rss"}))
+        ingest(config_for(tmp_path, {"path": "news/*.md"}, {"feed": closed_port_url()}))
     assert "news/*.md: no files match" in warnings(caplog)[0]
-    assert str(info.value).startswith("no readable articles in news/*.md, feed https://")
+    assert str(info.value).startswith("no readable articles in news/*.md, feed http://")
 
 
 @pytest.mark.parametrize(

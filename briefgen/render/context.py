@@ -63,6 +63,22 @@ def build_context(brief: Brief, *, author: str | None = None) -> dict[str, Any]:
         "empty_text": EMPTY,
         "figures": build_figures(brief),
         "graded": any(admiralty(doc) for doc in brief.documents),
+        "since_last": since_last(brief),
+    }
+
+
+def since_last(brief: Brief) -> dict[str, Any] | None:
+    """What is new since the previous brief of the configuration, with the developments
+    and actors themselves (in the brief's order); None for a first brief."""
+    changes = brief.since_last
+    if changes.previous is None:
+        return None
+    devs = {d.id: d for d in brief.key_developments}
+    actors = {a.id: a for a in brief.actors}
+    return {
+        "previous": filters.format_datetime(changes.previous),
+        "developments": [devs[i] for i in changes.developments if i in devs],
+        "actors": [actors[i] for i in changes.actors if i in actors],
     }
 
 

@@ -72,6 +72,9 @@ def extractor_digest() -> str:
             if entry.is_file() and entry.name.endswith((".py", ".tsv", ".txt")):
                 digest.update(entry.name.encode())
                 digest.update(entry.read_bytes())
+    for name in ("watch.py",):  # modules outside the package that extraction uses
+        digest.update(name.encode())
+        digest.update(resources.files("briefgen").joinpath(name).read_bytes())
     return digest.hexdigest()
 
 

@@ -189,14 +189,58 @@ class Nlp(_Section):
     n_process: int = Field(default=1, ge=1)
 
 
+class WatchItem(_Section):
+    """A watched actor or topic with the other names it goes by."""
+
+    name: str = Field(min_length=1)
+    aliases: list[str] = []
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("empty; give the name as written in the articles")
+        return " ".join(value.split())
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(" ".join(v.split()) for v in value if v.strip()))
+
+
 class Watchlist(_Section):
-    actors: list[str] = []
-    topics: list[str] = []
+    """Actors and topics to follow: each a name, or ``{name, aliases}``."""
+
+    actors: list[str | WatchItem] = []
+    topics: list[str | WatchItem] = []
 
     @field_validator("actors", "topics")
     @classmethod
-    def _clean(cls, value: list[str]) -> list[str]:
-        return list(dict.fromkeys(v.strip() for v in value if v.strip()))
+    def _clean(cls, value: list[str | WatchItem]) -> list[str | WatchItem]:
+        out: dict[str, str | WatchItem] = {}
+        for item in value:
+            if isinstance(item, str):
+                if item.strip():
+                    out.setdefault(" ".join(item.split()), " ".join(item.split()))
+            else:
+                out.setdefault(item.name, item)
+        return list(out.values())
+
+    def items(self, kind: str) -> list[WatchItem]:
+        """The ``actors`` or ``topics`` as :class:`WatchItem` (a plain name has no aliases)."""
+        raw = self.actors if kind == "actors" else self.topics
+        return [WatchItem(name=i) if isinstance(i, str) else i for i in raw]
+
+    def actor_names(self) -> list[str]:
+        """Every name and alias of the watched actors (recognised as entities)."""
+        names = [n for item in self.items("actors") for n in (item.name, *item.aliases)]
+        return list(dict.fromkeys(names))
+
+    def topic_keys(self) -> tuple[str, ...]:
+        """The topics as extraction gets them: ``name|alias|…`` (see briefgen.watch)."""
+        from .watch import encode_topic
+
+        return tuple(encode_topic(t.name, t.aliases) for t in self.items("topics"))
 
 
 class IngestLimits(_Section):
@@ -586,12 +630,13 @@ nlp:
   # Worker processes (1 = no multiprocessing).
   n_process: 1
 
-# Priority items: they rank higher and get their own section.
+# Priority items: they rank higher and get their own section. Each is a name, or
+# {name: ..., aliases: [...]} to catch the other ways it is written.
 watchlist:
   # People, organisations and states to follow (names as written in the articles).
   actors: ["Kim Jong-un"]
-  # Subjects to follow (words or phrases).
-  topics: ["arms transfers"]
+  # Subjects to follow (words or phrases, matched as whole words, any case).
+  topics: [{name: arms transfers, aliases: [arms deal, arms sales, weapons deliveries]}]
 
 # Reading the input files.
 ingest:

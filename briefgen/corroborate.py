@@ -34,6 +34,7 @@ from datetime import date
 
 from .model import Claim, Contradiction, DocFacts, Evidence, KeyDevelopment
 from .simindex import STOP, SetIndex, words
+from .watch import mentions_topic
 
 SAME_EVENT = 0.5  # Jaccard of the event phrases when the reports share an actor or place
 SAME_EVENT_UNLINKED = 0.7  # … when they do not
@@ -351,7 +352,7 @@ def merge_group(group: Sequence[KeyDevelopment], sources: Sources,
     first_reported = sources.published.get(docs[0]) if docs else None
 
     score = max(d.score for d in ordered) + 0.4 * math.log(corroboration)
-    if watch_topics and any(t.lower() in first_dev.summary.lower() for t in watch_topics):
+    if watch_topics and mentions_topic(first_dev.summary, watch_topics):
         score += 0.3
     first = _day(first_reported)
     if newest is not None and first is not None and span_days > 0:

@@ -37,8 +37,10 @@ from .model import (
     Risk,
     Statement,
     TimelineEntry,
+    WatchEntry,
 )
 from .simindex import STOP, SetIndex, jaccard, words
+from .watch import encode_topic, mentions_topic, name_key
 
 _T = TypeVar("_T")
 
@@ -51,6 +53,8 @@ class FuseOptions:
     title: str = "Intelligence brief"
     marking: Marking = field(default_factory=lambda: Marking(label="UNCLASSIFIED"))
     watch_topics: tuple[str, ...] = ()
+    #: (kind "actor"|"topic", name, aliases) of each watchlist item, for its section.
+    watch_items: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
     max_developments: int = 10
     max_actors: int = 30
     max_statements: int = 20
@@ -568,6 +572,8 @@ def fuse(facts: Sequence[DocFacts], options: FuseOptions, generated_at: datetime
         doc.developments = supported.get(doc.id, 0)
     bluf_items = write_bluf(devs, risks, questions)
     watch = [d.id for d in devs if d.watchlist] + [a.id for a in actors if a.watchlist]
+    watch_entries = [watch_entry(item, devs, more_devs, actors)
+                     for item in options.watch_items]
     return Brief(
         title=options.title,
         generated_at=generated_at.isoformat(timespec="seconds"),
@@ -583,11 +589,44 @@ def fuse(facts: Sequence[DocFacts], options: FuseOptions, generated_at: datetime
         open_questions=questions,
         timeline=timeline,
         watchlist=watch,
+        watchlist_items=watch_entries,
         contradictions=contradictions,
         appendix=Appendix(key_developments=more_devs, actors=more_actors,
                           statements=more_statements, risks=more_risks,
                           open_questions=more_questions, timeline=more_timeline),
     )
+
+
+def watch_entry(item: tuple[str, str, tuple[str, ...]], devs: list[KeyDevelopment],
+                more_devs: list[KeyDevelopment], actors: list[Actor]) -> WatchEntry:
+    """What the brief has on one watchlist item.
+
+    An actor item names the actors whose name or an alias is one of the item's names
+    (ignoring case and spacing); its developments are those with one of them among their
+    actors, or one of the names in their *who*. A topic item's developments are those whose
+    summary, *what* or evidence names one of its terms as whole words.
+    """
+    kind, name, aliases = item
+    if kind == "actor":
+        names = {name_key(n) for n in (name, *aliases)}
+        ids = [a.id for a in actors
+               if {name_key(n) for n in (a.name, *a.aliases)} & names]
+        wanted = set(ids)
+
+        def about(d: KeyDevelopment) -> bool:
+            return bool(wanted & set(d.actor_ids)) or any(name_key(w) in names for w in d.who)
+    else:
+        ids = []
+        topic = (encode_topic(name, aliases),)
+
+        def about(d: KeyDevelopment) -> bool:
+            texts = [d.summary, d.what or "", *(e.text for e in d.evidence)]
+            return any(mentions_topic(t, topic) for t in texts)
+
+    return WatchEntry(name=name, kind="actor" if kind == "actor" else "topic",
+                      aliases=list(aliases), actors=ids,
+                      developments=[d.id for d in devs if about(d)],
+                      more=sum(1 for d in more_devs if about(d)))
 
 
 def _split(items: list[_T], limit: int) -> tuple[list[_T], list[_T]]:

@@ -257,6 +257,17 @@ class Appendix(_Model):
     timeline: list[TimelineEntry] = []
 
 
+class WatchEntry(_Model):
+    """One watchlist item and what the brief has on it."""
+
+    name: str
+    kind: Literal["actor", "topic"]
+    aliases: list[str] = []
+    actors: list[str] = []  # ids of the actors it names (actor items)
+    developments: list[str] = []  # ids of the key developments about it, ranked
+    more: int = 0  # developments about it beyond the capped list (in the appendix)
+
+
 class SinceLast(_Model):
     """What is new since the previous brief of the same configuration."""
 
@@ -287,6 +298,7 @@ class Brief(_Model):
     contradictions: list[Contradiction] = []  # between documents, per development
     appendix: Appendix = Appendix()  # the overflow of the capped sections
     since_last: SinceLast = SinceLast()  # new since the previous brief of this config
+    watchlist_items: list[WatchEntry] = []  # each watched actor and topic, with its items
 
     def to_json(self, indent: int | None = 2) -> str:
         return self.model_dump_json(indent=indent)

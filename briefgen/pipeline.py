@@ -170,7 +170,7 @@ def collect_facts(
     done = 0
     facts: list[DocFacts | None] = [None] * total
     cache = FactsCache(config.cache_dir(), config.cache.enabled)
-    watch = (tuple(config.watchlist.actors), tuple(config.watchlist.topics))
+    watch = (tuple(config.watchlist.actor_names()), config.watchlist.topic_keys())
     info = model_info(config.nlp.model, config.base_dir) if cache.enabled else None
     keyed = setting(info.label, info.spacy, *watch) if info else None
     t0 = time.perf_counter()
@@ -205,10 +205,16 @@ def collect_facts(
             pending, config.nlp.model, config.base_dir, *watch, batch, n_process)
         timings["model"] = 0.0
     else:
-        nlp = load_nlp(config.nlp.model, config.base_dir, config.watchlist.actors)
+        nlp = load_nlp(config.nlp.model, config.base_dir, config.watchlist.actor_names())
         timings["model"] = time.perf_counter() - t1
         log.info("nlp: loaded %s (%.2f s)", nlp.meta.get("name", "model"), timings["model"])
-        stream = extract_documents(nlp, pending, *watch, batch)
+        from .parallel import can_overlap, extract_overlapped
+
+        if can_overlap(len(pending)):
+            log.debug("extract: in a worker process beside the parser")
+            stream = extract_overlapped(nlp, pending, *watch, batch)
+        else:
+            stream = extract_documents(nlp, pending, *watch, batch)
     t2 = time.perf_counter()
     settings = {keyed.model: keyed} if keyed else {}
     with _gc_checkpoints() as checkpoint:
@@ -318,7 +324,8 @@ def _build_locked(
     with _gc_paused():
         brief = fuse(facts, FuseOptions(
             title=config.title, marking=config.marking_info(),
-            watch_topics=tuple(config.watchlist.topics),
+            watch_topics=config.watchlist.topic_keys(),
+            watch_items=_watch_items(config),
             sources_grading=dict(config.sources_grading), copy_of=copies,
             period=asked if since or until else None,
         ), when)
@@ -359,6 +366,12 @@ def _build_locked(
     state.save()
     return BuildResult(brief=brief, paths=paths, skipped=list(ingested.skipped),
                        timings=timings)
+
+
+def _watch_items(config: Config) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(kind, name, aliases) of every watchlist item, actors first."""
+    return tuple((kind[:-1], item.name, tuple(item.aliases))
+                 for kind in ("actors", "topics") for item in config.watchlist.items(kind))
 
 
 def _since_note(since: SinceLast) -> str:

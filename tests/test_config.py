@@ -56,7 +56,8 @@ def test_repo_config_loads_and_is_the_default_text() -> None:
     assert config.title == "Daily brief — Korean peninsula"
     assert config.sources[0].path == "seeds/*"
     assert config.watchlist.actors == ["Kim Jong-un"]
-    assert config.watchlist.topics == ["arms transfers"]
+    (topic,) = config.watchlist.items("topics")
+    assert topic.name == "arms transfers" and "arms deal" in topic.aliases
     assert config.output.formats == ["md", "html", "pdf", "json"]
     assert config.base_dir == REPO
     assert (REPO / "config.yaml").read_text(encoding="utf-8") == default_config_text()
@@ -238,3 +239,22 @@ def test_type_errors_are_plain(tmp_path: Path) -> None:
 def test_config_built_in_code_resolves_against_cwd() -> None:
     config = Config.model_validate({"sources": [{"path": "a"}]})
     assert config.base_dir == Path.cwd()
+
+
+def test_watchlist_items_with_aliases(tmp_path: Path) -> None:
+    config = parse_config({
+        "sources": [{"path": "x"}],
+        "watchlist": {"actors": ["Kim Jong-un", {"name": "Sergei Shoigu", "aliases": ["Shoigu"]},
+                                " Kim  Jong-un "],
+                      "topics": [{"name": "arms transfers", "aliases": ["arms deal", " "]}]},
+    }, tmp_path)
+    assert config.watchlist.actor_names() == ["Kim Jong-un", "Sergei Shoigu", "Shoigu"]
+    assert config.watchlist.topic_keys() == ("arms transfers|arms deal",)
+    assert [i.name for i in config.watchlist.items("actors")] == ["Kim Jong-un", "Sergei Shoigu"]
+
+
+def test_watchlist_item_without_a_name_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config({"sources": [{"path": "x"}],
+                      "watchlist": {"topics": [{"aliases": ["arms deal"]}]}}, tmp_path)
+    assert "watchlist.topics.0" in str(info.value)

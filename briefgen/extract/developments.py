@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..model import Evidence, KeyDevelopment, When
+from ..watch import mentions_topic
 from .actors import ActorIndex
 from .clauses import (
     Clause,
@@ -255,7 +256,7 @@ def _score(clause: Clause, lead: bool, central: float, title_overlap: int,
         score -= 0.3
     if len([t for t in clause.sentence if not t.is_punct]) < 9:
         score -= 0.6
-    if watch_topics and any(t.lower() in text for t in watch_topics):
+    if watch_topics and mentions_topic(text, watch_topics):
         score += 0.4
     if any(actors.actors[k].watchlist for k in who_keys if k in actors.actors):
         score += 0.4
@@ -432,7 +433,8 @@ def extract_developments(
             where=cand.where, confidence=_confidence(cand.hedges, cand.clause),  # type: ignore[arg-type]
             corroboration=1, evidence=cand.evidence, sourcing=cand.sourcing,
             hedges=cand.hedges, actor_ids=cand.who_keys,
-            watchlist=any(actors.actors[k].watchlist for k in cand.who_keys),
+            watchlist=any(actors.actors[k].watchlist for k in cand.who_keys) or (
+                bool(watch_topics) and mentions_topic(cand.clause.sentence.text, watch_topics)),
             score=cand.score,
             headline=headline.evidence if headline is not None and cand is cands[0] else None,
         ))

@@ -10,7 +10,9 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from briefgen.model import BlufItem, Brief
+from pydantic import BaseModel
+
+from briefgen.model import BlufItem, Brief, DocumentRef, Evidence
 from briefgen.render import filters
 from briefgen.render.figures import build_figures
 from briefgen.render.grading import admiralty
@@ -29,6 +31,10 @@ SECTIONS = [
 ]
 
 EMPTY = "None identified."
+
+#: The Sources table lists every document up to this many; beyond, the documents the
+#: brief cites and those supporting the most developments (the JSON lists them all).
+SOURCES_SHOWN = 40
 
 
 def bluf_items(brief: Brief) -> list[BlufItem]:
@@ -64,7 +70,54 @@ def build_context(brief: Brief, *, author: str | None = None) -> dict[str, Any]:
         "figures": build_figures(brief),
         "graded": any(admiralty(doc) for doc in brief.documents),
         "since_last": since_last(brief),
+        "watch_items": watch_items(brief),
+        "sources": (sources := shown_sources(brief)),
+        "sources_omitted": len(brief.documents) - len(sources),
     }
+
+
+def watch_items(brief: Brief) -> list[dict[str, Any]]:
+    """The watchlist section: each item with its developments and actors (objects)."""
+    devs = {d.id: d for d in brief.key_developments}
+    actors = {a.id: a for a in brief.actors}
+    out = []
+    for item in brief.watchlist_items:
+        named = [actors[i] for i in item.actors if i in actors]
+        out.append({
+            "name": item.name, "kind": item.kind, "aliases": item.aliases,
+            "developments": [devs[i] for i in item.developments if i in devs],
+            "actors": named, "mentions": sum(a.mentions for a in named), "more": item.more,
+        })
+    return out
+
+
+def cited_documents(item: object, found: set[str] | None = None) -> set[str]:
+    """Ids of the documents whose evidence appears anywhere in ``item`` (a model)."""
+    found = set() if found is None else found
+    if isinstance(item, Evidence):
+        found.add(item.doc)
+    elif isinstance(item, BaseModel):
+        for name in type(item).model_fields:
+            cited_documents(getattr(item, name), found)
+    elif isinstance(item, (list, tuple)):
+        for value in item:
+            cited_documents(value, found)
+    return found
+
+
+def shown_sources(brief: Brief, limit: int = SOURCES_SHOWN) -> list[DocumentRef]:
+    """The documents of the Sources table, in the brief's order: all of them up to
+    ``limit``; beyond, every cited document and then those supporting the most key
+    developments, up to ``limit`` (or the cited ones, when they alone are more)."""
+    docs = list(brief.documents)
+    if len(docs) <= limit:
+        return docs
+    keep = cited_documents(brief.model_copy(update={"documents": []}))
+    ranked = sorted((d for d in docs if d.id not in keep), key=lambda d: -d.developments)
+    for doc in ranked[: max(0, limit - len(keep))]:
+        if doc.developments:
+            keep.add(doc.id)
+    return [d for d in docs if d.id in keep]
 
 
 def since_last(brief: Brief) -> dict[str, Any] | None:

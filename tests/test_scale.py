@@ -1,0 +1,99 @@
+"""Corpus-scale rendering and extraction: the capped Sources table, and extraction in a
+worker process beside the parser giving the same facts as extraction in the main one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from briefgen.model import Brief, DocumentRef, Evidence
+from briefgen.render import render
+from briefgen.render.context import SOURCES_SHOWN, cited_documents, shown_sources
+
+FIXTURE = Path(__file__).parent / "fixtures" / "brief.json"
+
+
+def _brief_with_documents(count: int) -> Brief:
+    brief = Brief.from_json(FIXTURE.read_text(encoding="utf-8"))
+    extra = [DocumentRef(id=f"x{i:04d}", title=f"Filler story {i}", sha256=f"{i:064x}",
+                         developments=1 if i == 7 else 0) for i in range(count)]
+    return brief.model_copy(update={"documents": [*brief.documents, *extra]})
+
+
+def test_small_corpora_list_every_source() -> None:
+    brief = Brief.from_json(FIXTURE.read_text(encoding="utf-8"))
+    assert shown_sources(brief) == list(brief.documents)
+
+
+def test_large_corpora_list_cited_and_supporting_sources() -> None:
+    brief = _brief_with_documents(SOURCES_SHOWN + 60)
+    cited = cited_documents(brief.model_copy(update={"documents": []}))
+    assert cited and cited <= {d.id for d in brief.documents}
+    shown = shown_sources(brief)
+    ids = [d.id for d in shown]
+    assert cited <= set(ids)  # every evidence reference keeps its source row
+    assert "x0007" in ids  # supports a development
+    assert "x0008" not in ids  # neither cited nor supporting anything
+    assert ids == [d.id for d in brief.documents if d.id in set(ids)]  # the brief's order
+    assert len(shown) <= max(SOURCES_SHOWN, len(cited))
+
+
+def test_capped_sources_say_where_the_rest_are() -> None:
+    brief = _brief_with_documents(SOURCES_SHOWN + 60)
+    shown = len(shown_sources(brief))
+    out = render(brief, ["md", "html"])
+    omitted = len(brief.documents) - shown
+    for fmt in ("md", "html"):
+        text = out[fmt].decode("utf-8")
+        assert f"The other {omitted} are listed in the JSON brief." in text
+        assert "Filler story 8" not in text and "Filler story 7" in text
+
+
+def test_cited_documents_walks_nested_models() -> None:
+    brief = Brief.from_json(FIXTURE.read_text(encoding="utf-8"))
+    ev = Evidence(doc="zz", start=0, end=1, text="x")
+    dev = brief.key_developments[0].model_copy(update={"evidence": [ev]})
+    found = cited_documents(brief.model_copy(update={"key_developments": [dev]}))
+    assert "zz" in found
+
+
+@pytest.mark.model
+def test_overlapped_extraction_gives_the_same_facts(nlp: Any) -> None:
+    from briefgen.model import Document
+    from briefgen.parallel import OVERLAP_MIN_DOCS, can_overlap, extract_overlapped
+    from briefgen.pipeline import extract_documents
+
+    if not can_overlap(OVERLAP_MIN_DOCS):
+        pytest.skip("needs two cores and the fork start method")
+    texts = [
+        "Kim Jong-un will travel to Vladivostok next week, officials said.",
+        "Russian Defense Minister Sergei Shoigu proposed joint naval drills on Tuesday.",
+        '"We are watching closely," John Kirby told reporters in Washington.',
+        "The ministry did not confirm the report. Talks may resume in July.",
+    ] * 3
+    documents = [Document(text=f"{t} ({i})", title=f"Story {i}") for i, t in enumerate(texts)]
+    here = [f.model_dump_json() for f in extract_documents(nlp, documents)]
+    there = [f.model_dump_json() for f in extract_overlapped(nlp, documents)]
+    assert there == here
+    assert len(there) == len(documents)
+
+
+@pytest.mark.model
+def test_overlapped_extraction_reports_a_worker_failure(nlp: Any,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefgen import parallel
+    from briefgen.model import Document
+
+    if not parallel.can_overlap(parallel.OVERLAP_MIN_DOCS):
+        pytest.skip("needs two cores and the fork start method")
+
+    def broken(*args: Any) -> Any:
+        raise ValueError("boom")
+
+    monkeypatch.setattr("briefgen.extract.extract", broken)
+    documents = [Document(text=f"Talks resumed in Geneva on day {i}.", title="t")
+                 for i in range(parallel.OVERLAP_MIN_DOCS)]
+    with pytest.raises(RuntimeError, match="extraction failed in the worker: ValueError: boom"):
+        list(parallel.extract_overlapped(nlp, documents))

@@ -3,6 +3,7 @@ worker process beside the parser giving the same facts as extraction in the main
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 
 from briefgen.model import Brief, DocumentRef, Evidence
 from briefgen.render import render
-from briefgen.render.context import SOURCES_SHOWN, cited_documents, shown_sources
+from briefgen.render.context import SOURCES_SHOWN, shown_sources
 
 FIXTURE = Path(__file__).parent / "fixtures" / "brief.json"
 
@@ -29,34 +30,29 @@ def test_small_corpora_list_every_source() -> None:
 
 def test_large_corpora_list_cited_and_supporting_sources() -> None:
     brief = _brief_with_documents(SOURCES_SHOWN + 60)
-    cited = cited_documents(brief.model_copy(update={"documents": []}))
-    assert cited and cited <= {d.id for d in brief.documents}
-    shown = shown_sources(brief)
-    ids = [d.id for d in shown]
-    assert cited <= set(ids)  # every evidence reference keeps its source row
+    cited = ["x0003", brief.documents[0].id]
+    ids = [d.id for d in shown_sources(brief, cited)]
+    assert set(cited) <= set(ids)  # every evidence reference keeps its source row
     assert "x0007" in ids  # supports a development
     assert "x0008" not in ids  # neither cited nor supporting anything
     assert ids == [d.id for d in brief.documents if d.id in set(ids)]  # the brief's order
-    assert len(shown) <= max(SOURCES_SHOWN, len(cited))
+    assert len(ids) <= SOURCES_SHOWN
 
 
-def test_capped_sources_say_where_the_rest_are() -> None:
+def test_capped_sources_list_the_cited_documents_and_say_where_the_rest_are() -> None:
     brief = _brief_with_documents(SOURCES_SHOWN + 60)
-    shown = len(shown_sources(brief))
     out = render(brief, ["md", "html"])
-    omitted = len(brief.documents) - shown
     for fmt in ("md", "html"):
         text = out[fmt].decode("utf-8")
+        rows = re.findall(r"^\| (D\d+) \|", text, re.M) if fmt == "md" else re.findall(
+            r'<tr id="doc-[^"]+">\s*<td class="ref">(D\d+)</td>', text)
+        omitted = len(brief.documents) - len(rows)
+        assert 0 < len(rows) < len(brief.documents)
         assert f"The other {omitted} are listed in the JSON brief." in text
         assert "Filler story 8" not in text and "Filler story 7" in text
-
-
-def test_cited_documents_walks_nested_models() -> None:
-    brief = Brief.from_json(FIXTURE.read_text(encoding="utf-8"))
-    ev = Evidence(doc="zz", start=0, end=1, text="x")
-    dev = brief.key_developments[0].model_copy(update={"evidence": [ev]})
-    found = cited_documents(brief.model_copy(update={"key_developments": [dev]}))
-    assert "zz" in found
+        cited = set(re.findall(r"\((D\d+)\), characters", text)) if fmt == "html" else set(
+            re.findall(r"— .*?\((D\d+)\)", text.split("## Evidence", 1)[1]))
+        assert cited and cited <= set(rows)  # the evidence appendix never names a missing row
 
 
 @pytest.mark.model
@@ -97,3 +93,24 @@ def test_overlapped_extraction_reports_a_worker_failure(nlp: Any,
                  for i in range(parallel.OVERLAP_MIN_DOCS)]
     with pytest.raises(RuntimeError, match="extraction failed in the worker: ValueError: boom"):
         list(parallel.extract_overlapped(nlp, documents))
+
+
+def test_citations_are_capped_per_item_with_a_count() -> None:
+    brief = Brief.from_json(FIXTURE.read_text(encoding="utf-8"))
+    dev = brief.key_developments[0]
+    doc = dev.evidence[0].doc
+    many = [Evidence(doc=doc, start=i, end=i + 1, text="x") for i in range(7)]
+    brief = brief.model_copy(update={"key_developments": [
+        dev.model_copy(update={"evidence": many}), *brief.key_developments[1:]]})
+    out = render(brief, ["md", "html"])
+    md, html = out["md"].decode(), out["html"].decode()
+    heading = next(line for line in md.splitlines() if line.startswith("### 1. "))
+    assert re.search(r" \[\d+\]\[\d+\]\[\d+\] \+4$", heading), heading
+    assert '<span class="more" title="4 more in the JSON brief">+4</span>' in html
+    assert html.count('id="ev-') == len(set(re_refs(html)))  # only cited spans listed
+
+
+def re_refs(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'href="#ev-(\d+)"', html)

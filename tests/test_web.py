@@ -110,7 +110,7 @@ def test_endless_body_is_cut_at_the_cap(server: LocalServer) -> None:
     with fetcher(max_bytes=1_000_000) as f, pytest.raises(FetchError) as excinfo:
         f.fetch(url)
     assert reason(excinfo).startswith("too large (more than 1.0 MB")
-    assert time.monotonic() - start < 5
+    assert time.monotonic() - start < 15  # bounded: not the 128 MB the server offers
 
 
 def test_gzip_bomb_is_cut_after_decompression(server: LocalServer) -> None:

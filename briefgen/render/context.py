@@ -7,12 +7,11 @@ timeline in date order, formatted timestamps, the marking colours.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from pydantic import BaseModel
-
-from briefgen.model import BlufItem, Brief, DocumentRef, Evidence
+from briefgen.model import BlufItem, Brief, DocumentRef
 from briefgen.render import filters
 from briefgen.render.figures import build_figures
 from briefgen.render.grading import admiralty
@@ -71,8 +70,22 @@ def build_context(brief: Brief, *, author: str | None = None) -> dict[str, Any]:
         "graded": any(admiralty(doc) for doc in brief.documents),
         "since_last": since_last(brief),
         "watch_items": watch_items(brief),
-        "sources": (sources := shown_sources(brief)),
-        "sources_omitted": len(brief.documents) - len(sources),
+        "source_rows": lambda cited=(): shown_sources(brief, cited),
+    }
+
+
+def since_last(brief: Brief) -> dict[str, Any] | None:
+    """What is new since the previous brief of the configuration, with the developments
+    and actors themselves (in the brief's order); None for a first brief."""
+    changes = brief.since_last
+    if changes.previous is None:
+        return None
+    devs = {d.id: d for d in brief.key_developments}
+    actors = {a.id: a for a in brief.actors}
+    return {
+        "previous": filters.format_datetime(changes.previous),
+        "developments": [devs[i] for i in changes.developments if i in devs],
+        "actors": [actors[i] for i in changes.actors if i in actors],
     }
 
 
@@ -91,48 +104,19 @@ def watch_items(brief: Brief) -> list[dict[str, Any]]:
     return out
 
 
-def cited_documents(item: object, found: set[str] | None = None) -> set[str]:
-    """Ids of the documents whose evidence appears anywhere in ``item`` (a model)."""
-    found = set() if found is None else found
-    if isinstance(item, Evidence):
-        found.add(item.doc)
-    elif isinstance(item, BaseModel):
-        for name in type(item).model_fields:
-            cited_documents(getattr(item, name), found)
-    elif isinstance(item, (list, tuple)):
-        for value in item:
-            cited_documents(value, found)
-    return found
-
-
-def shown_sources(brief: Brief, limit: int = SOURCES_SHOWN) -> list[DocumentRef]:
-    """The documents of the Sources table, in the brief's order: all of them up to
-    ``limit``; beyond, every cited document and then those supporting the most key
-    developments, up to ``limit`` (or the cited ones, when they alone are more)."""
+def shown_sources(brief: Brief, cited: Iterable[str] = (),
+                  limit: int = SOURCES_SHOWN) -> list[DocumentRef]:
+    """The rows of the Sources table, in the brief's order: every document up to
+    ``limit``; beyond, the ``cited`` ones (the documents of the evidence the brief cites)
+    and then those supporting the most key developments, up to ``limit``."""
     docs = list(brief.documents)
     if len(docs) <= limit:
         return docs
-    keep = cited_documents(brief.model_copy(update={"documents": []}))
-    ranked = sorted((d for d in docs if d.id not in keep), key=lambda d: -d.developments)
-    for doc in ranked[: max(0, limit - len(keep))]:
-        if doc.developments:
-            keep.add(doc.id)
+    keep = {d for d in cited}
+    ranked = sorted((d for d in docs if d.id not in keep and d.developments),
+                    key=lambda d: -d.developments)
+    keep.update(d.id for d in ranked[: max(0, limit - len(keep))])
     return [d for d in docs if d.id in keep]
-
-
-def since_last(brief: Brief) -> dict[str, Any] | None:
-    """What is new since the previous brief of the configuration, with the developments
-    and actors themselves (in the brief's order); None for a first brief."""
-    changes = brief.since_last
-    if changes.previous is None:
-        return None
-    devs = {d.id: d for d in brief.key_developments}
-    actors = {a.id: a for a in brief.actors}
-    return {
-        "previous": filters.format_datetime(changes.previous),
-        "developments": [devs[i] for i in changes.developments if i in devs],
-        "actors": [actors[i] for i in changes.actors if i in actors],
-    }
 
 
 def _version() -> str:

@@ -58,6 +58,10 @@ def as_evidence(item: Any) -> list[Evidence]:
 class EvidenceRegistry:
     """Numbers evidence spans in order of first citation, one number per unique span."""
 
+    #: References shown for one item; a development reported by 30 documents cites its
+    #: first three reports and says "+27" (the JSON keeps every span).
+    max_refs = 3
+
     def __init__(self, documents: Iterable[DocumentRef]) -> None:
         self._documents = {doc.id: doc for doc in documents}
         self._labels = {
@@ -65,11 +69,15 @@ class EvidenceRegistry:
         }
         self._numbers: dict[tuple[str, int, int], EvidenceEntry] = {}
 
-    def numbers(self, item: Any) -> list[int]:
-        """The reference numbers of ``item``'s evidence, numbering new spans; sorted, unique."""
+    def numbers(self, item: Any, limit: int | None = None) -> list[int]:
+        """The reference numbers of ``item``'s evidence, numbering new spans; sorted, unique.
+
+        At most ``limit`` (default :attr:`max_refs`) spans of one item are cited (the first
+        ones: a development lists its earliest report first); :meth:`uncited` says how many
+        were left out.
+        """
         found: set[int] = set()
-        for ev in as_evidence(item):
-            key = (ev.doc, ev.start, ev.end)
+        for key, ev in self._spans(item)[: self._limit(limit)]:
             entry = self._numbers.get(key)
             if entry is None:
                 entry = EvidenceEntry(
@@ -85,6 +93,20 @@ class EvidenceRegistry:
             found.add(entry.number)
         return sorted(found)
 
+    def uncited(self, item: Any, limit: int | None = None) -> int:
+        """How many distinct evidence spans of ``item`` are beyond the limit."""
+        return max(0, len(self._spans(item)) - self._limit(limit))
+
+    def _limit(self, limit: int | None) -> int:
+        return self.max_refs if limit is None else max(1, int(limit))
+
+    @staticmethod
+    def _spans(item: Any) -> list[tuple[tuple[str, int, int], Evidence]]:
+        spans: dict[tuple[str, int, int], Evidence] = {}
+        for ev in as_evidence(item):
+            spans.setdefault((ev.doc, ev.start, ev.end), ev)
+        return list(spans.items())
+
     def entries(self) -> list[EvidenceEntry]:
         """Every span cited so far, by number."""
         return sorted(self._numbers.values(), key=lambda entry: entry.number)
@@ -92,15 +114,24 @@ class EvidenceRegistry:
     def doc_label(self, doc_id: str) -> str:
         return self._labels.get(doc_id, "?")
 
-    def cite_html(self, item: Any) -> Markup:
-        """``<sup class="refs"><a href="#ev-1">[1]</a>…</sup>``, or nothing without evidence."""
-        links = [Markup('<a href="#ev-{0}">[{0}]</a>').format(n) for n in self.numbers(item)]
+    def cite_html(self, item: Any, limit: int | None = None) -> Markup:
+        """``<sup class="refs"><a href="#ev-1">[1]</a>…</sup>``, or nothing without evidence;
+        ``+N`` after the links when the item has more evidence than is cited."""
+        links = [Markup('<a href="#ev-{0}">[{0}]</a>').format(n)
+                 for n in self.numbers(item, limit)]
         if not links:
             return Markup("")
+        more = self.uncited(item, limit)
+        if more:
+            links.append(Markup('<span class="more" title="{0} more in the JSON brief">'
+                                '+{0}</span>').format(more))
         return Markup('<sup class="refs">{}</sup>').format(Markup("").join(links))
 
-    def cite_md(self, item: Any) -> Markup:
+    def cite_md(self, item: Any, limit: int | None = None) -> Markup:
         """`` [1][2]`` (with a leading space; plain text in CommonMark, as no link
-        definitions exist), or nothing."""
-        numbers = self.numbers(item)
-        return Markup(" " + "".join(f"[{n}]" for n in numbers) if numbers else "")
+        definitions exist), `` [1][2][3] +27`` beyond three spans, or nothing."""
+        numbers = self.numbers(item, limit)
+        if not numbers:
+            return Markup("")
+        more = self.uncited(item, limit)
+        return Markup(" " + "".join(f"[{n}]" for n in numbers) + (f" +{more}" if more else ""))

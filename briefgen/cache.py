@@ -194,6 +194,13 @@ class FactsCache:
     def clear(self) -> int:
         """Remove every entry (and stray temporary files); returns how many entries."""
         removed = 0
+        fused = self.folder / FUSED_LAYOUT
+        if fused.is_dir():
+            for file in fused.glob("*"):
+                with contextlib.suppress(OSError):
+                    file.unlink()
+            with contextlib.suppress(OSError):
+                fused.rmdir()
         if not self.root.is_dir():
             return 0
         for file in sorted(self.root.glob("*/*")):
@@ -208,3 +215,93 @@ class FactsCache:
         with contextlib.suppress(OSError):
             self.root.rmdir()
         return removed
+
+
+# --- fused briefs: an unchanged corpus is not fused again ---------------------------------
+
+FUSED_LAYOUT = "fused-v1"
+FUSED_KEPT = 4  # fused briefs kept (the newest); each is one corpus's whole brief
+
+
+@cache
+def fusion_digest() -> str:
+    """SHA-256 over briefgen's own modules (fusion, dedupe, the model…) and the extractor."""
+    digest = hashlib.sha256(extractor_digest().encode())
+    root = resources.files("briefgen")
+    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        if entry.is_file() and entry.name.endswith(".py"):
+            digest.update(entry.name.encode())
+            digest.update(entry.read_bytes())
+    return digest.hexdigest()
+
+
+def fusion_key(doc_keys: Sequence[str], documents: Sequence[Document], options: str) -> str:
+    """The key of a fused brief: every document's facts key and location, in order, and
+    the fusion options (as text)."""
+    data = json.dumps([
+        fusion_digest(), options,
+        [[k, d.path, d.url, d.publisher] for k, d in zip(doc_keys, documents, strict=True)],
+    ], ensure_ascii=False)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+class FusedCache:
+    """Fused briefs, keyed by :func:`fusion_key`; the newest :data:`FUSED_KEPT` are kept.
+
+    An entry is three files, so that a warm build reads only what it needs: the brief
+    without its appendix (``.brief.json``, validated), the appendix as it appears in the
+    brief's JSON (``.appendix.json``, spliced into the output unparsed: for a corpus of
+    hundreds of articles it is most of the JSON) and the keys the next brief compares
+    itself with (``.keys.json``). Entries are written atomically, the brief file last.
+    """
+
+    SUFFIXES = (".appendix.json", ".keys.json", ".brief.json")
+
+    def __init__(self, folder: Path | None = None, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self.root = (folder or default_dir()).absolute() / FUSED_LAYOUT
+
+    def get(self, key: str) -> tuple[bytes, str, dict[str, object]] | None:
+        """(brief JSON, appendix fragment, keys) or None when absent or unreadable."""
+        if not self.enabled:
+            return None
+        try:
+            brief = (self.root / f"{key}.brief.json").read_bytes()
+            appendix = (self.root / f"{key}.appendix.json").read_text(encoding="utf-8")
+            keys = json.loads((self.root / f"{key}.keys.json").read_bytes())
+        except (OSError, ValueError):
+            return None
+        return (brief, appendix, keys) if isinstance(keys, dict) else None
+
+    def put(self, key: str, brief: bytes, appendix: str, keys: dict[str, object]) -> None:
+        """Store one entry and drop all but the newest; a failure is never fatal."""
+        if not self.enabled:
+            return
+        parts = {".appendix.json": appendix.encode("utf-8"),
+                 ".keys.json": json.dumps(keys, separators=(",", ":")).encode("utf-8"),
+                 ".brief.json": brief}
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            for suffix in self.SUFFIXES:
+                _write_atomic(self.root / f"{key}{suffix}", parts[suffix])
+            entries = sorted(self.root.glob("*.brief.json"), key=lambda p: p.stat().st_mtime,
+                             reverse=True)
+            for old in entries[FUSED_KEPT:]:
+                stem = old.name[: -len(".brief.json")]
+                for suffix in self.SUFFIXES:
+                    with contextlib.suppress(OSError):
+                        (self.root / f"{stem}{suffix}").unlink()
+        except OSError as exc:
+            log.debug("cache: cannot keep the fused brief in %s (%s)", self.root, exc)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

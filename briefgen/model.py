@@ -358,3 +358,22 @@ class DocFacts(_Model):
     timeline: list[TimelineEntry] = []
     extractor_version: str = ""
     model: str = ""
+
+
+# --- the brief's JSON with a pre-serialised appendix ----------------------------------------
+
+
+def appendix_json(appendix: Appendix) -> str:
+    """The appendix exactly as it appears inside ``Brief.to_json()`` (one level deep)."""
+    return appendix.model_dump_json(indent=2).replace("\n", "\n  ")
+
+
+def brief_json(brief: Brief, appendix: str) -> str:
+    """``brief.to_json()`` with ``appendix`` (from :func:`appendix_json`) as its appendix,
+    whatever ``brief.appendix`` holds: the same bytes as serialising the whole brief, without
+    holding a large appendix as objects (a cached fused brief keeps it as text)."""
+    text = brief.model_copy(update={"appendix": Appendix()}).to_json()
+    marker = f'"appendix": {appendix_json(Appendix())}'
+    if text.count(marker) != 1:  # cannot happen: JSON strings escape quotes and newlines
+        raise ValueError("cannot place the appendix in the brief's JSON")
+    return text.replace(marker, f'"appendix": {appendix}', 1)

@@ -8,6 +8,7 @@ failed run leaves the previous brief intact.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import logging
 import os
@@ -24,7 +25,9 @@ from .model import Brief, DocFacts, Document
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from .cache import Setting
     from .config import Config
+    from .fuse import FuseOptions
     from .ingest import Skipped
     from .model import SinceLast
     from .state import RunState
@@ -34,7 +37,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class BuildResult:
-    brief: Brief | None  # None when --only-new found nothing new (nothing written)
+    brief: Brief | None  # as rendered (the appendix is only in the JSON); None: nothing new
     paths: list[Path]
     skipped: list[Skipped] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -154,6 +157,20 @@ def _refresh(facts: DocFacts, document: Document) -> DocFacts:
     return facts
 
 
+def facts_setting(config: Config) -> Setting | None:
+    """What keys a document's cached facts besides its text (None: no cache, no model)."""
+    from .cache import setting
+    from .nlp import model_info
+
+    if not config.cache.enabled:
+        return None
+    info = model_info(config.nlp.model, config.base_dir)
+    if info is None:
+        return None
+    watch = (tuple(config.watchlist.actor_names()), config.watchlist.topic_keys())
+    return setting(info.label, info.spacy, *watch)
+
+
 def collect_facts(
     config: Config,
     documents: Sequence[Document],
@@ -163,7 +180,6 @@ def collect_facts(
     """Every document's facts: from the cache when it has them, else parsed and extracted
     (and then cached). The spaCy model is loaded only if some document is not cached."""
     from .cache import FactsCache, setting
-    from .nlp import model_info
 
     timings = timings if timings is not None else {}
     total = len(documents)
@@ -171,8 +187,7 @@ def collect_facts(
     facts: list[DocFacts | None] = [None] * total
     cache = FactsCache(config.cache_dir(), config.cache.enabled)
     watch = (tuple(config.watchlist.actor_names()), config.watchlist.topic_keys())
-    info = model_info(config.nlp.model, config.base_dir) if cache.enabled else None
-    keyed = setting(info.label, info.spacy, *watch) if info else None
+    keyed = facts_setting(config)
     t0 = time.perf_counter()
     misses: list[int] = []
     with _gc_paused():
@@ -283,13 +298,14 @@ def _build_locked(
     progress: Progress | None,
     only_new: bool,
 ) -> BuildResult:
+    from .cache import FusedCache, fusion_key
     from .dedupe import fingerprint, near_duplicates
     from .fuse import FuseOptions, fuse
     from .ingest import ingest
-    from .model import Appendix, Period, SinceLast
+    from .model import Appendix, Period, SinceLast, appendix_json, brief_json
     from .render import render, write_outputs
     from .render.retention import prune, remove_leftovers, update_latest
-    from .state import compare
+    from .state import BriefKeys, compare
 
     timings: dict[str, float] = {}
     target = out_dir or config.output_dir()
@@ -310,26 +326,45 @@ def _build_locked(
     log.info("ingest: %d document(s), %d skipped%s (%.2f s)", len(documents),
              len(ingested.skipped), seen_note, timings["ingest"])
 
-    facts = collect_facts(config, documents, progress, timings)
-
-    t3 = time.perf_counter()
-    copies = near_duplicates([fingerprint(d.id, d.text) for d in documents],
-                             [d.published for d in documents])
-    if copies:
-        log.info("fuse: %d near-duplicate document(s) (wire copies) counted once",
-                 len(copies))
     when = generated_at or now()
     asked = Period(start=since.isoformat() if since else None,
                    end=until.isoformat() if until else None)
-    with _gc_paused():
-        brief = fuse(facts, FuseOptions(
-            title=config.title, marking=config.marking_info(),
-            watch_topics=config.watchlist.topic_keys(),
-            watch_items=_watch_items(config),
-            sources_grading=dict(config.sources_grading), copy_of=copies,
-            period=asked if since or until else None,
-        ), when)
-    del facts
+    options = FuseOptions(
+        title=config.title, marking=config.marking_info(),
+        watch_topics=config.watchlist.topic_keys(), watch_items=_watch_items(config),
+        sources_grading=dict(config.sources_grading),
+        period=asked if since or until else None,
+    )
+    fused = FusedCache(config.cache_dir(), config.cache.enabled)
+    keyed = facts_setting(config)
+    fused_key = fusion_key([keyed.key(d) for d in documents], documents,
+                           _options_text(options)) if keyed else None
+    cached = fused.get(fused_key) if fused_key else None
+    brief = _cached_brief(cached[0], when) if cached else None
+    t3 = time.perf_counter()
+    if cached and brief is not None:
+        appendix, keys = cached[1], BriefKeys.from_dict({**cached[2],
+                                                         "generated_at": brief.generated_at})
+        timings["fuse"] = time.perf_counter() - t3
+        log.info("cache: every document and the fused brief cached; nothing parsed or "
+                 "fused again")
+    else:
+        facts = collect_facts(config, documents, progress, timings)
+        t3 = time.perf_counter()
+        copies = near_duplicates([fingerprint(d.id, d.text) for d in documents],
+                                 [d.published for d in documents])
+        if copies:
+            log.info("fuse: %d near-duplicate document(s) (wire copies) counted once",
+                     len(copies))
+        with _gc_paused():
+            full = fuse(facts, dataclasses.replace(options, copy_of=copies), when)
+        del facts
+        appendix, keys = appendix_json(full.appendix), BriefKeys.of(full)
+        brief = full.model_copy(update={"appendix": Appendix()})
+        del full
+        if fused_key:
+            fused.put(fused_key, brief.to_json(indent=None).encode("utf-8"), appendix,
+                      keys.to_dict())
     changes = compare(brief, state.previous(brief.generated_at))
     brief.since_last = SinceLast(previous=changes.previous, developments=changes.developments,
                                  actors=changes.actors)
@@ -344,14 +379,14 @@ def _build_locked(
     fmts = list(formats or config.output.formats)
     templates = config.resolve(config.templates) if config.templates else None
     # The templates never show the appendix (the overflow of the capped sections, most
-    # of a large corpus): they get the brief without it, the JSON gets all of it.
-    shown = brief.model_copy(update={"appendix": Appendix()})
+    # of a large corpus): ``brief`` is without it, the JSON gets all of it (as text).
+    shown = brief
     others = [f for f in fmts if f != "json"]
     with _gc_frozen():
         rendered = render(shown, others, templates, author=config.author,
                           pdf_variant=config.output.pdf_variant) if others else {}
     if "json" in fmts:
-        rendered["json"] = (brief.to_json() + "\n").encode("utf-8")
+        rendered["json"] = (brief_json(brief, appendix) + "\n").encode("utf-8")
     outputs = {f: rendered[f] for f in fmts}
     stem = config.output_stem(when.astimezone())
     paths = write_outputs(outputs, target, stem)
@@ -362,10 +397,33 @@ def _build_locked(
     if config.output.keep:
         prune(target, config.output.name, config.output.keep, protect=[stem])
     state.record_documents(documents)
-    state.record_brief(brief)
+    state.record_keys(keys)
     state.save()
     return BuildResult(brief=brief, paths=paths, skipped=list(ingested.skipped),
                        timings=timings)
+
+
+def _options_text(options: FuseOptions) -> str:
+    """The fusion options as text, for the fused brief's cache key."""
+    import json
+
+    return json.dumps([options.title, options.marking.model_dump(mode="json"),
+                       options.watch_topics, options.watch_items,
+                       sorted(options.sources_grading.items()),
+                       options.period.model_dump(mode="json") if options.period else None,
+                       options.max_developments, options.max_actors, options.max_statements,
+                       options.max_risks, options.max_questions, options.max_timeline])
+
+
+def _cached_brief(data: bytes, when: datetime) -> Brief | None:
+    """A fused brief from the cache with this build's time; None if it is unreadable."""
+    try:
+        brief = Brief.model_validate_json(data)
+    except ValueError as exc:
+        log.debug("cache: fused brief unreadable (%s); fusing again", type(exc).__name__)
+        return None
+    brief.generated_at = when.isoformat(timespec="seconds")
+    return brief
 
 
 def _watch_items(config: Config) -> tuple[tuple[str, str, tuple[str, ...]], ...]:

@@ -218,7 +218,9 @@ class RunState:
         return max(earlier, key=lambda b: _instant(b.generated_at), default=None)
 
     def record_brief(self, brief: Brief) -> None:
-        keys = BriefKeys.of(brief)
+        self.record_keys(BriefKeys.of(brief))
+
+    def record_keys(self, keys: BriefKeys) -> None:
         kept = [b for b in self.briefs if b.generated_at != keys.generated_at] + [keys]
         kept.sort(key=lambda b: _instant(b.generated_at))
         self.briefs = kept[-KEPT_BRIEFS:]
@@ -236,7 +238,8 @@ class RunState:
 
     def save(self) -> None:
         """Write the state atomically; a failure is a warning (the brief is written)."""
-        data = json.dumps(self.to_dict(), ensure_ascii=False, indent=1).encode("utf-8")
+        data = json.dumps(self.to_dict(), ensure_ascii=False,
+                          separators=(",", ":")).encode("utf-8")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".state-", suffix=".tmp", dir=self.folder)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -15,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from briefgen.cache import FactsCache, setting
+from briefgen.cache import FUSED_LAYOUT, FactsCache, setting
 from briefgen.config import parse_config
 from briefgen.errors import ConfigError, InputError
 from briefgen.model import DocFacts, Document, DocumentRef
@@ -151,7 +152,8 @@ def test_default_folder_follows_the_environment_then_the_platform(
 
 def _entries(folder: Path) -> list[Path]:
     """The cache's entries (the run state of each configuration lives beside them)."""
-    return sorted(p for p in folder.rglob("*.json") if "runs" not in p.relative_to(folder).parts)
+    return sorted(p for p in folder.rglob("*.json")
+                  if not {"runs", FUSED_LAYOUT} & set(p.relative_to(folder).parts))
 
 
 def _cache_log(stderr: str) -> str:
@@ -171,9 +173,15 @@ def test_build_hits_misses_and_rebuilds_after_an_extractor_change(
     brief1 = (tmp_path / "out" / "brief.json").read_text()
     assert len(_entries(tmp_path / "mycache")) == 2
 
-    second = invoke(args)
-    assert "2 of 2 document(s) cached" in _cache_log(second.stderr)
-    assert "no model loaded" in second.stderr
+    second = invoke(args)  # unchanged corpus: the fused brief itself comes from the cache
+    assert "every document and the fused brief cached" in _cache_log(second.stderr)
+    assert "nlp:" not in second.stderr and "extract:" not in second.stderr
+    assert _without_time(brief1) == _without_time((tmp_path / "out" / "brief.json").read_text())
+
+    shutil.rmtree(tmp_path / "mycache" / FUSED_LAYOUT)  # facts only: fused again, not parsed
+    again = invoke(args)
+    assert "2 of 2 document(s) cached" in _cache_log(again.stderr)
+    assert "no model loaded" in again.stderr
     assert _without_time(brief1) == _without_time((tmp_path / "out" / "brief.json").read_text())
 
     # A changed extractor version invalidates every entry.
@@ -191,11 +199,42 @@ def test_a_corrupt_entry_is_rebuilt(make_project: Any, invoke: Any, tmp_path: Pa
     assert invoke(args).exit_code == 0
     entry = _entries(tmp_path / "mycache")[0]
     entry.write_text('{"document": {"id": "trunc', encoding="utf-8")
+    shutil.rmtree(tmp_path / "mycache" / FUSED_LAYOUT)
     again = invoke(args)
     assert again.exit_code == 0, again.stderr
     assert "1 corrupt entry ignored" in _cache_log(again.stderr)
     DocFacts.model_validate_json(entry.read_bytes())  # rewritten whole
+    shutil.rmtree(tmp_path / "mycache" / FUSED_LAYOUT)
     assert "1 of 1 document(s) cached" in _cache_log(invoke(args).stderr)
+
+
+@pytest.mark.model
+def test_fused_brief_cache_is_exact_and_survives_corruption(
+        make_project: Any, invoke: Any, tmp_path: Path) -> None:
+    config = make_project({"a.md": ARTICLE, "b.md": LATER},
+                          extra_config="cache:\n  dir: mycache\n")
+    args = ["build", "--config", str(config), "--format", "json,md"]
+    env = {"SOURCE_DATE_EPOCH": "1714629600"}
+    assert invoke(args, env=env).exit_code == 0
+    first = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()}
+    warm = invoke(args, env=env)
+    assert "fused brief cached" in warm.stderr
+    assert {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()} == first
+    fused = tmp_path / "mycache" / FUSED_LAYOUT
+    (brief_file,) = fused.glob("*.brief.json")
+    brief_file.write_text("{not json", encoding="utf-8")
+    again = invoke(args, env=env)
+    assert again.exit_code == 0, again.stderr
+    assert "fused brief cached" not in again.stderr  # unreadable: fused again, rewritten
+    assert {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()} == first
+    assert "fused brief cached" in invoke(args, env=env).stderr
+    # A changed option (the title) is another fused brief; both are kept.
+    config.write_text(config.read_text().replace("title:", "title: Other #", 1)
+                      if "title:" in config.read_text() else 'title: "Other"\n'
+                      + config.read_text())
+    other = invoke(args, env=env)
+    assert "fused brief cached" not in other.stderr
+    assert len(list(fused.glob("*.brief.json"))) == 2
 
 
 @pytest.mark.model
@@ -267,8 +306,11 @@ def test_parallel_workers_give_the_same_facts(nlp: Any) -> None:
 
 
 def _without_time(text: str) -> dict[str, Any]:
+    """The brief without what depends on the build time (its time, and what is new since
+    the previous build of the same configuration)."""
     data = json.loads(text)
     data.pop("generated_at")
+    data.pop("since_last")
     return data
 
 

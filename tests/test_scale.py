@@ -114,3 +114,16 @@ def re_refs(html: str) -> list[str]:
     import re
 
     return re.findall(r'href="#ev-(\d+)"', html)
+
+
+def test_brief_json_with_a_spliced_appendix_is_the_same_bytes() -> None:
+    from briefgen.model import Appendix, appendix_json, brief_json
+
+    brief = Brief.from_json(FIXTURE.read_text(encoding="utf-8"))
+    full = brief.model_copy(update={"appendix": Appendix(
+        key_developments=brief.key_developments[:1], actors=brief.actors[:2],
+        timeline=brief.timeline[:1])})
+    fragment = appendix_json(full.appendix)
+    assert brief_json(full.model_copy(update={"appendix": Appendix()}), fragment) == \
+        full.to_json()
+    assert brief_json(brief, appendix_json(Appendix())) == brief.to_json()

@@ -443,7 +443,25 @@ def _timeline_score(e: TimelineEntry, sources: Sources | None, period: Period | 
         if start <= date.fromisoformat(e.date).toordinal() <= end:
             score += 0.5  # within (or next to) the period the brief covers
     score += {"day": 0.4, "month": 0.1}.get(e.precision or "", 0.0)  # "2016" says little
-    return score
+    return score - _vague_event(e.text)
+
+
+_MODALS = {"can", "could", "may", "might", "should", "would"}
+
+
+def _vague_event(text: str) -> float:
+    """How little an entry's text says as an event: a bare fragment ("Winning in
+    November", "Next year's election") or a generic possibility ("A candidate can win in
+    November") says less than a dated report of something done."""
+    tokens = text.split()
+    penalty = 0.0
+    if len(tokens) < 4:
+        penalty += 0.5
+    if tokens and tokens[0].endswith("ing") and tokens[0][:1].isupper():
+        penalty += 0.4  # "Departing last month": a participle, no actor
+    if _MODALS & {t.lower() for t in tokens}:
+        penalty += 0.3
+    return penalty
 
 
 # --- the bottom line ----------------------------------------------------------------------

@@ -427,3 +427,20 @@ def test_contradictions_and_grading_are_rendered() -> None:
     assert '<tr class="contradiction"><th scope="row">Reports differ</th><td>People: 12 people' \
         in html
     assert 'class="badge grade"' in html
+
+
+def test_a_capped_timeline_prefers_reported_events_to_vague_fragments() -> None:
+    text = ("Winning in November. A candidate can win in November. "
+            "The governor signed the budget bill in November.")
+    doc = make_doc(text, "Daily", "2024-03-01")
+
+    def entry(needle: str) -> TimelineEntry:
+        return TimelineEntry(date="2023-11-01", precision="month", text=needle.rstrip("."),
+                             evidence=[ev(doc, needle)], when="November",
+                             sort_key="2023-11-01")
+
+    facts = DocFacts(document=ref(doc), timeline=[
+        entry("Winning in November."), entry("A candidate can win in November."),
+        entry("The governor signed the budget bill in November.")])
+    shown = merge_timeline([facts], limit=1)
+    assert [e.text for e in shown] == ["The governor signed the budget bill in November"]

@@ -244,7 +244,11 @@ class Watchlist(_Section):
 
 
 class IngestLimits(_Section):
+    """Bounds on one input file, so that no single document can stall a run."""
+
     max_bytes: int = Field(default=15_000_000, ge=1)
+    # Longer texts are cut at a paragraph or sentence end (spaCy refuses > 1,000,000).
+    max_chars: int = Field(default=200_000, ge=1000, le=1_000_000)
 
 
 class PeriodFilter(_Section):
@@ -499,6 +503,11 @@ def _parse_yaml(text: str, name: str) -> tuple[Any, list[str]]:
         problem = f"{where}: {reason}"
     except yaml.YAMLError as exc:
         problem = f"invalid YAML: {exc}"
+    except RecursionError:
+        problem = "invalid YAML: nested too deeply; a configuration needs a few levels at most"
+    except (ValueError, TypeError, OverflowError) as exc:  # from PyYAML's constructors
+        detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        problem = f"invalid YAML value: {detail} (dates are YYYY-MM-DD)"
     finally:
         loader.dispose()
     raise ConfigError(name, [problem])
@@ -642,6 +651,9 @@ watchlist:
 ingest:
   # Files larger than this many bytes are skipped with a warning.
   max_bytes: 15000000
+  # Texts longer than this many characters are cut at a paragraph or sentence end, with a
+  # warning (at most 1000000).
+  # max_chars: 200000
 
 # Only documents published in this period (YYYY-MM-DD, both ends included; either may be
 # left out). Documents without a publication date are kept. --since/--until override it.

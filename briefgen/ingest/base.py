@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
 import re
-import unicodedata
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -13,8 +13,19 @@ UTF8_BOM = b"\xef\xbb\xbf"
 #: Share of control characters (other than whitespace) above which text counts as binary.
 MAX_CONTROL_SHARE = 0.1
 
-_C1 = re.compile("[\x80-\x9f]")
-_WHITESPACE_CONTROLS = set("\t\n\r\f\v")
+#: Default of ``ingest.max_chars``: longer texts are cut (spaCy refuses more than 1,000,000).
+DEFAULT_MAX_CHARS = 200_000
+#: Longest run of punctuation and symbols (no letter, digit or space) that is kept.
+MAX_SYMBOL_RUN = 500
+
+# Control characters (Unicode category Cc) other than the whitespace ones.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# A run of punctuation and symbols ("_" is a word character to ``\w``, not to a reader).
+_SYMBOL_RUN = re.compile(r"(?<!_)(?<![^\w\s])(?:_|[^\w\s]){" + str(MAX_SYMBOL_RUN + 1) + ",}")
+# Each pattern's group 1 starts where the kept text ends.
+_PARAGRAPH_END = re.compile(r"\S([ \t]*(?:\r?\n|\r)[ \t]*(?:\r?\n|\r))")
+_SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’)\]]?(\s)")
+_WORD_END = re.compile(r"\S(\s)")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 _SLASH_DATE = re.compile(r"^\s*(\d{4})/(\d{1,2})/(\d{1,2})\b")
 
@@ -32,7 +43,13 @@ class SkippedInput(Exception):
 
 
 def decode_bytes(data: bytes) -> str:
-    """UTF-8 (BOM stripped), else Windows-1252; newlines are left exactly as they are."""
+    """UTF-8 (BOM stripped), else Windows-1252; newlines are left exactly as they are.
+
+    A file that is UTF-8 except for a few Windows-1252 bytes (a Latin-1 "é" or a curly
+    quote pasted into a UTF-8 file) keeps its UTF-8 characters and reads each stray byte
+    as Windows-1252; a file with no valid multi-byte UTF-8 sequence at all is therefore
+    read exactly as Windows-1252.
+    """
     if not data:
         raise SkippedInput("empty")
     if b"\x00" in data:
@@ -47,14 +64,21 @@ def decode_bytes(data: bytes) -> str:
     return text
 
 
-def _decode_cp1252(data: bytes) -> str:
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: each byte UTF-8 rejects, read as Windows-1252."""
+    assert isinstance(error, UnicodeDecodeError)
+    bad = error.object[error.start : error.end]
     try:
-        text: str | None = data.decode("cp1252")
+        return bad.decode("cp1252"), error.end
     except UnicodeDecodeError:  # bytes 0x81, 0x8D, 0x8F, 0x90, 0x9D are undefined
-        text = None
-    if text is None or _C1.search(text):
-        raise SkippedInput("not UTF-8 or Windows-1252 text")
-    return text
+        raise SkippedInput("not UTF-8 or Windows-1252 text") from None
+
+
+codecs.register_error("briefgen-cp1252", _cp1252_fallback)
+
+
+def _decode_cp1252(data: bytes) -> str:
+    return data.decode("utf-8", errors="briefgen-cp1252")
 
 
 def check_text(text: str) -> None:
@@ -63,11 +87,44 @@ def check_text(text: str) -> None:
         raise SkippedInput("empty")
     if not text.strip():
         raise SkippedInput("whitespace only")
-    controls = sum(
-        1 for ch in text if ch not in _WHITESPACE_CONTROLS and unicodedata.category(ch) == "Cc"
-    )
+    controls = len(_CONTROLS.findall(text))
     if controls > MAX_CONTROL_SHARE * len(text):
         raise SkippedInput(f"binary ({100 * controls // len(text)}% control characters)")
+
+
+def limit_text(text: str, max_chars: int) -> tuple[str, str | None]:
+    """``text`` cut so that parsing it stays bounded, and why it was cut (None if not).
+
+    Two limits: at most ``max_chars`` characters, cut at the last paragraph break before
+    the limit (else the last sentence end, else the last space); and no run of more than
+    :data:`MAX_SYMBOL_RUN` punctuation or symbol characters without a space (spaCy's
+    tokenizer takes time quadratic in the length of such a run), cut before the run.
+    What is kept is a prefix of ``text``, so evidence offsets still index it.
+    """
+    why = None
+    run = _SYMBOL_RUN.search(text, 0, max_chars + MAX_SYMBOL_RUN + 1)
+    if run is not None and run.start() < max_chars:
+        why = (f"a run of more than {MAX_SYMBOL_RUN} punctuation characters without a "
+               f"space at character {run.start():,}")
+        text = text[: run.start()].rstrip()
+    if len(text) > max_chars:
+        why = f"longer than ingest.max_chars ({max_chars:,} characters)"
+        text = text[: _boundary(text, max_chars)].rstrip()
+    return text, why
+
+
+def _boundary(text: str, limit: int) -> int:
+    """The end of the last paragraph, else sentence, else word that fits in ``limit``."""
+    head = text[: limit + 1]  # a break right at the limit counts
+    floor = limit // 2  # never cut away more than half of what is allowed
+    for pattern in (_PARAGRAPH_END, _SENTENCE_END_RE, _WORD_END):
+        best = None
+        for match in pattern.finditer(head, floor):
+            if match.start(1) <= limit:
+                best = match.start(1)
+        if best is not None:
+            return best
+    return limit
 
 
 def title_from_stem(path: Path) -> str:

@@ -128,7 +128,7 @@ def _read_one(
 ) -> None:
     shown = display_path(file, config.base_dir)
     try:
-        doc = read_file(file, config.ingest.max_bytes)
+        doc = read_file(file, config.ingest.max_bytes, config.ingest.max_chars)
     except SkippedInput as exc:
         log.warning("skipped %s: %s", shown, exc.reason)
         result.skipped.append(Skipped(shown, exc.reason))
@@ -196,8 +196,17 @@ def _read_live(source: Source, config: Config, fetcher: Fetcher, result: IngestR
             log.warning("%s: no item could be read; skipped", source.label)
             return
         docs = feed.documents
+    from briefgen.ingest.files import limited
+
     for doc in docs:
-        _add(doc, doc.url or url, source, result, texts, seen)
+        shown = doc.url or url
+        try:
+            doc = limited(doc, config.ingest.max_chars, shown)
+        except SkippedInput as exc:
+            log.warning("skipped %s (from %s): %s", shown, source.label, exc.reason)
+            result.skipped.append(Skipped(shown, exc.reason))
+            continue
+        _add(doc, shown, source, result, texts, seen)
 
 
 def _failed(source: Source, why: str, result: IngestResult, notes: list[tuple[str, str]],

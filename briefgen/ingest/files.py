@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import glob
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from briefgen.ingest.base import SkippedInput, decode_bytes
+from briefgen.ingest.base import DEFAULT_MAX_CHARS, SkippedInput, decode_bytes, limit_text
 from briefgen.ingest.read_html import read_html
 from briefgen.ingest.read_md import read_md
 from briefgen.ingest.read_txt import read_txt
 from briefgen.model import Document
+
+log = logging.getLogger(__name__)
 
 Reader = Callable[[str, Path], Document]
 
@@ -25,8 +28,15 @@ SUPPORTED = ".txt, .md or .html"
 DEFAULT_MAX_BYTES = 15_000_000
 
 
-def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read one article file; raise :class:`SkippedInput` when it gives no usable text."""
+def read_file(
+    path: Path, max_bytes: int = DEFAULT_MAX_BYTES, max_chars: int = DEFAULT_MAX_CHARS
+) -> Document:
+    """Read one article file; raise :class:`SkippedInput` when it gives no usable text.
+
+    A file larger than ``max_bytes`` is skipped; a text longer than ``max_chars`` (or with
+    a pathological run of punctuation) is cut (:func:`~briefgen.ingest.base.limit_text`)
+    with one warning naming the file, so that one document cannot stall a run.
+    """
     path = Path(path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
@@ -40,7 +50,23 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
         data = path.read_bytes()
     except OSError as exc:
         raise SkippedInput(f"unreadable ({exc.strerror or exc})") from None
-    return reader(decode_bytes(data), path)
+    document = reader(decode_bytes(data), path)
+    return limited(document, max_chars, str(path))
+
+
+def limited(document: Document, max_chars: int, shown: str) -> Document:
+    """``document`` with its text cut by :func:`~briefgen.ingest.base.limit_text` (and a
+    warning naming ``shown``), or ``document`` itself when nothing had to be cut."""
+    text, why = limit_text(document.text, max_chars)
+    if why is None:
+        return document
+    if not text.strip():
+        raise SkippedInput(f"no text before {why}")
+    log.warning("%s: cut at character %s of %s (%s); the rest is left out",
+                shown, f"{len(text):,}", f"{len(document.text):,}", why)
+    return Document(text=text, title=document.title, path=document.path, url=document.url,
+                    publisher=document.publisher, published=document.published,
+                    meta=document.meta)
 
 
 def expand(pattern: str, base_dir: Path) -> list[Path]:

@@ -67,11 +67,11 @@ def page_document(response: Response) -> Document:
 
 def extract_article(html: str, url: str) -> Article:
     """Main text and metadata of an article page; raise :class:`FetchError` without text."""
-    from briefgen.ingest.read_html import MainTextParser
+    from briefgen.ingest.read_html import MainTextParser, defuse
 
     own = MainTextParser()
     try:
-        own.feed(html)
+        own.feed(defuse(html))  # linear even on hostile markup
         own.close()
     except (AssertionError, ValueError):  # html.parser gives up on some garbage
         own = MainTextParser()

@@ -7,6 +7,7 @@ paragraph (blank line between blocks, whitespace inside a block collapsed).
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -34,7 +35,7 @@ DATE_KEYS = ("date", "pubdate", "publish-date", "dc.date", "dcterms.date", "date
 
 def read_html(text: str, path: Path) -> Document:
     parser = MainTextParser()
-    parser.feed(text)
+    parser.feed(defuse(text))
     parser.close()
     body = parser.main_text()
     try:
@@ -50,6 +51,37 @@ def read_html(text: str, path: Path) -> Document:
         publisher=publisher,
         published=parser.published(),
     )
+
+
+_MARKED_SECTION_END = re.compile(r"\]\s*>")
+_TERMINATORS = (
+    # (what opens a construct, what closes it): an opener after the last closer can
+    # never be closed, and html.parser rescans to the end for each one (quadratic).
+    ("<!--", re.compile("-->")),
+    ("<![", re.compile(r"\]\s*>")),
+    ("<", re.compile(">")),
+)
+
+
+def defuse(html: str) -> str:
+    """``html`` with every construct that can never be closed turned into text.
+
+    The standard library's parser looks for the end of a tag, comment or marked section
+    that has none by scanning to the end of the input, again at each following ``<``:
+    quadratic time, so 1 MB of ``<a<a<a…`` takes many minutes. A ``<`` (or ``<!--``,
+    ``<![``) after the last ``>`` (``-->``, ``]>``) cannot start anything the parser
+    would accept, and it reads such text as data anyway; writing it as ``&lt;`` gives the
+    same text in linear time.
+    """
+    for opener, closer in _TERMINATORS:
+        last = None
+        for last in closer.finditer(html):  # noqa: B007 - the last match is wanted
+            pass
+        tail_start = last.end() if last is not None else 0
+        if opener in html[tail_start:]:
+            tail = html[tail_start:].replace(opener, "&lt;" + opener[1:])
+            html = html[:tail_start] + tail
+    return html
 
 
 class MainTextParser(HTMLParser):
@@ -69,6 +101,12 @@ class MainTextParser(HTMLParser):
         self.h1: list[str] | None = None
         self._h1_open = False
         self._title_open = False
+        # Bookkeeping so that no callback walks the stack (deeply nested or never closed
+        # tags would make that quadratic): each tag's positions in the stack, how many
+        # dropped elements are open, and the numbers of the open <article>s.
+        self._where: dict[str, list[int]] = {}
+        self._dropped_open = 0
+        self._articles: list[int] = []
 
     # --- parser callbacks
 
@@ -80,7 +118,7 @@ class MainTextParser(HTMLParser):
             self.canonical = self.canonical or values.get("href")
         elif tag == "time" and values.get("datetime"):
             self.time = self.time or values["datetime"]
-        if "head" in self.stack and tag not in HEAD_ONLY:
+        if self._is_open("head") and tag not in HEAD_ONLY:
             self._close("head")  # content before <body>: the head has ended
         if tag in BLOCKS:
             self._flush()
@@ -93,7 +131,7 @@ class MainTextParser(HTMLParser):
             self.doc_title, self._title_open = [], True
         elif tag == "h1" and self.h1 is None:
             self.h1, self._h1_open = [], True
-        self.stack.append(tag)
+        self._push(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in BLOCKS:
@@ -102,8 +140,8 @@ class MainTextParser(HTMLParser):
             self._h1_open = False
         if tag == "title":
             self._title_open = False
-        if tag == "article":
-            tag = next((t for t in reversed(self.stack) if t.startswith("article#")), tag)
+        if tag == "article" and self._articles:
+            tag = f"article#{self._articles[-1]}"
         self._close(tag)
 
     def handle_data(self, data: str) -> None:
@@ -112,7 +150,7 @@ class MainTextParser(HTMLParser):
         if self._title_open and self.doc_title is not None:
             self.doc_title.append(data)
             return
-        if "head" in self.stack or "title" in self.stack or self._dropped():
+        if self._is_open("head") or self._is_open("title") or self._dropped():
             return
         self.buffer.append(data)
 
@@ -168,25 +206,52 @@ class MainTextParser(HTMLParser):
         if key and content and key not in self.meta:
             self.meta[key] = content
 
+    def parse_marked_section(self, i: int, report: int = 1) -> int:
+        """``<![word[ … ]]>`` with a word html.parser does not know raises AssertionError
+        in Python 3.11: skip such a section like any other (it holds no article text)."""
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            end = _MARKED_SECTION_END.search(self.rawdata, i + 3)
+            return end.end() if end else -1
+
+    def _is_open(self, tag: str) -> bool:
+        return bool(self._where.get(tag))
+
     def _dropped(self) -> bool:
-        return any(tag in DROPPED for tag in self.stack)
+        return self._dropped_open > 0
+
+    def _push(self, tag: str) -> None:
+        self._where.setdefault(tag, []).append(len(self.stack))
+        self.stack.append(tag)
+        if tag in DROPPED:
+            self._dropped_open += 1
+        elif tag.startswith("article#"):
+            self._articles.append(int(tag[8:]))
 
     def _close(self, tag: str) -> None:
         """Pop ``tag`` and the elements left open inside it; ignore a stray end tag."""
-        if tag in self.stack:
-            index = len(self.stack) - 1 - self.stack[::-1].index(tag)
-            if "h1" in self.stack[index:]:
+        if not self._is_open(tag):
+            return
+        index = self._where[tag][-1]
+        for popped in self.stack[index:]:
+            self._where[popped].pop()
+            if popped in DROPPED:
+                self._dropped_open -= 1
+            elif popped.startswith("article#"):
+                self._articles.pop()
+            elif popped == "h1":
                 self._h1_open = False
-            if "title" in self.stack[index:]:
+            elif popped == "title":
                 self._title_open = False
-            del self.stack[index:]
+        del self.stack[index:]
 
     def _flush(self) -> None:
         text = _collapse("".join(self.buffer))
         self.buffer.clear()
         if text:
-            article = next((int(t[8:]) for t in self.stack if t.startswith("article#")), 0)
-            self.blocks.append((text, article, "main" in self.stack))
+            article = self._articles[0] if self._articles else 0
+            self.blocks.append((text, article, self._is_open("main")))
 
 
 def _collapse(text: str) -> str:

@@ -22,7 +22,35 @@ log = logging.getLogger(__name__)
 
 # html=True only so that raw HTML arrives as html_* tokens, which are then dropped.
 _MD = MarkdownIt("js-default", {"html": True})
+# Every link target counts as a link, so that "[text](javascript:…)" gives its text
+# like any other link; the target itself is never kept.
+_MD.validateLink = lambda url: True  # type: ignore[method-assign]
 _FENCES = ("---", "...")
+#: Deepest nesting of lists and mappings read in front matter (deeper is refused).
+MAX_FRONT_MATTER_DEPTH = 20
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses aliases (no "billion laughs", no recursive
+    structures) and nesting deeper than :data:`MAX_FRONT_MATTER_DEPTH` (no
+    RecursionError): front matter is a flat mapping of a few keys."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in front matter", mark)
+        if self._depth >= MAX_FRONT_MATTER_DEPTH:
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(
+                None, None, f"nested more than {MAX_FRONT_MATTER_DEPTH} levels deep", mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def read_md(text: str, path: Path) -> Document:
@@ -38,7 +66,7 @@ def read_md(text: str, path: Path) -> Document:
         text=plain,
         title=title,
         path=str(path),
-        url=_text(front.pop("url", None)),
+        url=_url(front.pop("url", None), path),
         publisher=_text(front.pop("publisher", None)),
         published=published,
         meta={str(k): clean_meta(v) for k, v in front.items()},
@@ -59,12 +87,15 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
         return {}, text
     body = "".join(lines[end + 1 :])
     try:
-        data = yaml.safe_load("".join(lines[1:end]))
+        data = yaml.load("".join(lines[1:end]), Loader=_FrontMatterLoader)  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 2}: " if mark else ""
         reason = getattr(exc, "problem", None) or "invalid YAML"
         log.warning("%s: front matter ignored (%s%s)", path, where, reason)
+        return {}, body
+    except (ValueError, TypeError, OverflowError) as exc:  # "date: 2024-13-45"
+        log.warning("%s: front matter ignored (%s)", path, exc)
         return {}, body
     if data is None:
         return {}, body
@@ -120,6 +151,15 @@ def _text(value: Any) -> str | None:
         return None
     text = " ".join(str(value).split())
     return text or None
+
+
+def _url(value: Any, path: Path) -> str | None:
+    """The front matter ``url`` if it is an http(s) address (no ``javascript:``, no files)."""
+    url = _text(value)
+    if url is None or url.lower().startswith(("http://", "https://")):
+        return url
+    log.warning("%s: front matter url %r is not an http(s) address; ignored", path, url[:100])
+    return None
 
 
 def _published(front: dict[str, Any], path: Path) -> str | None:

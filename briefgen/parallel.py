@@ -15,7 +15,7 @@ import logging
 import multiprocessing
 import os
 import queue
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +80,7 @@ def can_overlap(documents: int) -> bool:
 
 
 def _extract_worker(nlp: Any, documents: Sequence[Document], opts: Any, name: str,
-                    inbox: Any, outbox: Any) -> None:
+                    inbox: Any, outbox: Any, store: Any = None) -> None:
     """Rebuild each Doc from its bytes, extract its facts, send them back, in order."""
     from spacy.tokens import Doc
 
@@ -101,6 +101,8 @@ def _extract_worker(nlp: Any, documents: Sequence[Document], opts: Any, name: st
                     doc = Doc(nlp.vocab).from_bytes(data)
                     facts = extract(doc, documents[index], opts)
                     facts.model = name
+                    if store is not None:
+                        store(index, facts)
                     outbox.put((index, facts.model_dump_json()))
     except BaseException as exc:  # noqa: BLE001 - reported by the main process
         outbox.put((-1, f"{type(exc).__name__}: {exc}"))
@@ -109,8 +111,12 @@ def _extract_worker(nlp: Any, documents: Sequence[Document], opts: Any, name: st
 def extract_overlapped(
     nlp: Any, documents: Sequence[Document], watch_actors: Sequence[str] = (),
     watch_topics: Sequence[str] = (), batch_size: int = 32,
+    store: Callable[[int, DocFacts], None] | None = None,
 ) -> Iterator[DocFacts]:
     """DocFacts of ``documents`` in input order, parsing here and extracting in parallel.
+
+    ``store(index, facts)``, when given, runs in the worker as each document's facts are
+    ready (the pipeline writes them to the cache there, off the parsing process).
 
     With one spaCy process (``nlp.n_process: 1``) the second core would sit idle while
     this one parses. Here the main process only parses (streamed through memory zones)
@@ -127,7 +133,7 @@ def extract_overlapped(
     inbox = ctx.Queue(maxsize=_QUEUE_DEPTH)
     outbox = ctx.Queue()
     worker = ctx.Process(target=_extract_worker, name="briefgen-extract", daemon=True,
-                         args=(nlp, documents, opts, model_name(nlp), inbox, outbox))
+                         args=(nlp, documents, opts, model_name(nlp), inbox, outbox, store))
     worker.start()
     expected = 0
 

@@ -210,6 +210,7 @@ def collect_facts(
         return [f for f in facts if f is not None]
 
     pending = [documents[i] for i in misses]
+    stored_by_worker = False  # the overlapped worker writes the cache entries itself
     n_process, batch = config.nlp.n_process, config.nlp.batch_size
     t1 = time.perf_counter()
     if n_process > 1 and len(pending) > batch:
@@ -227,20 +228,27 @@ def collect_facts(
 
         if can_overlap(len(pending)):
             log.debug("extract: in a worker process beside the parser")
-            stream = extract_overlapped(nlp, pending, *watch, batch)
+            stream = extract_overlapped(nlp, pending, *watch, batch,
+                                        store=lambda j, got: store(misses[j], got))
+            stored_by_worker = True
         else:
             stream = extract_documents(nlp, pending, *watch, batch)
     t2 = time.perf_counter()
     settings = {keyed.model: keyed} if keyed else {}
+
+    def store(i: int, got: DocFacts) -> None:
+        if cache.enabled:
+            if got.model not in settings:  # the model that loaded is not the one expected
+                from .nlp import spacy_version
+
+                settings[got.model] = setting(got.model, spacy_version(), *watch)
+            cache.put(settings[got.model].key(documents[i]), got)
+
     with _gc_checkpoints() as checkpoint:
         for n, (i, got) in enumerate(zip(misses, stream, strict=True), 1):
             facts[i] = got
-            if cache.enabled:
-                if got.model not in settings:  # the model that loaded is not the one expected
-                    from .nlp import spacy_version
-
-                    settings[got.model] = setting(got.model, spacy_version(), *watch)
-                cache.put(settings[got.model].key(documents[i]), got)
+            if not stored_by_worker:
+                store(i, got)
             done += 1
             if progress:
                 progress(done, total)

@@ -127,3 +127,26 @@ def test_brief_json_with_a_spliced_appendix_is_the_same_bytes() -> None:
     assert brief_json(full.model_copy(update={"appendix": Appendix()}), fragment) == \
         full.to_json()
     assert brief_json(brief, appendix_json(Appendix())) == brief.to_json()
+
+
+@pytest.mark.model
+def test_overlapped_extraction_fills_the_cache(tmp_path: Path, nlp: Any) -> None:
+    from briefgen.config import parse_config
+    from briefgen.model import Document
+    from briefgen.parallel import OVERLAP_MIN_DOCS, can_overlap
+    from briefgen.pipeline import collect_facts
+
+    if not can_overlap(OVERLAP_MIN_DOCS):
+        pytest.skip("needs two cores and the fork start method")
+    config = parse_config({"sources": [{"path": "x"}], "cache": {"dir": "c"}}, tmp_path)
+    documents = [Document(text=f"Officials met in Geneva on day {i}, a spokesman said.",
+                          title=f"Day {i}") for i in range(OVERLAP_MIN_DOCS + 2)]
+    timings: dict[str, float] = {}
+    first = collect_facts(config, documents, timings=timings)
+    assert "model" in timings  # parsed
+    entries = list((tmp_path / "c").rglob("*.json"))
+    assert len(entries) == len(documents)  # written by the worker process
+    timings = {}
+    again = collect_facts(config, documents, timings=timings)
+    assert "model" not in timings  # every document from the cache
+    assert [f.model_dump_json() for f in again] == [f.model_dump_json() for f in first]

@@ -168,3 +168,15 @@ def test_display() -> None:
     assert display("2023-09-01", "month") == "September 2023"
     assert display("2023-01-01", "year") == "2023"
     assert display(None, "day", "September 4") == "September 4"
+
+
+def test_a_month_in_future_tense_is_the_coming_one() -> None:
+    ref = date(2015, 12, 10)
+    # "the election will be held in November", written in December 2015: November 2016.
+    assert parse_date("November", ref=ref, future=True).date == "2016-11-01"  # type: ignore[union-attr]
+    # Without a future verb the nearest (past preferred) November: 2015.
+    assert parse_date("November", ref=ref).date == "2015-11-01"  # type: ignore[union-attr]
+    # A coming month later in the same year stays in it.
+    assert parse_date("March 3", ref=date(2016, 1, 5), future=True).date == "2016-03-03"  # type: ignore[union-attr]
+    # The same day is not a year ahead.
+    assert parse_date("January 5", ref=date(2016, 1, 5), future=True).date == "2016-01-05"  # type: ignore[union-attr]

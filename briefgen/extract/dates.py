@@ -103,7 +103,13 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _from_match(m: re.Match[str], text: str, ref: date | None) -> DateValue | None:
+def _next_year(month: int, day: int | None, ref: date) -> int:
+    """The year of the next ``month``/``day`` on or after the reference date."""
+    return ref.year if (month, day or 1) >= (ref.month, ref.day if day else 1) else ref.year + 1
+
+
+def _from_match(m: re.Match[str], text: str, ref: date | None,
+                future: bool = False) -> DateValue | None:
     gd = m.groupdict()
     if gd.get("iso"):
         try:
@@ -122,7 +128,8 @@ def _from_match(m: re.Match[str], text: str, ref: date | None) -> DateValue | No
             return None
         return DateValue(text, f"{year:04d}-01-01", "year", sort_key=_key(year, None, None))
     if year is None and ref is not None:
-        year = _nearest_year(month, day, ref)
+        # "will meet in March": the coming March; otherwise the nearest, past preferred.
+        year = _next_year(month, day, ref) if future else _nearest_year(month, day, ref)
     precision = "day" if day else "month"
     if year is None:
         return DateValue(text, None, precision, sort_key=_key(None, month, day))
@@ -218,7 +225,7 @@ def parse_date(
     for pattern in _PATTERNS:
         m = pattern.search(expr)
         if m:
-            value = _from_match(m, text, ref)
+            value = _from_match(m, text, ref, future)
             if value is not None:
                 return value
     m = _RELATIVE.search(expr)

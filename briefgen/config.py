@@ -28,7 +28,7 @@ from pydantic import (
 )
 
 from briefgen.errors import ConfigError
-from briefgen.model import Marking
+from briefgen.model import ADMIRALTY_RELIABILITY, Marking
 
 FormatName = Literal["md", "html", "pdf", "json"]
 FORMATS: tuple[FormatName, ...] = ("md", "html", "pdf", "json")
@@ -290,15 +290,6 @@ class Cache(_Section):
         return value
 
 
-#: Admiralty (NATO) source reliability grades.
-ADMIRALTY_RELIABILITY = {
-    "A": "completely reliable",
-    "B": "usually reliable",
-    "C": "fairly reliable",
-    "D": "not usually reliable",
-    "E": "unreliable",
-    "F": "reliability cannot be judged",
-}
 
 
 class Config(_Section):

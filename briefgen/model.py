@@ -34,6 +34,15 @@ LIKELIHOOD_SCALE: dict[str, tuple[int, int]] = {
     "very likely": (80, 95),
     "almost certain": (95, 99),
 }
+#: Admiralty (NATO) source reliability grades, A to F.
+ADMIRALTY_RELIABILITY: dict[str, str] = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
+}
 Likelihood = Literal[
     "almost no chance",
     "very unlikely",

@@ -13,14 +13,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-RELIABILITY = {
-    "A": "completely reliable",
-    "B": "usually reliable",
-    "C": "fairly reliable",
-    "D": "not usually reliable",
-    "E": "unreliable",
-    "F": "reliability cannot be judged",
-}
+from briefgen.model import ADMIRALTY_RELIABILITY
+
+RELIABILITY = ADMIRALTY_RELIABILITY
 CREDIBILITY = {
     "1": "confirmed by other sources",
     "2": "probably true",

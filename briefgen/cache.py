@@ -35,7 +35,6 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -44,6 +43,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from .atomic import write_atomic
 from .model import DocFacts, Document
 
 log = logging.getLogger(__name__)
@@ -168,15 +168,7 @@ class FactsCache:
         path = self.path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(facts.model_dump_json().encode("utf-8"))
-                os.replace(tmp, path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+            write_atomic(path, facts.model_dump_json().encode("utf-8"), suffix=".json")
         except OSError as exc:
             self._write_failed = True
             log.warning("cache: cannot write to %s (%s); going on without the cache",
@@ -283,7 +275,7 @@ class FusedCache:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             for suffix in self.SUFFIXES:
-                _write_atomic(self.root / f"{key}{suffix}", parts[suffix])
+                write_atomic(self.root / f"{key}{suffix}", parts[suffix], suffix=".json")
             entries = sorted(self.root.glob("*.brief.json"), key=lambda p: p.stat().st_mtime,
                              reverse=True)
             for old in entries[FUSED_KEPT:]:
@@ -294,14 +286,3 @@ class FusedCache:
         except OSError as exc:
             log.debug("cache: cannot keep the fused brief in %s (%s)", self.root, exc)
 
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise

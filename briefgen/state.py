@@ -18,19 +18,18 @@ or killed run changes nothing. A state file that cannot be read is reported and 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from briefgen.atomic import write_atomic
 from briefgen.model import Brief, Document
 
 log = logging.getLogger(__name__)
@@ -242,17 +241,7 @@ class RunState:
                           separators=(",", ":")).encode("utf-8")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".state-", suffix=".tmp", dir=self.folder)
-            try:
-                with os.fdopen(fd, "wb") as stream:
-                    stream.write(data)
-                    stream.flush()
-                    os.fsync(stream.fileno())
-                os.replace(tmp, self.path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+            write_atomic(self.path, data, prefix=".state-", suffix=".tmp", fsync=True)
         except OSError as exc:
             log.warning("state: cannot write %s (%s); the next --only-new run will brief "
                         "these documents again", self.path, exc.strerror or exc)

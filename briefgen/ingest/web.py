@@ -26,7 +26,6 @@ import json
 import logging
 import os
 import re
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from typing import Any
 import httpx
 
 from briefgen import __version__
+from briefgen.atomic import write_atomic
 from briefgen.ingest.base import SkippedInput
 
 log = logging.getLogger(__name__)
@@ -377,8 +377,8 @@ class HttpCache:
         }
         try:
             meta_path.parent.mkdir(parents=True, exist_ok=True)
-            _atomic_write(body_path, response.body)
-            _atomic_write(meta_path, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+            write_atomic(body_path, response.body)
+            write_atomic(meta_path, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
         except OSError as exc:
             self._write_failed = True
             log.warning("http cache: cannot write to %s (%s); going on without it",
@@ -403,14 +403,3 @@ class HttpCache:
                     removed += 1
         return removed
 
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise

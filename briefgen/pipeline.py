@@ -176,9 +176,11 @@ def collect_facts(
     documents: Sequence[Document],
     progress: Progress | None = None,
     timings: dict[str, float] | None = None,
+    keyed: Setting | None = None,
 ) -> list[DocFacts]:
     """Every document's facts: from the cache when it has them, else parsed and extracted
-    (and then cached). The spaCy model is loaded only if some document is not cached."""
+    (and then cached). The spaCy model is loaded only if some document is not cached.
+    ``keyed`` is :func:`facts_setting` of ``config`` when the caller has it already."""
     from .cache import FactsCache, setting
 
     timings = timings if timings is not None else {}
@@ -187,7 +189,7 @@ def collect_facts(
     facts: list[DocFacts | None] = [None] * total
     cache = FactsCache(config.cache_dir(), config.cache.enabled)
     watch = (tuple(config.watchlist.actor_names()), config.watchlist.topic_keys())
-    keyed = facts_setting(config)
+    keyed = keyed or facts_setting(config)
     t0 = time.perf_counter()
     misses: list[int] = []
     with _gc_paused():
@@ -357,7 +359,7 @@ def _build_locked(
         log.info("cache: every document and the fused brief cached; nothing parsed or "
                  "fused again")
     else:
-        facts = collect_facts(config, documents, progress, timings)
+        facts = collect_facts(config, documents, progress, timings, keyed)
         t3 = time.perf_counter()
         copies = near_duplicates([fingerprint(d.id, d.text) for d in documents],
                                  [d.published for d in documents])

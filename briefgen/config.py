@@ -28,7 +28,7 @@ from pydantic import (
 )
 
 from briefgen.errors import ConfigError
-from briefgen.model import ADMIRALTY_RELIABILITY, Marking
+from briefgen.model import ADMIRALTY_RELIABILITY, SECTION_CAPS, Marking
 
 FormatName = Literal["md", "html", "pdf", "json"]
 FORMATS: tuple[FormatName, ...] = ("md", "html", "pdf", "json")
@@ -276,6 +276,22 @@ class Fetch(_Section):
     max_items: int = Field(default=50, ge=1)  # items read from each feed, newest first
 
 
+def _cap(section: str) -> Any:
+    return Field(default=SECTION_CAPS[section], ge=1, le=10_000)
+
+
+class Sections(_Section):
+    """How many items each section of the brief shows, most important first; the JSON's
+    ``appendix`` has the rest. The defaults (``SECTION_CAPS``) make a five-minute read."""
+
+    key_developments: int = _cap("key_developments")
+    actors: int = _cap("actors")
+    statements: int = _cap("statements")
+    risks: int = _cap("risks")
+    open_questions: int = _cap("open_questions")
+    timeline: int = _cap("timeline")
+
+
 class Cache(_Section):
     """The per-document cache of extraction results (see :mod:`briefgen.cache`)."""
 
@@ -307,6 +323,7 @@ class Config(_Section):
     ingest: IngestLimits = IngestLimits()
     period: PeriodFilter = PeriodFilter()
     sources_grading: dict[str, str] = {}  # publisher -> Admiralty reliability letter A-F
+    sections: Sections = Sections()
     cache: Cache = Cache()
     fetch: Fetch = Fetch()
     only_new: bool = False  # brief only documents no earlier run of this config had
@@ -658,6 +675,16 @@ ingest:
 # sources_grading:
 #   Reuters: B
 #   "The New York Times": B
+
+# How many items each section shows, most important first (the JSON's appendix has the
+# rest). The defaults keep the brief a five-minute read.
+# sections:
+#   key_developments: 8
+#   actors: 20
+#   statements: 20
+#   risks: 8
+#   open_questions: 8
+#   timeline: 20
 
 # Per-document cache of extraction results: an unchanged article is not parsed again.
 # The default folder is the platform's user cache (~/.cache/briefgen on Linux).

@@ -11,6 +11,7 @@ keeps everything. Every merge uses a word index, never an all-pairs comparison.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
@@ -22,6 +23,7 @@ from typing import TypeVar
 from .corroborate import Sources, cluster, merge_group
 from .model import (
     LIKELIHOOD_SCALE,
+    SECTION_CAPS,
     Actor,
     ActorRole,
     Appendix,
@@ -55,12 +57,12 @@ class FuseOptions:
     watch_topics: tuple[str, ...] = ()
     #: (kind "actor"|"topic", name, aliases) of each watchlist item, for its section.
     watch_items: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
-    max_developments: int = 10
-    max_actors: int = 30
-    max_statements: int = 20
-    max_risks: int = 8
-    max_questions: int = 8
-    max_timeline: int = 40
+    max_developments: int = SECTION_CAPS["key_developments"]
+    max_actors: int = SECTION_CAPS["actors"]
+    max_statements: int = SECTION_CAPS["statements"]
+    max_risks: int = SECTION_CAPS["risks"]
+    max_questions: int = SECTION_CAPS["open_questions"]
+    max_timeline: int = SECTION_CAPS["timeline"]
     #: Publisher → Admiralty reliability letter (A–F); matched ignoring case and spacing.
     sources_grading: Mapping[str, str] = field(default_factory=dict)
     #: Near-duplicate documents (wire copies) → the earlier document they copy.
@@ -551,7 +553,33 @@ def _rank_statements(statements: list[Statement], actors: list[Actor],
         keyed.append((-_statement_rank(s, salience, position[s.doc]), i, s))
         position[s.doc] += 1
     keyed.sort(key=lambda k: (k[0], k[1]))
-    return [s for _, _, s in keyed]
+    return _spread_speakers([(-score, s) for score, _, s in keyed])
+
+
+#: How much a speaker's rank drops with each of their statements already listed.
+SPEAKER_REPEAT_PENALTY = 0.35
+
+
+def _spread_speakers(ranked: list[tuple[float, Statement]]) -> list[Statement]:
+    """``ranked`` (score, statement), best first, reordered so that one voice does not
+    fill the section: each statement's score drops by ``SPEAKER_REPEAT_PENALTY`` for every
+    statement of the same speaker already taken (greedy, one heap entry per speaker)."""
+    queues: dict[str, list[tuple[float, int, Statement]]] = defaultdict(list)
+    for i, (score, st) in enumerate(ranked):
+        who = st.speaker.actor_id or (st.speaker_name or st.speaker.text).lower()
+        queues[who].append((score, i, st))
+    heap = [(-q[0][0], q[0][1], who, 0) for who, q in queues.items()]
+    heapq.heapify(heap)
+    out: list[Statement] = []
+    while heap:
+        _, _, who, taken = heapq.heappop(heap)
+        queue = queues[who]
+        out.append(queue[taken][2])
+        if taken + 1 < len(queue):
+            score, i, _ = queue[taken + 1]
+            heapq.heappush(heap, (-(score - SPEAKER_REPEAT_PENALTY * (taken + 1)), i, who,
+                                  taken + 1))
+    return out
 
 
 def fuse(facts: Sequence[DocFacts], options: FuseOptions, generated_at: datetime) -> Brief:

@@ -255,8 +255,17 @@ class BlufItem(_Model):
     evidence: list[Evidence] = []
 
 
+#: How many items each capped section of a brief shows by default (``sections`` in the
+#: configuration): enough for a brief read in five minutes, the rest in the appendix.
+SECTION_CAPS: dict[str, int] = {
+    "key_developments": 8, "actors": 20, "statements": 20, "risks": 8, "open_questions": 8,
+    "timeline": 20,
+}
+
+
 class Appendix(_Model):
-    """What did not fit in the brief's capped sections, ranked the same way."""
+    """What did not fit in the brief's capped sections (see ``SECTION_CAPS``), ranked the
+    same way."""
 
     key_developments: list[KeyDevelopment] = []
     actors: list[Actor] = []

@@ -344,6 +344,9 @@ def _build_locked(
         watch_topics=config.watchlist.topic_keys(), watch_items=_watch_items(config),
         sources_grading=dict(config.sources_grading),
         period=asked if since or until else None,
+        max_developments=config.sections.key_developments, max_actors=config.sections.actors,
+        max_statements=config.sections.statements, max_risks=config.sections.risks,
+        max_questions=config.sections.open_questions, max_timeline=config.sections.timeline,
     )
     fused = FusedCache(config.cache_dir(), config.cache.enabled)
     keyed = facts_setting(config)

@@ -258,3 +258,18 @@ def test_watchlist_item_without_a_name_is_a_config_error(tmp_path: Path) -> None
         parse_config({"sources": [{"path": "x"}],
                       "watchlist": {"topics": [{"aliases": ["arms deal"]}]}}, tmp_path)
     assert "watchlist.topics.0" in str(info.value)
+
+
+def test_sections_caps_default_and_validate(tmp_path: Path) -> None:
+    from briefgen.model import SECTION_CAPS
+
+    config = load_config(write(tmp_path, "sources:\n  - path: seeds/*\n"))
+    assert config.sections.model_dump() == SECTION_CAPS
+    config = load_config(write(tmp_path, "sources:\n  - path: seeds/*\n"
+                                         "sections:\n  actors: 5\n  timeline: 60\n"))
+    assert (config.sections.actors, config.sections.timeline) == (5, 60)
+    assert config.sections.statements == SECTION_CAPS["statements"]
+    problems = problems_of(tmp_path, "sources:\n  - path: seeds/*\n"
+                                     "sections:\n  actors: 0\n  statments: 3\n")
+    assert any(p.startswith("sections.actors") for p in problems), problems
+    assert any("sections.statments" in p and "statements" in p for p in problems), problems

@@ -303,3 +303,28 @@ def test_limits_are_respected() -> None:
     assert len(out.key_developments) == 1
     assert len(out.actors) == 2
     assert len(out.timeline) == 1
+
+
+def _quote(doc: Document, speaker: str, actor_id: str | None, text: str, n: int) -> Statement:
+    return Statement(id=f"{doc.id}-st{n}",
+                     speaker=Speaker(text=speaker, start=0, end=len(speaker), actor_id=actor_id),
+                     cue=SpanRef(text="said", start=0, end=4),
+                     content=SpanRef(text=text, start=0, end=len(text)),
+                     direct=True, doc=doc.id, speaker_name=speaker)
+
+
+def test_statements_spread_over_speakers() -> None:
+    """The most salient speaker's five quotes do not fill the section: the others' quotes
+    come in between, while each speaker's own quotes keep their order."""
+    facts = facts_a()
+    facts.actors.append(actor("ban-ki-moon", "Ban Ki-moon", "person", DOC_A, "Kim", 1, 0.5))
+    facts.statements = [_quote(DOC_A, "Kim Jong-un", "kim-jong-un", f"Kim quote {i}", i)
+                        for i in range(1, 6)]
+    facts.statements.append(_quote(DOC_A, "Ban Ki-moon", "ban-ki-moon", "Ban quote", 6))
+    out = fuse([facts], FuseOptions(max_statements=3), WHEN)
+    shown = [s.content.text for s in out.statements]
+    assert shown[0] == "Kim quote 1"  # the most salient speaker still leads
+    assert "Ban quote" in shown  # ... but not alone
+    every = shown + [s.content.text for s in out.appendix.statements]
+    assert [t for t in every if t.startswith("Kim")] == [f"Kim quote {i}" for i in range(1, 6)]
+    assert len(every) == 6 and [s.id for s in out.statements] == ["st1", "st2", "st3"]

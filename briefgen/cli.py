@@ -208,6 +208,10 @@ def build(config_path: Path, formats: str | None, out_dir: Path | None,
         raise click.BadParameter(f"{since:%Y-%m-%d} is after --until {until:%Y-%m-%d}",
                                  param_hint="--since")
     bar = _ProgressBar() if not quiet and _is_terminal(sys.stderr) else None
+    if fmts is None or "pdf" in fmts:
+        from . import pdfworker
+
+        pdfworker.prestart()  # WeasyPrint imports in it while the configuration loads
     try:
         from .config import load_config
         from .errors import ConfigError

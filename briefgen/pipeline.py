@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .fuse import FuseOptions
     from .ingest import Skipped
     from .model import SinceLast
+    from .pdfworker import PdfWorker
     from .state import RunState
 
 log = logging.getLogger(__name__)
@@ -281,14 +282,22 @@ def build(
     (:mod:`briefgen.state`: documents seen, the last briefs) is updated only after the
     outputs are written, so a failed or killed run changes nothing.
     """
+    from . import pdfworker
     from .lock import RunLock
     from .state import RunState, run_dir
 
     folder = run_dir(config.config_path, config.cache_dir())
-    with RunLock(folder / "lock", _config_label(config)):
-        state = RunState.load(folder, str(config.config_path))
-        return _build_locked(config, state, formats, out_dir, generated_at, since, until,
-                             progress, config.only_new if only_new is None else only_new)
+    # Forked first, while this process is small: WeasyPrint imports there meanwhile.
+    worker = pdfworker.start(list(formats or config.output.formats))
+    try:
+        with RunLock(folder / "lock", _config_label(config)):
+            state = RunState.load(folder, str(config.config_path))
+            return _build_locked(config, state, formats, out_dir, generated_at, since, until,
+                                 progress, config.only_new if only_new is None else only_new,
+                                 worker)
+    finally:
+        if worker is not None:
+            worker.close()
 
 
 def _config_label(config: Config) -> str:
@@ -307,6 +316,7 @@ def _build_locked(
     until: date | None,
     progress: Progress | None,
     only_new: bool,
+    pdf_worker: PdfWorker | None = None,
 ) -> BuildResult:
     from .cache import FusedCache, fusion_key
     from .dedupe import fingerprint, near_duplicates
@@ -397,7 +407,8 @@ def _build_locked(
     others = [f for f in fmts if f != "json"]
     with _gc_frozen():
         rendered = render(shown, others, templates, author=config.author,
-                          pdf_variant=config.output.pdf_variant) if others else {}
+                          pdf_variant=config.output.pdf_variant,
+                          pdf_worker=pdf_worker) if others else {}
     if "json" in fmts:
         rendered["json"] = (brief_json(brief, appendix) + "\n").encode("utf-8")
     outputs = {f: rendered[f] for f in fmts}

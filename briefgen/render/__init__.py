@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefgen.errors import RenderError
 from briefgen.model import Brief
@@ -31,6 +31,9 @@ __all__ = [
     "template_search_path",
     "write_outputs",
 ]
+
+if TYPE_CHECKING:
+    from briefgen.pdfworker import PdfWorker
 
 logger = logging.getLogger(__name__)
 
@@ -77,31 +80,41 @@ def render(
     *,
     author: str | None = None,
     pdf_variant: str | None = None,
+    pdf_worker: PdfWorker | None = None,
 ) -> dict[str, bytes]:
     """Every requested format of ``brief`` as bytes, keyed by format, in request order.
 
     ``formats`` is any of "md", "html", "pdf", "json". ``templates_dir`` is the
     user's templates folder, searched before the built-in theme. ``author`` goes
     into the HTML/PDF metadata ("briefgen" when not given). ``pdf_variant``
-    (``output.pdf_variant``, e.g. "pdf/a-3u") makes an archival PDF. Nothing is written.
+    (``output.pdf_variant``, e.g. "pdf/a-3u") makes an archival PDF. ``pdf_worker``
+    (:mod:`briefgen.pdfworker`) makes the PDF in another process while the other
+    formats are rendered; without it, the PDF is made here. Nothing is written.
     Raises :class:`~briefgen.errors.TemplateError` for template problems and
     :class:`~briefgen.errors.RenderError` for anything else.
     """
     wanted = _check_formats(formats)
     search_path = template_search_path(templates_dir)
     context = build_context(brief, author=author)
+    pdf_job = {"base_dir": search_path[0], "allowed_folders": search_path,
+               "pdf_variant": pdf_variant}
+    if "pdf" in wanted and pdf_worker is not None:
+        # The worker lays the PDF out while the other formats are rendered here.
+        pdf_worker.submit(render_template("pdf", context, search_path), **pdf_job)
     outputs: dict[str, bytes] = {}
     for fmt in wanted:
         if fmt == "json":
             outputs[fmt] = (brief.model_dump_json(indent=2) + "\n").encode("utf-8")
         elif fmt in ("md", "html"):
             outputs[fmt] = render_template(fmt, context, search_path).encode("utf-8")
-        else:
+        elif pdf_worker is None:
             from briefgen.render.pdf import html_to_pdf
 
-            html = render_template("pdf", context, search_path)
-            outputs[fmt] = html_to_pdf(
-                html, base_dir=search_path[0], allowed_folders=search_path, pdf_variant=pdf_variant
-            )
-        logger.debug("rendered %s: %d bytes", fmt, len(outputs[fmt]))
+            outputs[fmt] = html_to_pdf(render_template("pdf", context, search_path), **pdf_job)
+        else:
+            outputs[fmt] = b""  # keeps the requested order; filled in below
+    if "pdf" in wanted and pdf_worker is not None:
+        outputs["pdf"] = pdf_worker.result()
+    for fmt, data in outputs.items():
+        logger.debug("rendered %s: %d bytes", fmt, len(data))
     return outputs

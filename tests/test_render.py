@@ -31,6 +31,7 @@ from briefgen.render.filters import (
     format_when,
     likelihood_range,
     marking_colors,
+    shorten_middle,
     timeline_order,
 )
 from briefgen.render.mdescape import md_escape
@@ -656,3 +657,12 @@ def test_write_outputs_failure_while_writing_leaves_no_temp(
 def test_write_outputs_rejects_bad_stems(tmp_path: Path, stem: str) -> None:
     with pytest.raises(RenderError):
         write_outputs({"md": b"x"}, tmp_path, stem)
+
+
+def test_shorten_middle_keeps_the_file_name() -> None:
+    path = "/srv/feeds/archive/2016/politics/wash-post_2015-11-10_opposition-wins.txt"
+    short = shorten_middle(path, 40)
+    assert len(short) == 40 and short.startswith("/srv/") and "…" in short
+    assert short.endswith("opposition-wins.txt")
+    assert shorten_middle("seeds/a.txt", 40) == "seeds/a.txt"
+    assert shorten_middle(None) == ""

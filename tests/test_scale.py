@@ -50,7 +50,7 @@ def test_capped_sources_list_the_cited_documents_and_say_where_the_rest_are() ->
         assert 0 < len(rows) < len(brief.documents)
         assert f"The other {omitted} are listed in the JSON brief." in text
         assert "Filler story 8" not in text and "Filler story 7" in text
-        cited = set(re.findall(r"\((D\d+)\), characters", text)) if fmt == "html" else set(
+        cited = set(re.findall(r">(D\d+)</a>, characters", text)) if fmt == "html" else set(
             re.findall(r"— .*?\((D\d+)\)", text.split("## Evidence", 1)[1]))
         assert cited and cited <= set(rows)  # the evidence appendix never names a missing row
 
@@ -150,3 +150,40 @@ def test_overlapped_extraction_fills_the_cache(tmp_path: Path, nlp: Any) -> None
     again = collect_facts(config, documents, timings=timings)
     assert "model" not in timings  # every document from the cache
     assert [f.model_dump_json() for f in again] == [f.model_dump_json() for f in first]
+
+
+CAPPED_A = """---
+title: Dam talks resume
+publisher: Wire Service
+published: 2024-03-18
+---
+Officials from Egypt and Ethiopia resumed talks on the Nile dam in Cairo on Monday, the
+foreign ministry said. Sudan sent its water minister, Yasir Abbas, to the talks.
+Ethiopia began filling the reservoir in July 2020, Prime Minister Abiy Ahmed said.
+"""
+CAPPED_B = """---
+title: Dam talks end
+publisher: The Daily
+published: 2024-04-02
+---
+The talks on the Nile dam ended in Addis Ababa on Tuesday without an agreement, officials
+said. Egyptian President Abdel Fattah el-Sisi warned in March 2021 that all options were open.
+"""
+
+
+@pytest.mark.model
+def test_section_caps_from_the_config_send_the_rest_to_the_appendix(
+        make_project: Any, invoke: Any, tmp_path: Path) -> None:
+    caps = "sections:\n  actors: 2\n  timeline: 1\n  key_developments: 1\n"
+    config = make_project({"a.md": CAPPED_A, "b.md": CAPPED_B}, extra_config=caps)
+    result = invoke(["build", "--config", str(config), "--format", "json,md"])
+    assert result.exit_code == 0, result.stderr
+    brief = Brief.from_json((tmp_path / "out" / "brief.json").read_text(encoding="utf-8"))
+    assert (len(brief.actors), len(brief.timeline), len(brief.key_developments)) == (2, 1, 1)
+    assert brief.appendix.actors and brief.appendix.timeline  # the rest, not lost
+    wider = config.read_text(encoding="utf-8").replace("actors: 2", "actors: 50")
+    config.write_text(wider, encoding="utf-8")
+    again = invoke(["build", "--config", str(config), "--format", "json"])
+    assert "fused brief cached" not in again.stderr  # other caps: fused again
+    brief = Brief.from_json((tmp_path / "out" / "brief.json").read_text(encoding="utf-8"))
+    assert len(brief.actors) > 2 and not brief.appendix.actors

@@ -35,6 +35,7 @@ COMMON_FILTERS = {
     "date_range": filters.format_range,
     "likelihood_range": filters.likelihood_range,
     "slug": filters.slug,
+    "shorten_middle": filters.shorten_middle,
     "upper_first": filters.upper_first,
     "quote": filters.quote,
     "css_string": filters.css_string,

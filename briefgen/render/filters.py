@@ -171,6 +171,16 @@ def quote(value: Any) -> str:
     return f"“{text}”"
 
 
+def shorten_middle(value: Any, width: int = 60) -> str:
+    """Text of at most ``width`` characters, cut in the middle ("/srv/…/text/a.txt"):
+    the end of a path or URL (its file name) is what tells documents apart."""
+    text = "" if value is None else str(value)
+    if len(text) <= width or width < 5:
+        return text
+    tail = (width - 1) * 2 // 3
+    return f"{text[:width - 1 - tail]}…{text[-tail:]}"
+
+
 def slug(value: Any) -> str:
     """A CSS-class-safe slug: "roughly even chance" → "roughly-even-chance"."""
     return re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")

@@ -230,13 +230,50 @@ def _join_people(merged: dict[str, _ActorAcc]) -> dict[str, str]:
     return remap
 
 
+#: Abbreviated titles as written before names ("Sen. Ted Cruz", "New Jersey Gov.").
+TITLE_ABBREVIATIONS = {
+    "sen.": "Senator", "gov.": "Governor", "rep.": "Representative", "gen.": "General",
+    "lt.": "Lieutenant", "col.": "Colonel", "adm.": "Admiral", "capt.": "Captain",
+    "sgt.": "Sergeant", "maj.": "Major", "cmdr.": "Commander", "pres.": "President",
+    "sec.": "Secretary", "amb.": "Ambassador", "atty.": "Attorney", "prof.": "Professor",
+    "rev.": "Reverend", "supt.": "Superintendent", "insp.": "Inspector",
+}
+#: Forms of address: not a role.
+HONORIFICS = frozenset({"dr.", "dr", "mr.", "mr", "mrs.", "mrs", "ms.", "ms", "miss", "sir",
+                        "dame", "madam", "mx.", "mx"})
+
+
+def spell_out_role(role: str) -> str:
+    """``role`` with abbreviated titles written out: "Vermont Sen." → "Vermont Senator"."""
+    return " ".join(TITLE_ABBREVIATIONS.get(w.lower(), w) for w in role.split())
+
+
+def _common_role(roles: Sequence[str]) -> str | None:
+    """The role most documents state, titles spelt out and case ignored ("Sen." and
+    "Senator" are one role), in its most frequent spelling; the earliest on a tie. A bare
+    form of address ("Dr.") is no role."""
+    groups: dict[str, Counter[str]] = defaultdict(Counter)
+    first: dict[str, int] = {}
+    for i, raw in enumerate(roles):
+        if raw.strip().lower() in HONORIFICS:
+            continue
+        role = spell_out_role(raw)
+        key = role.casefold()
+        groups[key][role] += 1
+        first.setdefault(key, i)
+    if not groups:
+        return None
+    best = max(groups, key=lambda k: (sum(groups[k].values()), -first[k]))
+    return groups[best].most_common(1)[0][0]
+
+
 def merge_actors(facts: Sequence[DocFacts], limit: int | None = None,
                  order: Mapping[str, tuple[str, int]] | None = None
                  ) -> tuple[list[Actor], dict[str, str]]:
     """All actors, merged across documents and ranked; and the map of merged-away ids.
 
     Mentions and documents are summed; each role is kept with the document that states
-    it (``roles``), the most stated one is ``role``; evidence is taken one sentence per
+    it (``roles``), the most stated one (see ``_common_role``) is ``role``; evidence is taken one sentence per
     document, earliest document first. Ranked by salience (mean per-document salience,
     which already favours watchlist actors, times 1 + log of the documents naming them);
     places follow the actors proper.
@@ -250,12 +287,8 @@ def merge_actors(facts: Sequence[DocFacts], limit: int | None = None,
         a = acc.base
         roles = sorted(acc.roles, key=lambda r: order.get(r[1], ("", 0)))
         role, affiliation = a.role, a.affiliation
-        if roles:  # the role most documents state; the earliest on a tie
-            counts = Counter(r for r, _ in roles)
-            first: dict[str, int] = {}
-            for i, (r, _) in enumerate(roles):
-                first.setdefault(r, i)
-            role = max(counts, key=lambda r: (counts[r], -first[r]))
+        if roles:
+            role = _common_role([r for r, _ in roles])
         if acc.affiliations:
             affiliation = acc.affiliations.most_common(1)[0][0]
         evidence: list[Evidence] = []

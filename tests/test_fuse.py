@@ -328,3 +328,14 @@ def test_statements_spread_over_speakers() -> None:
     every = shown + [s.content.text for s in out.appendix.statements]
     assert [t for t in every if t.startswith("Kim")] == [f"Kim quote {i}" for i in range(1, 6)]
     assert len(every) == 6 and [s.id for s in out.statements] == ["st1", "st2", "st3"]
+
+
+def test_the_fused_role_spells_out_titles_and_skips_forms_of_address() -> None:
+    from briefgen.fuse import _common_role, spell_out_role
+
+    assert spell_out_role("former Maryland Gov.") == "former Maryland Governor"
+    assert _common_role(["Sen.", "Sen.", "Senator", "Texas senator"]) == "Senator"
+    assert _common_role(["Dr.", "Dr.", "Dr.", "Republican candidate"]) == "Republican candidate"
+    assert _common_role(["Dr."]) is None
+    assert _common_role(["Former Secretary of State", "former Secretary of State",
+                         "former Secretary of State"]) == "former Secretary of State"

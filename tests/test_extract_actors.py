@@ -166,3 +166,13 @@ def test_seat_city_as_place_is_where(facts_of: Any) -> None:
     facts = facts_of("Angela Merkel arrived in Brussels on Tuesday. Merkel’s visit was short.")
     assert "European Union" not in names(facts)
     assert facts.key_developments[0].where == ["Brussels"]
+
+
+def test_a_lowercase_plural_is_no_part_of_a_title(facts_of: Any) -> None:
+    facts = facts_of("If the Syrian refugees President Emmanuel Macron wants to admit pose a "
+                     "risk, the law must change. Foreign Affairs Minister Sergei Lavrov "
+                     "disagreed.")
+    macron = actor(facts, "Emmanuel Macron")
+    assert macron.role == "President"
+    assert macron.affiliation != "Syria"
+    assert actor(facts, "Sergei Lavrov").role == "Foreign Affairs Minister"

@@ -179,6 +179,10 @@ def _role_prefix(doc: Doc, ent_start: int, gz: Gazetteer) -> tuple[int, int] | N
         tok = doc[i]
         if tok.is_space or tok.text in (",", ";", ":", "(", ")", "“", "”", '"'):
             break
+        # A lowercase plural is no part of one person's title: "the Syrian refugees
+        # President Obama", "presidential candidates Donald Trump and ...".
+        if tok.tag_ == "NNS" and tok.text.islower():
+            break
         if tok.pos_ in ("PROPN", "NOUN", "ADJ") or tok.tag_ == "POS" or tok.text in NAME_JOINERS:
             first = i
             i -= 1

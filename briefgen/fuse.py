@@ -183,8 +183,9 @@ def _accumulate(facts: Sequence[DocFacts], order: Mapping[str, tuple[str, int]]
 
 
 def _join_people(merged: dict[str, _ActorAcc]) -> dict[str, str]:
-    """Join person entries that name one person: 'Donald J. Trump' / 'Donald Trump', and
-    a lone 'Trump' with the one full name it belongs to. Returns old id → kept id."""
+    """Join person entries that name one person: 'Donald J. Trump' / 'Donald Trump',
+    'Hillary Rodham Clinton' / 'Hillary Clinton', and a lone 'Trump' with the one full name
+    it belongs to. Returns old id → kept id."""
     remap: dict[str, str] = {}
     people = [k for k, acc in merged.items() if acc.type == "person"]
     by_key: dict[str, list[str]] = defaultdict(list)
@@ -197,6 +198,24 @@ def _join_people(merged: dict[str, _ActorAcc]) -> dict[str, str]:
         for k in keys[1:]:
             merged[keys[0]].absorb(merged.pop(k))
             remap[k] = keys[0]
+    # A middle name spelt out ("Hillary Rodham Clinton"): into the one first-and-last name
+    # ("Hillary Clinton"), as initials are above, when exactly one such person exists.
+    two_word: dict[str, list[str]] = defaultdict(list)
+    for k in merged:
+        key = _person_key(merged[k].name).split()
+        if merged[k].type == "person" and len(key) == 2:
+            two_word[" ".join(key)].append(k)
+    for k in list(merged):
+        key = _person_key(merged[k].name).split()
+        if merged[k].type != "person" or len(key) != 3:
+            continue
+        short = two_word.get(f"{key[0]} {key[-1]}", [])
+        if len(short) == 1 and short[0] in merged:
+            keep, drop = sorted((short[0], k), key=lambda c: (-len(merged[c].docs),
+                                                              -merged[c].mentions, c))
+            merged[keep].absorb(merged.pop(drop))
+            remap[drop] = keep
+            two_word[f"{key[0]} {key[-1]}"] = [keep]
     # Lone first or last names ("Trump", "Hillary"): into the dominant full name.
     full = [k for k in merged if merged[k].type == "person"
             and len(merged[k].name.split()) >= 2]

@@ -339,3 +339,19 @@ def test_the_fused_role_spells_out_titles_and_skips_forms_of_address() -> None:
     assert _common_role(["Dr."]) is None
     assert _common_role(["Former Secretary of State", "former Secretary of State",
                          "former Secretary of State"]) == "former Secretary of State"
+
+
+def test_a_spelt_out_middle_name_is_the_same_person() -> None:
+    a, b = facts_a(), facts_b()
+    a.actors.append(actor("hillary-clinton", "Hillary Clinton", "person", DOC_A, "Kim", 2, 0.5))
+    b.actors.append(actor("hillary-rodham-clinton", "Hillary Rodham Clinton", "person", DOC_B,
+                          "Kim", 1, 0.4))
+    b.actors.append(actor("john-quincy-adams", "John Quincy Adams", "person", DOC_B, "Kim", 1,
+                          0.1))
+    out = fuse([a, b], FuseOptions(), WHEN)
+    names = [x.name for x in out.actors + out.appendix.actors]
+    assert "Hillary Rodham Clinton" not in names
+    clinton = next(x for x in out.actors if x.name == "Hillary Clinton")
+    assert clinton.documents == 2 and clinton.mentions == 3
+    assert "Hillary Rodham Clinton" in clinton.aliases
+    assert "John Quincy Adams" in names  # no shorter name to join

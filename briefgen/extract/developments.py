@@ -184,7 +184,12 @@ def _sourcing(clause: Clause, actors: ActorIndex) -> str:
             if key and key in actors.actors and actors.actors[key].type == "person":
                 label = actors.actors[key].name
             else:
-                label = join_tokens(np_tokens(t, max_len=10))
+                toks = np_tokens(t, max_len=10)
+                label = join_tokens(toks)
+                # "The same report" opening a sentence reads "per the same report" here;
+                # a name ("The New York Times") keeps its capital.
+                if toks and toks[0].pos_ == "DET" and not any(x.pos_ == "PROPN" for x in toks):
+                    label = label[:1].lower() + label[1:]
             if label and label not in out:
                 out.append(label)
         return " and ".join(out)

@@ -292,10 +292,10 @@ def merge_actors(facts: Sequence[DocFacts], limit: int | None = None,
     """All actors, merged across documents and ranked; and the map of merged-away ids.
 
     Mentions and documents are summed; each role is kept with the document that states
-    it (``roles``), the most stated one (see ``_common_role``) is ``role``; evidence is taken one sentence per
-    document, earliest document first. Ranked by salience (mean per-document salience,
-    which already favours watchlist actors, times 1 + log of the documents naming them);
-    places follow the actors proper.
+    it (``roles``), the most stated one (see ``_common_role``) is ``role``; evidence is
+    taken one sentence per document, earliest document first. Ranked by salience (mean
+    per-document salience, which already favours watchlist actors, times 1 + log of the
+    documents naming them); places follow the actors proper.
     """
     order = order or {f.document.id: ("", i) for i, f in enumerate(facts)}
     merged = _accumulate(facts, order)

@@ -143,3 +143,10 @@ def test_summary_keeps_parentheses_balanced(facts_of: Any) -> None:
                      "The EU said the measures target state firms.")
     summary = facts.key_developments[0].summary
     assert summary.count("(") == summary.count(")"), summary
+
+
+def test_a_place_in_the_possessive_is_named_plainly(facts_of: Any) -> None:
+    facts = facts_of("Hillary Clinton won the primary in South Dakota’s capital on Tuesday, "
+                     "officials said.", published="2016-06-08")
+    where = [w for kd in facts.key_developments for w in kd.where]
+    assert where and all(not w.endswith(("’s", "'s")) for w in where), where

@@ -11,6 +11,7 @@ set the confidence and are spelled out in ``sourcing``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -135,6 +136,19 @@ def _verb_chain(verb: Token) -> set[int]:
                 chain.add(c.i)
                 stack.append(c)
     return chain
+
+
+_POSSESSIVE = re.compile(r"\s*['’]s?$")
+
+
+def _plain_places(places: list[str]) -> list[str]:
+    """Place names without a possessive ending ("South Dakota’s capital": South Dakota)."""
+    out: list[str] = []
+    for place in places:
+        place = _POSSESSIVE.sub("", place)
+        if place and place not in out:
+            out.append(place)
+    return out
 
 
 def _places(sent: Span, verb: Token, actors: ActorIndex, exclude: set[str]) -> list[str]:
@@ -435,7 +449,7 @@ def extract_developments(
                         and cand.when.text and published else "text")
         out.append(KeyDevelopment(
             id=f"{doc_id}-kd{n}", summary=summary, who=cand.who, what=cand.what, when=when,
-            where=cand.where, confidence=_confidence(cand.hedges, cand.clause),  # type: ignore[arg-type]
+            where=_plain_places(cand.where), confidence=_confidence(cand.hedges, cand.clause),  # type: ignore[arg-type]
             corroboration=1, evidence=cand.evidence, sourcing=cand.sourcing,
             hedges=cand.hedges, actor_ids=cand.who_keys,
             watchlist=any(actors.actors[k].watchlist for k in cand.who_keys) or (

@@ -150,3 +150,24 @@ def test_a_place_in_the_possessive_is_named_plainly(facts_of: Any) -> None:
                      "officials said.", published="2016-06-08")
     where = [w for kd in facts.key_developments for w in kd.where]
     assert where and all(not w.endswith(("’s", "'s")) for w in where), where
+
+
+def test_a_title_case_headline_keeps_its_negation_and_no_verb_ends_a_name(
+        facts_of: Any) -> None:
+    text = ("Johnson and Sunak Aren’t Butting Heads Over The Conservative Platform — Yet.\n\n"
+            "LONDON — Supporters of Boris Johnson and Rishi Sunak avoided confrontations over "
+            "policy during their first platform drafting committee hearing Wednesday.\n")
+    facts = facts_of(text, published="2016-06-09")
+    kd = facts.key_developments[0]
+    assert kd.what.startswith("Aren’t"), kd.what  # not "Are Butting Heads": the opposite
+    assert "Aren’t Butting Heads" in kd.summary
+    assert "Sunak Are" not in kd.who + [a.name for a in facts.actors]
+
+
+def test_a_headline_read_as_a_bare_auxiliary_leaves_the_texts_event(facts_of: Any) -> None:
+    text = ("Anti-Tax super PAC does Ohio robocall.\n\n"
+            "On the eve of the critical Ohio primary, an anti-tax super PAC is releasing a "
+            "robocall spotlighting a home-state congressman.\n")
+    facts = facts_of(text, published="2016-03-14")
+    kd = facts.key_developments[0]
+    assert kd.what.lower() != "does" and "robocall" in kd.what, kd.what

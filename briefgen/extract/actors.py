@@ -158,10 +158,19 @@ def slug(text: str) -> str:
     return s or "actor"
 
 
+#: Words that end no name, though a title-case headline makes them look like one:
+#: "Clinton, Sanders Are Avoiding…" ("May", "Will" and "Said" are surnames).
+NOT_NAME_ENDINGS = frozenset({"are", "is", "was", "were", "has", "have", "had", "says",
+                              "does", "did", "could", "would", "should", "must", "and", "or",
+                              "the", "of", "to"})
+
+
 def _is_junk_person(m: Mention, gz: Gazetteer) -> bool:
     words = _name_words(m.text)
     if len(words) > 5 or any(ch.isdigit() for ch in m.text):
         return True
+    if len(words) > 1 and words[-1].lower() in NOT_NAME_ENDINGS:
+        return True  # "Sanders Are"
     parts = re.split(r"[-\s]", m.text)
     if any(gz.is_demonym(p) for p in parts if p) or gz.is_demonym(m.text) or \
             gz.compound_states(m.text):
@@ -334,6 +343,8 @@ def extract_actors(doc: Doc, watchlist: tuple[str, ...] = ()) -> ActorIndex:
     for m in sorted(mentions, key=lambda x: x.start):
         norm = _norm(m.text)
         words = _name_words(norm)
+        if len(words) > 1 and words[-1] in NOT_NAME_ENDINGS:
+            continue  # "Sunak Are", whatever label the tagger gave it
         # 1. A surname / first name of a full person name in this document.
         if len(words) == 1 and norm in part_index and m.label in ("PERSON", "ORG", "GPE", "NORP"):
             cands = part_index[norm]

@@ -45,6 +45,10 @@ class Clause:
     drop: set[int] = field(default_factory=set)  # token indices that are attribution
 
 
+#: Negations, kept in event phrases and summaries whatever the parser attached them as.
+NEGATIONS = frozenset({"not", "n't", "n’t", "never"})
+
+
 def is_speech(tok: Token) -> bool:
     return tok.lemma_.lower() in SPEECH_VERBS and tok.pos_ in ("VERB", "AUX")
 
@@ -197,7 +201,7 @@ def predicate_tokens(clause: Clause, max_len: int = 24, keep_hedges: bool = Fals
     kept_conj = False
     for child in verb.children:
         dep = child.dep_
-        if dep in ("advcl", "parataxis", "mark", "punct"):
+        if dep in ("advcl", "parataxis", "mark", "punct") and child.lower_ not in NEGATIONS:
             skip.update(t.i for t in child.subtree)
         elif dep == "conj" and child.pos_ in ("VERB", "AUX") and any(
                 c.dep_ in ("nsubj", "nsubjpass") for c in child.children):
@@ -431,7 +435,10 @@ def event_phrase(verb: Token, max_obj: int = 7) -> list[Token]:
     """
     verb = event_verb_of(verb)
     toks: list[Token] = [verb]
-    toks += [c for c in verb.children if c.dep_ in ("prt", "neg", "auxpass")]
+    # A negation stays, however the parser attached it ("Aren’t" in a title-case headline
+    # gives "n’t" as punctuation): without it the phrase says the opposite.
+    toks += [c for c in verb.children if c.dep_ in ("prt", "neg", "auxpass")
+             or c.lower_ in NEGATIONS]
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr", "acomp", "oprd")), None)
     if obj is None:
         prep = next((c for c in verb.children if c.dep_ in ("prep", "agent") and c.i > verb.i

@@ -170,14 +170,14 @@ def read_headline(doc: Doc, sents: list[Span], skip: int, actors: ActorIndex,
         verb = _clause_verb(sent)
         who_keys: list[str] = []
         who: list[str] = []
-        what = ""
+        what_toks: list[Token] = []
         if verb is not None:
             subj = subject_of(verb)
             if subj is not None and subj.pos_ != "PRON":
                 toks = np_tokens(subj, max_len=10)
                 who_keys = subject_actors(subj, actors)
                 who = [actors.actors[k].name for k in who_keys] or [join_tokens(toks)]
-            what = join_tokens(headline_phrase(verb))
+            what_toks = headline_phrase(verb)
         lead_ent = _leading_actor(sent, actors)
         if lead_ent is not None and (verb is None or verb.i < lead_ent[1] or not who_keys
                                      or verb.dep_ != "ROOT"):
@@ -190,15 +190,23 @@ def read_headline(doc: Doc, sents: list[Span], skip: int, actors: ActorIndex,
             if rest and rest[0].pos_ in ("VERB", "NOUN", "AUX") and rest[0].tag_ in (
                     "VBZ", "NNS", "VBD", "VBP", "NN"):
                 who_keys, who = [key], [actors.actors[key].name]
-                what = join_tokens(rest[:min(stop, 10)])
-        if not what:
+                what_toks = rest[:min(stop, 10)]
+        # "Clinton, Sanders Are Avoiding…" read as "Are": a what with no content word
+        # says nothing; the text's own event stands.
+        if not any(_content_word(t) for t in what_toks):
             continue
+        what = join_tokens(what_toks)
         where = place_phrases([t for t in sent], actors, set(who_keys)) or [
             e.text for e in sent_ents(sent) if e.label_ in PLACE_LABELS
             and actors.actor_at(e.root) not in who_keys][:1]
         ev = evidence(doc, doc_id, title[0].start_char, title[-1].end_char)
         return Headline(who=who, who_keys=who_keys, what=what, where=where, evidence=ev)
     return None
+
+
+def _content_word(tok: Token) -> bool:
+    return tok.pos_ in ("NOUN", "PROPN", "ADJ", "NUM") or (
+        tok.pos_ == "VERB" and tok.lemma_.lower() not in ("be", "do", "have"))
 
 
 def _leading_actor(sent: Span, actors: ActorIndex) -> tuple[str, int] | None:

@@ -43,7 +43,15 @@ def test_dateline_names_the_place(facts_of: Any) -> None:
     text = (f"{title}\n\nWASHINGTON — The Senate passed the budget bill on Friday after a "
             "long debate. The House votes next week.")
     kd = main_event(facts_of(text, title=title, published="2024-03-16"))
-    assert "WASHINGTON" in kd.where
+    assert "Washington" in kd.where  # a capitalised dateline names the place plainly
+
+
+def test_a_dateline_and_the_same_place_in_the_text_are_one_place(facts_of: Any) -> None:
+    title = "Senate passes the budget bill"
+    text = (f"{title}\n\nWASHINGTON — The Senate passed the budget bill in Washington on "
+            "Friday after a long debate. The House votes next week.")
+    kd = main_event(facts_of(text, title=title, published="2024-03-16"))
+    assert [w.casefold() for w in kd.where].count("washington") == 1, kd.where
 
 
 def test_no_time_in_text_falls_back_to_publication_date(facts_of: Any) -> None:

@@ -300,7 +300,14 @@ def dateline_place(doc: Doc, start: int) -> str | None:
     if not m:
         return None
     place = m.group(1).strip(" ,")
-    return place if place.replace(" ", "").replace(",", "").isalpha() else None
+    if not place.replace(" ", "").replace(",", "").isalpha():
+        return None
+    # "NEW YORK" is a typographic convention: the place is New York ("UN" stays).
+    words = place.split()
+    if place.isupper() and len(place.replace(" ", "").replace(",", "")) > 3:
+        return " ".join(w.capitalize() for w in words)
+    return " ".join(w.capitalize() if w.isupper() and len(w.strip(",")) > 3 else w
+                    for w in words)
 
 
 def choose_places(places: list[str], limit: int = 2) -> list[str]:
@@ -312,7 +319,8 @@ def choose_places(places: list[str], limit: int = 2) -> list[str]:
     for p in places:
         p = p.strip()
         letters = p.replace(".", "")
-        if not p or p in seen or (letters.isupper() and len(letters) <= 3
+        if not p or p.casefold() in {q.casefold() for q in seen} or (
+                letters.isupper() and len(letters) <= 3
                                   and (gz.lookup(p) is None or gz.lookup(p).type != "state")):
             continue  # "F1", "GP": not places
         seen.append(p)
@@ -322,7 +330,7 @@ def choose_places(places: list[str], limit: int = 2) -> list[str]:
         return entry is not None and entry.type == "state" and entry.kind != "capital"
 
     # "American city of Seattle" says no more than "Seattle".
-    seen = [p for p in seen if not any(p != q and q in p for q in seen)]
+    seen = [p for p in seen if not any(p != q and q.casefold() in p.casefold() for q in seen)]
     specific = [p for p in seen if not is_state(p)]
     states = [p for p in seen if is_state(p)]
     return (specific + states)[:limit]

@@ -515,7 +515,16 @@ def _vague_event(text: str) -> float:
         penalty += 0.4  # "Departing last month": a participle, no actor
     if _MODALS & {t.lower() for t in tokens}:
         penalty += 0.3
+    if tokens and tokens[0][:1] in "'’":
+        penalty += 0.8  # "'ll be voting on March 1": cut from its subject
+    if len(tokens) > 1 and tokens[-1].lower().strip(".,;:") in _DANGLING:
+        penalty += 0.5  # "Tuesday's primary results are": cut before its predicate
     return penalty
+
+
+#: Words that end no event: an auxiliary or a function word waiting for the rest.
+_DANGLING = frozenset({"is", "are", "was", "were", "be", "been", "has", "have", "had",
+                       "the", "a", "an", "of", "to", "and", "or", "that", "will", "would"})
 
 
 # --- the bottom line ----------------------------------------------------------------------

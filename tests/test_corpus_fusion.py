@@ -444,3 +444,21 @@ def test_a_capped_timeline_prefers_reported_events_to_vague_fragments() -> None:
         entry("The governor signed the budget bill in November.")])
     shown = merge_timeline([facts], limit=1)
     assert [e.text for e in shown] == ["The governor signed the budget bill in November"]
+
+
+def test_a_capped_timeline_leaves_out_cut_off_fragments() -> None:
+    text = ("They'll be voting on March 1. Tuesday's primary results are "
+            "due on March 1. The state party moved its primary to March 1.")
+    doc = make_doc(text, "Daily", "2016-02-20")
+
+    def entry(needle: str, shown: str) -> TimelineEntry:
+        return TimelineEntry(date="2016-03-01", precision="day", text=shown,
+                             evidence=[ev(doc, needle)], when="March 1", sort_key="2016-03-01")
+
+    facts = DocFacts(document=ref(doc), timeline=[
+        entry("They'll be voting on March 1.", "'ll be voting on March 1"),
+        entry("Tuesday's primary results are", "Tuesday's primary results are"),
+        entry("The state party moved its primary to March 1.",
+              "The state party moved its primary to March 1")])
+    shown = merge_timeline([facts], limit=1)
+    assert [e.text for e in shown] == ["The state party moved its primary to March 1"]

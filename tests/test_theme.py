@@ -345,3 +345,18 @@ def _project_with_theme(make_project: Any, template: str) -> Path:
     (theme / "brief.html.j2").write_text(template, encoding="utf-8")
     config.write_text(config.read_text(encoding="utf-8") + "templates: theme\n", encoding="utf-8")
     return config
+
+
+def test_timeline_puts_a_distant_event_on_an_axis_of_its_own() -> None:
+    from briefgen.render.figures.timeline import split_outliers
+
+    entries = [TimelineEntry(date="2008-01-01", precision="year", text="The 2008 campaign")]
+    entries += [TimelineEntry(date=f"2016-0{m}-1{m}", precision="day", text=f"Primary {m}")
+                for m in range(1, 8)]
+    dated, _, _ = split_entries(entries)
+    earlier, main, later = split_outliers(dated)
+    assert [i.number for i in earlier] == [1] and len(main) == 7 and later == []
+    texts = svg_texts(parse_svg(timeline_chart(entries)))
+    assert "EARLIER" in texts and "DATED" in texts
+    # A timeline without such a gap stays on one axis.
+    assert split_outliers(dated[1:]) == ([], dated[1:], [])

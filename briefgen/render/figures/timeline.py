@@ -230,6 +230,30 @@ def _panel(items: list[Item], top: float, title: str, with_year: bool) -> tuple[
     return out, axis_y + 22
 
 
+#: A gap this many times wider than the rest of the timeline puts what lies beyond it on
+#: an axis of its own: one event of 2008 in a brief on 2016 would squeeze 2016 to a point.
+OUTLIER_GAP = 2.0
+
+
+def split_outliers(items: list[Item]) -> tuple[list[Item], list[Item], list[Item]]:
+    """(earlier, main, later): the items beyond the widest gap between consecutive dates,
+    when that gap is over ``OUTLIER_GAP`` times the span of the side with more items."""
+    if len(items) < 3:
+        return [], items, []
+    ordered = sorted(items, key=lambda i: (i.middle, i.number))
+    gaps = [(ordered[k + 1].start - ordered[k].end).days for k in range(len(ordered) - 1)]
+    cut = max(range(len(gaps)), key=lambda k: gaps[k]) + 1
+    head, tail = ordered[:cut], ordered[cut:]
+    big = tail if len(tail) >= len(head) else head
+    span = max((max(i.end for i in big) - min(i.start for i in big)).days, 30)
+    if gaps[cut - 1] <= OUTLIER_GAP * span:
+        return [], items, []
+    keep = {i.number for i in big}
+    main = [i for i in items if i.number in keep]  # in table order, as given
+    rest = [i for i in items if i.number not in keep]
+    return (rest, main, []) if big is tail else ([], main, rest)
+
+
 def timeline_chart(entries: list[TimelineEntry]) -> Markup:
     """The SVG timeline of ``entries`` (in table order), or empty Markup if nothing is dated."""
     dated, no_year, undated = split_entries(entries)
@@ -237,13 +261,19 @@ def timeline_chart(entries: list[TimelineEntry]) -> Markup:
         return Markup("")
     body: list[str] = []
     y = 4.0
-    both = bool(dated and no_year)
+    earlier, dated, later = split_outliers(dated)
+    panels: list[tuple[list[Item], str, bool]] = []
+    if earlier:
+        panels.append((earlier, "Earlier", True))
     if dated:
-        part, y = _panel(dated, y, "Dated" if both else "", with_year=True)
-        body += part
+        panels.append((dated, "Dated" if (no_year or earlier or later) else "", True))
+    if later:
+        panels.append((later, "Later", True))
     if no_year:
-        title = "Year not stated in the source — placed by month and day"
-        part, y = _panel(no_year, y + (8 if dated else 0), title, with_year=False)
+        panels.append((no_year, "Year not stated in the source — placed by month and day",
+                       False))
+    for i, (items, title, with_year) in enumerate(panels):
+        part, y = _panel(items, y + (8 if i else 0), title, with_year=with_year)
         body += part
     legend_y = y + 4
     body.append(svg.el("circle", cx=MARGIN + 4, cy=legend_y - 3, r=3.2, fill=svg.ACCENT))
@@ -261,5 +291,6 @@ def timeline_chart(entries: list[TimelineEntry]) -> Markup:
         note += f" {undated} undated {verb} in the table only."
     body.append(svg.text(WIDTH - MARGIN, legend_y, note, 8, fill=svg.MUTED, text_anchor="end"))
     height = legend_y + 6
-    desc = f"{len(dated)} dated entries, {len(no_year)} without a year, {undated} undated."
+    shown = len(earlier) + len(dated) + len(later)
+    desc = f"{shown} dated entries, {len(no_year)} without a year, {undated} undated."
     return svg.document(WIDTH, height, body, "Timeline chart", desc)

@@ -77,3 +77,14 @@ def test_city_preferred_to_country(facts_of: Any) -> None:
             "Kandahar killed four people, police said.")
     kd = main_event(facts_of(text, title="", published="2024-01-09"))
     assert kd.where[0] == "Kandahar"
+
+
+def test_a_negation_is_no_content_word_whatever_its_tag() -> None:
+    import spacy
+    from spacy.tokens import Doc
+
+    from briefgen.extract.main_event import _content_word
+
+    doc = Doc(spacy.blank("en").vocab, words=["Are", "n’t", "Heads"],
+              pos=["AUX", "PROPN", "PROPN"])
+    assert [_content_word(t) for t in doc] == [False, False, True]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Evidence
 from .actors import ActorIndex
-from .clauses import event_phrase, np_tokens
+from .clauses import NEGATIONS, event_phrase, np_tokens
 from .dates import DateValue, parse_date, parse_iso
 from .spans import doc_ents, doc_text, evidence, join_tokens, sent_ents, subject_of
 
@@ -205,6 +205,8 @@ def read_headline(doc: Doc, sents: list[Span], skip: int, actors: ActorIndex,
 
 
 def _content_word(tok: Token) -> bool:
+    if tok.lower_ in NEGATIONS:  # "n’t" may be tagged as a proper noun in a headline
+        return False
     return tok.pos_ in ("NOUN", "PROPN", "ADJ", "NUM") or (
         tok.pos_ == "VERB" and tok.lemma_.lower() not in ("be", "do", "have"))
 

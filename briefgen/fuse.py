@@ -558,6 +558,8 @@ def write_bluf(devs: list[KeyDevelopment], risks: list[Risk],
         clause = (r.clause or r.summary).rstrip(" .")
         low, high = LIKELIHOOD_SCALE[r.likelihood]
         text = f"{_likelihood_phrase(r.likelihood)} {clause} ({low}–{high}%, {r.category})"
+        if r.attributed_to:  # the source's holder's view, not the brief's
+            text = f"According to {r.attributed_to}, {text[:1].lower()}{text[1:]}"
         items.append(BlufItem(text=_sentence(text), refs=[r.id], evidence=r.evidence[:1]))
     if questions:
         q = questions[0]

@@ -228,6 +228,9 @@ class Risk(_Model):
     impact: Literal["high", "medium", "low"] = "medium"
     actor_ids: list[str] = []
     score: float = 0.0
+    #: Who the source says holds this view ("Marco Rubio argues that …"); None when the
+    #: source states it itself.
+    attributed_to: str | None = None
 
 
 class OpenQuestion(_Model):

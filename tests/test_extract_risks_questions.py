@@ -144,3 +144,26 @@ def test_questions_are_yes_no_questions(facts_of: Any) -> None:
 def test_did_not_confirm_that_raises_a_question(facts_of: Any) -> None:
     facts = facts_of("The ministry did not confirm that the drills had started.")
     assert any("drills" in q for q in questions(facts)), questions(facts)
+
+
+def test_a_risk_someone_argues_is_attributed_to_them(facts_of: Any) -> None:
+    facts = facts_of("Senator Jane Smith argued that the new tariffs would destroy the economy.")
+    risk = only_risk(facts)
+    assert risk.attributed_to == "Jane Smith"
+    assert risk.category == "economic"
+    unattributed = only_risk(facts_of("The new tariffs would destroy the economy."))
+    assert unattributed.attributed_to is None
+
+
+def test_striking_a_deal_and_combating_a_problem_are_not_military(facts_of: Any) -> None:
+    facts = facts_of("Efforts to combat the debt will destroy the economy. The two leaders "
+                     "could strike a deal that would hurt exports.")
+    assert facts.risks and all(r.category != "military escalation" for r in facts.risks), \
+        [(r.summary, r.category) for r in facts.risks]
+
+
+def test_a_risk_without_a_subject_is_no_risk(facts_of: Any) -> None:
+    facts = facts_of("Americans should worry more about things that might actually kill "
+                     "them.")
+    assert not any(r.summary.startswith(("Might", "Kill")) for r in facts.risks), \
+        [r.summary for r in facts.risks]

@@ -355,3 +355,11 @@ def test_a_spelt_out_middle_name_is_the_same_person() -> None:
     assert clinton.documents == 2 and clinton.mentions == 3
     assert "Hillary Rodham Clinton" in clinton.aliases
     assert "John Quincy Adams" in names  # no shorter name to join
+
+
+def test_the_bottom_line_says_whose_view_a_risk_is() -> None:
+    risk = Risk(id="rk1", summary="The tariffs will destroy the economy.", category="economic",
+                likelihood="very likely", clause="the tariffs will destroy the economy",
+                attributed_to="Jane Smith")
+    (item,) = write_bluf([], [risk], [])
+    assert item.text.startswith("According to Jane Smith, it is very likely that the tariffs")

@@ -41,7 +41,21 @@ MODAL_ADVERBS = frozenset({"probably", "likely", "certainly", "possibly", "almos
                            "very", "unlikely"})
 
 
+#: "strike a deal" and "combat a problem" are no military matters.
+NON_MILITARY_STRIKES = frozenset({"deal", "note", "chord", "balance", "tone", "agreement",
+                                  "bargain", "pose", "match", "compromise", "accord"})
+
+
+def _figurative(tok: Token) -> bool:
+    lemma = tok.lemma_.lower()
+    if lemma == "strike" and tok.pos_ == "VERB":
+        return any(c.dep_ == "dobj" and c.lemma_.lower() in NON_MILITARY_STRIKES
+                   for c in tok.children)
+    return lemma == "combat" and tok.pos_ == "VERB"
+
+
 def _categories(tokens: list[Token]) -> list[tuple[str, int]]:
+    tokens = [t for t in tokens if not _figurative(t)]
     lemmas = {t.lemma_.lower() for t in tokens} | {t.lower_ for t in tokens}
     text = " ".join(t.lower_ for t in tokens)
     scores: list[tuple[str, int]] = []
@@ -126,7 +140,34 @@ def _antecedent(verb: Token) -> list[Token] | None:
     return None
 
 
-def _summary(verb: Token, actors: ActorIndex) -> tuple[str, Token | None]:
+def _holder(verb: Token, actors: ActorIndex) -> str | None:
+    """Who the sentence says holds the view: the subject of a speech verb whose clausal
+    complement the risk is ("Marco Rubio argues that efforts … will destroy …")."""
+    tok = verb
+    for _ in range(6):
+        if tok.head is tok:
+            return None
+        if tok.dep_ == "ccomp" and is_speech(tok.head):
+            subj = subject_of(tok.head)
+            if subj is None:
+                return None
+            key = actors.resolve_pronoun(subj) if subj.pos_ == "PRON" else actors.actor_at(subj)
+            if key:
+                return actors.actors[key].name
+            if subj.pos_ == "PRON":
+                return None
+            toks = np_tokens(subj, 8)
+            text = join_tokens(toks)
+            if toks and toks[0].pos_ == "DET" and not any(t.pos_ == "PROPN" for t in toks):
+                text = text[:1].lower() + text[1:]  # "the same report", mid-sentence
+            return text
+        tok = tok.head
+    return None
+
+
+def _summary(verb: Token, actors: ActorIndex) -> tuple[str, Token | None, bool]:
+    """(the risk as text, its first token when it may be lowered, whether it has a
+    subject: "Might actually kill them" has none)."""
     while verb.dep_ == "xcomp" and verb.head.pos_ in ("VERB", "AUX"):
         verb = verb.head  # "plans to obtain": the whole predicate
     clause = Clause(verb=verb, subject=subject_of(verb), sentence=verb.sent)
@@ -140,13 +181,13 @@ def _summary(verb: Token, actors: ActorIndex) -> tuple[str, Token | None]:
             key = actors.resolve_pronoun(clause.subject)
             name = actors.actors[key].name if key else None
             if name is None:
-                return join_tokens(pred), pred[0] if pred else None
-            return f"{name} {join_tokens(pred)}", None
+                return join_tokens(pred), pred[0] if pred else None, False
+            return f"{name} {join_tokens(pred)}", None, True
         subj_toks = np_tokens(clause.subject, 14)
     toks = (subj_toks or []) + [t for t in pred if not subj_toks or t.i > subj_toks[-1].i
                                 or t.i < subj_toks[0].i]
     toks = sorted({t.i: t for t in toks}.values(), key=lambda t: t.i)
-    return join_tokens(toks), toks[0] if toks else None
+    return join_tokens(toks), toks[0] if toks else None, bool(subj_toks)
 
 
 _HEDGES_NOT_LIKELIHOOD = HEDGE_ADVERBS - {"probably", "likely"}  # hoisted out of the loop
@@ -171,9 +212,10 @@ def extract_risks(doc: Doc, doc_id: str, actors: ActorIndex, limit: int = 8) -> 
             cats = _categories(scope)
             if not cats:
                 continue
-            text, first = _summary(verb, actors)
-            if len(text.split()) < 4:
-                continue
+            text, first, has_subject = _summary(verb, actors)
+            if len(text.split()) < 4 or not has_subject:
+                continue  # "Might actually kill them": a risk of nothing named
+            holder = _holder(verb, actors)
             category = cats[0][0]
             likelihood, cue = lk
             impact = RISK_IMPACT.get(category, "medium")
@@ -186,6 +228,7 @@ def extract_risks(doc: Doc, doc_id: str, actors: ActorIndex, limit: int = 8) -> 
                 clause=lower_first(text, first) if first is not None else text,
                 impact=impact,  # type: ignore[arg-type]
                 score=round(score, 4), actor_ids=actors.actors_in(scope),
+                attributed_to=holder,
             )))
     found.sort(key=lambda x: -x[0])
     out: list[Risk] = []

@@ -206,6 +206,8 @@ def _join_people(merged: dict[str, _ActorAcc]) -> dict[str, str]:
         if merged[k].type == "person" and len(key) == 2:
             two_word[" ".join(key)].append(k)
     for k in list(merged):
+        if k not in merged:  # a two-word name already joined into its longer form
+            continue
         key = _person_key(merged[k].name).split()
         if merged[k].type != "person" or len(key) != 3:
             continue

@@ -363,3 +363,17 @@ def test_the_bottom_line_says_whose_view_a_risk_is() -> None:
                 attributed_to="Jane Smith")
     (item,) = write_bluf([], [risk], [])
     assert item.text.startswith("According to Jane Smith, it is very likely that the tariffs")
+
+
+def test_a_middle_name_form_that_dominates_keeps_its_name() -> None:
+    """The longer form may be the one more documents use: the shorter joins it, and the
+    pass over the actors goes on without the joined entry."""
+    a, b = facts_a(), facts_b()
+    a.actors.insert(0, actor("hillary-rodham-clinton", "Hillary Rodham Clinton", "person",
+                             DOC_A, "Kim", 3, 0.5))
+    b.actors.insert(0, actor("hillary-rodham-clinton", "Hillary Rodham Clinton", "person",
+                             DOC_B, "Kim", 2, 0.4))
+    b.actors.append(actor("hillary-clinton", "Hillary Clinton", "person", DOC_B, "Kim", 1, 0.3))
+    out = fuse([a, b], FuseOptions(), WHEN)
+    names = [x.name for x in out.actors + out.appendix.actors]
+    assert "Hillary Rodham Clinton" in names and "Hillary Clinton" not in names

@@ -97,6 +97,9 @@ def test_pdf_content(built: Built) -> None:
         assert heading in flat, heading
     assert "Kim Jong-un" in flat
     assert reader.metadata is not None and reader.metadata.title == built.brief.title
+    # The appendix starts on a page of its own, Evidence right after the short Sources.
+    sources = next(i for i, p in enumerate(pages) if "SOURCES" in p and "REF" in p)
+    assert "EVIDENCE" in pages[sources] and "TIMELINE" not in pages[sources]
 
 
 def test_json_validates_against_the_schema(built: Built) -> None:

@@ -45,7 +45,7 @@ from .main_event import (
     read_headline,
     when_phrase,
 )
-from .spans import join_tokens, sent_ents, sentence_evidence, upper_first
+from .spans import join_tokens, phrase_inside, sent_ents, sentence_evidence, upper_first
 
 if TYPE_CHECKING:
     from datetime import date
@@ -198,12 +198,7 @@ def _sourcing(clause: Clause, actors: ActorIndex) -> str:
             if key and key in actors.actors and actors.actors[key].type == "person":
                 label = actors.actors[key].name
             else:
-                toks = np_tokens(t, max_len=10)
-                label = join_tokens(toks)
-                # "The same report" opening a sentence reads "per the same report" here;
-                # a name ("The New York Times") keeps its capital.
-                if toks and toks[0].pos_ == "DET" and not any(x.pos_ == "PROPN" for x in toks):
-                    label = label[:1].lower() + label[1:]
+                label = phrase_inside(np_tokens(t, max_len=10))  # "per the same report"
             if label and label not in out:
                 out.append(label)
         return " and ".join(out)

@@ -29,7 +29,14 @@ from .lexicon import (
     RISK_IMPACT,
     TRANSFER_VERBS,
 )
-from .spans import join_tokens, lower_first, sentence_evidence, subject_of, upper_first
+from .spans import (
+    join_tokens,
+    lower_first,
+    phrase_inside,
+    sentence_evidence,
+    subject_of,
+    upper_first,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -156,11 +163,7 @@ def _holder(verb: Token, actors: ActorIndex) -> str | None:
                 return actors.actors[key].name
             if subj.pos_ == "PRON":
                 return None
-            toks = np_tokens(subj, 8)
-            text = join_tokens(toks)
-            if toks and toks[0].pos_ == "DET" and not any(t.pos_ == "PROPN" for t in toks):
-                text = text[:1].lower() + text[1:]  # "the same report", mid-sentence
-            return text
+            return phrase_inside(np_tokens(subj, 8))
         tok = tok.head
     return None
 

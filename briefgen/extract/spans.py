@@ -217,5 +217,14 @@ def lower_first(text: str, first_token: Token | None = None) -> str:
     return text[0].lower() + text[1:]
 
 
+def phrase_inside(tokens: list[Token]) -> str:
+    """A noun phrase as it reads inside a sentence: "The same report", which opened its
+    sentence, becomes "the same report"; a name ("The New York Times") keeps its capital."""
+    text = join_tokens(tokens)
+    if tokens and tokens[0].pos_ == "DET" and not any(t.pos_ == "PROPN" for t in tokens):
+        return text[:1].lower() + text[1:]
+    return text
+
+
 def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text

@@ -139,15 +139,20 @@ class PdfWorker:
 _early: PdfWorker | None = None
 
 
+def _fork() -> PdfWorker | None:
+    try:
+        return PdfWorker()
+    except OSError as error:  # no processes left, no memory to fork
+        logger.debug("no PDF worker (%s); the PDF is rendered in this process", error)
+        return None
+
+
 def prestart() -> None:
     """Fork the worker now, for the next :func:`start` (``briefgen build`` calls this
     before it reads the configuration: the import then overlaps everything else)."""
     global _early
     if _early is None and available():
-        try:
-            _early = PdfWorker()
-        except OSError as error:
-            logger.debug("no PDF worker (%s)", error)
+        _early = _fork()
 
 
 def start(formats: list[str] | tuple[str, ...]) -> PdfWorker | None:
@@ -159,10 +164,4 @@ def start(formats: list[str] | tuple[str, ...]) -> PdfWorker | None:
         if early is not None:
             early.close()
         return None
-    if early is not None:
-        return early
-    try:
-        return PdfWorker()
-    except OSError as error:  # no processes left, no memory to fork
-        logger.debug("no PDF worker (%s); the PDF is rendered in this process", error)
-        return None
+    return early or _fork()

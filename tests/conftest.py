@@ -21,7 +21,15 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from briefgen.model import Brief, DocFacts, Document, Evidence, SpanRef, Statement
+from briefgen.model import (
+    Brief,
+    DocFacts,
+    Document,
+    DocumentRef,
+    Evidence,
+    SpanRef,
+    Statement,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -86,6 +94,18 @@ def _restore_briefgen_logger() -> Iterator[None]:
 
 
 # --------------------------------------------------------------------------- spans
+
+
+def ev(doc: Document, needle: str) -> Evidence:
+    """The evidence of the first occurrence of ``needle`` in ``doc``."""
+    start = doc.text.index(needle)
+    return Evidence(doc=doc.id, start=start, end=start + len(needle), text=needle)
+
+
+def ref(doc: Document) -> DocumentRef:
+    """The brief's reference to ``doc``."""
+    return DocumentRef(id=doc.id, title=doc.title, path=doc.path, publisher=doc.publisher,
+                       published=doc.published, sha256=doc.sha256)
 
 
 def _texts_by_doc(texts: Any, obj: Any) -> dict[str, str]:

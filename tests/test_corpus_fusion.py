@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import pytest
+from conftest import ev, ref
 
 from briefgen.dedupe import fingerprint, near_duplicates
 from briefgen.fuse import FuseOptions, fuse, merge_actors, merge_timeline
@@ -17,7 +18,6 @@ from briefgen.model import (
     Actor,
     DocFacts,
     Document,
-    DocumentRef,
     Evidence,
     KeyDevelopment,
     TimelineEntry,
@@ -30,16 +30,6 @@ WHEN = datetime(2024, 3, 20, 6, 0, tzinfo=timezone.utc)
 def make_doc(text: str, publisher: str, published: str | None, title: str = "") -> Document:
     return Document(text=text, title=title or publisher, publisher=publisher,
                     published=published, path=f"{publisher.lower().replace(' ', '-')}.txt")
-
-
-def ev(doc: Document, needle: str) -> Evidence:
-    start = doc.text.index(needle)
-    return Evidence(doc=doc.id, start=start, end=start + len(needle), text=needle)
-
-
-def ref(doc: Document) -> DocumentRef:
-    return DocumentRef(id=doc.id, title=doc.title, path=doc.path, publisher=doc.publisher,
-                       published=doc.published, sha256=doc.sha256)
 
 
 def dev(doc: Document, sentence: str, what: str, who: list[str], score: float = 2.0,

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import pytest
+from conftest import ev, ref
 
 from briefgen.fuse import FuseOptions, fuse, jaccard, merge_timeline, words, write_bluf
 from briefgen.model import (
@@ -18,8 +19,6 @@ from briefgen.model import (
     Actor,
     DocFacts,
     Document,
-    DocumentRef,
-    Evidence,
     KeyDevelopment,
     Marking,
     OpenQuestion,
@@ -45,16 +44,6 @@ DOC_A = Document(text=TEXT_A, title="A", path="a.txt", publisher="Daily A",
                  published="2023-09-14")
 DOC_B = Document(text=TEXT_B, title="B", path="b.txt", publisher="Wire B",
                  published="2023-09-13")
-
-
-def ev(doc: Document, needle: str) -> Evidence:
-    start = doc.text.index(needle)
-    return Evidence(doc=doc.id, start=start, end=start + len(needle), text=needle)
-
-
-def ref(doc: Document) -> DocumentRef:
-    return DocumentRef(id=doc.id, title=doc.title, path=doc.path, publisher=doc.publisher,
-                       published=doc.published, sha256=doc.sha256)
 
 
 def actor(key: str, name: str, type_: str, doc: Document, needle: str, mentions: int,

@@ -10,6 +10,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from conftest import ev
 from pydantic import ValidationError
 
 from briefgen.model import (
@@ -21,7 +22,6 @@ from briefgen.model import (
     DocFacts,
     Document,
     DocumentRef,
-    Evidence,
     KeyDevelopment,
     Marking,
     OpenQuestion,
@@ -46,11 +46,6 @@ TEXT = (
 
 def validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(json_schema())
-
-
-def ev(doc: Document, needle: str) -> Evidence:
-    start = doc.text.index(needle)
-    return Evidence(doc=doc.id, start=start, end=start + len(needle), text=needle)
 
 
 def span(doc: Document, needle: str, after: str = "") -> dict[str, Any]:

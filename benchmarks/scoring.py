@@ -90,8 +90,9 @@ def prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
 FIVE_W = ("who", "what", "when", "where")
 
 
-def gold_phrases(five_w_one_h: Mapping[str, Any], w: str,
-                 min_coders: int = MIN_CODERS) -> list[str]:
+def gold_phrases(
+    five_w_one_h: Mapping[str, Any], w: str, min_coders: int = MIN_CODERS
+) -> list[str]:
     """The gold phrases of one W agreed by at least ``min_coders`` coders (Giveme5W1H JSON).
 
     ``five_w_one_h`` is the ``fiveWoneH`` object; phrases with no ``text`` (some
@@ -107,8 +108,9 @@ def gold_phrases(five_w_one_h: Mapping[str, Any], w: str,
     return out
 
 
-def score_5w(pred: Mapping[str, str], golds: Mapping[str, Sequence[str]]
-             ) -> dict[str, tuple[float, str | None]]:
+def score_5w(
+    pred: Mapping[str, str], golds: Mapping[str, Sequence[str]]
+) -> dict[str, tuple[float, str | None]]:
     """Best-match F1 (and the gold phrase it matched) per W that has gold phrases.
 
     A W with no gold phrase agreed by 2 coders is left out (not scored as 0 or 1).
@@ -236,20 +238,31 @@ def parse_brat(ann: str, text: str | None = None) -> list[GoldAttribution]:
             continue
         second = found.pop("Content2", None)
         if second is not None:
-            content = TextSpan(content.id, content.type, content.fragments + second.fragments,
-                               content.text + " " + second.text)
-        out.append(GoldAttribution(
-            id=eid, type=etype, content=content, source=found.pop("Source", None),
-            cue=found.pop("Cue", None), extra=found,
-        ))
+            content = TextSpan(
+                content.id,
+                content.type,
+                content.fragments + second.fragments,
+                content.text + " " + second.text,
+            )
+        out.append(
+            GoldAttribution(
+                id=eid,
+                type=etype,
+                content=content,
+                source=found.pop("Source", None),
+                cue=found.pop("Cue", None),
+                extra=found,
+            )
+        )
     return out
 
 
 # --------------------------------------------------------------------------- matching
 
 
-def greedy_match(preds: Sequence[str], golds: Sequence[str],
-                 threshold: float = MATCH_THRESHOLD) -> list[tuple[int, int, float]]:
+def greedy_match(
+    preds: Sequence[str], golds: Sequence[str], threshold: float = MATCH_THRESHOLD
+) -> list[tuple[int, int, float]]:
     """One-to-one matching of predicted to gold texts, greedily by descending token F1.
 
     Every pair with F1 ≥ ``threshold`` is a candidate; the best pair is taken first,
@@ -276,8 +289,9 @@ def greedy_match(preds: Sequence[str], golds: Sequence[str],
     return out
 
 
-def speaker_ok(speakers: Sequence[str | None], gold_source: str,
-               threshold: float = MATCH_THRESHOLD) -> bool:
+def speaker_ok(
+    speakers: Sequence[str | None], gold_source: str, threshold: float = MATCH_THRESHOLD
+) -> bool:
     """Does any of the predicted speaker strings reach ``threshold`` F1 with the source?"""
     return any(s and token_f1(s, gold_source) >= threshold for s in speakers)
 
@@ -301,13 +315,20 @@ class StatementCounts:
     def figures(self) -> dict[str, float | int | None]:
         p, r, f = prf(self.matched, self.n_pred, self.n_gold)
         return {
-            "precision": p, "recall": r, "f1": f,
-            "speaker_accuracy": (self.speaker_text_ok / self.with_source
-                                 if self.with_source else None),
-            "speaker_accuracy_best": (self.speaker_best_ok / self.with_source
-                                      if self.with_source else None),
-            "docs": self.n_docs, "predicted": self.n_pred, "gold": self.n_gold,
-            "matched": self.matched, "matched_with_source": self.with_source,
+            "precision": p,
+            "recall": r,
+            "f1": f,
+            "speaker_accuracy": (
+                self.speaker_text_ok / self.with_source if self.with_source else None
+            ),
+            "speaker_accuracy_best": (
+                self.speaker_best_ok / self.with_source if self.with_source else None
+            ),
+            "docs": self.n_docs,
+            "predicted": self.n_pred,
+            "gold": self.n_gold,
+            "matched": self.matched,
+            "matched_with_source": self.with_source,
         }
 
 
@@ -321,8 +342,9 @@ class PredStatement:
     cue: str = ""
 
 
-def score_statements(preds: Sequence[PredStatement], golds: Sequence[GoldAttribution]
-                     ) -> tuple[StatementCounts, list[tuple[int, int, float]]]:
+def score_statements(
+    preds: Sequence[PredStatement], golds: Sequence[GoldAttribution]
+) -> tuple[StatementCounts, list[tuple[int, int, float]]]:
     """Counts for one document, and the matching ``[(pred, gold, f1)]``.
 
     Speaker accuracy is counted over matched pairs whose gold has a ``Source``

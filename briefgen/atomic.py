@@ -13,8 +13,9 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes, prefix: str = ".tmp-", suffix: str = "",
-                 fsync: bool = False) -> None:
+def write_atomic(
+    path: Path, data: bytes, prefix: str = ".tmp-", suffix: str = "", fsync: bool = False
+) -> None:
     """Replace ``path`` with ``data``; ``fsync`` also flushes it to the disk first.
 
     Raises :class:`OSError` (the temporary file removed) when it cannot be written.

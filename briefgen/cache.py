@@ -90,24 +90,41 @@ class Setting:
     options: tuple[tuple[str, str], ...] = ()
 
     def key(self, document: Document) -> str:
-        data = json.dumps([
-            document.sha256, document.title, document.published, self.extractor_version,
-            self.extractor_digest, self.pipeline_version, self.model, self.spacy,
-            list(self.options),
-        ], ensure_ascii=False)
+        data = json.dumps(
+            [
+                document.sha256,
+                document.title,
+                document.published,
+                self.extractor_version,
+                self.extractor_digest,
+                self.pipeline_version,
+                self.model,
+                self.spacy,
+                list(self.options),
+            ],
+            ensure_ascii=False,
+        )
         return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
-def setting(model: str, spacy: str, watch_actors: Sequence[str] = (),
-            watch_topics: Sequence[str] = (), **options: object) -> Setting:
+def setting(
+    model: str,
+    spacy: str,
+    watch_actors: Sequence[str] = (),
+    watch_topics: Sequence[str] = (),
+    **options: object,
+) -> Setting:
     from .extract import EXTRACTOR_VERSION
     from .nlp import PIPELINE_VERSION
 
-    opts = [("watch_actors", json.dumps(sorted(watch_actors))),
-            ("watch_topics", json.dumps(sorted(watch_topics)))]
+    opts = [
+        ("watch_actors", json.dumps(sorted(watch_actors))),
+        ("watch_topics", json.dumps(sorted(watch_topics))),
+    ]
     opts += [(k, json.dumps(v, sort_keys=True)) for k, v in sorted(options.items())]
-    return Setting(EXTRACTOR_VERSION, extractor_digest(), PIPELINE_VERSION, model, spacy,
-                   tuple(opts))
+    return Setting(
+        EXTRACTOR_VERSION, extractor_digest(), PIPELINE_VERSION, model, spacy, tuple(opts)
+    )
 
 
 @dataclass
@@ -171,8 +188,11 @@ class FactsCache:
             write_atomic(path, facts.model_dump_json().encode("utf-8"), suffix=".json")
         except OSError as exc:
             self._write_failed = True
-            log.warning("cache: cannot write to %s (%s); going on without the cache",
-                        self.folder, exc.strerror or exc)
+            log.warning(
+                "cache: cannot write to %s (%s); going on without the cache",
+                self.folder,
+                exc.strerror or exc,
+            )
 
     def info(self) -> CacheInfo:
         entries = size = 0
@@ -230,10 +250,14 @@ def fusion_digest() -> str:
 def fusion_key(doc_keys: Sequence[str], documents: Sequence[Document], options: str) -> str:
     """The key of a fused brief: every document's facts key and location, in order, and
     the fusion options (as text)."""
-    data = json.dumps([
-        fusion_digest(), options,
-        [[k, d.path, d.url, d.publisher] for k, d in zip(doc_keys, documents, strict=True)],
-    ], ensure_ascii=False)
+    data = json.dumps(
+        [
+            fusion_digest(),
+            options,
+            [[k, d.path, d.url, d.publisher] for k, d in zip(doc_keys, documents, strict=True)],
+        ],
+        ensure_ascii=False,
+    )
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
@@ -269,15 +293,18 @@ class FusedCache:
         """Store one entry and drop all but the newest; a failure is never fatal."""
         if not self.enabled:
             return
-        parts = {".appendix.json": appendix.encode("utf-8"),
-                 ".keys.json": json.dumps(keys, separators=(",", ":")).encode("utf-8"),
-                 ".brief.json": brief}
+        parts = {
+            ".appendix.json": appendix.encode("utf-8"),
+            ".keys.json": json.dumps(keys, separators=(",", ":")).encode("utf-8"),
+            ".brief.json": brief,
+        }
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             for suffix in self.SUFFIXES:
                 write_atomic(self.root / f"{key}{suffix}", parts[suffix], suffix=".json")
-            entries = sorted(self.root.glob("*.brief.json"), key=lambda p: p.stat().st_mtime,
-                             reverse=True)
+            entries = sorted(
+                self.root.glob("*.brief.json"), key=lambda p: p.stat().st_mtime, reverse=True
+            )
             for old in entries[FUSED_KEPT:]:
                 stem = old.name[: -len(".brief.json")]
                 for suffix in self.SUFFIXES:
@@ -285,4 +312,3 @@ class FusedCache:
                         (self.root / f"{stem}{suffix}").unlink()
         except OSError as exc:
             log.debug("cache: cannot keep the fused brief in %s (%s)", self.root, exc)
-

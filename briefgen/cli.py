@@ -45,8 +45,9 @@ class _FileFormatter(logging.Formatter):
     of several lines is indented under its first), for log files read later."""
 
     def __init__(self) -> None:
-        super().__init__("%(asctime)s [%(process)d] %(levelname)s %(message)s",
-                         datefmt="%Y-%m-%dT%H:%M:%S%z")
+        super().__init__(
+            "%(asctime)s [%(process)d] %(levelname)s %(message)s", datefmt="%Y-%m-%dT%H:%M:%S%z"
+        )
 
     def format(self, record: logging.LogRecord) -> str:
         return super().format(record).replace("\n", "\n    ")
@@ -174,26 +175,63 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              default="config.yaml", show_default=True, help="Configuration file.")
-@click.option("--format", "formats", metavar="LIST",
-              help="Comma-separated formats to write (md,html,pdf,json); default from config.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder; default output.dir from config.")
-@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
-              help="Only documents published on or after this day (default: period.since).")
-@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
-              help="Only documents published on or before this day (default: period.until).")
-@click.option("--only-new", is_flag=True, default=None,
-              help="Only documents no earlier run of this configuration had; with none, "
-                   "write nothing (default: only_new in the config).")
-@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Append the log lines to this file too (default: log_file in the config).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="config.yaml",
+    show_default=True,
+    help="Configuration file.",
+)
+@click.option(
+    "--format",
+    "formats",
+    metavar="LIST",
+    help="Comma-separated formats to write (md,html,pdf,json); default from config.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder; default output.dir from config.",
+)
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Only documents published on or after this day (default: period.since).",
+)
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Only documents published on or before this day (default: period.until).",
+)
+@click.option(
+    "--only-new",
+    is_flag=True,
+    default=None,
+    help="Only documents no earlier run of this configuration had; with none, "
+    "write nothing (default: only_new in the config).",
+)
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append the log lines to this file too (default: log_file in the config).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
 @click.option("-v", "--verbose", count=True, help="More detail (-vv: library logs too).")
-def build(config_path: Path, formats: str | None, out_dir: Path | None,
-          since: datetime | None, until: datetime | None, only_new: bool | None,
-          log_file: Path | None, quiet: bool, verbose: int) -> None:
+def build(
+    config_path: Path,
+    formats: str | None,
+    out_dir: Path | None,
+    since: datetime | None,
+    until: datetime | None,
+    only_new: bool | None,
+    log_file: Path | None,
+    quiet: bool,
+    verbose: int,
+) -> None:
     """Build the brief from the sources in the configuration."""
     verbosity = _verbosity(quiet, verbose)
     setup_logging(verbosity)
@@ -201,12 +239,14 @@ def build(config_path: Path, formats: str | None, out_dir: Path | None,
         try:
             add_log_file(log_file, verbosity)
         except OSError as exc:
-            raise click.BadParameter(f"cannot append to {log_file}: {exc.strerror or exc}",
-                                     param_hint="--log-file") from None
+            raise click.BadParameter(
+                f"cannot append to {log_file}: {exc.strerror or exc}", param_hint="--log-file"
+            ) from None
     fmts = _parse_formats(formats)
     if since and until and since > until:
-        raise click.BadParameter(f"{since:%Y-%m-%d} is after --until {until:%Y-%m-%d}",
-                                 param_hint="--since")
+        raise click.BadParameter(
+            f"{since:%Y-%m-%d} is after --until {until:%Y-%m-%d}", param_hint="--since"
+        )
     bar = _ProgressBar() if not quiet and _is_terminal(sys.stderr) else None
     if fmts is None or "pdf" in fmts:
         from . import pdfworker
@@ -223,13 +263,20 @@ def build(config_path: Path, formats: str | None, out_dir: Path | None,
             try:
                 add_log_file(target, verbosity)
             except OSError as exc:
-                raise ConfigError(f"{config_path}: log_file: cannot append to {target} "
-                                  f"({exc.strerror or exc}); fix the path or its "
-                                  "permissions") from None
-        result = run_build(config, formats=fmts, out_dir=out_dir,
-                           since=since.date() if since else None,
-                           until=until.date() if until else None, progress=bar,
-                           only_new=only_new)
+                raise ConfigError(
+                    f"{config_path}: log_file: cannot append to {target} "
+                    f"({exc.strerror or exc}); fix the path or its "
+                    "permissions"
+                ) from None
+        result = run_build(
+            config,
+            formats=fmts,
+            out_dir=out_dir,
+            since=since.date() if since else None,
+            until=until.date() if until else None,
+            progress=bar,
+            only_new=only_new,
+        )
     except BriefgenError as exc:
         if bar:
             bar.clear()
@@ -241,21 +288,27 @@ def build(config_path: Path, formats: str | None, out_dir: Path | None,
     if result.brief is None:
         return
     total = sum(result.timings.values())
-    log.info("wrote %d file(s) from %d document(s) in %.1f s", len(result.paths),
-             len(result.brief.documents), total)
+    log.info(
+        "wrote %d file(s) from %d document(s) in %.1f s",
+        len(result.paths),
+        len(result.brief.documents),
+        total,
+    )
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False,
-                                                                  path_type=Path),
-              help="Folder for the <input stem>.json files.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the <input stem>.json files.",
+)
 @click.option("--model", default="auto", show_default=True, help="spaCy model name or path.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
 @click.option("-v", "--verbose", count=True, help="More detail.")
-def extract(files: tuple[Path, ...], out_dir: Path, model: str, quiet: bool,
-            verbose: int) -> None:
+def extract(files: tuple[Path, ...], out_dir: Path, model: str, quiet: bool, verbose: int) -> None:
     """Write one single-document Brief JSON per input file (DIR/<stem>.json)."""
     setup_logging(_verbosity(quiet, verbose))
     try:
@@ -288,9 +341,12 @@ def cache_group() -> None:
 
 
 _CACHE_CONFIG = click.option(
-    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
     help="Configuration whose cache.dir to use (default: config.yaml if present, "
-         "else the platform's cache folder).")
+    "else the platform's cache folder).",
+)
 
 
 def _facts_cache(config_path: Path | None) -> Any:
@@ -335,8 +391,11 @@ def cache_clear(config_path: Path | None) -> None:
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--force", is_flag=True,
-              help="Write into a non-empty folder, overwriting briefgen's files there.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write into a non-empty folder, overwriting briefgen's files there.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
 def init(directory: Path, force: bool, quiet: bool) -> None:
     """Create a project in DIRECTORY: config.yaml, seeds/ (a sample), templates/ (examples)."""
@@ -348,8 +407,12 @@ def init(directory: Path, force: bool, quiet: bool) -> None:
     except BriefgenError as exc:
         _fail(exc)
         return
-    log.info("created %d file(s) in %s; build the sample brief with: cd %s && briefgen build",
-             len(written), directory, directory)
+    log.info(
+        "created %d file(s) in %s; build the sample brief with: cd %s && briefgen build",
+        len(written),
+        directory,
+        directory,
+    )
 
 
 @cli.group()
@@ -358,9 +421,12 @@ def templates() -> None:
 
 
 @templates.command("list")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Configuration whose 'templates' folder to include (default: config.yaml "
-                   "if present).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Configuration whose 'templates' folder to include (default: config.yaml if present).",
+)
 def templates_list(config_path: Path | None) -> None:
     """Show the search path and the file each template name resolves to."""
     setup_logging(0)
@@ -386,8 +452,13 @@ def schedule_group() -> None:
 
 
 _SCHEDULE_CONFIG = click.option(
-    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-    default="config.yaml", show_default=True, help="Configuration the scheduled run builds.")
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="config.yaml",
+    show_default=True,
+    help="Configuration the scheduled run builds.",
+)
 
 
 def _scheduled_line(cron: str, config_path: Path, log_file: Path | None) -> Any:
@@ -400,11 +471,19 @@ def _scheduled_line(cron: str, config_path: Path, log_file: Path | None) -> Any:
     return cron_line(cron, config.config_path, log_file=log_file)
 
 
-_CRON = click.option("--cron", "cron", required=True, metavar="SCHEDULE",
-                     help="Five cron fields, e.g. \"0 6 * * *\" (every day at 06:00), or @daily.")
-_LOG = click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path),
-                    help="Log of the scheduled runs (default: log_file in the config, else "
-                         "briefgen.log beside it).")
+_CRON = click.option(
+    "--cron",
+    "cron",
+    required=True,
+    metavar="SCHEDULE",
+    help='Five cron fields, e.g. "0 6 * * *" (every day at 06:00), or @daily.',
+)
+_LOG = click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Log of the scheduled runs (default: log_file in the config, else "
+    "briefgen.log beside it).",
+)
 
 
 @schedule_group.command("show")
@@ -452,8 +531,9 @@ def schedule_remove(config_path: Path) -> None:
     except BriefgenError as exc:
         _fail(exc)
         return
-    click.echo(f"removed {count} line{'s' if count != 1 else ''} "
-               f"for {config_path.expanduser().absolute()}")
+    click.echo(
+        f"removed {count} line{'s' if count != 1 else ''} for {config_path.expanduser().absolute()}"
+    )
 
 
 def main(argv: list[str] | None = None) -> Any:
@@ -469,6 +549,9 @@ def main(argv: list[str] | None = None) -> Any:
     except Exception as exc:  # noqa: BLE001 - last resort: one line, no traceback
         if "-v" in (argv or sys.argv) or "-vv" in (argv or sys.argv):
             raise
-        click.echo(f"briefgen: internal error: {type(exc).__name__}: {exc} "
-                   "(run again with -v for details and report it)", err=True)
+        click.echo(
+            f"briefgen: internal error: {type(exc).__name__}: {exc} "
+            "(run again with -v for details and report it)",
+            err=True,
+        )
         sys.exit(EXIT_BUILD)

@@ -136,16 +136,30 @@ class Output(_Section):
     @classmethod
     def _check_pdf_variant(cls, value: str | None) -> str | None:
         # WeasyPrint's variants (weasyprint.pdf.VARIANTS), listed here to keep it unimported.
-        variants = ("pdf/a-1a", "pdf/a-1b", "pdf/a-2a", "pdf/a-2b", "pdf/a-2u", "pdf/a-3a",
-                    "pdf/a-3b", "pdf/a-3u", "pdf/a-4e", "pdf/a-4f", "pdf/a-4u", "pdf/ua-1",
-                    "pdf/ua-2", "pdf/x-1a", "pdf/x-3", "pdf/x-4", "pdf/x-5g")
+        variants = (
+            "pdf/a-1a",
+            "pdf/a-1b",
+            "pdf/a-2a",
+            "pdf/a-2b",
+            "pdf/a-2u",
+            "pdf/a-3a",
+            "pdf/a-3b",
+            "pdf/a-3u",
+            "pdf/a-4e",
+            "pdf/a-4f",
+            "pdf/a-4u",
+            "pdf/ua-1",
+            "pdf/ua-2",
+            "pdf/x-1a",
+            "pdf/x-3",
+            "pdf/x-4",
+            "pdf/x-5g",
+        )
         if value is None or not value.strip():
             return None
         name = value.strip().lower()
         if name not in variants:
-            raise ValueError(
-                f"{value!r} is not a PDF variant; choose from {', '.join(variants)}"
-            )
+            raise ValueError(f"{value!r} is not a PDF variant; choose from {', '.join(variants)}")
         return name
 
     @field_validator("name")
@@ -306,8 +320,6 @@ class Cache(_Section):
         return value
 
 
-
-
 class Config(_Section):
     """The validated configuration. Build it with :func:`load_config` or :func:`parse_config`."""
 
@@ -371,8 +383,7 @@ class Config(_Section):
         if bad:
             scale = ", ".join(f"{k} {v}" for k, v in ADMIRALTY_RELIABILITY.items())
             raise ValueError(
-                f"{'; '.join(bad)} is not an Admiralty source grade; give one letter A-F "
-                f"({scale})"
+                f"{'; '.join(bad)} is not an Admiralty source grade; give one letter A-F ({scale})"
             )
         return out
 

@@ -111,8 +111,9 @@ class _Group:
     day: int | None
 
 
-def same_event(what: set[str], proper: set[str], who: set[str], where: set[str],
-               group: _Group) -> float:
+def same_event(
+    what: set[str], proper: set[str], who: set[str], where: set[str], group: _Group
+) -> float:
     """How surely a report is of the group's event, 0 when it is not.
 
     The event phrases (*what*, content words) must overlap: Jaccard ≥ 0.5 and two shared
@@ -155,11 +156,17 @@ def cluster(facts: Sequence[DocFacts], sources: Sources) -> list[list[KeyDevelop
             group = groups[g]
             if doc in group.docs:
                 continue  # never merge two developments of the same document
-            if pub is not None and group.first_day is not None and \
-                    pub - group.first_day > WINDOW_DAYS:
+            if (
+                pub is not None
+                and group.first_day is not None
+                and pub - group.first_day > WINDOW_DAYS
+            ):
                 continue
-            if when is not None and group.day is not None and \
-                    abs(when - group.day) > WHEN_TOLERANCE_DAYS:
+            if (
+                when is not None
+                and group.day is not None
+                and abs(when - group.day) > WHEN_TOLERANCE_DAYS
+            ):
                 continue
             sim = same_event(what, proper, who, where, group)
             if sim > best_sim:
@@ -180,9 +187,32 @@ def cluster(facts: Sequence[DocFacts], sources: Sources) -> list[list[KeyDevelop
 
 # --- contradictions ---------------------------------------------------------------------------
 
-_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december", "jan", "feb", "mar", "apr",
-           "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+_MONTHS = {
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+}
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _NUMBER = re.compile(
     r"(?<![\w.,$/-])(?P<dollar>\$\s?)?(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w/-])"
@@ -191,8 +221,28 @@ _NUMBER = re.compile(
     r"(?:\s+(?P<unit>[A-Za-z][a-z]+))?"
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?\s*$")
-_SKIP_UNITS = STOP | _MONTHS | {"a.m", "p.m", "am", "pm", "st", "nd", "rd", "th", "and",
-                                "or", "to", "of", "in", "on", "per", "times"}
+_SKIP_UNITS = (
+    STOP
+    | _MONTHS
+    | {
+        "a.m",
+        "p.m",
+        "am",
+        "pm",
+        "st",
+        "nd",
+        "rd",
+        "th",
+        "and",
+        "or",
+        "to",
+        "of",
+        "in",
+        "on",
+        "per",
+        "times",
+    }
+)
 
 
 def figures(text: str) -> list[tuple[str, float, str]]:
@@ -203,7 +253,7 @@ def figures(text: str) -> list[tuple[str, float, str]]:
     """
     out: list[tuple[str, float, str]] = []
     for m in _NUMBER.finditer(text):
-        before = _WORD_BEFORE.search(text[:m.start()])
+        before = _WORD_BEFORE.search(text[: m.start()])
         if before and before.group(1).lower() in _MONTHS:
             continue  # "March 15"
         value = float(m.group("num").replace(",", ""))
@@ -217,8 +267,12 @@ def figures(text: str) -> list[tuple[str, float, str]]:
             unit = (m.group("unit") or "").lower()
             if not unit or unit in _SKIP_UNITS or len(unit) < 3:
                 continue
-            if "." not in m.group("num") and "," not in m.group("num") and \
-                    1800 <= value <= 2100 and not m.group("scale"):
+            if (
+                "." not in m.group("num")
+                and "," not in m.group("num")
+                and 1800 <= value <= 2100
+                and not m.group("scale")
+            ):
                 continue  # a year ("2016 election")
         out.append((unit, value, m.group(0).strip()))
     return out
@@ -239,33 +293,39 @@ def contradictions(group: Sequence[KeyDevelopment], sources: Sources) -> list[Co
         for ev in dev.evidence:
             src = sources.source(ev.doc)
             for unit, value, written in figures(ev.text):
-                by_unit.setdefault(unit, {}).setdefault(src, {}).setdefault(
-                    value, (written, ev))
+                by_unit.setdefault(unit, {}).setdefault(src, {}).setdefault(value, (written, ev))
     for unit, per_source in by_unit.items():
         if len(per_source) < 2 or any(len(v) > 1 for v in per_source.values()):
             continue  # one report only, or a report giving several values itself
         values: dict[float, Claim] = {}
         for vals in per_source.values():
-            (value, (written, ev)), = vals.items()
+            ((value, (written, ev)),) = vals.items()
             values.setdefault(value, Claim(value=written, doc=ev.doc, evidence=ev))
         if len(values) > 1:
             found.append(Contradiction(kind="figure", about=unit, claims=list(values.values())))
     days: dict[str, Claim] = {}
     seen_sources: set[str] = set()
     for dev in group:
-        if dev.when.precision != "day" or not dev.when.date or dev.when.basis != "text" \
-                or not dev.evidence or not _absolute(dev.when.text):
+        if (
+            dev.when.precision != "day"
+            or not dev.when.date
+            or dev.when.basis != "text"
+            or not dev.evidence
+            or not _absolute(dev.when.text)
+        ):
             continue  # a weekday or "yesterday" is read against the publication date
         src = sources.source(dev.evidence[0].doc)
         if src in seen_sources:
             continue
         seen_sources.add(src)
         label = f"{dev.when.date} ({dev.when.text})" if dev.when.text else dev.when.date
-        days.setdefault(dev.when.date, Claim(value=label, doc=dev.evidence[0].doc,
-                                             evidence=dev.evidence[0]))
+        days.setdefault(
+            dev.when.date, Claim(value=label, doc=dev.evidence[0].doc, evidence=dev.evidence[0])
+        )
     if len(days) > 1:
-        found.append(Contradiction(kind="date", about="date of the event",
-                                   claims=list(days.values())))
+        found.append(
+            Contradiction(kind="date", about="date of the event", claims=list(days.values()))
+        )
     return found
 
 
@@ -294,8 +354,13 @@ def grading(docs: Sequence[str], sources: Sources, doubtful: bool) -> str | None
     return f"{best}{digit}"
 
 
-def _confidence(start: str, corroboration: int, hedges: Sequence[str],
-                letters: Sequence[str | None], contradicted: bool) -> str:
+def _confidence(
+    start: str,
+    corroboration: int,
+    hedges: Sequence[str],
+    letters: Sequence[str | None],
+    contradicted: bool,
+) -> str:
     confidence = start
     if corroboration >= 3 and not hedges:
         confidence = "high"
@@ -311,9 +376,13 @@ def _confidence(start: str, corroboration: int, hedges: Sequence[str],
     return confidence
 
 
-def merge_group(group: Sequence[KeyDevelopment], sources: Sources,
-                watch_topics: tuple[str, ...] = (), newest: int | None = None,
-                span_days: int = 0) -> KeyDevelopment:
+def merge_group(
+    group: Sequence[KeyDevelopment],
+    sources: Sources,
+    watch_topics: tuple[str, ...] = (),
+    newest: int | None = None,
+    span_days: int = 0,
+) -> KeyDevelopment:
     """One development from the reports of one event (the earliest report leads)."""
     if len(group) == 1:
         ordered = list(group)
@@ -337,8 +406,9 @@ def merge_group(group: Sequence[KeyDevelopment], sources: Sources,
     confidence = _confidence(first_dev.confidence, corroboration, hedges, letters, bool(found))
     sourcing = first_dev.sourcing
     if len(independent) > 1:
-        publishers = list(dict.fromkeys(
-            sources.publisher.get(d) or "an unnamed publisher" for d in independent))
+        publishers = list(
+            dict.fromkeys(sources.publisher.get(d) or "an unnamed publisher" for d in independent)
+        )
         also = f"reported by {_names(publishers)}"
         copies = sum(1 for d in docs if d in sources.original)
         if copies:
@@ -363,23 +433,26 @@ def merge_group(group: Sequence[KeyDevelopment], sources: Sources,
     known = [x for x in letters if x and x != "F"]
     if known:
         score += {"A": 0.15, "B": 0.1, "C": 0.0, "D": -0.1, "E": -0.15}[min(known)]
-    return first_dev.model_copy(update={
-        "evidence": evidence,
-        "documents": docs,
-        "corroboration": corroboration,
-        "first_reported": first_reported,
-        "hedges": hedges,
-        "who": list(dict.fromkeys(w for d in ordered for w in d.who)),
-        "where": list(dict.fromkeys(w for d in ordered for w in d.where))[:4],
-        "actor_ids": list(dict.fromkeys(a for d in ordered for a in d.actor_ids)),
-        "when": when,
-        "watchlist": any(d.watchlist for d in ordered),
-        "contradictions": found,
-        "confidence": confidence,
-        # Credibility is about the information (hedged, unconfirmed, contradicted), not
-        # the source: the extractor's own rating, before grading adjusts it.
-        "grading": grading(independent, sources, bool(hedges) or first_dev.confidence == "low"
-                           or bool(found)),
-        "sourcing": sourcing,
-        "score": round(score, 4),
-    })
+    return first_dev.model_copy(
+        update={
+            "evidence": evidence,
+            "documents": docs,
+            "corroboration": corroboration,
+            "first_reported": first_reported,
+            "hedges": hedges,
+            "who": list(dict.fromkeys(w for d in ordered for w in d.who)),
+            "where": list(dict.fromkeys(w for d in ordered for w in d.where))[:4],
+            "actor_ids": list(dict.fromkeys(a for d in ordered for a in d.actor_ids)),
+            "when": when,
+            "watchlist": any(d.watchlist for d in ordered),
+            "contradictions": found,
+            "confidence": confidence,
+            # Credibility is about the information (hedged, unconfirmed, contradicted), not
+            # the source: the extractor's own rating, before grading adjusts it.
+            "grading": grading(
+                independent, sources, bool(hedges) or first_dev.confidence == "low" or bool(found)
+            ),
+            "sourcing": sourcing,
+            "score": round(score, 4),
+        }
+    )

@@ -40,8 +40,16 @@ _WORD = re.compile(r"\w+")
 _rng = np.random.default_rng(20231114)  # fixed: signatures are reproducible
 _A = _rng.integers(1, 2**63, size=HASHES, dtype=np.uint64) | np.uint64(1)
 _B = _rng.integers(0, 2**63, size=HASHES, dtype=np.uint64)
-_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
-                 0x27D4EB2F165667C5, 0xFF51AFD7ED558CCD], dtype=np.uint64)
+_MIX = np.array(
+    [
+        0x9E3779B97F4A7C15,
+        0xC2B2AE3D27D4EB4F,
+        0x165667B19E3779F9,
+        0x27D4EB2F165667C5,
+        0xFF51AFD7ED558CCD,
+    ],
+    dtype=np.uint64,
+)
 
 
 @dataclass
@@ -63,7 +71,7 @@ def fingerprint(doc_id: str, text: str) -> Fingerprint:
     n = len(words) - SHINGLE + 1
     h = np.zeros(n, dtype=np.uint64)
     for k in range(SHINGLE):  # wrapping uint64 arithmetic: a fast, stable 64-bit mix
-        h ^= ids[k:k + n] * _MIX[k]
+        h ^= ids[k : k + n] * _MIX[k]
         h = (h << np.uint64(13)) | (h >> np.uint64(51))
     shingles = np.unique(h)
     signature = (np.outer(_A, shingles) + _B[:, None]).min(axis=1)
@@ -79,8 +87,9 @@ def _similar(a: Fingerprint, b: Fingerprint) -> bool:
     return inter / union >= JACCARD or inter / small >= CONTAINMENT
 
 
-def near_duplicates(prints: Sequence[Fingerprint], published: Sequence[str | None] = ()
-                    ) -> dict[str, str]:
+def near_duplicates(
+    prints: Sequence[Fingerprint], published: Sequence[str | None] = ()
+) -> dict[str, str]:
     """``{copy id: original id}`` for every document that nearly duplicates an earlier one.
 
     ``published`` (parallel to ``prints``, ISO dates or None) decides which member of a
@@ -91,7 +100,7 @@ def near_duplicates(prints: Sequence[Fingerprint], published: Sequence[str | Non
         if not len(fp.signature):
             continue
         for band in range(BANDS):
-            part = fp.signature[band * ROWS:(band + 1) * ROWS]
+            part = fp.signature[band * ROWS : (band + 1) * ROWS]
             buckets[(band, part.tobytes())].append(i)
     parent = list(range(len(prints)))
 
@@ -106,7 +115,7 @@ def near_duplicates(prints: Sequence[Fingerprint], published: Sequence[str | Non
         if len(members) < 2:
             continue
         for x, i in enumerate(members):
-            for j in members[x + 1:]:
+            for j in members[x + 1 :]:
                 pair = (i, j)
                 if pair in checked:
                     continue

@@ -46,8 +46,16 @@ from .watch import encode_topic, mentions_topic, name_key
 
 _T = TypeVar("_T")
 
-__all__ = ["STOP", "FuseOptions", "fuse", "jaccard", "merge_actors", "merge_timeline",
-           "words", "write_bluf"]
+__all__ = [
+    "STOP",
+    "FuseOptions",
+    "fuse",
+    "jaccard",
+    "merge_actors",
+    "merge_timeline",
+    "words",
+    "write_bluf",
+]
 
 
 @dataclass(frozen=True)
@@ -92,8 +100,7 @@ def _norm_publisher(name: str | None) -> str:
     return " ".join((name or "").split()).casefold()
 
 
-def _sources(facts: Sequence[DocFacts], options: FuseOptions) -> tuple[list[DocumentRef],
-                                                                         Sources]:
+def _sources(facts: Sequence[DocFacts], options: FuseOptions) -> tuple[list[DocumentRef], Sources]:
     grades = {_norm_publisher(k): v.strip().upper() for k, v in options.sources_grading.items()}
     documents: list[DocumentRef] = []
     sources = Sources(graded=bool(grades))
@@ -159,8 +166,9 @@ class _ActorAcc:
         self.salience += other.salience
 
 
-def _accumulate(facts: Sequence[DocFacts], order: Mapping[str, tuple[str, int]]
-                ) -> dict[str, _ActorAcc]:
+def _accumulate(
+    facts: Sequence[DocFacts], order: Mapping[str, tuple[str, int]]
+) -> dict[str, _ActorAcc]:
     merged: dict[str, _ActorAcc] = {}
     for f in sorted(facts, key=lambda f: order.get(f.document.id, ("", 0))):
         doc = f.document.id
@@ -213,14 +221,14 @@ def _join_people(merged: dict[str, _ActorAcc]) -> dict[str, str]:
             continue
         short = two_word.get(f"{key[0]} {key[-1]}", [])
         if len(short) == 1 and short[0] in merged:
-            keep, drop = sorted((short[0], k), key=lambda c: (-len(merged[c].docs),
-                                                              -merged[c].mentions, c))
+            keep, drop = sorted(
+                (short[0], k), key=lambda c: (-len(merged[c].docs), -merged[c].mentions, c)
+            )
             merged[keep].absorb(merged.pop(drop))
             remap[drop] = keep
             two_word[f"{key[0]} {key[-1]}"] = [keep]
     # Lone first or last names ("Trump", "Hillary"): into the dominant full name.
-    full = [k for k in merged if merged[k].type == "person"
-            and len(merged[k].name.split()) >= 2]
+    full = [k for k in merged if merged[k].type == "person" and len(merged[k].name.split()) >= 2]
     parts: dict[str, list[str]] = defaultdict(list)
     for k in full:
         words_ = _person_key(merged[k].name).split()
@@ -234,9 +242,14 @@ def _join_people(merged: dict[str, _ActorAcc]) -> dict[str, str]:
             continue
         # Where a document names both, the extractor kept them apart: a lone name that
         # only ever appears beside the full name stays apart.
-        cands = sorted((c for c in parts.get(_person_key(name), [])
-                        if c in merged and set(acc.docs) - set(merged[c].docs)),
-                       key=lambda c: (-len(merged[c].docs), -merged[c].mentions, c))
+        cands = sorted(
+            (
+                c
+                for c in parts.get(_person_key(name), [])
+                if c in merged and set(acc.docs) - set(merged[c].docs)
+            ),
+            key=lambda c: (-len(merged[c].docs), -merged[c].mentions, c),
+        )
         if not cands:
             continue
         if len(cands) > 1 and len(merged[cands[0]].docs) < 2 * len(merged[cands[1]].docs):
@@ -253,15 +266,45 @@ def _join_people(merged: dict[str, _ActorAcc]) -> dict[str, str]:
 
 #: Abbreviated titles as written before names ("Sen. Ted Cruz", "New Jersey Gov.").
 TITLE_ABBREVIATIONS = {
-    "sen.": "Senator", "gov.": "Governor", "rep.": "Representative", "gen.": "General",
-    "lt.": "Lieutenant", "col.": "Colonel", "adm.": "Admiral", "capt.": "Captain",
-    "sgt.": "Sergeant", "maj.": "Major", "cmdr.": "Commander", "pres.": "President",
-    "sec.": "Secretary", "amb.": "Ambassador", "atty.": "Attorney", "prof.": "Professor",
-    "rev.": "Reverend", "supt.": "Superintendent", "insp.": "Inspector",
+    "sen.": "Senator",
+    "gov.": "Governor",
+    "rep.": "Representative",
+    "gen.": "General",
+    "lt.": "Lieutenant",
+    "col.": "Colonel",
+    "adm.": "Admiral",
+    "capt.": "Captain",
+    "sgt.": "Sergeant",
+    "maj.": "Major",
+    "cmdr.": "Commander",
+    "pres.": "President",
+    "sec.": "Secretary",
+    "amb.": "Ambassador",
+    "atty.": "Attorney",
+    "prof.": "Professor",
+    "rev.": "Reverend",
+    "supt.": "Superintendent",
+    "insp.": "Inspector",
 }
 #: Forms of address: not a role.
-HONORIFICS = frozenset({"dr.", "dr", "mr.", "mr", "mrs.", "mrs", "ms.", "ms", "miss", "sir",
-                        "dame", "madam", "mx.", "mx"})
+HONORIFICS = frozenset(
+    {
+        "dr.",
+        "dr",
+        "mr.",
+        "mr",
+        "mrs.",
+        "mrs",
+        "ms.",
+        "ms",
+        "miss",
+        "sir",
+        "dame",
+        "madam",
+        "mx.",
+        "mx",
+    }
+)
 
 
 def spell_out_role(role: str) -> str:
@@ -288,9 +331,11 @@ def _common_role(roles: Sequence[str]) -> str | None:
     return groups[best].most_common(1)[0][0]
 
 
-def merge_actors(facts: Sequence[DocFacts], limit: int | None = None,
-                 order: Mapping[str, tuple[str, int]] | None = None
-                 ) -> tuple[list[Actor], dict[str, str]]:
+def merge_actors(
+    facts: Sequence[DocFacts],
+    limit: int | None = None,
+    order: Mapping[str, tuple[str, int]] | None = None,
+) -> tuple[list[Actor], dict[str, str]]:
     """All actors, merged across documents and ranked; and the map of merged-away ids.
 
     Mentions and documents are summed; each role is kept with the document that states
@@ -319,17 +364,21 @@ def merge_actors(facts: Sequence[DocFacts], limit: int | None = None,
                     evidence.append(per_doc[depth])
             if len(evidence) >= 6:
                 break
-        actors.append(a.model_copy(update={
-            "mentions": acc.mentions,
-            "aliases": sorted(acc.aliases - {a.name}),
-            "watchlist": acc.watchlist,
-            "documents": len(acc.docs),
-            "salience": acc.salience / n * (1 + math.log(len(acc.docs))),
-            "roles": [ActorRole(role=r, doc=d) for r, d in roles],
-            "role": role,
-            "affiliation": affiliation,
-            "evidence": _dedupe_evidence(evidence)[:6],
-        }))
+        actors.append(
+            a.model_copy(
+                update={
+                    "mentions": acc.mentions,
+                    "aliases": sorted(acc.aliases - {a.name}),
+                    "watchlist": acc.watchlist,
+                    "documents": len(acc.docs),
+                    "salience": acc.salience / n * (1 + math.log(len(acc.docs))),
+                    "roles": [ActorRole(role=r, doc=d) for r, d in roles],
+                    "role": role,
+                    "affiliation": affiliation,
+                    "evidence": _dedupe_evidence(evidence)[:6],
+                }
+            )
+        )
     top = max((a.salience for a in actors), default=1.0) or 1.0
     for a in actors:
         a.salience = round(a.salience / top, 4)
@@ -341,9 +390,9 @@ def merge_actors(facts: Sequence[DocFacts], limit: int | None = None,
     return (out[:limit] if limit is not None else out), remap
 
 
-def _rename(facts: Sequence[DocFacts], remap: Mapping[str, str],
-            names: Mapping[str, str]) -> tuple[list[KeyDevelopment], list[Statement],
-                                               list[Risk]]:
+def _rename(
+    facts: Sequence[DocFacts], remap: Mapping[str, str], names: Mapping[str, str]
+) -> tuple[list[KeyDevelopment], list[Statement], list[Risk]]:
     """Copies of the developments, statements and risks with merged actor ids and names."""
     devs: list[KeyDevelopment] = []
     statements: list[Statement] = []
@@ -351,20 +400,27 @@ def _rename(facts: Sequence[DocFacts], remap: Mapping[str, str],
     for f in facts:
         local = {a.name: names.get(remap.get(a.id, a.id), a.name) for a in f.actors}
         for d in f.key_developments:
-            devs.append(d.model_copy(update={
-                "actor_ids": [remap.get(k, k) for k in d.actor_ids],
-                "who": list(dict.fromkeys(local.get(w, w) for w in d.who)),
-            }))
+            devs.append(
+                d.model_copy(
+                    update={
+                        "actor_ids": [remap.get(k, k) for k in d.actor_ids],
+                        "who": list(dict.fromkeys(local.get(w, w) for w in d.who)),
+                    }
+                )
+            )
         for s in f.statements:
             aid = s.speaker.actor_id
             if aid and aid in remap:
                 speaker = s.speaker.model_copy(update={"actor_id": remap[aid]})
-                s = s.model_copy(update={"speaker": speaker,
-                                         "speaker_name": names.get(remap[aid], s.speaker_name)})
+                s = s.model_copy(
+                    update={
+                        "speaker": speaker,
+                        "speaker_name": names.get(remap[aid], s.speaker_name),
+                    }
+                )
             statements.append(s)
         for r in f.risks:
-            risks.append(r.model_copy(update={"actor_ids": [remap.get(k, k)
-                                                            for k in r.actor_ids]}))
+            risks.append(r.model_copy(update={"actor_ids": [remap.get(k, k) for k in r.actor_ids]}))
     return devs, statements, risks
 
 
@@ -375,14 +431,18 @@ def _with_devs(facts: Sequence[DocFacts], devs: Sequence[KeyDevelopment]) -> lis
     out: list[DocFacts] = []
     it = iter(devs)
     for f in facts:
-        out.append(f.model_copy(update={
-            "key_developments": [next(it) for _ in f.key_developments]}))
+        out.append(
+            f.model_copy(update={"key_developments": [next(it) for _ in f.key_developments]})
+        )
     return out
 
 
-def cluster_developments(facts: Sequence[DocFacts], sources: Sources,
-                         watch_topics: tuple[str, ...] = (),
-                         period: Period | None = None) -> list[KeyDevelopment]:
+def cluster_developments(
+    facts: Sequence[DocFacts],
+    sources: Sources,
+    watch_topics: tuple[str, ...] = (),
+    period: Period | None = None,
+) -> list[KeyDevelopment]:
     """One development per event, ranked (most important first), uncapped."""
     days = [date.fromisoformat(p).toordinal() for p in sources.published.values() if p]
     newest = max(days) if days else None
@@ -392,8 +452,9 @@ def cluster_developments(facts: Sequence[DocFacts], sources: Sources,
     if period is not None and period.start:
         oldest = date.fromisoformat(period.start).toordinal()
     span = (newest - oldest) if newest is not None and oldest is not None else 0
-    out = [merge_group(group, sources, watch_topics, newest, span)
-           for group in cluster(facts, sources)]
+    out = [
+        merge_group(group, sources, watch_topics, newest, span) for group in cluster(facts, sources)
+    ]
     out.sort(key=lambda d: -d.score)
     return out
 
@@ -405,8 +466,14 @@ def merge_risks(risks: Sequence[Risk]) -> list[Risk]:
     index = SetIndex()
     for r in risks:
         sig = words(r.summary)
-        match = next((i for i in index.candidates(sig) if out[i].category == r.category
-                      and jaccard(sig, sigs[i]) >= 0.5), None)
+        match = next(
+            (
+                i
+                for i in index.candidates(sig)
+                if out[i].category == r.category and jaccard(sig, sigs[i]) >= 0.5
+            ),
+            None,
+        )
         if match is None:
             out.append(r.model_copy(update={"evidence": list(r.evidence)}))
             sigs.append(sig)
@@ -415,8 +482,9 @@ def merge_risks(risks: Sequence[Risk]) -> list[Risk]:
         else:
             out[match].evidence = _dedupe_evidence(out[match].evidence + r.evidence)
             docs[match] |= {ev.doc for ev in r.evidence}
-    order = {id(r): r.score + 0.3 * math.log(max(1, len(d)))
-             for r, d in zip(out, docs, strict=True)}
+    order = {
+        id(r): r.score + 0.3 * math.log(max(1, len(d))) for r, d in zip(out, docs, strict=True)
+    }
     out.sort(key=lambda r: -order[id(r)])
     return out
 
@@ -442,17 +510,25 @@ def _timeline_order(e: TimelineEntry) -> tuple[str, str]:
     return e.sort_key or "9999", e.date or ""
 
 
-def merge_timeline(facts: Sequence[DocFacts], limit: int | None = None,
-                   sources: Sources | None = None, period: Period | None = None,
-                   cited: set[tuple[str, int, int]] | None = None) -> list[TimelineEntry]:
+def merge_timeline(
+    facts: Sequence[DocFacts],
+    limit: int | None = None,
+    sources: Sources | None = None,
+    period: Period | None = None,
+    cited: set[tuple[str, int, int]] | None = None,
+) -> list[TimelineEntry]:
     """Dated events of every document: duplicates merged (same date, similar text), each
     citing its documents; the ``limit`` most important kept, in date order."""
     return _timeline(facts, limit, sources, period, cited)[0]
 
 
-def _timeline(facts: Sequence[DocFacts], limit: int | None, sources: Sources | None,
-              period: Period | None, cited: set[tuple[str, int, int]] | None
-              ) -> tuple[list[TimelineEntry], list[TimelineEntry]]:
+def _timeline(
+    facts: Sequence[DocFacts],
+    limit: int | None,
+    sources: Sources | None,
+    period: Period | None,
+    cited: set[tuple[str, int, int]] | None,
+) -> tuple[list[TimelineEntry], list[TimelineEntry]]:
     """The timeline shown (at most ``limit`` entries) and the rest, each in date order.
 
     With more entries than fit, the shown ones are the most important: dated by more
@@ -465,8 +541,14 @@ def _timeline(facts: Sequence[DocFacts], limit: int | None, sources: Sources | N
         for e in f.timeline:
             sig = words(e.text)
             index, members = buckets.setdefault((e.sort_key, e.date), (SetIndex(), []))
-            match = next((members[g] for g in index.candidates(sig)
-                          if jaccard(sig, sigs[members[g]]) >= 0.5), None)
+            match = next(
+                (
+                    members[g]
+                    for g in index.candidates(sig)
+                    if jaccard(sig, sigs[members[g]]) >= 0.5
+                ),
+                None,
+            )
             if match is None:
                 index.add(sig)
                 members.append(len(out))
@@ -479,16 +561,19 @@ def _timeline(facts: Sequence[DocFacts], limit: int | None, sources: Sources | N
     if limit is None or len(out) <= limit:
         out.sort(key=_timeline_order)
         return out, []
-    ranked = sorted(range(len(out)), key=lambda i: -_timeline_score(out[i], sources, period,
-                                                                     cited))
+    ranked = sorted(range(len(out)), key=lambda i: -_timeline_score(out[i], sources, period, cited))
     keep = set(ranked[:limit])
     shown = sorted((out[i] for i in keep), key=_timeline_order)
     rest = sorted((out[i] for i in range(len(out)) if i not in keep), key=_timeline_order)
     return shown, rest
 
 
-def _timeline_score(e: TimelineEntry, sources: Sources | None, period: Period | None,
-                    cited: set[tuple[str, int, int]] | None) -> float:
+def _timeline_score(
+    e: TimelineEntry,
+    sources: Sources | None,
+    period: Period | None,
+    cited: set[tuple[str, int, int]] | None,
+) -> float:
     n = len(sources.independent(e.documents)) if sources else len(e.documents)
     score = math.log(max(1, n))
     if cited and any(_evidence_key(ev) in cited for ev in e.evidence):
@@ -525,8 +610,29 @@ def _vague_event(text: str) -> float:
 
 
 #: Words that end no event: an auxiliary or a function word waiting for the rest.
-_DANGLING = frozenset({"is", "are", "was", "were", "be", "been", "has", "have", "had",
-                       "the", "a", "an", "of", "to", "and", "or", "that", "will", "would"})
+_DANGLING = frozenset(
+    {
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "and",
+        "or",
+        "that",
+        "will",
+        "would",
+    }
+)
 
 
 # --- the bottom line ----------------------------------------------------------------------
@@ -543,8 +649,9 @@ def _likelihood_phrase(likelihood: str) -> str:
     return f"It is {likelihood} that"
 
 
-def write_bluf(devs: list[KeyDevelopment], risks: list[Risk],
-               questions: list[OpenQuestion]) -> list[BlufItem]:
+def write_bluf(
+    devs: list[KeyDevelopment], risks: list[Risk], questions: list[OpenQuestion]
+) -> list[BlufItem]:
     """1–3 sentences: the main event with its sourcing, the top risk, the key unknown."""
     items: list[BlufItem] = []
     if devs:
@@ -565,16 +672,21 @@ def write_bluf(devs: list[KeyDevelopment], risks: list[Risk],
         items.append(BlufItem(text=_sentence(text), refs=[r.id], evidence=r.evidence[:1]))
     if questions:
         q = questions[0]
-        items.append(BlufItem(text=f"Key unknown: {q.question}", refs=[q.id],
-                              evidence=q.evidence[:1]))
+        items.append(
+            BlufItem(text=f"Key unknown: {q.question}", refs=[q.id], evidence=q.evidence[:1])
+        )
     elif len(devs) > 1:
         d = devs[1]
         items.append(BlufItem(text=_sentence(d.summary), refs=[d.id], evidence=d.evidence[:1]))
     return items[:3]
 
 
-def _renumber(devs: list[KeyDevelopment], statements: list[Statement], risks: list[Risk],
-              questions: list[OpenQuestion]) -> None:
+def _renumber(
+    devs: list[KeyDevelopment],
+    statements: list[Statement],
+    risks: list[Risk],
+    questions: list[OpenQuestion],
+) -> None:
     for i, d in enumerate(devs, 1):
         d.id = f"kd{i}"
     for i, s in enumerate(statements, 1):
@@ -594,12 +706,12 @@ def _period(docs: list[DocumentRef], asked: Period | None) -> Period:
 
 def _statement_rank(st: Statement, salience: dict[str, float], order: int) -> float:
     sal = salience.get(st.speaker.actor_id or "", 0.0)
-    return sal + (0.2 if st.direct else 0.0) + (0.3 if st.speaker.actor_id else 0.0) \
-        - 0.01 * order
+    return sal + (0.2 if st.direct else 0.0) + (0.3 if st.speaker.actor_id else 0.0) - 0.01 * order
 
 
-def _rank_statements(statements: list[Statement], actors: list[Actor],
-                     sources: Sources) -> list[Statement]:
+def _rank_statements(
+    statements: list[Statement], actors: list[Actor], sources: Sources
+) -> list[Statement]:
     """Statements by the salience of their speaker among the actors shown, direct quotes
     and resolved speakers first, earlier in their document first; a wire copy's repeat
     of a statement is left out."""
@@ -642,8 +754,9 @@ def _spread_speakers(ranked: list[tuple[float, Statement]]) -> list[Statement]:
         out.append(queue[taken][2])
         if taken + 1 < len(queue):
             score, i, _ = queue[taken + 1]
-            heapq.heappush(heap, (-(score - SPEAKER_REPEAT_PENALTY * (taken + 1)), i, who,
-                                  taken + 1))
+            heapq.heappush(
+                heap, (-(score - SPEAKER_REPEAT_PENALTY * (taken + 1)), i, who, taken + 1)
+            )
     return out
 
 
@@ -654,22 +767,29 @@ def fuse(facts: Sequence[DocFacts], options: FuseOptions, generated_at: datetime
     all_actors, remap = merge_actors(facts, None, order)
     names = {a.id: a.name for a in all_actors}
     devs_in, statements_in, risks_in = _rename(facts, remap, names)
-    all_devs = cluster_developments(_with_devs(facts, devs_in), sources, options.watch_topics,
-                                    options.period)
-    all_statements = _rank_statements([s.model_copy() for s in statements_in],
-                                      all_actors[:options.max_actors], sources)
+    all_devs = cluster_developments(
+        _with_devs(facts, devs_in), sources, options.watch_topics, options.period
+    )
+    all_statements = _rank_statements(
+        [s.model_copy() for s in statements_in], all_actors[: options.max_actors], sources
+    )
     all_risks = merge_risks(risks_in)
     all_questions = merge_questions([q for f in facts for q in f.open_questions])
     devs, more_devs = _split(all_devs, options.max_developments)
     cited = {_evidence_key(ev) for d in devs for ev in d.evidence}
-    timeline, more_timeline = _timeline(facts, options.max_timeline, sources,
-                                        _period(documents, options.period), cited)
+    timeline, more_timeline = _timeline(
+        facts, options.max_timeline, sources, _period(documents, options.period), cited
+    )
     actors, more_actors = _split(all_actors, options.max_actors)
     statements, more_statements = _split(all_statements, options.max_statements)
     risks, more_risks = _split(all_risks, options.max_risks)
     questions, more_questions = _split(all_questions, options.max_questions)
-    _renumber(devs + more_devs, statements + more_statements, risks + more_risks,
-              questions + more_questions)
+    _renumber(
+        devs + more_devs,
+        statements + more_statements,
+        risks + more_risks,
+        questions + more_questions,
+    )
     contradictions = []
     for d in devs:
         for c in d.contradictions:
@@ -683,8 +803,7 @@ def fuse(facts: Sequence[DocFacts], options: FuseOptions, generated_at: datetime
         doc.developments = supported.get(doc.id, 0)
     bluf_items = write_bluf(devs, risks, questions)
     watch = [d.id for d in devs if d.watchlist] + [a.id for a in actors if a.watchlist]
-    watch_entries = [watch_entry(item, devs, more_devs, actors)
-                     for item in options.watch_items]
+    watch_entries = [watch_entry(item, devs, more_devs, actors) for item in options.watch_items]
     return Brief(
         title=options.title,
         generated_at=generated_at.isoformat(timespec="seconds"),
@@ -702,14 +821,23 @@ def fuse(facts: Sequence[DocFacts], options: FuseOptions, generated_at: datetime
         watchlist=watch,
         watchlist_items=watch_entries,
         contradictions=contradictions,
-        appendix=Appendix(key_developments=more_devs, actors=more_actors,
-                          statements=more_statements, risks=more_risks,
-                          open_questions=more_questions, timeline=more_timeline),
+        appendix=Appendix(
+            key_developments=more_devs,
+            actors=more_actors,
+            statements=more_statements,
+            risks=more_risks,
+            open_questions=more_questions,
+            timeline=more_timeline,
+        ),
     )
 
 
-def watch_entry(item: tuple[str, str, tuple[str, ...]], devs: list[KeyDevelopment],
-                more_devs: list[KeyDevelopment], actors: list[Actor]) -> WatchEntry:
+def watch_entry(
+    item: tuple[str, str, tuple[str, ...]],
+    devs: list[KeyDevelopment],
+    more_devs: list[KeyDevelopment],
+    actors: list[Actor],
+) -> WatchEntry:
     """What the brief has on one watchlist item.
 
     An actor item names the actors whose name or an alias is one of the item's names
@@ -720,8 +848,7 @@ def watch_entry(item: tuple[str, str, tuple[str, ...]], devs: list[KeyDevelopmen
     kind, name, aliases = item
     if kind == "actor":
         names = {name_key(n) for n in (name, *aliases)}
-        ids = [a.id for a in actors
-               if {name_key(n) for n in (a.name, *a.aliases)} & names]
+        ids = [a.id for a in actors if {name_key(n) for n in (a.name, *a.aliases)} & names]
         wanted = set(ids)
 
         def about(d: KeyDevelopment) -> bool:
@@ -734,10 +861,14 @@ def watch_entry(item: tuple[str, str, tuple[str, ...]], devs: list[KeyDevelopmen
             texts = [d.summary, d.what or "", *(e.text for e in d.evidence)]
             return any(mentions_topic(t, topic) for t in texts)
 
-    return WatchEntry(name=name, kind="actor" if kind == "actor" else "topic",
-                      aliases=list(aliases), actors=ids,
-                      developments=[d.id for d in devs if about(d)],
-                      more=sum(1 for d in more_devs if about(d)))
+    return WatchEntry(
+        name=name,
+        kind="actor" if kind == "actor" else "topic",
+        aliases=list(aliases),
+        actors=ids,
+        developments=[d.id for d in devs if about(d)],
+        more=sum(1 for d in more_devs if about(d)),
+    )
 
 
 def _split(items: list[_T], limit: int) -> tuple[list[_T], list[_T]]:

@@ -55,8 +55,9 @@ class Holder:
     def parse(cls, data: bytes) -> Holder | None:
         try:
             raw: Any = json.loads(data.decode("utf-8"))
-            return cls(int(raw["pid"]), str(raw["host"]), str(raw["started"]),
-                       str(raw.get("command", "")))
+            return cls(
+                int(raw["pid"]), str(raw["host"]), str(raw["started"]), str(raw.get("command", ""))
+            )
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
 
@@ -129,8 +130,12 @@ class RunLock:
             if previous is not None and previous.pid != os.getpid():
                 state = previous.alive()
                 how = "was killed or crashed" if state is False else "ended without releasing it"
-                log.info("lock: took over a stale lock of %s: that run (%s) %s",
-                         self.name, previous.describe(), how)
+                log.info(
+                    "lock: took over a stale lock of %s: that run (%s) %s",
+                    self.name,
+                    previous.describe(),
+                    how,
+                )
             _write_all(fd, Holder.me().to_bytes())
         except BaseException:
             os.close(fd)
@@ -163,8 +168,9 @@ class RunLock:
         self.acquire()
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.release()
 
     def _busy_message(self, holder: Holder | None) -> str:
@@ -173,10 +179,14 @@ class RunLock:
         else:
             who = f"another run: {holder.describe()}"
             if holder.alive() is False:
-                who += ("; that process has ended but left a child process holding the "
-                        f"lock open (see `fuser {self.path}`)")
-        return (f"{self.name} is being built by {who}; this run stops. Wait for it to "
-                "finish (a scheduled run should not overlap the next one)")
+                who += (
+                    "; that process has ended but left a child process holding the "
+                    f"lock open (see `fuser {self.path}`)"
+                )
+        return (
+            f"{self.name} is being built by {who}; this run stops. Wait for it to "
+            "finish (a scheduled run should not overlap the next one)"
+        )
 
 
 # --- the operating-system lock ----------------------------------------------------------

@@ -261,7 +261,11 @@ class BlufItem(_Model):
 #: How many items each capped section of a brief shows by default (``sections`` in the
 #: configuration): enough for a brief read in five minutes, the rest in the appendix.
 SECTION_CAPS: dict[str, int] = {
-    "key_developments": 8, "actors": 20, "statements": 20, "risks": 8, "open_questions": 8,
+    "key_developments": 8,
+    "actors": 20,
+    "statements": 20,
+    "risks": 8,
+    "open_questions": 8,
     "timeline": 20,
 }
 
@@ -331,17 +335,47 @@ class Brief(_Model):
 
 #: Keys DESIGN.md section 2 requires, per object; everything else is optional in the schema.
 CONTRACT_REQUIRED: dict[str, set[str]] = {
-    "Brief": {"schema_version", "title", "generated_at", "period", "marking", "bluf",
-              "documents", "key_developments", "actors", "statements", "risks",
-              "open_questions", "timeline"},
+    "Brief": {
+        "schema_version",
+        "title",
+        "generated_at",
+        "period",
+        "marking",
+        "bluf",
+        "documents",
+        "key_developments",
+        "actors",
+        "statements",
+        "risks",
+        "open_questions",
+        "timeline",
+    },
     "Period": {"start", "end"},
     "Marking": {"label", "handling"},
     "DocumentRef": {"id", "title", "path", "url", "publisher", "published", "sha256"},
-    "KeyDevelopment": {"id", "summary", "who", "what", "when", "where", "confidence",
-                       "corroboration", "evidence"},
+    "KeyDevelopment": {
+        "id",
+        "summary",
+        "who",
+        "what",
+        "when",
+        "where",
+        "confidence",
+        "corroboration",
+        "evidence",
+    },
     "When": {"text", "date", "precision"},
-    "Actor": {"id", "name", "type", "aliases", "role", "affiliation", "mentions", "salience",
-              "evidence"},
+    "Actor": {
+        "id",
+        "name",
+        "type",
+        "aliases",
+        "role",
+        "affiliation",
+        "mentions",
+        "salience",
+        "evidence",
+    },
     "Statement": {"id", "speaker", "cue", "content", "direct", "doc"},
     "Speaker": {"text", "actor_id", "start", "end"},
     "SpanRef": {"text", "start", "end"},

@@ -112,16 +112,20 @@ def model_info(model: str = "auto", base_dir: Path | None = None) -> ModelInfo |
     for name in _candidates(model):
         meta = _meta_of(name, base_dir)
         if meta is not None:
-            return ModelInfo(f"{meta.get('lang', 'xx')}_{meta['name']}", str(meta["version"]),
-                             spacy_version())
+            return ModelInfo(
+                f"{meta.get('lang', 'xx')}_{meta['name']}", str(meta["version"]), spacy_version()
+            )
     return None
 
 
 def info_of(nlp: Language) -> ModelInfo:
     """:class:`ModelInfo` of a loaded pipeline."""
     meta = nlp.meta
-    return ModelInfo(f"{meta.get('lang', 'xx')}_{meta.get('name', 'model')}",
-                     str(meta.get("version", "0")), spacy_version())
+    return ModelInfo(
+        f"{meta.get('lang', 'xx')}_{meta.get('name', 'model')}",
+        str(meta.get("version", "0")),
+        spacy_version(),
+    )
 
 
 def _load_one(name: str, base_dir: Path | None) -> Language | None:
@@ -205,8 +209,9 @@ def memory_zone(nlp: Language) -> contextlib.AbstractContextManager[Any]:
     return zone() if zone is not None else contextlib.nullcontext()
 
 
-def pipe_streamed(nlp: Language, texts: Iterable[str], batch_size: int = 32,
-                  zone_size: int = 256) -> Iterator[Doc]:
+def pipe_streamed(
+    nlp: Language, texts: Iterable[str], batch_size: int = 32, zone_size: int = 256
+) -> Iterator[Doc]:
     """Docs in input order, ``zone_size`` texts per memory zone.
 
     Each Doc must be used before the next one is asked for: when a zone's last Doc

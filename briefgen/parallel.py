@@ -24,8 +24,13 @@ from .model import DocFacts, Document
 _STATE: dict[str, Any] = {}
 
 
-def _init(model: str, base_dir: str | None, watch_actors: tuple[str, ...],
-          watch_topics: tuple[str, ...], batch_size: int) -> None:
+def _init(
+    model: str,
+    base_dir: str | None,
+    watch_actors: tuple[str, ...],
+    watch_topics: tuple[str, ...],
+    batch_size: int,
+) -> None:
     logging.getLogger("briefgen").setLevel(logging.ERROR)  # the main process reports
     try:
         from .pipeline import load_nlp
@@ -42,24 +47,31 @@ def _work(documents: list[Document]) -> list[DocFacts]:
     from .pipeline import extract_documents
 
     watch_actors, watch_topics, batch_size = _STATE["args"]
-    return list(extract_documents(_STATE["nlp"], documents, watch_actors, watch_topics,
-                                  batch_size))
+    return list(extract_documents(_STATE["nlp"], documents, watch_actors, watch_topics, batch_size))
 
 
 def extract_parallel(
-    documents: Sequence[Document], model: str, base_dir: Path | None,
-    watch_actors: Sequence[str] = (), watch_topics: Sequence[str] = (),
-    batch_size: int = 32, n_process: int = 2,
+    documents: Sequence[Document],
+    model: str,
+    base_dir: Path | None,
+    watch_actors: Sequence[str] = (),
+    watch_topics: Sequence[str] = (),
+    batch_size: int = 32,
+    n_process: int = 2,
 ) -> Iterator[DocFacts]:
     """DocFacts of ``documents``, in input order, from ``n_process`` worker processes."""
-    chunks = [list(documents[i:i + batch_size]) for i in range(0, len(documents), batch_size)]
+    chunks = [list(documents[i : i + batch_size]) for i in range(0, len(documents), batch_size)]
     if not chunks:
         return
     ctx = multiprocessing.get_context("spawn")
-    args = (model, str(base_dir) if base_dir else None, tuple(watch_actors),
-            tuple(watch_topics), batch_size)
-    with ctx.Pool(processes=min(n_process, len(chunks)), initializer=_init,
-                  initargs=args) as pool:
+    args = (
+        model,
+        str(base_dir) if base_dir else None,
+        tuple(watch_actors),
+        tuple(watch_topics),
+        batch_size,
+    )
+    with ctx.Pool(processes=min(n_process, len(chunks)), initializer=_init, initargs=args) as pool:
         for batch in pool.imap(_work, chunks):
             yield from batch
 
@@ -75,12 +87,22 @@ _QUEUE_DEPTH = 64  # Docs in flight (bounds the memory the queues hold)
 def can_overlap(documents: int) -> bool:
     """Whether :func:`extract_overlapped` can and should be used: a second core, the
     ``fork`` start method (Linux, macOS) and enough documents to pay for the worker."""
-    return (documents >= OVERLAP_MIN_DOCS and (os.cpu_count() or 1) >= 2
-            and "fork" in multiprocessing.get_all_start_methods())
+    return (
+        documents >= OVERLAP_MIN_DOCS
+        and (os.cpu_count() or 1) >= 2
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
 
 
-def _extract_worker(nlp: Any, documents: Sequence[Document], opts: Any, name: str,
-                    inbox: Any, outbox: Any, store: Any = None) -> None:
+def _extract_worker(
+    nlp: Any,
+    documents: Sequence[Document],
+    opts: Any,
+    name: str,
+    inbox: Any,
+    outbox: Any,
+    store: Any = None,
+) -> None:
     """Rebuild each Doc from its bytes, extract its facts, send them back, in order."""
     from spacy.tokens import Doc
 
@@ -109,8 +131,11 @@ def _extract_worker(nlp: Any, documents: Sequence[Document], opts: Any, name: st
 
 
 def extract_overlapped(
-    nlp: Any, documents: Sequence[Document], watch_actors: Sequence[str] = (),
-    watch_topics: Sequence[str] = (), batch_size: int = 32,
+    nlp: Any,
+    documents: Sequence[Document],
+    watch_actors: Sequence[str] = (),
+    watch_topics: Sequence[str] = (),
+    batch_size: int = 32,
     store: Callable[[int, DocFacts], None] | None = None,
 ) -> Iterator[DocFacts]:
     """DocFacts of ``documents`` in input order, parsing here and extracting in parallel.
@@ -132,8 +157,12 @@ def extract_overlapped(
     opts = ExtractOptions(tuple(watch_actors), tuple(watch_topics))
     inbox = ctx.Queue(maxsize=_QUEUE_DEPTH)
     outbox = ctx.Queue()
-    worker = ctx.Process(target=_extract_worker, name="briefgen-extract", daemon=True,
-                         args=(nlp, documents, opts, model_name(nlp), inbox, outbox, store))
+    worker = ctx.Process(
+        target=_extract_worker,
+        name="briefgen-extract",
+        daemon=True,
+        args=(nlp, documents, opts, model_name(nlp), inbox, outbox, store),
+    )
     worker.start()
     expected = 0
 
@@ -146,14 +175,17 @@ def extract_overlapped(
                 if not block:
                     return
                 if not worker.is_alive():
-                    raise RuntimeError(f"the extraction worker stopped (exit code "
-                                       f"{worker.exitcode}) before the last document") from None
+                    raise RuntimeError(
+                        f"the extraction worker stopped (exit code "
+                        f"{worker.exitcode}) before the last document"
+                    ) from None
                 continue
             if index < 0:
                 raise RuntimeError(f"extraction failed in the worker: {payload}")
             if index != expected:  # the worker answers in order; anything else is a bug
-                raise RuntimeError(f"extraction worker answered document {index}, "
-                                   f"expected {expected}")
+                raise RuntimeError(
+                    f"extraction worker answered document {index}, expected {expected}"
+                )
             expected += 1
             yield DocFacts.model_validate_json(payload)
 

@@ -73,8 +73,9 @@ class PdfWorker:
     def __init__(self) -> None:
         ctx = multiprocessing.get_context("fork")
         self._conn, child = ctx.Pipe()
-        self._process = ctx.Process(target=_serve, args=(child, os.getpid()),
-                                    name="briefgen-pdf", daemon=True)
+        self._process = ctx.Process(
+            target=_serve, args=(child, os.getpid()), name="briefgen-pdf", daemon=True
+        )
         self._process.start()
         child.close()
         self._job: dict[str, Any] | None = None
@@ -83,11 +84,21 @@ class PdfWorker:
         #: Whether the last PDF came from the worker (False: made in this process).
         self.made_there = False
 
-    def submit(self, html: str, *, base_dir: Path, allowed_folders: list[Path],
-               pdf_variant: str | None = None) -> None:
+    def submit(
+        self,
+        html: str,
+        *,
+        base_dir: Path,
+        allowed_folders: list[Path],
+        pdf_variant: str | None = None,
+    ) -> None:
         """Hand the worker the HTML of the PDF; returns at once."""
-        self._job = {"html": html, "base_dir": base_dir, "allowed_folders": allowed_folders,
-                     "pdf_variant": pdf_variant}
+        self._job = {
+            "html": html,
+            "base_dir": base_dir,
+            "allowed_folders": allowed_folders,
+            "pdf_variant": pdf_variant,
+        }
         try:
             self._conn.send(self._job)
             self._sent = True
@@ -106,8 +117,10 @@ class PdfWorker:
         self._answered = True
         self.close()
         if reply is None:
-            logger.debug("PDF worker ended without an answer (exit code %s); rendering here",
-                         self._process.exitcode)
+            logger.debug(
+                "PDF worker ended without an answer (exit code %s); rendering here",
+                self._process.exitcode,
+            )
             from briefgen.render.pdf import html_to_pdf
 
             return html_to_pdf(**self._job)

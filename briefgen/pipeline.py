@@ -132,8 +132,9 @@ def extract_documents(
 Progress = Callable[[int, int], None]
 
 
-def filter_period(documents: Sequence[Document], since: date | None, until: date | None
-                  ) -> list[Document]:
+def filter_period(
+    documents: Sequence[Document], since: date | None, until: date | None
+) -> list[Document]:
     """The documents published from ``since`` to ``until`` (inclusive); undated ones kept."""
     if since is None and until is None:
         return list(documents)
@@ -142,19 +143,26 @@ def filter_period(documents: Sequence[Document], since: date | None, until: date
     kept = [d for d in documents if d.published is None or lo <= d.published <= hi]
     undated = sum(1 for d in documents if d.published is None)
     bounds = f"{since or '…'} to {until or '…'}"
-    log.info("period %s: kept %d of %d document(s)%s", bounds, len(kept), len(documents),
-             f", {undated} of them without a publication date (kept)" if undated else "")
+    log.info(
+        "period %s: kept %d of %d document(s)%s",
+        bounds,
+        len(kept),
+        len(documents),
+        f", {undated} of them without a publication date (kept)" if undated else "",
+    )
     if not kept:
         raise InputError(
             f"no document published from {since or 'the start'} to {until or 'today'} "
-            f"(of {len(documents)}); widen --since/--until or period in the configuration")
+            f"(of {len(documents)}); widen --since/--until or period in the configuration"
+        )
     return kept
 
 
 def _refresh(facts: DocFacts, document: Document) -> DocFacts:
     """Cached facts with the document's current location (it may have moved)."""
-    facts.document = facts.document.model_copy(update={
-        "path": document.path, "url": document.url, "publisher": document.publisher})
+    facts.document = facts.document.model_copy(
+        update={"path": document.path, "url": document.url, "publisher": document.publisher}
+    )
     return facts
 
 
@@ -205,9 +213,15 @@ def collect_facts(
                 progress(done, total)
     timings["cache"] = time.perf_counter() - t0
     if cache.enabled:
-        log.info("cache: %d of %d document(s) cached%s (%s)", total - len(misses), total,
-                 f", {cache.corrupt} corrupt entr{'y' if cache.corrupt == 1 else 'ies'} "
-                 "ignored" if cache.corrupt else "", cache.folder)
+        log.info(
+            "cache: %d of %d document(s) cached%s (%s)",
+            total - len(misses),
+            total,
+            f", {cache.corrupt} corrupt entr{'y' if cache.corrupt == 1 else 'ies'} ignored"
+            if cache.corrupt
+            else "",
+            cache.folder,
+        )
     if not misses:
         log.info("nlp: every document cached; no model loaded")
         return [f for f in facts if f is not None]
@@ -221,7 +235,8 @@ def collect_facts(
 
         log.info("nlp: parsing %d document(s) in %d processes", len(pending), n_process)
         stream: Iterator[DocFacts] = extract_parallel(
-            pending, config.nlp.model, config.base_dir, *watch, batch, n_process)
+            pending, config.nlp.model, config.base_dir, *watch, batch, n_process
+        )
         timings["model"] = 0.0
     else:
         nlp = load_nlp(config.nlp.model, config.base_dir, config.watchlist.actor_names())
@@ -231,8 +246,9 @@ def collect_facts(
 
         if can_overlap(len(pending)):
             log.debug("extract: in a worker process beside the parser")
-            stream = extract_overlapped(nlp, pending, *watch, batch,
-                                        store=lambda j, got: store(misses[j], got))
+            stream = extract_overlapped(
+                nlp, pending, *watch, batch, store=lambda j, got: store(misses[j], got)
+            )
             stored_by_worker = True
         else:
             stream = extract_documents(nlp, pending, *watch, batch)
@@ -292,9 +308,18 @@ def build(
     try:
         with RunLock(folder / "lock", _config_label(config)):
             state = RunState.load(folder, str(config.config_path))
-            return _build_locked(config, state, formats, out_dir, generated_at, since, until,
-                                 progress, config.only_new if only_new is None else only_new,
-                                 worker)
+            return _build_locked(
+                config,
+                state,
+                formats,
+                out_dir,
+                generated_at,
+                since,
+                until,
+                progress,
+                config.only_new if only_new is None else only_new,
+                worker,
+            )
     finally:
         if worker is not None:
             worker.close()
@@ -334,51 +359,69 @@ def _build_locked(
     ingested = ingest(config, seen=state if only_new else None)
     timings["ingest"] = time.perf_counter() - t0
     if not ingested.documents:  # only possible when every document was seen before
-        log.info("ingest: 0 new document(s), %d seen by an earlier run, %d skipped (%.2f s)",
-                 ingested.seen, len(ingested.skipped), timings["ingest"])
+        log.info(
+            "ingest: 0 new document(s), %d seen by an earlier run, %d skipped (%.2f s)",
+            ingested.seen,
+            len(ingested.skipped),
+            timings["ingest"],
+        )
         log.info("no new documents; nothing written")
-        return BuildResult(brief=None, paths=[], skipped=list(ingested.skipped),
-                           timings=timings)
+        return BuildResult(brief=None, paths=[], skipped=list(ingested.skipped), timings=timings)
     since = since or config.period.since
     until = until or config.period.until
     documents = filter_period(ingested.documents, since, until)
     seen_note = f", {ingested.seen} seen by an earlier run" if ingested.seen else ""
-    log.info("ingest: %d document(s), %d skipped%s (%.2f s)", len(documents),
-             len(ingested.skipped), seen_note, timings["ingest"])
+    log.info(
+        "ingest: %d document(s), %d skipped%s (%.2f s)",
+        len(documents),
+        len(ingested.skipped),
+        seen_note,
+        timings["ingest"],
+    )
 
     when = generated_at or now()
-    asked = Period(start=since.isoformat() if since else None,
-                   end=until.isoformat() if until else None)
+    asked = Period(
+        start=since.isoformat() if since else None, end=until.isoformat() if until else None
+    )
     options = FuseOptions(
-        title=config.title, marking=config.marking_info(),
-        watch_topics=config.watchlist.topic_keys(), watch_items=_watch_items(config),
+        title=config.title,
+        marking=config.marking_info(),
+        watch_topics=config.watchlist.topic_keys(),
+        watch_items=_watch_items(config),
         sources_grading=dict(config.sources_grading),
         period=asked if since or until else None,
-        max_developments=config.sections.key_developments, max_actors=config.sections.actors,
-        max_statements=config.sections.statements, max_risks=config.sections.risks,
-        max_questions=config.sections.open_questions, max_timeline=config.sections.timeline,
+        max_developments=config.sections.key_developments,
+        max_actors=config.sections.actors,
+        max_statements=config.sections.statements,
+        max_risks=config.sections.risks,
+        max_questions=config.sections.open_questions,
+        max_timeline=config.sections.timeline,
     )
     fused = FusedCache(config.cache_dir(), config.cache.enabled)
     keyed = facts_setting(config)
-    fused_key = fusion_key([keyed.key(d) for d in documents], documents,
-                           _options_text(options)) if keyed else None
+    fused_key = (
+        fusion_key([keyed.key(d) for d in documents], documents, _options_text(options))
+        if keyed
+        else None
+    )
     cached = fused.get(fused_key) if fused_key else None
     brief = _cached_brief(cached[0], when) if cached else None
     t3 = time.perf_counter()
     if cached and brief is not None:
-        appendix, keys = cached[1], BriefKeys.from_dict({**cached[2],
-                                                         "generated_at": brief.generated_at})
+        appendix, keys = (
+            cached[1],
+            BriefKeys.from_dict({**cached[2], "generated_at": brief.generated_at}),
+        )
         timings["fuse"] = time.perf_counter() - t3
-        log.info("cache: every document and the fused brief cached; nothing parsed or "
-                 "fused again")
+        log.info("cache: every document and the fused brief cached; nothing parsed or fused again")
     else:
         facts = collect_facts(config, documents, progress, timings, keyed)
         t3 = time.perf_counter()
-        copies = near_duplicates([fingerprint(d.id, d.text) for d in documents],
-                                 [d.published for d in documents])
+        copies = near_duplicates(
+            [fingerprint(d.id, d.text) for d in documents], [d.published for d in documents]
+        )
         if copies:
-            log.info("fuse: %d near-duplicate document(s) (wire copies) counted once",
-                     len(copies))
+            log.info("fuse: %d near-duplicate document(s) (wire copies) counted once", len(copies))
         with _gc_paused():
             full = fuse(facts, dataclasses.replace(options, copy_of=copies), when)
         del facts
@@ -386,17 +429,27 @@ def _build_locked(
         brief = full.model_copy(update={"appendix": Appendix()})
         del full
         if fused_key:
-            fused.put(fused_key, brief.to_json(indent=None).encode("utf-8"), appendix,
-                      keys.to_dict())
+            fused.put(
+                fused_key, brief.to_json(indent=None).encode("utf-8"), appendix, keys.to_dict()
+            )
     changes = compare(brief, state.previous(brief.generated_at))
-    brief.since_last = SinceLast(previous=changes.previous, developments=changes.developments,
-                                 actors=changes.actors)
+    brief.since_last = SinceLast(
+        previous=changes.previous, developments=changes.developments, actors=changes.actors
+    )
     timings["fuse"] = time.perf_counter() - t3
-    log.info("fuse: %d development(s), %d actor(s), %d statement(s), %d risk(s), "
-             "%d question(s), %d timeline entries, %d contradiction(s)%s (%.2f s)",
-             len(brief.key_developments), len(brief.actors), len(brief.statements),
-             len(brief.risks), len(brief.open_questions), len(brief.timeline),
-             len(brief.contradictions), _since_note(brief.since_last), timings["fuse"])
+    log.info(
+        "fuse: %d development(s), %d actor(s), %d statement(s), %d risk(s), "
+        "%d question(s), %d timeline entries, %d contradiction(s)%s (%.2f s)",
+        len(brief.key_developments),
+        len(brief.actors),
+        len(brief.statements),
+        len(brief.risks),
+        len(brief.open_questions),
+        len(brief.timeline),
+        len(brief.contradictions),
+        _since_note(brief.since_last),
+        timings["fuse"],
+    )
 
     t4 = time.perf_counter()
     fmts = list(formats or config.output.formats)
@@ -406,9 +459,18 @@ def _build_locked(
     shown = brief
     others = [f for f in fmts if f != "json"]
     with _gc_frozen():
-        rendered = render(shown, others, templates, author=config.author,
-                          pdf_variant=config.output.pdf_variant,
-                          pdf_worker=pdf_worker) if others else {}
+        rendered = (
+            render(
+                shown,
+                others,
+                templates,
+                author=config.author,
+                pdf_variant=config.output.pdf_variant,
+                pdf_worker=pdf_worker,
+            )
+            if others
+            else {}
+        )
     if "json" in fmts:
         rendered["json"] = (brief_json(brief, appendix) + "\n").encode("utf-8")
     outputs = {f: rendered[f] for f in fmts}
@@ -423,20 +485,29 @@ def _build_locked(
     state.record_documents(documents)
     state.record_keys(keys)
     state.save()
-    return BuildResult(brief=brief, paths=paths, skipped=list(ingested.skipped),
-                       timings=timings)
+    return BuildResult(brief=brief, paths=paths, skipped=list(ingested.skipped), timings=timings)
 
 
 def _options_text(options: FuseOptions) -> str:
     """The fusion options as text, for the fused brief's cache key."""
     import json
 
-    return json.dumps([options.title, options.marking.model_dump(mode="json"),
-                       options.watch_topics, options.watch_items,
-                       sorted(options.sources_grading.items()),
-                       options.period.model_dump(mode="json") if options.period else None,
-                       options.max_developments, options.max_actors, options.max_statements,
-                       options.max_risks, options.max_questions, options.max_timeline])
+    return json.dumps(
+        [
+            options.title,
+            options.marking.model_dump(mode="json"),
+            options.watch_topics,
+            options.watch_items,
+            sorted(options.sources_grading.items()),
+            options.period.model_dump(mode="json") if options.period else None,
+            options.max_developments,
+            options.max_actors,
+            options.max_statements,
+            options.max_risks,
+            options.max_questions,
+            options.max_timeline,
+        ]
+    )
 
 
 def _cached_brief(data: bytes, when: datetime) -> Brief | None:
@@ -452,19 +523,27 @@ def _cached_brief(data: bytes, when: datetime) -> Brief | None:
 
 def _watch_items(config: Config) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     """(kind, name, aliases) of every watchlist item, actors first."""
-    return tuple((kind[:-1], item.name, tuple(item.aliases))
-                 for kind in ("actors", "topics") for item in config.watchlist.items(kind))
+    return tuple(
+        (kind[:-1], item.name, tuple(item.aliases))
+        for kind in ("actors", "topics")
+        for item in config.watchlist.items(kind)
+    )
 
 
 def _since_note(since: SinceLast) -> str:
     if since.previous is None:
         return ""
-    return (f", new since the last brief: {len(since.developments)} development(s), "
-            f"{len(since.actors)} actor(s)")
+    return (
+        f", new since the last brief: {len(since.developments)} development(s), "
+        f"{len(since.actors)} actor(s)"
+    )
 
 
 def single_briefs(
-    files: Sequence[Path], out_dir: Path, model: str = "auto", batch_size: int = 32,
+    files: Sequence[Path],
+    out_dir: Path,
+    model: str = "auto",
+    batch_size: int = 32,
     generated_at: datetime | None = None,
 ) -> tuple[list[Path], list[tuple[str, str]]]:
     """``briefgen extract``: one single-document Brief JSON per input file."""
@@ -490,8 +569,9 @@ def single_briefs(
         return written, skipped
     nlp = load_nlp(model, Path.cwd())
     when = generated_at or now()
-    for stem, facts in zip(stems, extract_documents(nlp, documents, batch_size=batch_size),
-                           strict=True):
+    for stem, facts in zip(
+        stems, extract_documents(nlp, documents, batch_size=batch_size), strict=True
+    ):
         brief = fuse([facts], FuseOptions(title=facts.document.title), when)
         data = (brief.to_json() + "\n").encode("utf-8")
         written += write_outputs({"json": data}, out_dir, stem)

@@ -100,11 +100,23 @@ def cron_line(
     cache = env.get("BRIEFGEN_CACHE_DIR", "").strip()
     if cache:
         assignments.append(f"BRIEFGEN_CACHE_DIR={_q(str(Path(cache).expanduser().absolute()))}")
-    command = " ".join([
-        "cd", _q(str(folder)), "&&", *assignments, *(_q(part) for part in exe),
-        "build", "--config", _q(config.name), "--quiet", "--log-file", _q(str(log)),
-        f">>{_q(str(log))}", "2>&1",
-    ])
+    command = " ".join(
+        [
+            "cd",
+            _q(str(folder)),
+            "&&",
+            *assignments,
+            *(_q(part) for part in exe),
+            "build",
+            "--config",
+            _q(config.name),
+            "--quiet",
+            "--log-file",
+            _q(str(log)),
+            f">>{_q(str(log))}",
+            "2>&1",
+        ]
+    )
     return CronLine(expr, _escape_percent(command), tag_for(config))
 
 

@@ -16,9 +16,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-STOP = frozenset("""a an the of to in on at by for with and or but from that this these those
+STOP = frozenset(
+    """a an the of to in on at by for with and or but from that this these those
 is are was were be been being has have had will would could may might its it their his her
-as into about over after before than then also said says""".split())
+as into about over after before than then also said says""".split()
+)
 
 _WORD = re.compile(r"[a-z0-9]+")
 

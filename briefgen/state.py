@@ -84,19 +84,25 @@ class BriefKeys:
         actors = [*brief.actors, *getattr(appendix, "actors", [])]
         return cls(
             generated_at=brief.generated_at,
-            developments=[{"id": d.id, "spans": sorted(_spans(d)),
-                           "words": sorted(_words(d.summary))} for d in devs],
+            developments=[
+                {"id": d.id, "spans": sorted(_spans(d)), "words": sorted(_words(d.summary))}
+                for d in devs
+            ],
             actors=[{"id": a.id, "names": sorted(_actor_names(a))} for a in actors],
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"generated_at": self.generated_at, "developments": self.developments,
-                "actors": self.actors}
+        return {
+            "generated_at": self.generated_at,
+            "developments": self.developments,
+            "actors": self.actors,
+        }
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> BriefKeys:
-        return cls(str(raw["generated_at"]), list(raw.get("developments", [])),
-                   list(raw.get("actors", [])))
+        return cls(
+            str(raw["generated_at"]), list(raw.get("developments", [])), list(raw.get("actors", []))
+        )
 
 
 def _spans(dev: Any) -> set[str]:
@@ -132,8 +138,11 @@ def compare(brief: Brief, previous: BriefKeys | None) -> Changes:
         old_spans.update(dev.get("spans", []))
         old_words.append(set(dev.get("words", [])))
     old_names = {n for actor in previous.actors for n in actor.get("names", [])}
-    new_devs = [d.id for d in brief.key_developments
-                if not (_spans(d) & old_spans) and not _similar(_words(d.summary), old_words)]
+    new_devs = [
+        d.id
+        for d in brief.key_developments
+        if not (_spans(d) & old_spans) and not _similar(_words(d.summary), old_words)
+    ]
     new_actors = [a.id for a in brief.actors if not (_actor_names(a) & old_names)]
     return Changes(previous=previous.generated_at, developments=new_devs, actors=new_actors)
 
@@ -167,16 +176,20 @@ class RunState:
         except FileNotFoundError:
             return state
         except (OSError, ValueError) as exc:
-            log.warning("state: cannot read %s (%s); starting afresh (every document "
-                        "counts as new)", state.path, getattr(exc, "strerror", None) or exc)
+            log.warning(
+                "state: cannot read %s (%s); starting afresh (every document counts as new)",
+                state.path,
+                getattr(exc, "strerror", None) or exc,
+            )
             return state
         try:
             state.seen_ids = {str(k): str(v) for k, v in raw["seen"]["ids"].items()}
             state.seen_urls = {str(k): str(v) for k, v in raw["seen"]["urls"].items()}
             state.briefs = [BriefKeys.from_dict(b) for b in raw.get("briefs", [])]
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
-            log.warning("state: %s is not a briefgen state file (%s); starting afresh",
-                        state.path, exc)
+            log.warning(
+                "state: %s is not a briefgen state file (%s); starting afresh", state.path, exc
+            )
             return cls(folder, config)
         return state
 
@@ -230,21 +243,26 @@ class RunState:
         return {
             "version": STATE_VERSION,
             "config": self.config,
-            "seen": {"ids": dict(sorted(self.seen_ids.items())),
-                     "urls": dict(sorted(self.seen_urls.items()))},
+            "seen": {
+                "ids": dict(sorted(self.seen_ids.items())),
+                "urls": dict(sorted(self.seen_urls.items())),
+            },
             "briefs": [b.to_dict() for b in self.briefs],
         }
 
     def save(self) -> None:
         """Write the state atomically; a failure is a warning (the brief is written)."""
-        data = json.dumps(self.to_dict(), ensure_ascii=False,
-                          separators=(",", ":")).encode("utf-8")
+        data = json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             write_atomic(self.path, data, prefix=".state-", suffix=".tmp", fsync=True)
         except OSError as exc:
-            log.warning("state: cannot write %s (%s); the next --only-new run will brief "
-                        "these documents again", self.path, exc.strerror or exc)
+            log.warning(
+                "state: cannot write %s (%s); the next --only-new run will brief "
+                "these documents again",
+                self.path,
+                exc.strerror or exc,
+            )
 
 
 def _urls(doc: Document) -> list[str]:

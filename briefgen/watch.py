@@ -24,8 +24,9 @@ SEPARATOR = "|"
 def encode_topic(name: str, aliases: Sequence[str] = ()) -> str:
     """One topic as one string: ``name|alias|alias`` (``|`` in a term becomes a space)."""
     terms = [name, *aliases]
-    return SEPARATOR.join(dict.fromkeys(" ".join(t.replace(SEPARATOR, " ").split())
-                                        for t in terms if t.strip()))
+    return SEPARATOR.join(
+        dict.fromkeys(" ".join(t.replace(SEPARATOR, " ").split()) for t in terms if t.strip())
+    )
 
 
 def topic_terms(encoded: str) -> list[str]:

@@ -104,8 +104,14 @@ def ev(doc: Document, needle: str) -> Evidence:
 
 def ref(doc: Document) -> DocumentRef:
     """The brief's reference to ``doc``."""
-    return DocumentRef(id=doc.id, title=doc.title, path=doc.path, publisher=doc.publisher,
-                       published=doc.published, sha256=doc.sha256)
+    return DocumentRef(
+        id=doc.id,
+        title=doc.title,
+        path=doc.path,
+        publisher=doc.publisher,
+        published=doc.published,
+        sha256=doc.sha256,
+    )
 
 
 def _texts_by_doc(texts: Any, obj: Any) -> dict[str, str]:

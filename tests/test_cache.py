@@ -41,8 +41,11 @@ UNDATED = "Egypt said the dam talks would continue.\n"
 
 
 def facts_for(doc: Document) -> DocFacts:
-    return DocFacts(document=DocumentRef(id=doc.id, title=doc.title, sha256=doc.sha256),
-                    extractor_version="1", model="en_test-1.0")
+    return DocFacts(
+        document=DocumentRef(id=doc.id, title=doc.title, sha256=doc.sha256),
+        extractor_version="1",
+        model="en_test-1.0",
+    )
 
 
 # --- FactsCache ---------------------------------------------------------------------------
@@ -60,16 +63,21 @@ def test_miss_then_hit(tmp_path: Path) -> None:
     assert not list(tmp_path.rglob(".tmp-*"))  # atomic: no temporary file left behind
 
 
-def test_key_changes_with_everything_that_changes_the_facts(monkeypatch: pytest.MonkeyPatch
-                                                            ) -> None:
+def test_key_changes_with_everything_that_changes_the_facts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     doc = Document(text="Some text.", title="T", published="2024-03-18")
     base = setting("en_test-1.0", "3.8.0").key(doc)
     assert setting("en_test-1.0", "3.8.0").key(doc) == base  # stable
     assert setting("en_test-1.1", "3.8.0").key(doc) != base  # model version
     assert setting("en_test-1.0", "3.9.0").key(doc) != base  # spaCy version
     assert setting("en_test-1.0", "3.8.0", ["Kim"]).key(doc) != base  # watchlist
-    assert setting("en_test-1.0", "3.8.0").key(Document(text="Some text.", title="Other",
-                                                        published="2024-03-18")) != base
+    assert (
+        setting("en_test-1.0", "3.8.0").key(
+            Document(text="Some text.", title="Other", published="2024-03-18")
+        )
+        != base
+    )
     assert setting("en_test-1.0", "3.8.0").key(Document(text="Some text.", title="T")) != base
     import briefgen.extract
 
@@ -84,8 +92,7 @@ def test_a_path_change_is_not_a_content_change() -> None:
     assert s.key(a) == s.key(b)
 
 
-@pytest.mark.parametrize("garbage", [b"", b"{not json", b'{"document": 3}',
-                                     b"\x00\xff" * 10])
+@pytest.mark.parametrize("garbage", [b"", b"{not json", b'{"document": 3}', b"\x00\xff" * 10])
 def test_a_corrupt_entry_is_ignored(tmp_path: Path, garbage: bytes) -> None:
     cache = FactsCache(tmp_path)
     doc = Document(text="Some text.", title="T")
@@ -113,7 +120,8 @@ def test_disabled_cache_reads_and_writes_nothing(tmp_path: Path) -> None:
 
 
 def test_an_unwritable_folder_is_reported_once_and_not_fatal(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
     cache = FactsCache(blocker / "cache")  # a folder inside a file: cannot be made
@@ -136,7 +144,8 @@ def test_info_and_clear(tmp_path: Path) -> None:
 
 
 def test_default_folder_follows_the_environment_then_the_platform(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     from briefgen.cache import default_dir
 
     monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "c"))
@@ -152,8 +161,11 @@ def test_default_folder_follows_the_environment_then_the_platform(
 
 def _entries(folder: Path) -> list[Path]:
     """The cache's entries (the run state of each configuration lives beside them)."""
-    return sorted(p for p in folder.rglob("*.json")
-                  if not {"runs", FUSED_LAYOUT} & set(p.relative_to(folder).parts))
+    return sorted(
+        p
+        for p in folder.rglob("*.json")
+        if not {"runs", FUSED_LAYOUT} & set(p.relative_to(folder).parts)
+    )
 
 
 def _cache_log(stderr: str) -> str:
@@ -162,10 +174,9 @@ def _cache_log(stderr: str) -> str:
 
 @pytest.mark.model
 def test_build_hits_misses_and_rebuilds_after_an_extractor_change(
-        make_project: Any, invoke: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_project: Any, invoke: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    config = make_project({"a.md": ARTICLE, "b.md": LATER},
-                          extra_config="cache:\n  dir: mycache\n")
+    config = make_project({"a.md": ARTICLE, "b.md": LATER}, extra_config="cache:\n  dir: mycache\n")
     args = ["build", "--config", str(config), "--format", "json"]
     first = invoke(args)
     assert first.exit_code == 0, first.stderr
@@ -210,9 +221,9 @@ def test_a_corrupt_entry_is_rebuilt(make_project: Any, invoke: Any, tmp_path: Pa
 
 @pytest.mark.model
 def test_fused_brief_cache_is_exact_and_survives_corruption(
-        make_project: Any, invoke: Any, tmp_path: Path) -> None:
-    config = make_project({"a.md": ARTICLE, "b.md": LATER},
-                          extra_config="cache:\n  dir: mycache\n")
+    make_project: Any, invoke: Any, tmp_path: Path
+) -> None:
+    config = make_project({"a.md": ARTICLE, "b.md": LATER}, extra_config="cache:\n  dir: mycache\n")
     args = ["build", "--config", str(config), "--format", "json,md"]
     env = {"SOURCE_DATE_EPOCH": "1714629600"}
     assert invoke(args, env=env).exit_code == 0
@@ -229,9 +240,11 @@ def test_fused_brief_cache_is_exact_and_survives_corruption(
     assert {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()} == first
     assert "fused brief cached" in invoke(args, env=env).stderr
     # A changed option (the title) is another fused brief; both are kept.
-    config.write_text(config.read_text().replace("title:", "title: Other #", 1)
-                      if "title:" in config.read_text() else 'title: "Other"\n'
-                      + config.read_text())
+    config.write_text(
+        config.read_text().replace("title:", "title: Other #", 1)
+        if "title:" in config.read_text()
+        else 'title: "Other"\n' + config.read_text()
+    )
     other = invoke(args, env=env)
     assert "fused brief cached" not in other.stderr
     assert len(list(fused.glob("*.brief.json"))) == 2
@@ -269,13 +282,17 @@ print("spacy" in sys.modules, "thinc" in sys.modules)
 
 @pytest.mark.model
 def test_a_warm_rebuild_imports_no_spacy(make_project: Any, tmp_path: Path) -> None:
-    config = make_project({"a.md": ARTICLE, "b.md": LATER},
-                          extra_config="cache:\n  dir: mycache\n")
+    config = make_project({"a.md": ARTICLE, "b.md": LATER}, extra_config="cache:\n  dir: mycache\n")
     env = dict(os.environ, BRIEFGEN_CACHE_DIR=str(tmp_path / "unused"))
 
     def run() -> str:
-        out = subprocess.run([sys.executable, "-c", WARM_SCRIPT, str(config)], env=env,
-                             capture_output=True, text=True, timeout=300)
+        out = subprocess.run(
+            [sys.executable, "-c", WARM_SCRIPT, str(config)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert out.returncode == 0, out.stderr
         return out.stdout.strip()
 
@@ -284,10 +301,11 @@ def test_a_warm_rebuild_imports_no_spacy(make_project: Any, tmp_path: Path) -> N
 
 
 def test_model_info_reads_the_version_without_importing_spacy() -> None:
-    code = ("import sys; from briefgen.nlp import model_info; i = model_info(); "
-            "print(i is not None and bool(i.version), 'spacy' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=120)
+    code = (
+        "import sys; from briefgen.nlp import model_info; i = model_info(); "
+        "print(i is not None and bool(i.version), 'spacy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.split() == ["True", "False"], out.stderr
 
 
@@ -297,11 +315,11 @@ def test_parallel_workers_give_the_same_facts(nlp: Any) -> None:
     from briefgen.pipeline import extract_documents
 
     texts = [ARTICLE.split("---\n", 2)[2], LATER.split("---\n", 2)[2], UNDATED]
-    docs = [Document(text=t, title=f"T{i}", published="2024-03-18") for i, t in
-            enumerate(texts)]
+    docs = [Document(text=t, title=f"T{i}", published="2024-03-18") for i, t in enumerate(texts)]
     serial = [f.model_dump() for f in extract_documents(nlp, docs, batch_size=1)]
-    parallel = [f.model_dump() for f in extract_parallel(docs, "auto", None, batch_size=1,
-                                                         n_process=2)]
+    parallel = [
+        f.model_dump() for f in extract_parallel(docs, "auto", None, batch_size=1, n_process=2)
+    ]
     assert parallel == serial
 
 
@@ -318,19 +336,21 @@ def _without_time(text: str) -> dict[str, Any]:
 
 
 def docs_with_dates() -> list[Document]:
-    return [Document(text="A.", title="a", published="2024-03-18"),
-            Document(text="B.", title="b", published="2024-04-02"),
-            Document(text="C.", title="c", published=None)]
+    return [
+        Document(text="A.", title="a", published="2024-03-18"),
+        Document(text="B.", title="b", published="2024-04-02"),
+        Document(text="C.", title="c", published=None),
+    ]
 
 
 def test_period_filter_keeps_the_period_and_undated_documents(
-        caplog: pytest.LogCaptureFixture) -> None:
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     with caplog.at_level(logging.INFO, logger="briefgen"):
         kept = filter_period(docs_with_dates(), date(2024, 3, 1), date(2024, 3, 31))
     assert [d.title for d in kept] == ["a", "c"]
     assert "1 of them without a publication date (kept)" in caplog.text
-    assert [d.title for d in filter_period(docs_with_dates(), date(2024, 4, 2), None)] == [
-        "b", "c"]
+    assert [d.title for d in filter_period(docs_with_dates(), date(2024, 4, 2), None)] == ["b", "c"]
     assert len(filter_period(docs_with_dates(), None, None)) == 3
 
 
@@ -340,18 +360,32 @@ def test_period_filter_with_nothing_left_says_so() -> None:
 
 
 @pytest.mark.model
-def test_since_and_until_on_the_command_line(make_project: Any, invoke: Any,
-                                             tmp_path: Path) -> None:
-    config = make_project({"a.md": ARTICLE, "b.md": LATER, "c.txt": UNDATED},
-                          extra_config="period:\n  until: 2024-03-31\n")
+def test_since_and_until_on_the_command_line(
+    make_project: Any, invoke: Any, tmp_path: Path
+) -> None:
+    config = make_project(
+        {"a.md": ARTICLE, "b.md": LATER, "c.txt": UNDATED},
+        extra_config="period:\n  until: 2024-03-31\n",
+    )
     run = invoke(["build", "--config", str(config), "--format", "json"])
     assert run.exit_code == 0, run.stderr
     brief = json.loads((tmp_path / "out" / "brief.json").read_text())
     assert sorted(d["title"] for d in brief["documents"]) == ["C", "Dam talks resume"]
     assert brief["period"]["end"] == "2024-03-31"
 
-    run = invoke(["build", "--config", str(config), "--format", "json",
-                  "--since", "2024-04-01", "--until", "2024-04-30"])
+    run = invoke(
+        [
+            "build",
+            "--config",
+            str(config),
+            "--format",
+            "json",
+            "--since",
+            "2024-04-01",
+            "--until",
+            "2024-04-30",
+        ]
+    )
     assert run.exit_code == 0, run.stderr
     brief = json.loads((tmp_path / "out" / "brief.json").read_text())
     assert sorted(d["title"] for d in brief["documents"]) == ["C", "Dam talks end"]
@@ -361,15 +395,15 @@ def test_since_and_until_on_the_command_line(make_project: Any, invoke: Any,
 
 def test_since_after_until_is_a_usage_error(make_project: Any, invoke: Any) -> None:
     config = make_project({"c.txt": UNDATED})
-    run = invoke(["build", "--config", str(config), "--since", "2024-05-01",
-                  "--until", "2024-04-01"])
+    run = invoke(
+        ["build", "--config", str(config), "--since", "2024-05-01", "--until", "2024-04-01"]
+    )
     assert run.exit_code == 2
     bad = invoke(["build", "--config", str(config), "--since", "1 May"])
     assert bad.exit_code == 2
 
 
-def test_no_progress_bar_when_stderr_is_not_a_terminal(make_project: Any, invoke: Any
-                                                       ) -> None:
+def test_no_progress_bar_when_stderr_is_not_a_terminal(make_project: Any, invoke: Any) -> None:
     config = make_project({"c.txt": UNDATED}, extra_config="cache:\n  enabled: false\n")
     run = invoke(["build", "--config", str(config), "--format", "json"])
     assert run.exit_code == 0, run.stderr
@@ -380,12 +414,15 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(make_project: Any, invoke
 
 
 def test_new_settings_parse(tmp_path: Path) -> None:
-    config = parse_config({
-        "sources": [{"path": "a"}],
-        "period": {"since": date(2024, 3, 1), "until": "2024-03-31"},
-        "sources_grading": {"Reuters": "b", "  The   Daily ": "F"},
-        "cache": {"dir": "c", "enabled": False},
-    }, tmp_path)
+    config = parse_config(
+        {
+            "sources": [{"path": "a"}],
+            "period": {"since": date(2024, 3, 1), "until": "2024-03-31"},
+            "sources_grading": {"Reuters": "b", "  The   Daily ": "F"},
+            "cache": {"dir": "c", "enabled": False},
+        },
+        tmp_path,
+    )
     assert config.period.since == date(2024, 3, 1)
     assert config.period.until == date(2024, 3, 31)
     assert config.sources_grading == {"Reuters": "B", "The Daily": "F"}
@@ -400,15 +437,19 @@ def test_defaults(tmp_path: Path) -> None:
     assert config.cache.enabled is True and config.cache_dir() is None
 
 
-@pytest.mark.parametrize(("grading", "needle"), [
-    ({"Reuters": "G"}, "'Reuters': 'G' is not an Admiralty source grade"),
-    ({"Reuters": "B2"}, "'Reuters': 'B2'"),
-    ({"Reuters": ""}, "'Reuters': ''"),
-    ({"": "A"}, "an empty publisher name"),
-    ({"Reuters": 2}, "sources_grading.Reuters: expected text"),
-])
-def test_grading_letters_are_validated(tmp_path: Path, grading: dict[str, Any],
-                                       needle: str) -> None:
+@pytest.mark.parametrize(
+    ("grading", "needle"),
+    [
+        ({"Reuters": "G"}, "'Reuters': 'G' is not an Admiralty source grade"),
+        ({"Reuters": "B2"}, "'Reuters': 'B2'"),
+        ({"Reuters": ""}, "'Reuters': ''"),
+        ({"": "A"}, "an empty publisher name"),
+        ({"Reuters": 2}, "sources_grading.Reuters: expected text"),
+    ],
+)
+def test_grading_letters_are_validated(
+    tmp_path: Path, grading: dict[str, Any], needle: str
+) -> None:
     with pytest.raises(ConfigError) as err:
         parse_config({"sources": [{"path": "a"}], "sources_grading": grading}, tmp_path)
     assert needle in str(err.value)
@@ -417,8 +458,10 @@ def test_grading_letters_are_validated(tmp_path: Path, grading: dict[str, Any],
 
 def test_period_is_validated(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as err:
-        parse_config({"sources": [{"path": "a"}],
-                      "period": {"since": "2024-05-01", "until": "2024-04-01"}}, tmp_path)
+        parse_config(
+            {"sources": [{"path": "a"}], "period": {"since": "2024-05-01", "until": "2024-04-01"}},
+            tmp_path,
+        )
     assert "period: since (2024-05-01) is after until (2024-04-01)" in str(err.value)
     with pytest.raises(ConfigError) as err:
         parse_config({"sources": [{"path": "a"}], "period": {"from": "2024-05-01"}}, tmp_path)

@@ -84,8 +84,9 @@ def test_build_writes_the_requested_formats(
     assert brief.marking.label == "TLP:AMBER"
     assert brief.generated_at == FIXED_GENERATED_AT
     assert [d.title for d in brief.documents] == ["Ministers meet in Geneva", "Port strike ends"]
-    texts = {d.id: (config.parent / str(d.path)).read_bytes().decode("utf-8")
-             for d in brief.documents}
+    texts = {
+        d.id: (config.parent / str(d.path)).read_bytes().decode("utf-8") for d in brief.documents
+    }
     assert assert_spans(brief, texts) > 5
     assert brief.actors[0].name == "Annalena Baerbock"
     assert brief.key_developments[0].who == ["Annalena Baerbock"]
@@ -103,7 +104,11 @@ def test_build_default_formats_write_all_four(make_project: Any, invoke: Any) ->
     assert result.stderr == ""  # -q: nothing on success
     out = config.parent / "out"
     assert sorted(p.name for p in out.iterdir()) == [
-        "brief.html", "brief.json", "brief.md", "brief.pdf"]
+        "brief.html",
+        "brief.json",
+        "brief.md",
+        "brief.pdf",
+    ]
     assert (out / "brief.pdf").read_bytes().startswith(b"%PDF-")
     assert "<html" in (out / "brief.html").read_text(encoding="utf-8").lower()
 
@@ -114,8 +119,7 @@ def test_build_out_option_overrides_the_config(
 ) -> None:
     config = make_project({"a.txt": ARTICLE_A})
     target = tmp_path / "elsewhere"
-    result = invoke(["build", "--config", str(config), "--format", "json", "--out",
-                     str(target)])
+    result = invoke(["build", "--config", str(config), "--format", "json", "--out", str(target)])
     assert result.exit_code == EXIT_OK, result.stderr
     assert [p.name for p in target.iterdir()] == ["brief.json"]
     assert not (config.parent / "out").exists()
@@ -136,12 +140,14 @@ def test_binary_file_among_good_ones_is_skipped_with_a_warning(
 
 
 def test_bad_config_exits_3_with_key_paths(make_project: Any, invoke: Any) -> None:
-    config = make_project(config=(
-        "sources:\n  - path: articles/*\n"
-        "output:\n  formats: [md, docx]\n"
-        "nlp:\n  batch_size: 0\n"
-        "titel: Typo\n"
-    ))
+    config = make_project(
+        config=(
+            "sources:\n  - path: articles/*\n"
+            "output:\n  formats: [md, docx]\n"
+            "nlp:\n  batch_size: 0\n"
+            "titel: Typo\n"
+        )
+    )
     result = invoke(["build", "--config", str(config)])
     assert result.exit_code == EXIT_CONFIG
     assert "Traceback" not in result.stderr + result.stdout
@@ -279,8 +285,9 @@ def test_importing_the_cli_loads_no_heavy_module() -> None:
         "{'spacy', 'thinc', 'weasyprint', 'pydantic', 'jinja2'})\n"
         "print(','.join(heavy))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
     assert "spacy" not in out.stdout
     assert "weasyprint" not in out.stdout
     assert out.stdout.strip() == ""

@@ -242,12 +242,20 @@ def test_config_built_in_code_resolves_against_cwd() -> None:
 
 
 def test_watchlist_items_with_aliases(tmp_path: Path) -> None:
-    config = parse_config({
-        "sources": [{"path": "x"}],
-        "watchlist": {"actors": ["Kim Jong-un", {"name": "Sergei Shoigu", "aliases": ["Shoigu"]},
-                                " Kim  Jong-un "],
-                      "topics": [{"name": "arms transfers", "aliases": ["arms deal", " "]}]},
-    }, tmp_path)
+    config = parse_config(
+        {
+            "sources": [{"path": "x"}],
+            "watchlist": {
+                "actors": [
+                    "Kim Jong-un",
+                    {"name": "Sergei Shoigu", "aliases": ["Shoigu"]},
+                    " Kim  Jong-un ",
+                ],
+                "topics": [{"name": "arms transfers", "aliases": ["arms deal", " "]}],
+            },
+        },
+        tmp_path,
+    )
     assert config.watchlist.actor_names() == ["Kim Jong-un", "Sergei Shoigu", "Shoigu"]
     assert config.watchlist.topic_keys() == ("arms transfers|arms deal",)
     assert [i.name for i in config.watchlist.items("actors")] == ["Kim Jong-un", "Sergei Shoigu"]
@@ -255,8 +263,10 @@ def test_watchlist_items_with_aliases(tmp_path: Path) -> None:
 
 def test_watchlist_item_without_a_name_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
-        parse_config({"sources": [{"path": "x"}],
-                      "watchlist": {"topics": [{"aliases": ["arms deal"]}]}}, tmp_path)
+        parse_config(
+            {"sources": [{"path": "x"}], "watchlist": {"topics": [{"aliases": ["arms deal"]}]}},
+            tmp_path,
+        )
     assert "watchlist.topics.0" in str(info.value)
 
 
@@ -265,11 +275,13 @@ def test_sections_caps_default_and_validate(tmp_path: Path) -> None:
 
     config = load_config(write(tmp_path, "sources:\n  - path: seeds/*\n"))
     assert config.sections.model_dump() == SECTION_CAPS
-    config = load_config(write(tmp_path, "sources:\n  - path: seeds/*\n"
-                                         "sections:\n  actors: 5\n  timeline: 60\n"))
+    config = load_config(
+        write(tmp_path, "sources:\n  - path: seeds/*\nsections:\n  actors: 5\n  timeline: 60\n")
+    )
     assert (config.sections.actors, config.sections.timeline) == (5, 60)
     assert config.sections.statements == SECTION_CAPS["statements"]
-    problems = problems_of(tmp_path, "sources:\n  - path: seeds/*\n"
-                                     "sections:\n  actors: 0\n  statments: 3\n")
+    problems = problems_of(
+        tmp_path, "sources:\n  - path: seeds/*\nsections:\n  actors: 0\n  statments: 3\n"
+    )
     assert any(p.startswith("sections.actors") for p in problems), problems
     assert any("sections.statments" in p and "statements" in p for p in problems), problems

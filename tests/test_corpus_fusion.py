@@ -28,30 +28,52 @@ WHEN = datetime(2024, 3, 20, 6, 0, tzinfo=timezone.utc)
 
 
 def make_doc(text: str, publisher: str, published: str | None, title: str = "") -> Document:
-    return Document(text=text, title=title or publisher, publisher=publisher,
-                    published=published, path=f"{publisher.lower().replace(' ', '-')}.txt")
+    return Document(
+        text=text,
+        title=title or publisher,
+        publisher=publisher,
+        published=published,
+        path=f"{publisher.lower().replace(' ', '-')}.txt",
+    )
 
 
-def dev(doc: Document, sentence: str, what: str, who: list[str], score: float = 2.0,
-        **kw: Any) -> KeyDevelopment:
-    return KeyDevelopment(id=f"{doc.id}-kd", summary=sentence, who=who, what=what,
-                          evidence=[ev(doc, sentence)], score=score, **kw)
+def dev(
+    doc: Document, sentence: str, what: str, who: list[str], score: float = 2.0, **kw: Any
+) -> KeyDevelopment:
+    return KeyDevelopment(
+        id=f"{doc.id}-kd",
+        summary=sentence,
+        who=who,
+        what=what,
+        evidence=[ev(doc, sentence)],
+        score=score,
+        **kw,
+    )
 
 
 # Three outlets report a flood; the wire copy repeats the first one nearly word for word.
-WIRE = ("Floods killed 12 people in the river town of Marlow on Monday, officials said. "
-        "Rescue teams from three counties searched flooded streets through the night while "
-        "the mayor asked residents to leave the lower town. The river rose two metres in a "
-        "day after a week of heavy rain across the valley, and forecasters expect more rain "
-        "before the weekend. Schools and the railway station were closed.")
-COPY = ("River town counts its dead. " + WIRE.replace("Schools and the railway station were "
-                                                      "closed.", "Schools were closed."))
-DAILY = ("The floods that hit Marlow on Monday killed 14 people, the county said on "
-         "Tuesday. Mayor Anna Berg said the lower town would stay closed.")
-GAZETTE = ("Heavy floods hit Marlow on Monday; 12 people died as the river burst its banks. "
-           "Mayor Berg called for federal help.")
-OTHER = ("The central bank kept interest rates unchanged on Wednesday and said inflation "
-         "was slowing faster than expected across the region this spring.")
+WIRE = (
+    "Floods killed 12 people in the river town of Marlow on Monday, officials said. "
+    "Rescue teams from three counties searched flooded streets through the night while "
+    "the mayor asked residents to leave the lower town. The river rose two metres in a "
+    "day after a week of heavy rain across the valley, and forecasters expect more rain "
+    "before the weekend. Schools and the railway station were closed."
+)
+COPY = "River town counts its dead. " + WIRE.replace(
+    "Schools and the railway station were closed.", "Schools were closed."
+)
+DAILY = (
+    "The floods that hit Marlow on Monday killed 14 people, the county said on "
+    "Tuesday. Mayor Anna Berg said the lower town would stay closed."
+)
+GAZETTE = (
+    "Heavy floods hit Marlow on Monday; 12 people died as the river burst its banks. "
+    "Mayor Berg called for federal help."
+)
+OTHER = (
+    "The central bank kept interest rates unchanged on Wednesday and said inflation "
+    "was slowing faster than expected across the region this spring."
+)
 
 D_WIRE = make_doc(WIRE, "Wire Service", "2024-03-18")
 D_COPY = make_doc(COPY, "Copy Herald", "2024-03-18")
@@ -63,27 +85,70 @@ D_OTHER = make_doc(OTHER, "Money Times", "2024-03-20")
 def flood_facts() -> list[DocFacts]:
     what = "killed people in the river town of Marlow"
     return [
-        DocFacts(document=ref(D_DAILY), key_developments=[
-            dev(D_DAILY, "The floods that hit Marlow on Monday killed 14 people, the county "
-                         "said on Tuesday.", "killed 14 people in Marlow", ["Floods"], 2.2)]),
-        DocFacts(document=ref(D_WIRE), key_developments=[
-            dev(D_WIRE, "Floods killed 12 people in the river town of Marlow on Monday, "
-                        "officials said.", what, ["Floods"], 2.0)]),
-        DocFacts(document=ref(D_COPY), key_developments=[
-            dev(D_COPY, "Floods killed 12 people in the river town of Marlow on Monday, "
-                        "officials said.", what, ["Floods"], 2.0)]),
-        DocFacts(document=ref(D_GAZETTE), key_developments=[
-            dev(D_GAZETTE, "Heavy floods hit Marlow on Monday; 12 people died as the river "
-                           "burst its banks.", "killed people in Marlow", ["Floods"], 1.8)]),
-        DocFacts(document=ref(D_OTHER), key_developments=[
-            dev(D_OTHER, OTHER, "kept interest rates unchanged", ["The central bank"], 1.0)]),
+        DocFacts(
+            document=ref(D_DAILY),
+            key_developments=[
+                dev(
+                    D_DAILY,
+                    "The floods that hit Marlow on Monday killed 14 people, the county "
+                    "said on Tuesday.",
+                    "killed 14 people in Marlow",
+                    ["Floods"],
+                    2.2,
+                )
+            ],
+        ),
+        DocFacts(
+            document=ref(D_WIRE),
+            key_developments=[
+                dev(
+                    D_WIRE,
+                    "Floods killed 12 people in the river town of Marlow on Monday, "
+                    "officials said.",
+                    what,
+                    ["Floods"],
+                    2.0,
+                )
+            ],
+        ),
+        DocFacts(
+            document=ref(D_COPY),
+            key_developments=[
+                dev(
+                    D_COPY,
+                    "Floods killed 12 people in the river town of Marlow on Monday, "
+                    "officials said.",
+                    what,
+                    ["Floods"],
+                    2.0,
+                )
+            ],
+        ),
+        DocFacts(
+            document=ref(D_GAZETTE),
+            key_developments=[
+                dev(
+                    D_GAZETTE,
+                    "Heavy floods hit Marlow on Monday; 12 people died as the river "
+                    "burst its banks.",
+                    "killed people in Marlow",
+                    ["Floods"],
+                    1.8,
+                )
+            ],
+        ),
+        DocFacts(
+            document=ref(D_OTHER),
+            key_developments=[
+                dev(D_OTHER, OTHER, "kept interest rates unchanged", ["The central bank"], 1.0)
+            ],
+        ),
     ]
 
 
 def copies() -> dict[str, str]:
     docs = [D_DAILY, D_WIRE, D_COPY, D_GAZETTE, D_OTHER]
-    return near_duplicates([fingerprint(d.id, d.text) for d in docs],
-                           [d.published for d in docs])
+    return near_duplicates([fingerprint(d.id, d.text) for d in docs], [d.published for d in docs])
 
 
 # --- near-duplicates ---------------------------------------------------------------------------
@@ -101,8 +166,10 @@ def test_different_stories_on_one_event_are_not_copies() -> None:
 
 def test_a_later_copy_listed_first_still_points_at_the_earlier_original() -> None:
     late = make_doc(WIRE + " Updated at noon.", "Late Post", "2024-03-25")
-    found = near_duplicates([fingerprint(late.id, late.text), fingerprint(D_WIRE.id, WIRE)],
-                            [late.published, D_WIRE.published])
+    found = near_duplicates(
+        [fingerprint(late.id, late.text), fingerprint(D_WIRE.id, WIRE)],
+        [late.published, D_WIRE.published],
+    )
     assert found == {late.id: D_WIRE.id}
 
 
@@ -157,35 +224,41 @@ def test_differing_figures_are_surfaced_not_merged(brief: Any) -> None:
 
 def test_differing_days_are_a_contradiction() -> None:
     facts = flood_facts()[1:4]
-    facts[0].key_developments[0].when = When(text="March 18", date="2024-03-18",
-                                             precision="day")
-    facts[2].key_developments[0].when = When(text="March 17", date="2024-03-17",
-                                             precision="day")
+    facts[0].key_developments[0].when = When(text="March 18", date="2024-03-18", precision="day")
+    facts[2].key_developments[0].when = When(text="March 17", date="2024-03-17", precision="day")
     out = fuse(facts, FuseOptions(), WHEN)
     kinds = {c.kind for c in out.key_developments[0].contradictions}
     assert "date" in kinds
     # A weekday is read against the publication date: no contradiction from it.
-    facts[2].key_developments[0].when = When(text="Sunday", date="2024-03-17",
-                                             precision="day")
+    facts[2].key_developments[0].when = When(text="Sunday", date="2024-03-17", precision="day")
     out = fuse(facts, FuseOptions(), WHEN)
     assert "date" not in {c.kind for c in out.key_developments[0].contradictions}
 
 
 def test_events_days_apart_are_not_merged() -> None:
     facts = flood_facts()[1:4]
-    facts[0].key_developments[0].when = When(text="March 1", date="2024-03-01",
-                                             precision="day")
-    facts[2].key_developments[0].when = When(text="March 18", date="2024-03-18",
-                                             precision="day")
+    facts[0].key_developments[0].when = When(text="March 1", date="2024-03-01", precision="day")
+    facts[2].key_developments[0].when = When(text="March 18", date="2024-03-18", precision="day")
     out = fuse(facts, FuseOptions(), WHEN)
     assert len(out.key_developments) == 2
 
 
 def test_reports_weeks_apart_are_different_events() -> None:
     later = make_doc(GAZETTE + " ", "Gazette", "2024-05-30")
-    facts = flood_facts()[1:2] + [DocFacts(document=ref(later), key_developments=[
-        dev(later, "Heavy floods hit Marlow on Monday; 12 people died as the river burst its "
-                   "banks.", "killed people in the river town of Marlow", ["Floods"])])]
+    facts = flood_facts()[1:2] + [
+        DocFacts(
+            document=ref(later),
+            key_developments=[
+                dev(
+                    later,
+                    "Heavy floods hit Marlow on Monday; 12 people died as the river burst its "
+                    "banks.",
+                    "killed people in the river town of Marlow",
+                    ["Floods"],
+                )
+            ],
+        )
+    ]
     out = fuse(facts, FuseOptions(), WHEN)
     assert [d.corroboration for d in out.key_developments] == [1, 1]
 
@@ -195,23 +268,42 @@ def test_similar_events_with_different_names_stay_apart() -> None:
     b = make_doc("Clinton won the South Dakota Democratic primary.", "B", "2016-03-17")
     c = make_doc("Clinton said the speech was boring.", "C", "2016-03-17")
     facts = [
-        DocFacts(document=ref(a), key_developments=[dev(
-            a, a.text, "won the Missouri Democratic primary", ["Hillary Clinton"])]),
-        DocFacts(document=ref(b), key_developments=[dev(
-            b, b.text, "won the South Dakota Democratic primary", ["Hillary Clinton"])]),
-        DocFacts(document=ref(c), key_developments=[dev(
-            c, c.text, "won", ["Hillary Clinton"])]),
+        DocFacts(
+            document=ref(a),
+            key_developments=[
+                dev(a, a.text, "won the Missouri Democratic primary", ["Hillary Clinton"])
+            ],
+        ),
+        DocFacts(
+            document=ref(b),
+            key_developments=[
+                dev(b, b.text, "won the South Dakota Democratic primary", ["Hillary Clinton"])
+            ],
+        ),
+        DocFacts(document=ref(c), key_developments=[dev(c, c.text, "won", ["Hillary Clinton"])]),
     ]
     out = fuse(facts, FuseOptions(), WHEN)
     assert [d.corroboration for d in out.key_developments] == [1, 1, 1]
 
 
 def test_one_outlets_repeat_reports_corroborate_nothing() -> None:
-    again = make_doc(WIRE.replace("Monday", "Monday night") + " More rain fell.",
-                     "Wire Service", "2024-03-19")
-    facts = flood_facts()[1:2] + [DocFacts(document=ref(again), key_developments=[
-        dev(again, "Floods killed 12 people in the river town of Marlow on Monday night, "
-                   "officials said.", "killed people in the river town of Marlow", ["Floods"])])]
+    again = make_doc(
+        WIRE.replace("Monday", "Monday night") + " More rain fell.", "Wire Service", "2024-03-19"
+    )
+    facts = flood_facts()[1:2] + [
+        DocFacts(
+            document=ref(again),
+            key_developments=[
+                dev(
+                    again,
+                    "Floods killed 12 people in the river town of Marlow on Monday night, "
+                    "officials said.",
+                    "killed people in the river town of Marlow",
+                    ["Floods"],
+                )
+            ],
+        )
+    ]
     out = fuse(facts, FuseOptions(), WHEN)
     assert len(out.key_developments) == 1
     assert out.key_developments[0].corroboration == 1
@@ -231,8 +323,7 @@ def test_a_single_report_is_never_merged_with_itself() -> None:
 
 def test_grading_is_shown_beside_each_source_and_feeds_confidence() -> None:
     grades = {"wire service": "b", "The  Daily": "C", "Gazette": "D"}
-    out = fuse(flood_facts()[1:2] + flood_facts()[3:4], FuseOptions(sources_grading=grades),
-               WHEN)
+    out = fuse(flood_facts()[1:2] + flood_facts()[3:4], FuseOptions(sources_grading=grades), WHEN)
     by_pub = {d.publisher: d.grading for d in out.documents}
     assert by_pub == {"Wire Service": "B", "Gazette": "D"}
     kd = out.key_developments[0]
@@ -271,23 +362,62 @@ def actor_facts() -> list[DocFacts]:
     d = make_doc("Bill Clinton and Hillary Clinton met. Clinton spoke.", "D", "2016-03-04")
 
     def act(doc: Document, key: str, name: str, needle: str, mentions: int, **kw: Any) -> Actor:
-        return Actor(id=key, name=name, type="person", mentions=mentions, salience=1.0,
-                     evidence=[ev(doc, needle)], **kw)
+        return Actor(
+            id=key,
+            name=name,
+            type="person",
+            mentions=mentions,
+            salience=1.0,
+            evidence=[ev(doc, needle)],
+            **kw,
+        )
 
     return [
-        DocFacts(document=ref(a), actors=[
-            act(a, "donald-j-trump", "Donald J. Trump", "Donald J. Trump spoke.", 2,
-                aliases=["Trump"], role="candidate")]),
-        DocFacts(document=ref(b), actors=[
-            act(b, "donald-trump", "Donald Trump", "Former reality TV star Donald Trump "
-                "spoke twice.", 1, role="Former reality TV star")]),
-        DocFacts(document=ref(c), actors=[act(c, "trump", "Trump", "Trump spoke in Ohio.", 2,
-                                              role="candidate")]),
-        DocFacts(document=ref(d), actors=[
-            act(d, "bill-clinton", "Bill Clinton", "Bill Clinton and Hillary Clinton met.", 1),
-            act(d, "hillary-clinton", "Hillary Clinton", "Bill Clinton and Hillary Clinton "
-                "met.", 1),
-            act(d, "clinton", "Clinton", "Clinton spoke.", 1)]),
+        DocFacts(
+            document=ref(a),
+            actors=[
+                act(
+                    a,
+                    "donald-j-trump",
+                    "Donald J. Trump",
+                    "Donald J. Trump spoke.",
+                    2,
+                    aliases=["Trump"],
+                    role="candidate",
+                )
+            ],
+        ),
+        DocFacts(
+            document=ref(b),
+            actors=[
+                act(
+                    b,
+                    "donald-trump",
+                    "Donald Trump",
+                    "Former reality TV star Donald Trump spoke twice.",
+                    1,
+                    role="Former reality TV star",
+                )
+            ],
+        ),
+        DocFacts(
+            document=ref(c),
+            actors=[act(c, "trump", "Trump", "Trump spoke in Ohio.", 2, role="candidate")],
+        ),
+        DocFacts(
+            document=ref(d),
+            actors=[
+                act(d, "bill-clinton", "Bill Clinton", "Bill Clinton and Hillary Clinton met.", 1),
+                act(
+                    d,
+                    "hillary-clinton",
+                    "Hillary Clinton",
+                    "Bill Clinton and Hillary Clinton met.",
+                    1,
+                ),
+                act(d, "clinton", "Clinton", "Clinton spoke.", 1),
+            ],
+        ),
     ]
 
 
@@ -308,7 +438,10 @@ def test_roles_are_kept_with_the_documents_that_state_them() -> None:
     trump = next(a for a in actors if "Trump" in a.name)
     docs = [f.document.id for f in actor_facts()]
     assert [(r.role, r.doc) for r in trump.roles] == [
-        ("candidate", docs[0]), ("Former reality TV star", docs[1]), ("candidate", docs[2])]
+        ("candidate", docs[0]),
+        ("Former reality TV star", docs[1]),
+        ("candidate", docs[2]),
+    ]
     assert trump.role == "candidate"  # the role most documents state
 
 
@@ -322,10 +455,16 @@ def test_merged_actor_ids_reach_statements_and_developments() -> None:
     facts = actor_facts()
     c = facts[2]
     doc_c = c.document
-    c.key_developments = [KeyDevelopment(
-        id="x", summary="Trump spoke in Ohio.", who=["Trump"], what="spoke in Ohio",
-        evidence=[Evidence(doc=doc_c.id, start=0, end=20, text="Trump spoke in Ohio.")],
-        actor_ids=["trump"])]
+    c.key_developments = [
+        KeyDevelopment(
+            id="x",
+            summary="Trump spoke in Ohio.",
+            who=["Trump"],
+            what="spoke in Ohio",
+            evidence=[Evidence(doc=doc_c.id, start=0, end=20, text="Trump spoke in Ohio.")],
+            actor_ids=["trump"],
+        )
+    ]
     out = fuse(facts, FuseOptions(), WHEN)
     trump = next(a for a in out.actors if "Trump" in a.name)
     assert out.key_developments[0].actor_ids == [trump.id]
@@ -338,20 +477,44 @@ def test_merged_actor_ids_reach_statements_and_developments() -> None:
 def timeline_facts() -> list[DocFacts]:
     a, b = D_WIRE, D_DAILY
     return [
-        DocFacts(document=ref(a), timeline=[
-            TimelineEntry(date="2024-03-18", precision="day", text="Floods killed 12 people",
-                          evidence=[ev(a, "Floods killed 12 people")], sort_key="2024-03-18"),
-            TimelineEntry(date="2024-01-01", precision="year", text="The river rose",
-                          evidence=[ev(a, "The river rose two metres")],
-                          sort_key="2024-00-00")]),
-        DocFacts(document=ref(b), timeline=[
-            TimelineEntry(date="2024-03-19", precision="day", text="The county said so",
-                          evidence=[ev(b, "the county said on Tuesday")],
-                          sort_key="2024-03-19"),
-            TimelineEntry(date="2024-03-18", precision="day",
-                          text="The floods killed 14 people",
-                          evidence=[ev(b, "The floods that hit Marlow on Monday killed 14 "
-                                          "people")], sort_key="2024-03-18")]),
+        DocFacts(
+            document=ref(a),
+            timeline=[
+                TimelineEntry(
+                    date="2024-03-18",
+                    precision="day",
+                    text="Floods killed 12 people",
+                    evidence=[ev(a, "Floods killed 12 people")],
+                    sort_key="2024-03-18",
+                ),
+                TimelineEntry(
+                    date="2024-01-01",
+                    precision="year",
+                    text="The river rose",
+                    evidence=[ev(a, "The river rose two metres")],
+                    sort_key="2024-00-00",
+                ),
+            ],
+        ),
+        DocFacts(
+            document=ref(b),
+            timeline=[
+                TimelineEntry(
+                    date="2024-03-19",
+                    precision="day",
+                    text="The county said so",
+                    evidence=[ev(b, "the county said on Tuesday")],
+                    sort_key="2024-03-19",
+                ),
+                TimelineEntry(
+                    date="2024-03-18",
+                    precision="day",
+                    text="The floods killed 14 people",
+                    evidence=[ev(b, "The floods that hit Marlow on Monday killed 14 people")],
+                    sort_key="2024-03-18",
+                ),
+            ],
+        ),
     ]
 
 
@@ -406,49 +569,77 @@ def test_the_brief_round_trips_and_its_spans_are_exact(brief: Any, assert_spans:
 def test_contradictions_and_grading_are_rendered() -> None:
     from briefgen.render import render
 
-    out = fuse(flood_facts(), FuseOptions(copy_of=copies(), sources_grading={"The Daily": "B"}),
-               WHEN)
+    out = fuse(
+        flood_facts(), FuseOptions(copy_of=copies(), sources_grading={"The Daily": "B"}), WHEN
+    )
     rendered = render(out, ["md", "html"], None)
     md = rendered["md"].decode("utf-8")
     html = rendered["html"].decode("utf-8")
     assert "**Reports differ on people:** 12 people [" in md
     assert "14 people [" in md
     assert "- **Grading:** B" in md
-    assert '<tr class="contradiction"><th scope="row">Reports differ</th><td>People: 12 people' \
-        in html
+    assert (
+        '<tr class="contradiction"><th scope="row">Reports differ</th><td>People: 12 people' in html
+    )
     assert 'class="badge grade"' in html
 
 
 def test_a_capped_timeline_prefers_reported_events_to_vague_fragments() -> None:
-    text = ("Winning in November. A candidate can win in November. "
-            "The governor signed the budget bill in November.")
+    text = (
+        "Winning in November. A candidate can win in November. "
+        "The governor signed the budget bill in November."
+    )
     doc = make_doc(text, "Daily", "2024-03-01")
 
     def entry(needle: str) -> TimelineEntry:
-        return TimelineEntry(date="2023-11-01", precision="month", text=needle.rstrip("."),
-                             evidence=[ev(doc, needle)], when="November",
-                             sort_key="2023-11-01")
+        return TimelineEntry(
+            date="2023-11-01",
+            precision="month",
+            text=needle.rstrip("."),
+            evidence=[ev(doc, needle)],
+            when="November",
+            sort_key="2023-11-01",
+        )
 
-    facts = DocFacts(document=ref(doc), timeline=[
-        entry("Winning in November."), entry("A candidate can win in November."),
-        entry("The governor signed the budget bill in November.")])
+    facts = DocFacts(
+        document=ref(doc),
+        timeline=[
+            entry("Winning in November."),
+            entry("A candidate can win in November."),
+            entry("The governor signed the budget bill in November."),
+        ],
+    )
     shown = merge_timeline([facts], limit=1)
     assert [e.text for e in shown] == ["The governor signed the budget bill in November"]
 
 
 def test_a_capped_timeline_leaves_out_cut_off_fragments() -> None:
-    text = ("They'll be voting on March 1. Tuesday's primary results are "
-            "due on March 1. The state party moved its primary to March 1.")
+    text = (
+        "They'll be voting on March 1. Tuesday's primary results are "
+        "due on March 1. The state party moved its primary to March 1."
+    )
     doc = make_doc(text, "Daily", "2016-02-20")
 
     def entry(needle: str, shown: str) -> TimelineEntry:
-        return TimelineEntry(date="2016-03-01", precision="day", text=shown,
-                             evidence=[ev(doc, needle)], when="March 1", sort_key="2016-03-01")
+        return TimelineEntry(
+            date="2016-03-01",
+            precision="day",
+            text=shown,
+            evidence=[ev(doc, needle)],
+            when="March 1",
+            sort_key="2016-03-01",
+        )
 
-    facts = DocFacts(document=ref(doc), timeline=[
-        entry("They'll be voting on March 1.", "'ll be voting on March 1"),
-        entry("Tuesday's primary results are", "Tuesday's primary results are"),
-        entry("The state party moved its primary to March 1.",
-              "The state party moved its primary to March 1")])
+    facts = DocFacts(
+        document=ref(doc),
+        timeline=[
+            entry("They'll be voting on March 1.", "'ll be voting on March 1"),
+            entry("Tuesday's primary results are", "Tuesday's primary results are"),
+            entry(
+                "The state party moved its primary to March 1.",
+                "The state party moved its primary to March 1",
+            ),
+        ],
+    )
     shown = merge_timeline([facts], limit=1)
     assert [e.text for e in shown] == ["The state party moved its primary to March 1"]

@@ -32,8 +32,10 @@ def _skip_reason() -> str | None:
     return None
 
 
-pytestmark = [pytest.mark.cron, pytest.mark.skipif(_skip_reason() is not None,
-                                                   reason=_skip_reason() or "")]
+pytestmark = [
+    pytest.mark.cron,
+    pytest.mark.skipif(_skip_reason() is not None, reason=_skip_reason() or ""),
+]
 
 FIRE_WITHIN = 75  # seconds from installing the line until cron starts the build
 BUILD_WITHIN = 120  # seconds more for the build itself (it loads the spaCy model)
@@ -48,7 +50,8 @@ def test_cron_runs_the_scheduled_build(tmp_path: Path) -> None:
     root = tmp_path / "cron project"  # a space in the path, as users have
     (root / "articles").mkdir(parents=True)
     (root / "articles" / "kim.txt").write_text(
-        "Kim arrives in Vladivostok\n\n" + "\n\n".join(KIM) + "\n", encoding="utf-8")
+        "Kim arrives in Vladivostok\n\n" + "\n\n".join(KIM) + "\n", encoding="utf-8"
+    )
     config = root / "config.yaml"
     config.write_text(
         'title: "Cron brief"\n'
@@ -73,7 +76,8 @@ def test_cron_runs_the_scheduled_build(tmp_path: Path) -> None:
         lines = [line for line in crontab_lines() if line.endswith(f"# {tag}")]
         assert lines == [shown.stdout.strip()]
         assert [line for line in crontab_lines() if tag not in line] == [
-            line for line in before if tag not in line]
+            line for line in before if tag not in line
+        ]
 
         while not log.exists() and time.monotonic() - start < FIRE_WITHIN:
             time.sleep(0.5)

@@ -21,8 +21,16 @@ from briefgen.model import Actor, Brief, Statement, json_schema
 pytestmark = [pytest.mark.slow, pytest.mark.model]
 
 FORMATS = ("md", "html", "pdf", "json")
-HEADINGS = ("KEY JUDGMENTS", "KEY DEVELOPMENTS", "ACTORS", "STATEMENTS", "RISKS",
-            "OPEN QUESTIONS", "TIMELINE", "SOURCES")
+HEADINGS = (
+    "KEY JUDGMENTS",
+    "KEY DEVELOPMENTS",
+    "ACTORS",
+    "STATEMENTS",
+    "RISKS",
+    "OPEN QUESTIONS",
+    "TIMELINE",
+    "SOURCES",
+)
 
 
 class Built:
@@ -103,8 +111,10 @@ def test_pdf_content(built: Built) -> None:
 
 
 def test_json_validates_against_the_schema(built: Built) -> None:
-    errors = [f"{list(e.absolute_path)}: {e.message}"
-              for e in jsonschema.Draft202012Validator(json_schema()).iter_errors(built.data)]
+    errors = [
+        f"{list(e.absolute_path)}: {e.message}"
+        for e in jsonschema.Draft202012Validator(json_schema()).iter_errors(built.data)
+    ]
     assert not errors
 
 
@@ -121,8 +131,11 @@ def test_markdown_has_the_sections(built: Built) -> None:
 
     md = built.path("md").read_text(encoding="utf-8")
     tokens = MarkdownIt("js-default").parse(md)
-    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"
-                and t.tag == "h2"]
+    headings = [
+        tokens[i + 1].content
+        for i, t in enumerate(tokens)
+        if t.type == "heading_open" and t.tag == "h2"
+    ]
     for heading in HEADINGS:
         assert heading.capitalize() in headings or heading.title() in headings, heading
 
@@ -130,8 +143,17 @@ def test_markdown_has_the_sections(built: Built) -> None:
 # --- acceptance checks on the seed brief
 
 
-PERSONS = ["Kim Jong-un", "Vladimir Putin", "Sergei Shoigu", "Linda Thomas-Greenfield",
-           "John Kirby", "Alexander Matsegora", "Dmitry Peskov", "Denny Tamaki", "Joe Biden"]
+PERSONS = [
+    "Kim Jong-un",
+    "Vladimir Putin",
+    "Sergei Shoigu",
+    "Linda Thomas-Greenfield",
+    "John Kirby",
+    "Alexander Matsegora",
+    "Dmitry Peskov",
+    "Denny Tamaki",
+    "Joe Biden",
+]
 
 
 @pytest.mark.parametrize("name", PERSONS)
@@ -221,9 +243,7 @@ def test_bluf(brief: Brief) -> None:
 # --- a failed run keeps the last good brief
 
 
-def test_failed_run_leaves_the_last_good_brief_intact(
-    built: Built, tmp_path: Path
-) -> None:
+def test_failed_run_leaves_the_last_good_brief_intact(built: Built, tmp_path: Path) -> None:
     root = tmp_path / "project"
     shutil.copytree(built.root, root)
     before = {p.name: p.read_bytes() for p in (root / "out").iterdir()}
@@ -233,8 +253,9 @@ def test_failed_run_leaves_the_last_good_brief_intact(
     # md renders fine; html then fails: nothing may be written at all
     (templates / "brief.html.j2").write_text("{% if %}broken{% endif %}\n", encoding="utf-8")
     config = root / "config.yaml"
-    config.write_text(config.read_text(encoding="utf-8") + "\ntemplates: broken-templates\n",
-                      encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8") + "\ntemplates: broken-templates\n", encoding="utf-8"
+    )
     result = run_cli(["build", "--config", str(config)], env={"SOURCE_DATE_EPOCH": FIXED_EPOCH})
     assert result.exit_code == 1, result.stderr
     errors = [line for line in result.stderr.splitlines() if "error" in line]

@@ -21,7 +21,15 @@ _spec.loader.exec_module(scoring)
 
 def test_tokens_lowercase_words_only():
     assert scoring.tokens("O’Malley’s campaign, “says”: 76% — U.S.!") == [
-        "o", "malley", "s", "campaign", "says", "76", "u", "s"]
+        "o",
+        "malley",
+        "s",
+        "campaign",
+        "says",
+        "76",
+        "u",
+        "s",
+    ]
     assert scoring.tokens("") == []
     assert scoring.tokens(None) == []
     assert scoring.tokens("snake_case") == ["snake", "case"]
@@ -61,12 +69,14 @@ def test_prf_and_mean():
 
 
 FIVE = {
-    "who": {"annotated": [
-        {"coderPhraseCount": 2, "text": "Several people"},
-        {"coderPhraseCount": 1, "text": "British Transport Police"},
-        {"coderPhraseCount": 3, "text": "dozens injured"},
-        {"coderPhraseCount": 2, "text": "Several people"},
-    ]},
+    "who": {
+        "annotated": [
+            {"coderPhraseCount": 2, "text": "Several people"},
+            {"coderPhraseCount": 1, "text": "British Transport Police"},
+            {"coderPhraseCount": 3, "text": "dozens injured"},
+            {"coderPhraseCount": 2, "text": "Several people"},
+        ]
+    },
     "what": {"annotated": [{"coderPhraseCount": 3, "text": "tram derailment"}]},
     "when": {"annotated": [{"coderPhraseCount": 1, "text": "at around 6am"}]},
     "where": {"annotated": []},
@@ -122,9 +132,11 @@ def test_summary_hits_normalised_exact_sentences():
 # --------------------------------------------------------------------------- brat
 
 
-TEXT = ("O’Malley’s campaign says it will shift staff.\n"
-        "The move was first reported by MSNBC.\n"
-        "It was said\nthat the plan works.")
+TEXT = (
+    "O’Malley’s campaign says it will shift staff.\n"
+    "The move was first reported by MSNBC.\n"
+    "It was said\nthat the plan works."
+)
 ANN = (
     "T1\tSource 0 19\tO’Malley’s campaign\n"
     "T2\tCue 20 24\tsays\n"
@@ -171,9 +183,11 @@ def test_parse_brat_without_text_uses_written_spans():
 
 
 def test_parse_brat_content2_is_appended():
-    ann = ("T1\tSource 0 2\tHe\nT2\tCue 3 7\tsaid\nT3\tContent 8 11\tyes\n"
-           "T4\tContent 20 22\tno\nT5\tAttribution 3 7\tsaid\n"
-           "E1\tAttribution:T5 Source:T1 Cue:T2 Content:T3 Content2:T4\n")
+    ann = (
+        "T1\tSource 0 2\tHe\nT2\tCue 3 7\tsaid\nT3\tContent 8 11\tyes\n"
+        "T4\tContent 20 22\tno\nT5\tAttribution 3 7\tsaid\n"
+        "E1\tAttribution:T5 Source:T1 Cue:T2 Content:T3 Content2:T4\n"
+    )
     (g,) = scoring.parse_brat(ann)
     assert g.content_text == "yes no"
     assert g.content.fragments == [(8, 11), (20, 22)]
@@ -204,10 +218,12 @@ def test_greedy_match_threshold_and_conflicts():
 def test_score_statements_counts_and_speakers():
     gold = scoring.parse_brat(ANN, TEXT)
     preds = [
-        scoring.PredStatement(content="it will shift staff", speaker="the campaign",
-                              speaker_name="Martin O'Malley"),
-        scoring.PredStatement(content="The move", speaker="The Washington Post",
-                              speaker_name="MSNBC"),
+        scoring.PredStatement(
+            content="it will shift staff", speaker="the campaign", speaker_name="Martin O'Malley"
+        ),
+        scoring.PredStatement(
+            content="The move", speaker="The Washington Post", speaker_name="MSNBC"
+        ),
         scoring.PredStatement(content="the plan works", speaker="someone"),
         scoring.PredStatement(content="entirely unrelated words", speaker="x"),
     ]

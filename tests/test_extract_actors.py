@@ -23,8 +23,10 @@ def names(facts: DocFacts) -> list[str]:
 
 
 def test_surname_mention_merges_with_the_full_name(facts_of: Any) -> None:
-    facts = facts_of("Angela Merkel met Emmanuel Macron in Paris on Monday. "
-                     "Merkel said the talks were productive.")
+    facts = facts_of(
+        "Angela Merkel met Emmanuel Macron in Paris on Monday. "
+        "Merkel said the talks were productive."
+    )
     merkel = actor(facts, "Angela Merkel")
     assert merkel.type == "person"
     assert merkel.mentions == 2
@@ -40,8 +42,9 @@ def test_possessive_mention_merges(facts_of: Any) -> None:
 
 
 def test_title_prefix_gives_role_and_affiliation(facts_of: Any) -> None:
-    facts = facts_of("German Chancellor Angela Merkel met French President Emmanuel Macron "
-                     "on Monday.")
+    facts = facts_of(
+        "German Chancellor Angela Merkel met French President Emmanuel Macron on Monday."
+    )
     merkel = actor(facts, "Angela Merkel")
     assert merkel.role is not None and "Chancellor" in merkel.role
     assert merkel.affiliation == "Germany"
@@ -60,8 +63,10 @@ def test_title_prefix_without_nationality(facts_of: Any) -> None:
 
 
 def test_appositive_role(facts_of: Any) -> None:
-    facts = facts_of("Jens Stoltenberg, NATO's secretary general, warned that the alliance "
-                     "would respond to any attack.")
+    facts = facts_of(
+        "Jens Stoltenberg, NATO's secretary general, warned that the alliance "
+        "would respond to any attack."
+    )
     stoltenberg = actor(facts, "Jens Stoltenberg")
     assert stoltenberg.role is not None and "secretary general" in stoltenberg.role
     assert stoltenberg.affiliation == "NATO"
@@ -69,8 +74,10 @@ def test_appositive_role(facts_of: Any) -> None:
 
 
 def test_appositive_role_with_article(facts_of: Any) -> None:
-    facts = facts_of("Maria Zakharova, the spokeswoman of the Russian Foreign Ministry, "
-                     "said the claims were false.")
+    facts = facts_of(
+        "Maria Zakharova, the spokeswoman of the Russian Foreign Ministry, "
+        "said the claims were false."
+    )
     zakharova = actor(facts, "Maria Zakharova")
     assert zakharova.role is not None and zakharova.role.startswith("spokeswoman")
     assert zakharova.affiliation == "Russia"
@@ -100,8 +107,10 @@ def test_two_capitals_as_subjects(facts_of: Any) -> None:
 
 
 def test_acronym_merges_with_its_expansion(facts_of: Any) -> None:
-    facts = facts_of("The North Atlantic Treaty Organization (NATO) held a summit in Vilnius. "
-                     "NATO leaders agreed on new plans.")
+    facts = facts_of(
+        "The North Atlantic Treaty Organization (NATO) held a summit in Vilnius. "
+        "NATO leaders agreed on new plans."
+    )
     nato = actor(facts, "NATO")
     assert nato.type == "organization"
     assert "North Atlantic Treaty Organization" in nato.aliases
@@ -110,8 +119,10 @@ def test_acronym_merges_with_its_expansion(facts_of: Any) -> None:
 
 
 def test_acronym_after_expansion(facts_of: Any) -> None:
-    facts = facts_of("The European Union (EU) imposed new sanctions on Belarus. "
-                     "The EU said the measures target state firms.")
+    facts = facts_of(
+        "The European Union (EU) imposed new sanctions on Belarus. "
+        "The EU said the measures target state firms."
+    )
     eu = actor(facts, "European Union")
     assert eu.aliases == ["EU"]
     assert eu.mentions == 3
@@ -128,12 +139,16 @@ def test_actor_evidence_is_the_sentence_naming_it(facts_of: Any) -> None:
     facts = facts_of(text)
     merkel = actor(facts, "Angela Merkel")
     assert [e.text for e in merkel.evidence] == [
-        "Angela Merkel met Emmanuel Macron.", "Merkel said the talks were useful."]
+        "Angela Merkel met Emmanuel Macron.",
+        "Merkel said the talks were useful.",
+    ]
 
 
 def test_salience_ranks_the_main_actor_first(facts_of: Any) -> None:
-    facts = facts_of("German Chancellor Angela Merkel met Emmanuel Macron in Paris. "
-                     "Merkel said the talks were productive. Merkel will return in May.")
+    facts = facts_of(
+        "German Chancellor Angela Merkel met Emmanuel Macron in Paris. "
+        "Merkel said the talks were productive. Merkel will return in May."
+    )
     assert facts.actors[0].name == "Angela Merkel"
     assert facts.actors[0].salience == 1.0
     assert all(0.0 <= a.salience <= 1.0 for a in facts.actors)
@@ -143,22 +158,28 @@ def test_salience_ranks_the_main_actor_first(facts_of: Any) -> None:
 
 
 def test_role_prefix_stops_at_the_sentence_boundary(facts_of: Any) -> None:
-    facts = facts_of("Mexican President Andres Manuel Lopez Obrador flew to Madrid on Sunday. "
-                     "Spanish Prime Minister Pedro Sanchez greeted him at the airport.")
+    facts = facts_of(
+        "Mexican President Andres Manuel Lopez Obrador flew to Madrid on Sunday. "
+        "Spanish Prime Minister Pedro Sanchez greeted him at the airport."
+    )
     assert actor(facts, "Pedro Sanchez").role == "Spanish Prime Minister"
 
 
 def test_titled_single_name_is_a_person(facts_of: Any) -> None:
-    facts = facts_of("Prime Minister Fumio Kishida spoke with President Biden on Monday. "
-                     "Kishida said the two leaders agreed to deepen security cooperation.")
+    facts = facts_of(
+        "Prime Minister Fumio Kishida spoke with President Biden on Monday. "
+        "Kishida said the two leaders agreed to deepen security cooperation."
+    )
     biden = actor(facts, "Biden")
     assert biden.type == "person"
     assert biden.role == "President"
 
 
 def test_sentence_initial_common_noun_is_not_a_person(facts_of: Any) -> None:
-    facts = facts_of("Ukrainian forces shot down 12 Russian drones over Kyiv on May 1, the air "
-                     "force said. Debris damaged two houses. Nobody was hurt.")
+    facts = facts_of(
+        "Ukrainian forces shot down 12 Russian drones over Kyiv on May 1, the air "
+        "force said. Debris damaged two houses. Nobody was hurt."
+    )
     assert "Debris" not in names(facts)
 
 
@@ -169,9 +190,11 @@ def test_seat_city_as_place_is_where(facts_of: Any) -> None:
 
 
 def test_a_lowercase_plural_is_no_part_of_a_title(facts_of: Any) -> None:
-    facts = facts_of("If the Syrian refugees President Emmanuel Macron wants to admit pose a "
-                     "risk, the law must change. Foreign Affairs Minister Sergei Lavrov "
-                     "disagreed.")
+    facts = facts_of(
+        "If the Syrian refugees President Emmanuel Macron wants to admit pose a "
+        "risk, the law must change. Foreign Affairs Minister Sergei Lavrov "
+        "disagreed."
+    )
     macron = actor(facts, "Emmanuel Macron")
     assert macron.role == "President"
     assert macron.affiliation != "Syria"

@@ -39,8 +39,10 @@ def test_would_violate_is_a_likely_legal_breach(facts_of: Any) -> None:
 
 
 def test_could_trigger_a_nuclear_arms_race(facts_of: Any) -> None:
-    facts = facts_of("Analysts warned that the new enrichment program could trigger a nuclear "
-                     "arms race in the region.")
+    facts = facts_of(
+        "Analysts warned that the new enrichment program could trigger a nuclear "
+        "arms race in the region."
+    )
     risk = only_risk(facts)
     assert risk.likelihood == "roughly even chance"
     assert risk.category == "WMD/nuclear"
@@ -76,12 +78,15 @@ def test_hedging_lowers_the_likelihood(facts_of: Any) -> None:
 
 
 def test_risk_likelihoods_are_icd203_words(facts_of: Any) -> None:
-    facts = facts_of("The deal would violate United Nations sanctions. The tests could provoke "
-                     "a nuclear war. Officials may impose new tariffs on steel.")
+    facts = facts_of(
+        "The deal would violate United Nations sanctions. The tests could provoke "
+        "a nuclear war. Officials may impose new tariffs on steel."
+    )
     assert facts.risks
     assert all(r.likelihood in ICD203 for r in facts.risks)
-    assert [r.id for r in facts.risks] == [f"{facts.document.id}-rk{i}"
-                                           for i in range(1, len(facts.risks) + 1)]
+    assert [r.id for r in facts.risks] == [
+        f"{facts.document.id}-rk{i}" for i in range(1, len(facts.risks) + 1)
+    ]
 
 
 # --- open questions
@@ -96,8 +101,11 @@ def test_yet_to_confirm_the_summit(facts_of: Any) -> None:
 
 
 def test_yet_to_confirm_a_meeting_names_its_participants(facts_of: Any) -> None:
-    q = first_question(facts_of("Officials have yet to confirm the meeting between Kim Jong-un "
-                                "and Vladimir Putin."))
+    q = first_question(
+        facts_of(
+            "Officials have yet to confirm the meeting between Kim Jong-un and Vladimir Putin."
+        )
+    )
     assert q.question == "Will the meeting between Kim Jong-un and Vladimir Putin take place?"
 
 
@@ -110,16 +118,21 @@ def test_allegedly_becomes_a_did_question(facts_of: Any) -> None:
 
 
 def test_a_will_claim_becomes_a_will_question(facts_of: Any) -> None:
-    facts = facts_of("Indian Prime Minister Narendra Modi arrived in Washington on Tuesday. "
-                     "He will meet President Joe Biden on Thursday.")
+    facts = facts_of(
+        "Indian Prime Minister Narendra Modi arrived in Washington on Tuesday. "
+        "He will meet President Joe Biden on Thursday."
+    )
     assert questions(facts) == ["Will Narendra Modi meet President Joe Biden on Thursday?"]
 
 
 def test_a_could_claim_becomes_a_question(facts_of: Any) -> None:
-    facts = facts_of("Analysts warned that the new enrichment program could trigger a nuclear "
-                     "arms race in the region.")
+    facts = facts_of(
+        "Analysts warned that the new enrichment program could trigger a nuclear "
+        "arms race in the region."
+    )
     assert questions(facts) == [
-        "Will the new enrichment program trigger a nuclear arms race in the region?"]
+        "Will the new enrichment program trigger a nuclear arms race in the region?"
+    ]
 
 
 def test_a_plain_past_fact_raises_no_question(facts_of: Any) -> None:
@@ -127,14 +140,27 @@ def test_a_plain_past_fact_raises_no_question(facts_of: Any) -> None:
 
 
 def test_questions_are_yes_no_questions(facts_of: Any) -> None:
-    facts = facts_of("Tehran and Washington have yet to confirm the summit. The minister "
-                     "allegedly accepted bribes. The navy will hold drills in May.")
+    facts = facts_of(
+        "Tehran and Washington have yet to confirm the summit. The minister "
+        "allegedly accepted bribes. The navy will hold drills in May."
+    )
     assert len(facts.open_questions) >= 2
     for q in facts.open_questions:
         assert q.question.endswith("?")
         assert q.question[0].isupper()
-        assert q.question.split()[0] in ("Will", "Did", "Does", "Is", "Are", "Has", "Have",
-                                         "Was", "Were", "Can", "Could")
+        assert q.question.split()[0] in (
+            "Will",
+            "Did",
+            "Does",
+            "Is",
+            "Are",
+            "Has",
+            "Have",
+            "Was",
+            "Were",
+            "Can",
+            "Could",
+        )
         assert "allegedly" not in q.question
 
 
@@ -156,14 +182,17 @@ def test_a_risk_someone_argues_is_attributed_to_them(facts_of: Any) -> None:
 
 
 def test_striking_a_deal_and_combating_a_problem_are_not_military(facts_of: Any) -> None:
-    facts = facts_of("Efforts to combat the debt will destroy the economy. The two leaders "
-                     "could strike a deal that would hurt exports.")
-    assert facts.risks and all(r.category != "military escalation" for r in facts.risks), \
-        [(r.summary, r.category) for r in facts.risks]
+    facts = facts_of(
+        "Efforts to combat the debt will destroy the economy. The two leaders "
+        "could strike a deal that would hurt exports."
+    )
+    assert facts.risks and all(r.category != "military escalation" for r in facts.risks), [
+        (r.summary, r.category) for r in facts.risks
+    ]
 
 
 def test_a_risk_without_a_subject_is_no_risk(facts_of: Any) -> None:
-    facts = facts_of("Americans should worry more about things that might actually kill "
-                     "them.")
-    assert not any(r.summary.startswith(("Might", "Kill")) for r in facts.risks), \
-        [r.summary for r in facts.risks]
+    facts = facts_of("Americans should worry more about things that might actually kill them.")
+    assert not any(r.summary.startswith(("Might", "Kill")) for r in facts.risks), [
+        r.summary for r in facts.risks
+    ]

@@ -18,8 +18,9 @@ def speaker_name(facts: DocFacts, st: Statement) -> str | None:
 
 
 def test_said_that(facts_of: Any) -> None:
-    facts = facts_of("Finance Minister Olaf Scholz said that the budget would be balanced "
-                     "next year.")
+    facts = facts_of(
+        "Finance Minister Olaf Scholz said that the budget would be balanced next year."
+    )
     st = only(facts)
     assert speaker_name(facts, st) == "Olaf Scholz"
     assert st.speaker_name == "Olaf Scholz"
@@ -31,8 +32,10 @@ def test_said_that(facts_of: Any) -> None:
 
 
 def test_surname_speaker_resolves_to_the_full_name(facts_of: Any) -> None:
-    facts = facts_of("Angela Merkel met Emmanuel Macron in Paris on Monday. "
-                     "Merkel said the talks were productive.")
+    facts = facts_of(
+        "Angela Merkel met Emmanuel Macron in Paris on Monday. "
+        "Merkel said the talks were productive."
+    )
     st = only(facts)
     assert st.speaker.text == "Merkel"
     assert speaker_name(facts, st) == "Angela Merkel"
@@ -40,8 +43,10 @@ def test_surname_speaker_resolves_to_the_full_name(facts_of: Any) -> None:
 
 
 def test_quote_first(facts_of: Any) -> None:
-    facts = facts_of("“The talks were very useful and we agreed on a new schedule,” Foreign "
-                     "Minister Sergey Lavrov said on Friday.")
+    facts = facts_of(
+        "“The talks were very useful and we agreed on a new schedule,” Foreign "
+        "Minister Sergey Lavrov said on Friday."
+    )
     st = only(facts)
     assert speaker_name(facts, st) == "Sergey Lavrov"
     assert st.cue.text == "said"
@@ -56,8 +61,10 @@ def test_speaker_then_colon_quote(facts_of: Any) -> None:
 
 
 def test_according_to(facts_of: Any) -> None:
-    facts = facts_of("According to the Interior Ministry, twelve people were arrested during "
-                     "the protests in Lagos.")
+    facts = facts_of(
+        "According to the Interior Ministry, twelve people were arrested during "
+        "the protests in Lagos."
+    )
     st = only(facts)
     assert st.speaker.text == "the Interior Ministry"
     assert speaker_name(facts, st) == "Interior Ministry"
@@ -66,8 +73,10 @@ def test_according_to(facts_of: Any) -> None:
 
 
 def test_pronoun_speaker_is_the_person_named_before(facts_of: Any) -> None:
-    facts = facts_of("Senator John Smith arrived in Ohio on Friday. He said the factory would "
-                     "reopen within weeks.")
+    facts = facts_of(
+        "Senator John Smith arrived in Ohio on Friday. He said the factory would "
+        "reopen within weeks."
+    )
     st = only(facts)
     assert st.speaker.text == "He"
     assert speaker_name(facts, st) == "John Smith"
@@ -93,8 +102,10 @@ def test_capital_speaker_is_its_state(facts_of: Any) -> None:
 
 
 def test_noun_phrase_speaker_without_actor(facts_of: Any) -> None:
-    facts = facts_of("Analysts warned that the new enrichment program could trigger a nuclear "
-                     "arms race in the region.")
+    facts = facts_of(
+        "Analysts warned that the new enrichment program could trigger a nuclear "
+        "arms race in the region."
+    )
     st = only(facts)
     assert st.speaker.text == "Analysts"
     assert st.speaker.actor_id is None
@@ -103,15 +114,21 @@ def test_noun_phrase_speaker_without_actor(facts_of: Any) -> None:
 
 
 def test_statements_are_in_text_order_with_ids(facts_of: Any) -> None:
-    facts = facts_of("Angela Merkel met Emmanuel Macron. Merkel said the talks were useful. "
-                     "Macron told reporters that France would host the next round.")
+    facts = facts_of(
+        "Angela Merkel met Emmanuel Macron. Merkel said the talks were useful. "
+        "Macron told reporters that France would host the next round."
+    )
     starts = [s.content.start for s in facts.statements]
     assert len(starts) == 2
     assert starts == sorted(starts)
-    assert [s.id for s in facts.statements] == [f"{facts.document.id}-st1",
-                                                f"{facts.document.id}-st2"]
-    assert [speaker_name(facts, s) for s in facts.statements] == ["Angela Merkel",
-                                                                  "Emmanuel Macron"]
+    assert [s.id for s in facts.statements] == [
+        f"{facts.document.id}-st1",
+        f"{facts.document.id}-st2",
+    ]
+    assert [speaker_name(facts, s) for s in facts.statements] == [
+        "Angela Merkel",
+        "Emmanuel Macron",
+    ]
 
 
 # --- known bugs (see the report; remove the marker once fixed)
@@ -132,8 +149,10 @@ def test_quote_content_keeps_a_phrasal_particle(facts_of: Any) -> None:
 
 
 def test_pronoun_speaker_prefers_the_previous_subject(facts_of: Any) -> None:
-    facts = facts_of("Sergey Lavrov met Wang Yi in Moscow. He told reporters that the two "
-                     "countries share the same goals.")
+    facts = facts_of(
+        "Sergey Lavrov met Wang Yi in Moscow. He told reporters that the two "
+        "countries share the same goals."
+    )
     st = only(facts)
     assert st.speaker.text == "He"
     assert speaker_name(facts, st) == "Sergey Lavrov"

@@ -40,16 +40,29 @@ TEXT_B = (
     "North Korean leader Kim Jong-un met Russian President Vladimir Putin at a space centre "
     "on Wednesday. Officials have yet to confirm an arms deal. Putin visited Pyongyang in 2000."
 )
-DOC_A = Document(text=TEXT_A, title="A", path="a.txt", publisher="Daily A",
-                 published="2023-09-14")
-DOC_B = Document(text=TEXT_B, title="B", path="b.txt", publisher="Wire B",
-                 published="2023-09-13")
+DOC_A = Document(text=TEXT_A, title="A", path="a.txt", publisher="Daily A", published="2023-09-14")
+DOC_B = Document(text=TEXT_B, title="B", path="b.txt", publisher="Wire B", published="2023-09-13")
 
 
-def actor(key: str, name: str, type_: str, doc: Document, needle: str, mentions: int,
-          salience: float, **kw: Any) -> Actor:
-    return Actor(id=key, name=name, type=type_, mentions=mentions, salience=salience,  # type: ignore[arg-type]
-                 evidence=[ev(doc, needle)], **kw)
+def actor(
+    key: str,
+    name: str,
+    type_: str,
+    doc: Document,
+    needle: str,
+    mentions: int,
+    salience: float,
+    **kw: Any,
+) -> Actor:
+    return Actor(
+        id=key,
+        name=name,
+        type=type_,
+        mentions=mentions,
+        salience=salience,  # type: ignore[arg-type]
+        evidence=[ev(doc, needle)],
+        **kw,
+    )
 
 
 def facts_a() -> DocFacts:
@@ -59,80 +72,165 @@ def facts_a() -> DocFacts:
     return DocFacts(
         document=ref(DOC_A),
         actors=[
-            actor("kim-jong-un", "Kim Jong-un", "person", DOC_A, "Kim Jong-un", 2, 1.0,
-                  aliases=["Kim"]),
+            actor(
+                "kim-jong-un",
+                "Kim Jong-un",
+                "person",
+                DOC_A,
+                "Kim Jong-un",
+                2,
+                1.0,
+                aliases=["Kim"],
+            ),
             actor("vladimir-putin", "Vladimir Putin", "person", DOC_A, "Vladimir Putin", 1, 0.6),
             actor("russia", "Russia", "state", DOC_A, "Russia", 1, 0.3),
         ],
         key_developments=[
-            KeyDevelopment(id=f"{DOC_A.id}-kd1",
-                           summary="Kim Jong-un met Vladimir Putin at a space centre in Russia.",
-                           who=["Kim Jong-un"], what="met Vladimir Putin at a space centre",
-                           when=When(text="Wednesday", date="2023-09-13", precision="day"),
-                           where=["Russia"], confidence="moderate", evidence=[meet],
-                           actor_ids=["kim-jong-un"], score=2.0),
-            KeyDevelopment(id=f"{DOC_A.id}-kd2", summary="A new arms deal could violate sanctions.",
-                           who=[], what="could violate UN sanctions", evidence=[
-                               ev(DOC_A, "A new arms deal could violate UN sanctions.")],
-                           score=0.5),
+            KeyDevelopment(
+                id=f"{DOC_A.id}-kd1",
+                summary="Kim Jong-un met Vladimir Putin at a space centre in Russia.",
+                who=["Kim Jong-un"],
+                what="met Vladimir Putin at a space centre",
+                when=When(text="Wednesday", date="2023-09-13", precision="day"),
+                where=["Russia"],
+                confidence="moderate",
+                evidence=[meet],
+                actor_ids=["kim-jong-un"],
+                score=2.0,
+            ),
+            KeyDevelopment(
+                id=f"{DOC_A.id}-kd2",
+                summary="A new arms deal could violate sanctions.",
+                who=[],
+                what="could violate UN sanctions",
+                evidence=[ev(DOC_A, "A new arms deal could violate UN sanctions.")],
+                score=0.5,
+            ),
         ],
-        statements=[Statement(
-            id=f"{DOC_A.id}-st1",
-            speaker=Speaker(text="Kim", start=said, end=said + 3, actor_id="kim-jong-un"),
-            cue=SpanRef(text="said", start=said + 4, end=said + 8),
-            content=SpanRef(text="the talks went well", start=content,
-                            end=content + len("the talks went well")),
-            direct=False, doc=DOC_A.id, speaker_name="Kim Jong-un",
-        )],
-        risks=[Risk(id=f"{DOC_A.id}-rk1", summary="A new arms deal could violate UN sanctions.",
-                    category="sanctions or legal breach", likelihood="roughly even chance",
-                    evidence=[ev(DOC_A, "A new arms deal could violate UN sanctions.")],
-                    basis="could", clause="a new arms deal could violate UN sanctions",
-                    score=0.9)],
-        timeline=[TimelineEntry(date="2023-09-13", precision="day", text="Kim met Putin",
-                                evidence=[meet], when="Wednesday", sort_key="2023-09-13")],
+        statements=[
+            Statement(
+                id=f"{DOC_A.id}-st1",
+                speaker=Speaker(text="Kim", start=said, end=said + 3, actor_id="kim-jong-un"),
+                cue=SpanRef(text="said", start=said + 4, end=said + 8),
+                content=SpanRef(
+                    text="the talks went well",
+                    start=content,
+                    end=content + len("the talks went well"),
+                ),
+                direct=False,
+                doc=DOC_A.id,
+                speaker_name="Kim Jong-un",
+            )
+        ],
+        risks=[
+            Risk(
+                id=f"{DOC_A.id}-rk1",
+                summary="A new arms deal could violate UN sanctions.",
+                category="sanctions or legal breach",
+                likelihood="roughly even chance",
+                evidence=[ev(DOC_A, "A new arms deal could violate UN sanctions.")],
+                basis="could",
+                clause="a new arms deal could violate UN sanctions",
+                score=0.9,
+            )
+        ],
+        timeline=[
+            TimelineEntry(
+                date="2023-09-13",
+                precision="day",
+                text="Kim met Putin",
+                evidence=[meet],
+                when="Wednesday",
+                sort_key="2023-09-13",
+            )
+        ],
     )
 
 
 def facts_b() -> DocFacts:
-    meet = ev(DOC_B, "North Korean leader Kim Jong-un met Russian President Vladimir Putin at "
-                     "a space centre on Wednesday.")
+    meet = ev(
+        DOC_B,
+        "North Korean leader Kim Jong-un met Russian President Vladimir Putin at "
+        "a space centre on Wednesday.",
+    )
     return DocFacts(
         document=ref(DOC_B),
         actors=[
-            actor("kim-jong-un", "Kim Jong-un", "person", DOC_B, "Kim Jong-un", 1, 0.9,
-                  role="North Korean leader", affiliation="North Korea"),
-            actor("vladimir-putin", "Vladimir Putin", "person", DOC_B, "Vladimir Putin", 2, 1.0,
-                  aliases=["Putin"], role="Russian President"),
+            actor(
+                "kim-jong-un",
+                "Kim Jong-un",
+                "person",
+                DOC_B,
+                "Kim Jong-un",
+                1,
+                0.9,
+                role="North Korean leader",
+                affiliation="North Korea",
+            ),
+            actor(
+                "vladimir-putin",
+                "Vladimir Putin",
+                "person",
+                DOC_B,
+                "Vladimir Putin",
+                2,
+                1.0,
+                aliases=["Putin"],
+                role="Russian President",
+            ),
             actor("pyongyang", "Pyongyang", "location", DOC_B, "Pyongyang", 1, 0.2),
         ],
         key_developments=[
-            KeyDevelopment(id=f"{DOC_B.id}-kd1",
-                           summary="Kim Jong-un met Vladimir Putin at a space centre.",
-                           who=["Kim Jong-un"], what="met Vladimir Putin at a space centre",
-                           when=When(text="Wednesday", date="2023-09-13", precision="day"),
-                           where=[], confidence="moderate", evidence=[meet],
-                           actor_ids=["kim-jong-un"], score=1.9),
+            KeyDevelopment(
+                id=f"{DOC_B.id}-kd1",
+                summary="Kim Jong-un met Vladimir Putin at a space centre.",
+                who=["Kim Jong-un"],
+                what="met Vladimir Putin at a space centre",
+                when=When(text="Wednesday", date="2023-09-13", precision="day"),
+                where=[],
+                confidence="moderate",
+                evidence=[meet],
+                actor_ids=["kim-jong-un"],
+                score=1.9,
+            ),
         ],
-        open_questions=[OpenQuestion(id=f"{DOC_B.id}-q1", question="Will the deal be concluded?",
-                                     basis="Not confirmed by officials",
-                                     evidence=[ev(DOC_B, "Officials have yet to confirm an "
-                                                         "arms deal.")], score=3.0)],
+        open_questions=[
+            OpenQuestion(
+                id=f"{DOC_B.id}-q1",
+                question="Will the deal be concluded?",
+                basis="Not confirmed by officials",
+                evidence=[ev(DOC_B, "Officials have yet to confirm an arms deal.")],
+                score=3.0,
+            )
+        ],
         timeline=[
-            TimelineEntry(date="2023-09-13", precision="day",
-                          text="Kim met Putin at a space centre", evidence=[meet],
-                          when="Wednesday", sort_key="2023-09-13"),
-            TimelineEntry(date="2000-01-01", precision="year", text="Putin visited Pyongyang",
-                          evidence=[ev(DOC_B, "Putin visited Pyongyang in 2000.")], when="2000",
-                          sort_key="2000-00-00"),
+            TimelineEntry(
+                date="2023-09-13",
+                precision="day",
+                text="Kim met Putin at a space centre",
+                evidence=[meet],
+                when="Wednesday",
+                sort_key="2023-09-13",
+            ),
+            TimelineEntry(
+                date="2000-01-01",
+                precision="year",
+                text="Putin visited Pyongyang",
+                evidence=[ev(DOC_B, "Putin visited Pyongyang in 2000.")],
+                when="2000",
+                sort_key="2000-00-00",
+            ),
         ],
     )
 
 
 @pytest.fixture
 def brief() -> Any:
-    return fuse([facts_a(), facts_b()], FuseOptions(title="Test", marking=Marking(
-        label="TLP:GREEN", system="tlp")), WHEN)
+    return fuse(
+        [facts_a(), facts_b()],
+        FuseOptions(title="Test", marking=Marking(label="TLP:GREEN", system="tlp")),
+        WHEN,
+    )
 
 
 # --- developments
@@ -172,8 +270,10 @@ def test_two_developments_of_one_document_are_never_merged() -> None:
 
 
 def test_unrelated_developments_stay_apart() -> None:
-    assert jaccard(words("met Vladimir Putin at a space centre"),
-                   words("could violate UN sanctions")) == 0.0
+    assert (
+        jaccard(words("met Vladimir Putin at a space centre"), words("could violate UN sanctions"))
+        == 0.0
+    )
     out = fuse([facts_a()], FuseOptions(), WHEN)
     assert [d.corroboration for d in out.key_developments] == [1, 1]
 
@@ -221,10 +321,27 @@ def test_timeline_is_sorted_and_deduplicated(brief: Any) -> None:
 
 def test_undated_timeline_entries_go_last() -> None:
     f = facts_a()
-    f.timeline.append(TimelineEntry(date=None, precision="day", text="Something undated",
-                                    evidence=[], when="July 4", sort_key="9999-07-04"))
-    f.timeline.insert(0, TimelineEntry(date="1999-01-01", precision="year", text="Long ago",
-                                       evidence=[], when="1999", sort_key="1999-00-00"))
+    f.timeline.append(
+        TimelineEntry(
+            date=None,
+            precision="day",
+            text="Something undated",
+            evidence=[],
+            when="July 4",
+            sort_key="9999-07-04",
+        )
+    )
+    f.timeline.insert(
+        0,
+        TimelineEntry(
+            date="1999-01-01",
+            precision="year",
+            text="Long ago",
+            evidence=[],
+            when="1999",
+            sort_key="1999-00-00",
+        ),
+    )
     out = merge_timeline([f], 40)
     assert [e.text for e in out] == ["Long ago", "Kim met Putin", "Something undated"]
 
@@ -239,8 +356,11 @@ def test_ids_are_renumbered(brief: Any) -> None:
 def test_bluf_has_one_to_three_items_with_refs(brief: Any) -> None:
     assert 1 <= len(brief.bluf) <= 3
     assert brief.bluf == [b.text for b in brief.bluf_items]
-    ids = {d.id for d in brief.key_developments} | {r.id for r in brief.risks} | {
-        q.id for q in brief.open_questions}
+    ids = (
+        {d.id for d in brief.key_developments}
+        | {r.id for r in brief.risks}
+        | {q.id for q in brief.open_questions}
+    )
     for item in brief.bluf_items:
         assert item.refs and set(item.refs) <= ids
         assert item.evidence
@@ -287,19 +407,24 @@ def test_fused_spans_are_exact(brief: Any, assert_spans: Any) -> None:
 
 
 def test_limits_are_respected() -> None:
-    out = fuse([facts_a(), facts_b()], FuseOptions(max_developments=1, max_actors=2,
-                                                   max_timeline=1), WHEN)
+    out = fuse(
+        [facts_a(), facts_b()], FuseOptions(max_developments=1, max_actors=2, max_timeline=1), WHEN
+    )
     assert len(out.key_developments) == 1
     assert len(out.actors) == 2
     assert len(out.timeline) == 1
 
 
 def _quote(doc: Document, speaker: str, actor_id: str | None, text: str, n: int) -> Statement:
-    return Statement(id=f"{doc.id}-st{n}",
-                     speaker=Speaker(text=speaker, start=0, end=len(speaker), actor_id=actor_id),
-                     cue=SpanRef(text="said", start=0, end=4),
-                     content=SpanRef(text=text, start=0, end=len(text)),
-                     direct=True, doc=doc.id, speaker_name=speaker)
+    return Statement(
+        id=f"{doc.id}-st{n}",
+        speaker=Speaker(text=speaker, start=0, end=len(speaker), actor_id=actor_id),
+        cue=SpanRef(text="said", start=0, end=4),
+        content=SpanRef(text=text, start=0, end=len(text)),
+        direct=True,
+        doc=doc.id,
+        speaker_name=speaker,
+    )
 
 
 def test_statements_spread_over_speakers() -> None:
@@ -307,8 +432,9 @@ def test_statements_spread_over_speakers() -> None:
     come in between, while each speaker's own quotes keep their order."""
     facts = facts_a()
     facts.actors.append(actor("ban-ki-moon", "Ban Ki-moon", "person", DOC_A, "Kim", 1, 0.5))
-    facts.statements = [_quote(DOC_A, "Kim Jong-un", "kim-jong-un", f"Kim quote {i}", i)
-                        for i in range(1, 6)]
+    facts.statements = [
+        _quote(DOC_A, "Kim Jong-un", "kim-jong-un", f"Kim quote {i}", i) for i in range(1, 6)
+    ]
     facts.statements.append(_quote(DOC_A, "Ban Ki-moon", "ban-ki-moon", "Ban quote", 6))
     out = fuse([facts], FuseOptions(max_statements=3), WHEN)
     shown = [s.content.text for s in out.statements]
@@ -326,17 +452,21 @@ def test_the_fused_role_spells_out_titles_and_skips_forms_of_address() -> None:
     assert _common_role(["Sen.", "Sen.", "Senator", "Texas senator"]) == "Senator"
     assert _common_role(["Dr.", "Dr.", "Dr.", "Republican candidate"]) == "Republican candidate"
     assert _common_role(["Dr."]) is None
-    assert _common_role(["Former Secretary of State", "former Secretary of State",
-                         "former Secretary of State"]) == "former Secretary of State"
+    assert (
+        _common_role(
+            ["Former Secretary of State", "former Secretary of State", "former Secretary of State"]
+        )
+        == "former Secretary of State"
+    )
 
 
 def test_a_spelt_out_middle_name_is_the_same_person() -> None:
     a, b = facts_a(), facts_b()
     a.actors.append(actor("hillary-clinton", "Hillary Clinton", "person", DOC_A, "Kim", 2, 0.5))
-    b.actors.append(actor("hillary-rodham-clinton", "Hillary Rodham Clinton", "person", DOC_B,
-                          "Kim", 1, 0.4))
-    b.actors.append(actor("john-quincy-adams", "John Quincy Adams", "person", DOC_B, "Kim", 1,
-                          0.1))
+    b.actors.append(
+        actor("hillary-rodham-clinton", "Hillary Rodham Clinton", "person", DOC_B, "Kim", 1, 0.4)
+    )
+    b.actors.append(actor("john-quincy-adams", "John Quincy Adams", "person", DOC_B, "Kim", 1, 0.1))
     out = fuse([a, b], FuseOptions(), WHEN)
     names = [x.name for x in out.actors + out.appendix.actors]
     assert "Hillary Rodham Clinton" not in names
@@ -347,9 +477,14 @@ def test_a_spelt_out_middle_name_is_the_same_person() -> None:
 
 
 def test_the_bottom_line_says_whose_view_a_risk_is() -> None:
-    risk = Risk(id="rk1", summary="The tariffs will destroy the economy.", category="economic",
-                likelihood="very likely", clause="the tariffs will destroy the economy",
-                attributed_to="Jane Smith")
+    risk = Risk(
+        id="rk1",
+        summary="The tariffs will destroy the economy.",
+        category="economic",
+        likelihood="very likely",
+        clause="the tariffs will destroy the economy",
+        attributed_to="Jane Smith",
+    )
     (item,) = write_bluf([], [risk], [])
     assert item.text.startswith("According to Jane Smith, it is very likely that the tariffs")
 
@@ -358,10 +493,12 @@ def test_a_middle_name_form_that_dominates_keeps_its_name() -> None:
     """The longer form may be the one more documents use: the shorter joins it, and the
     pass over the actors goes on without the joined entry."""
     a, b = facts_a(), facts_b()
-    a.actors.insert(0, actor("hillary-rodham-clinton", "Hillary Rodham Clinton", "person",
-                             DOC_A, "Kim", 3, 0.5))
-    b.actors.insert(0, actor("hillary-rodham-clinton", "Hillary Rodham Clinton", "person",
-                             DOC_B, "Kim", 2, 0.4))
+    a.actors.insert(
+        0, actor("hillary-rodham-clinton", "Hillary Rodham Clinton", "person", DOC_A, "Kim", 3, 0.5)
+    )
+    b.actors.insert(
+        0, actor("hillary-rodham-clinton", "Hillary Rodham Clinton", "person", DOC_B, "Kim", 2, 0.4)
+    )
     b.actors.append(actor("hillary-clinton", "Hillary Clinton", "person", DOC_B, "Kim", 1, 0.3))
     out = fuse([a, b], FuseOptions(), WHEN)
     names = [x.name for x in out.actors + out.appendix.actors]

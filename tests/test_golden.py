@@ -35,8 +35,10 @@ pytestmark = pytest.mark.model
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     root = tmp_path_factory.mktemp("golden-project")
     config = copy_seed_project(root)
-    result = run_cli(["build", "--config", str(config), "--format", "json,md", "-q"],
-                     env={"SOURCE_DATE_EPOCH": FIXED_EPOCH})
+    result = run_cli(
+        ["build", "--config", str(config), "--format", "json,md", "-q"],
+        env={"SOURCE_DATE_EPOCH": FIXED_EPOCH},
+    )
     assert result.exit_code == 0, result.stderr
     out = root / "out"
     found: dict[str, str] = {}
@@ -48,10 +50,16 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def short_diff(expected: str, actual: str, name: str) -> str:
-    lines = list(difflib.unified_diff(
-        expected.splitlines(), actual.splitlines(), f"golden/{name}", f"new/{name}",
-        lineterm="", n=2,
-    ))
+    lines = list(
+        difflib.unified_diff(
+            expected.splitlines(),
+            actual.splitlines(),
+            f"golden/{name}",
+            f"new/{name}",
+            lineterm="",
+            n=2,
+        )
+    )
     more = len(lines) - MAX_DIFF_LINES
     shown = lines[:MAX_DIFF_LINES] + ([f"... {more} more diff lines"] if more > 0 else [])
     return "\n".join(shown)
@@ -65,7 +73,8 @@ def test_seed_matches_golden(outputs: dict[str, str], ext: str) -> None:
         GOLDEN.mkdir(exist_ok=True)
         path.write_bytes(actual.encode("utf-8"))
     assert path.is_file(), (
-        f"{path} is missing; create it with: BRIEFGEN_REGEN_GOLDEN=1 pytest tests/test_golden.py")
+        f"{path} is missing; create it with: BRIEFGEN_REGEN_GOLDEN=1 pytest tests/test_golden.py"
+    )
     expected = path.read_bytes().decode("utf-8")
     if expected != actual:
         pytest.fail(

@@ -86,16 +86,22 @@ def put(root: Path, name: str, content: str | bytes) -> Path:
 # ---------------------------------------------------------------- decoding and skips
 
 
-@pytest.mark.parametrize(("content", "reason"), [
-    (b"", "empty"),
-    (b" \n\t\r\n  \n", "whitespace only"),
-    (b"\x00\x00\x00\x00", "binary (contains NUL bytes)"),
-    (b"Text with a NUL \x00 byte in the middle of a sentence.", "binary (contains NUL bytes)"),
-    (bytes(range(1, 9)) * 40 + b"some text", "binary (97% control characters)"),
-    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "binary (contains NUL bytes)"),
-    (b"(" * 10_000, f"no text before a run of more than {MAX_SYMBOL_RUN} "
-                             "punctuation characters without a space at character 0"),
-])
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "empty"),
+        (b" \n\t\r\n  \n", "whitespace only"),
+        (b"\x00\x00\x00\x00", "binary (contains NUL bytes)"),
+        (b"Text with a NUL \x00 byte in the middle of a sentence.", "binary (contains NUL bytes)"),
+        (bytes(range(1, 9)) * 40 + b"some text", "binary (97% control characters)"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "binary (contains NUL bytes)"),
+        (
+            b"(" * 10_000,
+            f"no text before a run of more than {MAX_SYMBOL_RUN} "
+            "punctuation characters without a space at character 0",
+        ),
+    ],
+)
 def test_unreadable_text_is_skipped_with_its_reason(
     tmp_path: Path, content: bytes, reason: str
 ) -> None:
@@ -139,8 +145,9 @@ def test_file_over_max_bytes_is_skipped_with_one_warning_naming_it(
 def test_one_line_of_one_megabyte_is_cut_at_a_word_with_one_warning(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    line = ("The delegation met officials and discussed the grain corridor at length "
-            * 14_000)[:1_000_000]
+    line = ("The delegation met officials and discussed the grain corridor at length " * 14_000)[
+        :1_000_000
+    ]
     path = put(tmp_path, "line.txt", line)
     with caplog.at_level(logging.WARNING, logger=LOGGER):
         doc = read_file(path)
@@ -158,7 +165,7 @@ def test_long_text_is_cut_at_a_paragraph_end(tmp_path: Path) -> None:
     doc = read_file(put(tmp_path, "long.txt", text), max_chars=1000)
     assert text.startswith(doc.text) and len(doc.text) <= 1000
     assert doc.text.endswith("They talked about grain.")
-    assert text[len(doc.text):].startswith("\n\n")
+    assert text[len(doc.text) :].startswith("\n\n")
 
 
 def test_run_of_brackets_after_text_is_cut_before_the_run(tmp_path: Path) -> None:
@@ -189,19 +196,27 @@ def test_max_chars_is_a_config_key_within_spacys_limit(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- Markdown
 
 
-@pytest.mark.parametrize(("front", "problem"), [
-    ("title: [unclosed\n", "line 3: expected ',' or ']'"),
-    ("a: &a [*a]\n", "aliases (*name) are not allowed"),
-    ("a: &a [x, x, x]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n", "aliases (*name) are not allowed"),
-    ("a: " + "[" * 10_000 + "\n", f"nested more than {MAX_FRONT_MATTER_DEPTH} levels deep"),
-    ("a:" + "".join(f"\n{'  ' * i}b{i}:" for i in range(1, 60)) + " x\n",
-     f"nested more than {MAX_FRONT_MATTER_DEPTH} levels deep"),
-    ("date: 2024-13-45\n", "month must be in 1..12"),
-    ("n: " + "9" * 5000 + "\n", "Exceeds the limit"),
-    ("!!python/object/apply:os.system ['true']\n", "could not determine a constructor"),
-    ("\tbad: tab\n", "cannot start any token"),
-    ("- just\n- a list\n", "not a mapping of keys"),
-])
+@pytest.mark.parametrize(
+    ("front", "problem"),
+    [
+        ("title: [unclosed\n", "line 3: expected ',' or ']'"),
+        ("a: &a [*a]\n", "aliases (*name) are not allowed"),
+        (
+            "a: &a [x, x, x]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n",
+            "aliases (*name) are not allowed",
+        ),
+        ("a: " + "[" * 10_000 + "\n", f"nested more than {MAX_FRONT_MATTER_DEPTH} levels deep"),
+        (
+            "a:" + "".join(f"\n{'  ' * i}b{i}:" for i in range(1, 60)) + " x\n",
+            f"nested more than {MAX_FRONT_MATTER_DEPTH} levels deep",
+        ),
+        ("date: 2024-13-45\n", "month must be in 1..12"),
+        ("n: " + "9" * 5000 + "\n", "Exceeds the limit"),
+        ("!!python/object/apply:os.system ['true']\n", "could not determine a constructor"),
+        ("\tbad: tab\n", "cannot start any token"),
+        ("- just\n- a list\n", "not a mapping of keys"),
+    ],
+)
 def test_broken_front_matter_keeps_the_body_with_one_warning(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, front: str, problem: str
 ) -> None:
@@ -232,10 +247,18 @@ def test_front_matter_url_must_be_http(tmp_path: Path, caplog: pytest.LogCapture
     assert "b.md: front matter url 'javascript:alert(1)' is not an http(s) address" in message
 
 
-@pytest.mark.parametrize("body", [
-    "(" * 10_000, "[" * 10_000 + "x" + "]" * 10_000, "[a](" * 5000, "> " * 5000 + "deep",
-    "".join("  " * i + "- item\n" for i in range(1000)), "*_" * 10_000 + "x", "`" * 10_000,
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "(" * 10_000,
+        "[" * 10_000 + "x" + "]" * 10_000,
+        "[a](" * 5000,
+        "> " * 5000 + "deep",
+        "".join("  " * i + "- item\n" for i in range(1000)),
+        "*_" * 10_000 + "x",
+        "`" * 10_000,
+    ],
+)
 def test_pathological_markdown_is_read_or_skipped_quickly(tmp_path: Path, body: str) -> None:
     started = time.perf_counter()
     try:
@@ -262,14 +285,17 @@ def test_html_scripts_handlers_frames_and_remote_resources_leave_only_text(
     )
 
 
-@pytest.mark.parametrize("html", [
-    "<p>Text</p>" + "<a" * 150_000,  # unterminated tags: quadratic in html.parser
-    "<p>Text</p>" + "</" * 150_000,
-    "<p>Text</p>" + "<!--x>" * 50_000,  # comments that never end
-    "<p>Text</p>" + "<![x>" * 60_000,  # marked sections that never end
-    "<div>" * 60_000 + "Text",  # deep nesting, never closed
-    "<p>Text " + "<span>t " * 40_000,
-])
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>Text</p>" + "<a" * 150_000,  # unterminated tags: quadratic in html.parser
+        "<p>Text</p>" + "</" * 150_000,
+        "<p>Text</p>" + "<!--x>" * 50_000,  # comments that never end
+        "<p>Text</p>" + "<![x>" * 60_000,  # marked sections that never end
+        "<div>" * 60_000 + "Text",  # deep nesting, never closed
+        "<p>Text " + "<span>t " * 40_000,
+    ],
+)
 def test_pathological_html_is_read_in_linear_time(html: str) -> None:
     started = time.perf_counter()
     doc = read_html(html, Path("deep.html"))
@@ -292,7 +318,8 @@ def test_duplicate_article_under_two_names_is_counted_once(tmp_path: Path) -> No
     result = ingest(config_for(tmp_path))
     assert [d.path for d in result.documents] == ["in/a.txt"]
     assert [(d.source, d.reason) for d in result.duplicates] == [
-        ("in/copy-of-a.txt", "same text as in/a.txt")]
+        ("in/copy-of-a.txt", "same text as in/a.txt")
+    ]
 
 
 def test_folder_with_nothing_readable_is_one_clear_error(
@@ -316,30 +343,45 @@ def test_folder_with_nothing_readable_is_one_clear_error(
 def test_broken_config_lists_every_problem_with_its_key_path(
     make_project: Any, invoke: Any
 ) -> None:
-    config = make_project(config=(
-        "sources:\n  - path: articles/*\n    colour: red\n"
-        "ingest:\n  max_bytes: lots\n  max_chars: [1]\n  max_pages: 3\n"
-        "output:\n  formats: md\n  keep: -1\n"
-        "watchlist: [Kim]\n"
-    ))
+    config = make_project(
+        config=(
+            "sources:\n  - path: articles/*\n    colour: red\n"
+            "ingest:\n  max_bytes: lots\n  max_chars: [1]\n  max_pages: 3\n"
+            "output:\n  formats: md\n  keep: -1\n"
+            "watchlist: [Kim]\n"
+        )
+    )
     result = invoke(["build", "--config", str(config)])
     assert result.exit_code == 3
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("briefgen: error:")
-    for key in ("sources.0.colour", "ingest.max_bytes", "ingest.max_chars", "ingest.max_pages",
-                "watchlist"):
+    for key in (
+        "sources.0.colour",
+        "ingest.max_bytes",
+        "ingest.max_chars",
+        "ingest.max_pages",
+        "watchlist",
+    ):
         assert f"{key}:" in lines[0], key
     assert "Traceback" not in result.stderr + result.stdout
 
 
-@pytest.mark.parametrize("text", [
-    "sources: [\n", "sources:\n  - path: a\n - path: b\n", "\t- tab\n", "a: &a [*a]\n",
-    "sources: &a [*a]\n", "- just a list\n", "",
-    "sources: " + "[" * 5000 + "\n", "period:\n  since: 2024-13-45\n",
-    "title: " + "9" * 5000 + "\n",
-])
-def test_unparsable_config_is_exit_3_in_one_line(make_project: Any, invoke: Any,
-                                                  text: str) -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sources: [\n",
+        "sources:\n  - path: a\n - path: b\n",
+        "\t- tab\n",
+        "a: &a [*a]\n",
+        "sources: &a [*a]\n",
+        "- just a list\n",
+        "",
+        "sources: " + "[" * 5000 + "\n",
+        "period:\n  since: 2024-13-45\n",
+        "title: " + "9" * 5000 + "\n",
+    ],
+)
+def test_unparsable_config_is_exit_3_in_one_line(make_project: Any, invoke: Any, text: str) -> None:
     config = make_project(config=text)
     result = invoke(["build", "--config", str(config)])
     assert result.exit_code == 3, result.stderr
@@ -361,8 +403,10 @@ class Tags(HTMLParser):
 
 
 def hostile_articles() -> dict[str, str | bytes]:
-    line = ("Officials met in Vladivostok and discussed weapons deliveries with the Russian "
-            "side while observers in Seoul warned of new sanctions, ") * 7500
+    line = (
+        "Officials met in Vladivostok and discussed weapons deliveries with the Russian "
+        "side while observers in Seoul warned of new sanctions, "
+    ) * 7500
     return {
         "a-good.txt": ARTICLE,
         "b-duplicate.txt": ARTICLE,
@@ -376,7 +420,7 @@ def hostile_articles() -> dict[str, str | bytes]:
         "nested-parens.txt": "The envoy said " + "(" * 400 + "nothing" + ")" * 400 + ".\n",
         "one-line.txt": line[:1_000_000],
         "broken-front-matter.md": "---\ntitle: [oops\n---\nThe port reopened on Monday, "
-                                  "the harbour master said.\n",
+        "the harbour master said.\n",
         "hostile.html": HOSTILE_HTML,
         "hostile.md": HOSTILE_MD,
         "script-only.html": "<html><body><script>alert(1)</script></body></html>",
@@ -388,12 +432,16 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     from conftest import run_cli
 
     root = tmp_path_factory.mktemp("hostile")
-    config = write_project(root, hostile_articles(), config=(
-        'title: "Hostile <script>alert(1)</script> brief"\n'
-        "sources:\n  - path: articles/*\n"
-        "output:\n  dir: out\n  name: brief\n  formats: [md, html, json]\n"
-        "cache:\n  enabled: false\n"
-    ))
+    config = write_project(
+        root,
+        hostile_articles(),
+        config=(
+            'title: "Hostile <script>alert(1)</script> brief"\n'
+            "sources:\n  - path: articles/*\n"
+            "output:\n  dir: out\n  name: brief\n  formats: [md, html, json]\n"
+            "cache:\n  enabled: false\n"
+        ),
+    )
     result = run_cli(["build", "--config", str(config)], env={"SOURCE_DATE_EPOCH": "1700000000"})
     return {"root": root, "result": result, "out": root / "out"}
 
@@ -408,8 +456,10 @@ def test_hostile_folder_builds_without_traceback(hostile_build: dict[str, Any]) 
     assert all(line.startswith("briefgen: ") for line in lines), lines
     warnings = [line for line in lines if line.startswith("briefgen: warning:")]
     skipped = {
-        "empty.txt": "empty", "blank.txt": "whitespace only",
-        "binary.txt": "binary (contains NUL bytes)", "nul.md": "binary (contains NUL bytes)",
+        "empty.txt": "empty",
+        "blank.txt": "whitespace only",
+        "binary.txt": "binary (contains NUL bytes)",
+        "nul.md": "binary (contains NUL bytes)",
         "brackets.txt": "no text before a run of more than 500 punctuation characters",
         "script-only.html": "no text found in the HTML body",
     }
@@ -417,9 +467,11 @@ def test_hostile_folder_builds_without_traceback(hostile_build: dict[str, Any]) 
         mine = [w for w in warnings if f"articles/{name}" in w]
         assert len(mine) == 1, (name, warnings)
         assert f"skipped articles/{name}: {reason}" in mine[0]
-    for name, what in {"brackets-after-text.txt": "punctuation characters",
-                       "one-line.txt": "ingest.max_chars",
-                       "broken-front-matter.md": "front matter ignored"}.items():
+    for name, what in {
+        "brackets-after-text.txt": "punctuation characters",
+        "one-line.txt": "ingest.max_chars",
+        "broken-front-matter.md": "front matter ignored",
+    }.items():
         mine = [w for w in warnings if f"articles/{name}" in w]
         assert len(mine) == 1 and what in mine[0], (name, warnings)
     assert len(warnings) == len(skipped) + 3
@@ -431,9 +483,19 @@ def test_hostile_folder_every_readable_document_counted_once(
 ) -> None:
     brief = Brief.from_json((hostile_build["out"] / "brief.json").read_text(encoding="utf-8"))
     paths = sorted(d.path for d in brief.documents)
-    assert paths == sorted(f"articles/{name}" for name in (
-        "a-good.txt", "cp1252.txt", "brackets-after-text.txt", "nested-parens.txt",
-        "one-line.txt", "broken-front-matter.md", "hostile.html", "hostile.md"))
+    assert paths == sorted(
+        f"articles/{name}"
+        for name in (
+            "a-good.txt",
+            "cp1252.txt",
+            "brackets-after-text.txt",
+            "nested-parens.txt",
+            "one-line.txt",
+            "broken-front-matter.md",
+            "hostile.html",
+            "hostile.md",
+        )
+    )
     root = hostile_build["root"] / "articles"
     texts = {d.id: read_file(root / Path(d.path).name).text for d in brief.documents}
     assert check_spans(brief, texts) > 0
@@ -475,7 +537,8 @@ def test_hostile_markdown_output_cannot_smuggle_html(hostile_build: dict[str, An
         assert not any(key.startswith("on") for key in attrs), (tag, attrs)
         assert not (attrs.get("href") or "").lower().startswith("javascript:"), attrs
     assert "Hostile <script>alert(1)</script> brief" in rendered.replace("&lt;", "<").replace(
-        "&gt;", ">")
+        "&gt;", ">"
+    )
 
 
 @pytest.mark.slow
@@ -493,8 +556,9 @@ def test_long_sentences_are_read_in_bounded_pieces(nlp: Any) -> None:
     from briefgen.extract import MAX_SENTENCE_TOKENS, bounded_sentences, extract
     from briefgen.model import Document
 
-    text = ("Kim Jong-un met Vladimir Putin in Vladivostok and said that the talks went "
-            "well, ") * 120
+    text = (
+        "Kim Jong-un met Vladimir Putin in Vladivostok and said that the talks went well, "
+    ) * 120
     doc = nlp(text)
     assert max(len(s) for s in doc.sents) > MAX_SENTENCE_TOKENS  # the parser made one
     bounded = bounded_sentences(doc)
@@ -510,8 +574,17 @@ def test_deeply_nested_brackets_do_not_recurse(nlp: Any) -> None:
     from briefgen.extract import extract
     from briefgen.model import Document
 
-    text = ("The envoy said " + "(" * 300 + "Kim Jong-un met Vladimir Putin" + ")" * 300
-            + " on Tuesday. " + "[" * 300 + "The talks ended." + "]" * 300 + "\n")
+    text = (
+        "The envoy said "
+        + "(" * 300
+        + "Kim Jong-un met Vladimir Putin"
+        + ")" * 300
+        + " on Tuesday. "
+        + "[" * 300
+        + "The talks ended."
+        + "]" * 300
+        + "\n"
+    )
     facts = extract(nlp(text), Document(text=text, title="Nested"))
     check_spans(facts, text)
 
@@ -520,19 +593,32 @@ def test_deeply_nested_brackets_do_not_recurse(nlp: Any) -> None:
 
 
 def test_fetched_pages_are_cut_and_hostile_markup_is_read_in_linear_time(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     from webserver import LocalServer, Route, article_html
 
-    long_page = article_html("A long report", [
-        f"Officials met in Geneva on day {i} of the talks and agreed on point {i} of the "
-        f"plan, which covers sector {i * 7} of the border, a spokesman said." for i in range(60)])
-    hostile = (b"<html><body><p>" + b"Talks resumed in Vienna on Friday, officials said. " * 20
-               + b"</p>" + b"<a" * 300_000 + b"</body></html>")
+    long_page = article_html(
+        "A long report",
+        [
+            f"Officials met in Geneva on day {i} of the talks and agreed on point {i} of the "
+            f"plan, which covers sector {i * 7} of the border, a spokesman said."
+            for i in range(60)
+        ],
+    )
+    hostile = (
+        b"<html><body><p>"
+        + b"Talks resumed in Vienna on Friday, officials said. " * 20
+        + b"</p>"
+        + b"<a" * 300_000
+        + b"</body></html>"
+    )
     with LocalServer() as server:
         long_url = server.route("/long", Route(long_page))
         bad_url = server.route("/bad", Route(hostile))
-        config = parse_config({"sources": [{"url": long_url}, {"url": bad_url}],
-                               "ingest": {"max_chars": 2000}}, tmp_path)
+        config = parse_config(
+            {"sources": [{"url": long_url}, {"url": bad_url}], "ingest": {"max_chars": 2000}},
+            tmp_path,
+        )
         started = time.monotonic()
         with caplog.at_level(logging.WARNING, logger="briefgen"):
             result = ingest(config)

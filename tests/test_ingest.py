@@ -318,8 +318,9 @@ def test_source_metadata_fills_gaps(tmp_path: Path) -> None:
     ]
 
 
-def test_failing_feed_and_url_sources_warn(tmp_path: Path,
-                                           caplog: pytest.LogCaptureFixture) -> None:
+def test_failing_feed_and_url_sources_warn(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     make_files(tmp_path, {"seeds/a.txt": ARTICLE})
     nowhere = closed_port_url()
     with LocalServer() as server:

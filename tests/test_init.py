@@ -92,14 +92,18 @@ def test_scaffolded_examples_change_the_output_when_switched_on(tmp_path: Path) 
     assert "*Prepared for the morning meeting.*" in md
 
 
-def test_templates_list_shows_where_each_name_resolves(tmp_path: Path, invoke: Any,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_templates_list_shows_where_each_name_resolves(
+    tmp_path: Path, invoke: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     builtin = builtin_templates_dir()
     init_project(tmp_path / "desk")
     result = invoke(["templates", "list", "--config", str(tmp_path / "desk" / "config.yaml")])
     assert result.exit_code == 0, result.stderr
-    rows = {line.split()[0]: line for line in result.stdout.splitlines()
-            if line and not line.startswith(("Search path", "  "))}
+    rows = {
+        line.split()[0]: line
+        for line in result.stdout.splitlines()
+        if line and not line.startswith(("Search path", "  "))
+    }
     theme = (tmp_path / "desk" / "templates").resolve()
     assert rows["brief.html.j2"].split()[1] == str(theme / "brief.html.j2")
     assert rows["brief.html.j2"].endswith("(yours, replaces the built-in)")
@@ -118,8 +122,9 @@ def test_templates_list_shows_where_each_name_resolves(tmp_path: Path, invoke: A
 def test_init_then_build_works(tmp_path: Path, invoke: Any, fixed_time: str) -> None:
     target = tmp_path / "desk"
     assert invoke(["init", "-q", str(target)]).exit_code == 0
-    result = invoke(["build", "--config", str(target / "config.yaml"), "--format",
-                     "md,html,json", "-q"])
+    result = invoke(
+        ["build", "--config", str(target / "config.yaml"), "--format", "md,html,json", "-q"]
+    )
     assert result.exit_code == 0, result.stderr
     out = sorted(p.name for p in (target / "out").iterdir())
     assert out == ["brief-2023-11-14.html", "brief-2023-11-14.json", "brief-2023-11-14.md"]

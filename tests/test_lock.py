@@ -35,8 +35,12 @@ HOLD = textwrap.dedent("""
 def holder(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path]]:
     """Another process holding the lock at ``tmp_path/lock``."""
     path = tmp_path / "lock"
-    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "held"
     try:
@@ -59,7 +63,8 @@ def test_lock_is_exclusive_within_one_process(tmp_path: Path) -> None:
 
 
 def test_second_process_is_refused_with_the_holder_named(
-        holder: tuple[subprocess.Popen[str], Path]) -> None:
+    holder: tuple[subprocess.Popen[str], Path],
+) -> None:
     proc, path = holder
     with pytest.raises(LockError) as excinfo:
         RunLock(path, "desk/config.yaml").acquire()
@@ -70,8 +75,9 @@ def test_second_process_is_refused_with_the_holder_named(
     assert excinfo.value.exit_code == 4
 
 
-def test_lock_of_a_killed_run_does_not_block(holder: tuple[subprocess.Popen[str], Path],
-                                             caplog: pytest.LogCaptureFixture) -> None:
+def test_lock_of_a_killed_run_does_not_block(
+    holder: tuple[subprocess.Popen[str], Path], caplog: pytest.LogCaptureFixture
+) -> None:
     proc, path = holder
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)

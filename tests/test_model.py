@@ -55,8 +55,14 @@ def span(doc: Document, needle: str, after: str = "") -> dict[str, Any]:
 
 def full_brief() -> Brief:
     """A Brief with every section and every optional field filled."""
-    doc = Document(text=TEXT, title="Summit", path="a.txt", url="https://example.org/a",
-                   publisher="Example News", published="2023-09-14")
+    doc = Document(
+        text=TEXT,
+        title="Summit",
+        path="a.txt",
+        url="https://example.org/a",
+        publisher="Example News",
+        published="2023-09-14",
+    )
     meet = ev(doc, "Kim Jong-un met Vladimir Putin in Vladivostok on September 13.")
     quote = ev(doc, "“We will strengthen our ties,” Putin said.")
     risk = ev(doc, "The deal could violate sanctions.")
@@ -64,41 +70,98 @@ def full_brief() -> Brief:
         title="Daily brief — test",
         generated_at="2023-09-14T06:00:00+00:00",
         period=Period(start="2023-09-14", end="2023-09-14"),
-        marking=Marking(label="TLP:AMBER", handling="Limited disclosure.", system="tlp",
-                        color="#FFC000"),
+        marking=Marking(
+            label="TLP:AMBER", handling="Limited disclosure.", system="tlp", color="#FFC000"
+        ),
         bluf=["Kim Jong-un met Vladimir Putin.", "It is roughly even chance that …"],
-        bluf_items=[BlufItem(text="Kim Jong-un met Vladimir Putin.", refs=["kd1"],
-                             evidence=[meet])],
-        documents=[DocumentRef(id=doc.id, title=doc.title, path=doc.path, url=doc.url,
-                               publisher=doc.publisher, published=doc.published,
-                               sha256=doc.sha256, developments=1)],
-        key_developments=[KeyDevelopment(
-            id="kd1", summary="Kim Jong-un met Vladimir Putin in Vladivostok.",
-            who=["Kim Jong-un"], what="met Vladimir Putin",
-            when=When(text="September 13", date="2023-09-13", precision="day",
-                      end_date="2023-09-13"),
-            where=["Vladivostok"], confidence="high", corroboration=2, evidence=[meet],
-            sourcing="reported by Example News", hedges=["reportedly"],
-            actor_ids=["kim-jong-un"], watchlist=True, score=2.5,
-        )],
-        actors=[Actor(id="kim-jong-un", name="Kim Jong-un", type="person", aliases=["Kim"],
-                      role="leader", affiliation="North Korea", mentions=3, salience=1.0,
-                      evidence=[meet], documents=2, watchlist=True)],
-        statements=[Statement(
-            id="st1", speaker=Speaker(**span(doc, "Putin", after="ties"),
-                                      actor_id="vladimir-putin"),
-            cue=SpanRef(**span(doc, "said")),
-            content=SpanRef(**span(doc, "We will strengthen our ties")),
-            direct=True, doc=doc.id, speaker_name="Vladimir Putin",
-        )],
-        risks=[Risk(id="rk1", summary="The deal could violate sanctions.",
-                    category="sanctions or legal breach", likelihood="roughly even chance",
-                    evidence=[risk], basis="could", clause="the deal violates sanctions",
-                    impact="medium")],
-        open_questions=[OpenQuestion(id="q1", question="Will the deal be concluded?",
-                                     basis="Announced", evidence=[quote])],
-        timeline=[TimelineEntry(date="2023-09-13", precision="day", text="Kim met Putin",
-                                evidence=[meet], when="September 13", sort_key="2023-09-13")],
+        bluf_items=[
+            BlufItem(text="Kim Jong-un met Vladimir Putin.", refs=["kd1"], evidence=[meet])
+        ],
+        documents=[
+            DocumentRef(
+                id=doc.id,
+                title=doc.title,
+                path=doc.path,
+                url=doc.url,
+                publisher=doc.publisher,
+                published=doc.published,
+                sha256=doc.sha256,
+                developments=1,
+            )
+        ],
+        key_developments=[
+            KeyDevelopment(
+                id="kd1",
+                summary="Kim Jong-un met Vladimir Putin in Vladivostok.",
+                who=["Kim Jong-un"],
+                what="met Vladimir Putin",
+                when=When(
+                    text="September 13", date="2023-09-13", precision="day", end_date="2023-09-13"
+                ),
+                where=["Vladivostok"],
+                confidence="high",
+                corroboration=2,
+                evidence=[meet],
+                sourcing="reported by Example News",
+                hedges=["reportedly"],
+                actor_ids=["kim-jong-un"],
+                watchlist=True,
+                score=2.5,
+            )
+        ],
+        actors=[
+            Actor(
+                id="kim-jong-un",
+                name="Kim Jong-un",
+                type="person",
+                aliases=["Kim"],
+                role="leader",
+                affiliation="North Korea",
+                mentions=3,
+                salience=1.0,
+                evidence=[meet],
+                documents=2,
+                watchlist=True,
+            )
+        ],
+        statements=[
+            Statement(
+                id="st1",
+                speaker=Speaker(**span(doc, "Putin", after="ties"), actor_id="vladimir-putin"),
+                cue=SpanRef(**span(doc, "said")),
+                content=SpanRef(**span(doc, "We will strengthen our ties")),
+                direct=True,
+                doc=doc.id,
+                speaker_name="Vladimir Putin",
+            )
+        ],
+        risks=[
+            Risk(
+                id="rk1",
+                summary="The deal could violate sanctions.",
+                category="sanctions or legal breach",
+                likelihood="roughly even chance",
+                evidence=[risk],
+                basis="could",
+                clause="the deal violates sanctions",
+                impact="medium",
+            )
+        ],
+        open_questions=[
+            OpenQuestion(
+                id="q1", question="Will the deal be concluded?", basis="Announced", evidence=[quote]
+            )
+        ],
+        timeline=[
+            TimelineEntry(
+                date="2023-09-13",
+                precision="day",
+                text="Kim met Putin",
+                evidence=[meet],
+                when="September 13",
+                sort_key="2023-09-13",
+            )
+        ],
         watchlist=["kd1", "kim-jong-un"],
     )
 
@@ -123,7 +186,8 @@ def test_fixture_brief_round_trips() -> None:
     for key in ("title", "generated_at", "bluf", "period", "timeline"):
         assert again[key] == data[key]
     assert [d["summary"] for d in again["key_developments"]] == [
-        d["summary"] for d in data["key_developments"]]
+        d["summary"] for d in data["key_developments"]
+    ]
 
 
 def test_unknown_keys_survive_a_round_trip() -> None:
@@ -138,10 +202,17 @@ def test_unknown_keys_survive_a_round_trip() -> None:
 
 def test_docfacts_round_trip() -> None:
     brief = full_brief()
-    facts = DocFacts(document=brief.documents[0], actors=brief.actors,
-                     key_developments=brief.key_developments, statements=brief.statements,
-                     risks=brief.risks, open_questions=brief.open_questions,
-                     timeline=brief.timeline, extractor_version="1", model="en_core")
+    facts = DocFacts(
+        document=brief.documents[0],
+        actors=brief.actors,
+        key_developments=brief.key_developments,
+        statements=brief.statements,
+        risks=brief.risks,
+        open_questions=brief.open_questions,
+        timeline=brief.timeline,
+        extractor_version="1",
+        model="en_core",
+    )
     assert DocFacts.model_validate_json(facts.model_dump_json()) == facts
 
 
@@ -170,16 +241,29 @@ def test_schema_version_and_defaults() -> None:
     brief = Brief(title="t", generated_at="2023-09-14T06:00:00Z", marking=Marking(label="X"))
     assert brief.schema_version == SCHEMA_VERSION == "1"
     data = json.loads(brief.to_json())
-    for key in ("bluf", "documents", "key_developments", "actors", "statements", "risks",
-                "open_questions", "timeline"):
+    for key in (
+        "bluf",
+        "documents",
+        "key_developments",
+        "actors",
+        "statements",
+        "risks",
+        "open_questions",
+        "timeline",
+    ):
         assert data[key] == []
     assert data["period"] == {"start": None, "end": None}
 
 
 def test_likelihood_scale_is_icd203() -> None:
     assert list(LIKELIHOOD_SCALE) == [
-        "almost no chance", "very unlikely", "unlikely", "roughly even chance", "likely",
-        "very likely", "almost certain",
+        "almost no chance",
+        "very unlikely",
+        "unlikely",
+        "roughly even chance",
+        "likely",
+        "very likely",
+        "almost certain",
     ]
     assert LIKELIHOOD_SCALE["roughly even chance"] == (45, 55)
     assert LIKELIHOOD_SCALE["likely"] == (55, 80)
@@ -237,12 +321,43 @@ def test_schema_is_draft_2020_12() -> None:
 
 
 CONTRACT = {
-    "": ["schema_version", "title", "generated_at", "period", "marking", "bluf", "documents",
-         "key_developments", "actors", "statements", "risks", "open_questions", "timeline"],
-    "KeyDevelopment": ["id", "summary", "who", "what", "when", "where", "confidence",
-                       "corroboration", "evidence"],
-    "Actor": ["id", "name", "type", "aliases", "role", "affiliation", "mentions", "salience",
-              "evidence"],
+    "": [
+        "schema_version",
+        "title",
+        "generated_at",
+        "period",
+        "marking",
+        "bluf",
+        "documents",
+        "key_developments",
+        "actors",
+        "statements",
+        "risks",
+        "open_questions",
+        "timeline",
+    ],
+    "KeyDevelopment": [
+        "id",
+        "summary",
+        "who",
+        "what",
+        "when",
+        "where",
+        "confidence",
+        "corroboration",
+        "evidence",
+    ],
+    "Actor": [
+        "id",
+        "name",
+        "type",
+        "aliases",
+        "role",
+        "affiliation",
+        "mentions",
+        "salience",
+        "evidence",
+    ],
     "Statement": ["id", "speaker", "cue", "content", "direct", "doc"],
     "Risk": ["id", "summary", "category", "likelihood", "evidence"],
     "OpenQuestion": ["id", "question", "basis", "evidence"],
@@ -286,6 +401,7 @@ def test_pure_modules_import_without_spacy() -> None:
         "if m in sys.modules)\n"
         "print(','.join(heavy))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
     assert out.stdout.strip() == ""

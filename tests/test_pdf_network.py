@@ -54,7 +54,7 @@ def articles(server: str) -> dict[str, str]:
     markdown = (
         "---\ntitle: Grain talks\n---\n"
         "Turkish officials met in Istanbul on Monday, the ministry said. "
-        f"![chart]({server}/img.png) <img src=\"{server}/img.png\"> "
+        f'![chart]({server}/img.png) <img src="{server}/img.png"> '
         f"[statement]({server}/style.css)\n"
     )
     return {"statement.txt": txt, "port.html": page, "grain.md": markdown}
@@ -83,13 +83,17 @@ def test_html_and_pdf_rendering_fetch_nothing(tmp_path: Path) -> None:
             server.route(path, route)
         base = server.url("")
         theme(tmp_path / "theme", base)
-        config = write_project(tmp_path, articles(base), config=(
-            'title: "Network test"\n'
-            "sources:\n  - path: articles/*\n"
-            "templates: theme\n"
-            "output:\n  dir: out\n  name: brief\n  formats: [html, pdf, md, json]\n"
-            "cache:\n  enabled: false\n"
-        ))
+        config = write_project(
+            tmp_path,
+            articles(base),
+            config=(
+                'title: "Network test"\n'
+                "sources:\n  - path: articles/*\n"
+                "templates: theme\n"
+                "output:\n  dir: out\n  name: brief\n  formats: [html, pdf, md, json]\n"
+                "cache:\n  enabled: false\n"
+            ),
+        )
         result = run_cli(["build", "--config", str(config)])
         requests = list(server.requests)
         with urllib.request.urlopen(server.url("/alive"), timeout=5) as answer:  # noqa: S310
@@ -107,8 +111,10 @@ def test_html_and_pdf_rendering_fetch_nothing(tmp_path: Path) -> None:
     # The user template's references are in the HTML (so the PDF renderer met them) …
     assert f'href="{base}/theme.css"' in html and f'src="{base}/theme-img.png"' in html
     # … and the article's only as escaped text.
-    assert f"&lt;img src=&#34;{base}/img.png&#34;&gt;" in html or \
-        f"&lt;img src=&quot;{base}/img.png&quot;&gt;" in html
+    assert (
+        f"&lt;img src=&#34;{base}/img.png&#34;&gt;" in html
+        or f"&lt;img src=&quot;{base}/img.png&quot;&gt;" in html
+    )
     assert f'<img src="{base}/img.png"' not in html
 
 
@@ -120,8 +126,11 @@ def test_url_fetcher_refuses_the_local_server_directly(tmp_path: Path) -> None:
     fetcher = make_url_fetcher([folder])
     with LocalServer() as server:
         server.route("/img.png", ROUTES["/img.png"])
-        for url in (server.url("/img.png"), server.url("/img.png").replace("http:", "https:"),
-                    f"//127.0.0.1:{server.port}/img.png"):
+        for url in (
+            server.url("/img.png"),
+            server.url("/img.png").replace("http:", "https:"),
+            f"//127.0.0.1:{server.port}/img.png",
+        ):
             with pytest.raises(ValueError, match="does not fetch"):
                 fetcher.fetch(url)
         assert server.requests == []

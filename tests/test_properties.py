@@ -35,19 +35,25 @@ NEWS = [
     "North Korea could send artillery shells to Russia, analysts warned.",
     "On 12 September 2023 the two leaders discussed weapons deliveries.",
 ]
-pieces = st.one_of(st.sampled_from(NEWS), st.text(max_size=60),
-                   st.sampled_from(["\n", "\n\n", " ", "(", ")", "“", "”", '"', "\r\n", "—"]))
+pieces = st.one_of(
+    st.sampled_from(NEWS),
+    st.text(max_size=60),
+    st.sampled_from(["\n", "\n\n", " ", "(", ")", "“", "”", '"', "\r\n", "—"]),
+)
 news_text = st.lists(pieces, max_size=25).map(" ".join)
 
 # Windows-1252 characters whose byte is a UTF-8 continuation byte (0x80-0xBF): text made
 # of them and ASCII can never contain a valid multi-byte UTF-8 sequence.
 CP1252_CONTINUATION = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ ¡¢£¤¥¦§¨©ª«¬­®¯°±²³´µ¶·¸¹º»¼½¾¿"
-cp1252_text = st.text(alphabet=st.sampled_from(
-    [chr(c) for c in range(0x20, 0x7F)] + ["\n", "\t"] + list(CP1252_CONTINUATION)),
-    min_size=1, max_size=300)
+cp1252_text = st.text(
+    alphabet=st.sampled_from(
+        [chr(c) for c in range(0x20, 0x7F)] + ["\n", "\t"] + list(CP1252_CONTINUATION)
+    ),
+    min_size=1,
+    max_size=300,
+)
 
-FAST = settings(max_examples=150, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @pytest.fixture(scope="module")
@@ -57,17 +63,19 @@ def blank_nlp() -> Any:
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     ruler = nlp.add_pipe("entity_ruler")
-    ruler.add_patterns([  # type: ignore[attr-defined]
-        {"label": "PERSON", "pattern": "Kim Jong-un"},
-        {"label": "PERSON", "pattern": "Vladimir Putin"},
-        {"label": "PERSON", "pattern": "Putin"},
-        {"label": "GPE", "pattern": "Vladivostok"},
-        {"label": "GPE", "pattern": "Russia"},
-        {"label": "GPE", "pattern": "North Korea"},
-        {"label": "ORG", "pattern": "Kremlin"},
-        {"label": "DATE", "pattern": "12 September 2023"},
-        {"label": "DATE", "pattern": "Tuesday"},
-    ])
+    ruler.add_patterns(
+        [  # type: ignore[attr-defined]
+            {"label": "PERSON", "pattern": "Kim Jong-un"},
+            {"label": "PERSON", "pattern": "Vladimir Putin"},
+            {"label": "PERSON", "pattern": "Putin"},
+            {"label": "GPE", "pattern": "Vladivostok"},
+            {"label": "GPE", "pattern": "Russia"},
+            {"label": "GPE", "pattern": "North Korea"},
+            {"label": "ORG", "pattern": "Kremlin"},
+            {"label": "DATE", "pattern": "12 September 2023"},
+            {"label": "DATE", "pattern": "Tuesday"},
+        ]
+    )
     return nlp
 
 
@@ -125,8 +133,7 @@ def test_html_paragraphs_come_back_as_their_text(paragraphs: list[str]) -> None:
     try:
         doc = read_html(page, Path("x.html"))
     except SkippedInput:
-        assert not expected.strip() or any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F
-                                           for c in expected)
+        assert not expected.strip() or any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in expected)
         return
     assert doc.text == expected
 
@@ -151,8 +158,11 @@ def test_extraction_spans_are_slices_fast_pipeline(blank_nlp: Any, text: str) ->
     check_spans(facts, text)
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(news_text)
 def test_extraction_spans_are_slices_real_model(nlp: Any, text: str) -> None:
     facts = extract(nlp(text), Document(text=text, title="Property"))

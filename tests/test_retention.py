@@ -22,13 +22,19 @@ def touch(folder: Path, *names: str) -> None:
         (folder / name).write_text(name)
 
 
-@pytest.mark.parametrize(("pattern", "yes", "no"), [
-    ("brief-{date:%Y-%m-%d}", ["brief-2024-05-02"], ["brief-notes", "brief-2024-05-02-x",
-                                                      "latest", "xbrief-2024-05-02"]),
-    ("kp-{date:%Y%m%d-%H%M}", ["kp-20240502-0600"], ["kp-2024", "kp-20240502"]),
-    ("brief", ["brief"], ["brief-1"]),
-    ("{date:%d.%m.%Y} (brief)", ["02.05.2024 (brief)"], ["02.05.2024 brief"]),
-])
+@pytest.mark.parametrize(
+    ("pattern", "yes", "no"),
+    [
+        (
+            "brief-{date:%Y-%m-%d}",
+            ["brief-2024-05-02"],
+            ["brief-notes", "brief-2024-05-02-x", "latest", "xbrief-2024-05-02"],
+        ),
+        ("kp-{date:%Y%m%d-%H%M}", ["kp-20240502-0600"], ["kp-2024", "kp-20240502"]),
+        ("brief", ["brief"], ["brief-1"]),
+        ("{date:%d.%m.%Y} (brief)", ["02.05.2024 (brief)"], ["02.05.2024 brief"]),
+    ],
+)
 def test_name_regex(pattern: str, yes: list[str], no: list[str]) -> None:
     regex = name_regex(pattern)
     assert all(regex.match(stem) for stem in yes)
@@ -38,11 +44,20 @@ def test_name_regex(pattern: str, yes: list[str], no: list[str]) -> None:
 def test_prune_keeps_the_newest_by_the_date_in_the_name(tmp_path: Path) -> None:
     # Day-first names do not sort as text; the date in the name orders them.
     names = ["01.05.2024", "30.04.2024", "02.05.2024", "15.03.2024"]
-    touch(tmp_path, *[f"{n}.{ext}" for n in names for ext in ("md", "json")],
-          "notes.md", "01.05.2024.txt", "latest.md")
+    touch(
+        tmp_path,
+        *[f"{n}.{ext}" for n in names for ext in ("md", "json")],
+        "notes.md",
+        "01.05.2024.txt",
+        "latest.md",
+    )
     removed = prune(tmp_path, "{date:%d.%m.%Y}", keep=2)
-    assert sorted(p.name for p in removed) == ["15.03.2024.json", "15.03.2024.md",
-                                               "30.04.2024.json", "30.04.2024.md"]
+    assert sorted(p.name for p in removed) == [
+        "15.03.2024.json",
+        "15.03.2024.md",
+        "30.04.2024.json",
+        "30.04.2024.md",
+    ]
     assert sorted(briefs(tmp_path, "{date:%d.%m.%Y}")) == ["01.05.2024", "02.05.2024"]
     assert (tmp_path / "notes.md").exists() and (tmp_path / "01.05.2024.txt").exists()
     assert (tmp_path / "latest.md").exists()
@@ -103,10 +118,21 @@ def test_dangling_latest_links_are_removed_by_prune(tmp_path: Path) -> None:
 
 
 def test_leftovers_of_a_killed_run_are_removed(tmp_path: Path) -> None:
-    touch(tmp_path, ".brief-2024-05-02.pdf.k3j_x9a1.tmp", ".latest.md.link123.tmp",
-          ".other.pdf.abcdefgh.tmp", ".brief-2024-05-02.txt.abcdefgh.tmp", "brief-2024-05-02.md")
+    touch(
+        tmp_path,
+        ".brief-2024-05-02.pdf.k3j_x9a1.tmp",
+        ".latest.md.link123.tmp",
+        ".other.pdf.abcdefgh.tmp",
+        ".brief-2024-05-02.txt.abcdefgh.tmp",
+        "brief-2024-05-02.md",
+    )
     removed = remove_leftovers(tmp_path, "brief-{date:%Y-%m-%d}")
-    assert sorted(p.name for p in removed) == [".brief-2024-05-02.pdf.k3j_x9a1.tmp",
-                                               ".latest.md.link123.tmp"]
+    assert sorted(p.name for p in removed) == [
+        ".brief-2024-05-02.pdf.k3j_x9a1.tmp",
+        ".latest.md.link123.tmp",
+    ]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        ".brief-2024-05-02.txt.abcdefgh.tmp", ".other.pdf.abcdefgh.tmp", "brief-2024-05-02.md"]
+        ".brief-2024-05-02.txt.abcdefgh.tmp",
+        ".other.pdf.abcdefgh.tmp",
+        "brief-2024-05-02.md",
+    ]

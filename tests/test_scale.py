@@ -18,8 +18,15 @@ FIXTURE = Path(__file__).parent / "fixtures" / "brief.json"
 
 def _brief_with_documents(count: int) -> Brief:
     brief = Brief.from_json(FIXTURE.read_text(encoding="utf-8"))
-    extra = [DocumentRef(id=f"x{i:04d}", title=f"Filler story {i}", sha256=f"{i:064x}",
-                         developments=1 if i == 7 else 0) for i in range(count)]
+    extra = [
+        DocumentRef(
+            id=f"x{i:04d}",
+            title=f"Filler story {i}",
+            sha256=f"{i:064x}",
+            developments=1 if i == 7 else 0,
+        )
+        for i in range(count)
+    ]
     return brief.model_copy(update={"documents": [*brief.documents, *extra]})
 
 
@@ -44,14 +51,20 @@ def test_capped_sources_list_the_cited_documents_and_say_where_the_rest_are() ->
     out = render(brief, ["md", "html"])
     for fmt in ("md", "html"):
         text = out[fmt].decode("utf-8")
-        rows = re.findall(r"^\| (D\d+) \|", text, re.M) if fmt == "md" else re.findall(
-            r'<tr id="doc-[^"]+">\s*<td class="ref">(D\d+)</td>', text)
+        rows = (
+            re.findall(r"^\| (D\d+) \|", text, re.M)
+            if fmt == "md"
+            else re.findall(r'<tr id="doc-[^"]+">\s*<td class="ref">(D\d+)</td>', text)
+        )
         omitted = len(brief.documents) - len(rows)
         assert 0 < len(rows) < len(brief.documents)
         assert f"The other {omitted} are listed in the JSON brief." in text
         assert "Filler story 8" not in text and "Filler story 7" in text
-        cited = set(re.findall(r">(D\d+)</a>, characters", text)) if fmt == "html" else set(
-            re.findall(r"— .*?\((D\d+)\)", text.split("## Evidence", 1)[1]))
+        cited = (
+            set(re.findall(r">(D\d+)</a>, characters", text))
+            if fmt == "html"
+            else set(re.findall(r"— .*?\((D\d+)\)", text.split("## Evidence", 1)[1]))
+        )
         assert cited and cited <= set(rows)  # the evidence appendix never names a missing row
 
 
@@ -77,8 +90,9 @@ def test_overlapped_extraction_gives_the_same_facts(nlp: Any) -> None:
 
 
 @pytest.mark.model
-def test_overlapped_extraction_reports_a_worker_failure(nlp: Any,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_overlapped_extraction_reports_a_worker_failure(
+    nlp: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from briefgen import parallel
     from briefgen.model import Document
 
@@ -89,8 +103,10 @@ def test_overlapped_extraction_reports_a_worker_failure(nlp: Any,
         raise ValueError("boom")
 
     monkeypatch.setattr("briefgen.extract.extract", broken)
-    documents = [Document(text=f"Talks resumed in Geneva on day {i}.", title="t")
-                 for i in range(parallel.OVERLAP_MIN_DOCS)]
+    documents = [
+        Document(text=f"Talks resumed in Geneva on day {i}.", title="t")
+        for i in range(parallel.OVERLAP_MIN_DOCS)
+    ]
     with pytest.raises(RuntimeError, match="extraction failed in the worker: ValueError: boom"):
         list(parallel.extract_overlapped(nlp, documents))
 
@@ -100,8 +116,14 @@ def test_citations_are_capped_per_item_with_a_count() -> None:
     dev = brief.key_developments[0]
     doc = dev.evidence[0].doc
     many = [Evidence(doc=doc, start=i, end=i + 1, text="x") for i in range(7)]
-    brief = brief.model_copy(update={"key_developments": [
-        dev.model_copy(update={"evidence": many}), *brief.key_developments[1:]]})
+    brief = brief.model_copy(
+        update={
+            "key_developments": [
+                dev.model_copy(update={"evidence": many}),
+                *brief.key_developments[1:],
+            ]
+        }
+    )
     out = render(brief, ["md", "html"])
     md, html = out["md"].decode(), out["html"].decode()
     heading = next(line for line in md.splitlines() if line.startswith("### 1. "))
@@ -120,12 +142,17 @@ def test_brief_json_with_a_spliced_appendix_is_the_same_bytes() -> None:
     from briefgen.model import Appendix, appendix_json, brief_json
 
     brief = Brief.from_json(FIXTURE.read_text(encoding="utf-8"))
-    full = brief.model_copy(update={"appendix": Appendix(
-        key_developments=brief.key_developments[:1], actors=brief.actors[:2],
-        timeline=brief.timeline[:1])})
+    full = brief.model_copy(
+        update={
+            "appendix": Appendix(
+                key_developments=brief.key_developments[:1],
+                actors=brief.actors[:2],
+                timeline=brief.timeline[:1],
+            )
+        }
+    )
     fragment = appendix_json(full.appendix)
-    assert brief_json(full.model_copy(update={"appendix": Appendix()}), fragment) == \
-        full.to_json()
+    assert brief_json(full.model_copy(update={"appendix": Appendix()}), fragment) == full.to_json()
     assert brief_json(brief, appendix_json(Appendix())) == brief.to_json()
 
 
@@ -139,8 +166,10 @@ def test_overlapped_extraction_fills_the_cache(tmp_path: Path, nlp: Any) -> None
     if not can_overlap(OVERLAP_MIN_DOCS):
         pytest.skip("needs two cores and the fork start method")
     config = parse_config({"sources": [{"path": "x"}], "cache": {"dir": "c"}}, tmp_path)
-    documents = [Document(text=f"Officials met in Geneva on day {i}, a spokesman said.",
-                          title=f"Day {i}") for i in range(OVERLAP_MIN_DOCS + 2)]
+    documents = [
+        Document(text=f"Officials met in Geneva on day {i}, a spokesman said.", title=f"Day {i}")
+        for i in range(OVERLAP_MIN_DOCS + 2)
+    ]
     timings: dict[str, float] = {}
     first = collect_facts(config, documents, timings=timings)
     assert "model" in timings  # parsed
@@ -173,7 +202,8 @@ said. Egyptian President Abdel Fattah el-Sisi warned in March 2021 that all opti
 
 @pytest.mark.model
 def test_section_caps_from_the_config_send_the_rest_to_the_appendix(
-        make_project: Any, invoke: Any, tmp_path: Path) -> None:
+    make_project: Any, invoke: Any, tmp_path: Path
+) -> None:
     caps = "sections:\n  actors: 2\n  timeline: 1\n  key_developments: 1\n"
     config = make_project({"a.md": CAPPED_A, "b.md": CAPPED_B}, extra_config=caps)
     result = invoke(["build", "--config", str(config), "--format", "json,md"])

@@ -32,14 +32,27 @@ def test_line_works_under_crons_bare_environment(tmp_path: Path) -> None:
     assert "LANG=en_GB.UTF-8" in words and "HOME=/home/ana" in words
     exe = words.index("/opt/venv/bin/briefgen")
     log = str(config.parent / "briefgen.log")
-    assert words[exe:] == ["/opt/venv/bin/briefgen", "build", "--config", "config.yaml",
-                           "--quiet", "--log-file", log, f">>{log}", "2>&1"]
+    assert words[exe:] == [
+        "/opt/venv/bin/briefgen",
+        "build",
+        "--config",
+        "config.yaml",
+        "--quiet",
+        "--log-file",
+        log,
+        f">>{log}",
+        "2>&1",
+    ]
     assert text.endswith(f" # briefgen:{config}")
 
 
 def test_line_sets_a_utf8_lang_and_keeps_the_cache_folder(tmp_path: Path) -> None:
-    line = cron_line("@daily", tmp_path / "c.yaml", executable=["/x/briefgen"],
-                     environ={"HOME": "/root", "BRIEFGEN_CACHE_DIR": "/var/cache/bg"})
+    line = cron_line(
+        "@daily",
+        tmp_path / "c.yaml",
+        executable=["/x/briefgen"],
+        environ={"HOME": "/root", "BRIEFGEN_CACHE_DIR": "/var/cache/bg"},
+    )
     words = shlex.split(line.command)
     assert "LANG=C.UTF-8" in words
     assert "BRIEFGEN_CACHE_DIR=/var/cache/bg" in words
@@ -48,9 +61,13 @@ def test_line_sets_a_utf8_lang_and_keeps_the_cache_folder(tmp_path: Path) -> Non
 
 def test_paths_are_quoted_and_percent_escaped(tmp_path: Path) -> None:
     folder = tmp_path / "my desk 100%"
-    line = cron_line("*/15 * * * *", folder / "config.yaml",
-                     log_file=folder / "logs" / "run.log", executable=["/x/briefgen"],
-                     environ=ENV)
+    line = cron_line(
+        "*/15 * * * *",
+        folder / "config.yaml",
+        log_file=folder / "logs" / "run.log",
+        executable=["/x/briefgen"],
+        environ=ENV,
+    )
     assert "%" not in line.command.replace("\\%", "")
     assert "%" not in line.tag.replace("\\%", "")
     # What cron hands to /bin/sh (after turning \% back into %) is the right command.
@@ -79,8 +96,10 @@ def test_schedule_spaces_are_normalised() -> None:
 
 def test_install_is_idempotent_and_touches_only_its_own_line(tmp_path: Path) -> None:
     tab = tmp_path / "crontab"
-    tab.write_text("MAILTO=ops@example.org\n# backups\n30 2 * * * /usr/local/bin/backup\n"
-                   "0 7 * * * /x/briefgen build # briefgen:/elsewhere/config.yaml\n")
+    tab.write_text(
+        "MAILTO=ops@example.org\n# backups\n30 2 * * * /usr/local/bin/backup\n"
+        "0 7 * * * /x/briefgen build # briefgen:/elsewhere/config.yaml\n"
+    )
     config = tmp_path / "desk" / "config.yaml"
     line = cron_line("0 6 * * *", config, executable=["/x/briefgen"], environ=ENV)
     assert install(line, tab) == "installed"

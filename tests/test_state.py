@@ -13,8 +13,11 @@ from briefgen.state import SEEN_MAX_AGE_DAYS, BriefKeys, RunState, compare, run_
 
 
 def dev(id: str, summary: str, doc: str = "d1", start: int = 0) -> KeyDevelopment:
-    return KeyDevelopment(id=id, summary=summary,
-                          evidence=[Evidence(doc=doc, start=start, end=start + 5, text="xxxxx")])
+    return KeyDevelopment(
+        id=id,
+        summary=summary,
+        evidence=[Evidence(doc=doc, start=start, end=start + 5, text="xxxxx")],
+    )
 
 
 def actor(id: str, name: str, *aliases: str) -> Actor:
@@ -22,14 +25,23 @@ def actor(id: str, name: str, *aliases: str) -> Actor:
 
 
 def brief(when: str, devs: list[KeyDevelopment], actors: list[Actor]) -> Brief:
-    return Brief(title="t", generated_at=when, marking=Marking(label="UNCLASSIFIED"),
-                 key_developments=devs, actors=actors)
+    return Brief(
+        title="t",
+        generated_at=when,
+        marking=Marking(label="UNCLASSIFIED"),
+        key_developments=devs,
+        actors=actors,
+    )
 
 
-MONDAY = brief("2024-05-06T06:00:00+00:00",
-               [dev("kd1", "Kim Jong-un meets Vladimir Putin in Vladivostok over arms deliveries"),
-                dev("kd2", "Grain corridor talks open in Geneva", doc="d2")],
-               [actor("kim-jong-un", "Kim Jong-un", "Kim"), actor("russia", "Russia")])
+MONDAY = brief(
+    "2024-05-06T06:00:00+00:00",
+    [
+        dev("kd1", "Kim Jong-un meets Vladimir Putin in Vladivostok over arms deliveries"),
+        dev("kd2", "Grain corridor talks open in Geneva", doc="d2"),
+    ],
+    [actor("kim-jong-un", "Kim Jong-un", "Kim"), actor("russia", "Russia")],
+)
 
 
 def test_run_dir_is_per_config_file(tmp_path: Path) -> None:
@@ -42,8 +54,9 @@ def test_run_dir_is_per_config_file(tmp_path: Path) -> None:
     assert run_dir(tmp_path / "desk" / ".." / "desk" / "config.yaml", tmp_path / "cache") == a
 
 
-def test_run_dir_defaults_to_the_cache_folder(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_run_dir_defaults_to_the_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "c"))
     assert run_dir(tmp_path / "config.yaml").parent == tmp_path / "c" / "runs"
 
@@ -54,14 +67,21 @@ def test_nothing_is_new_without_a_previous_brief() -> None:
 
 
 def test_new_developments_and_actors_since_the_previous_brief() -> None:
-    tuesday = brief("2024-05-07T06:00:00+00:00", [
-        # the same story, reworded and ranked first now: not new
-        dev("kd1", "Grain corridor talks open in Geneva on Thursday", doc="d9"),
-        # cites the same span as Monday's first development: not new
-        dev("kd2", "Putin hosts Kim", doc="d1", start=0),
-        dev("kd3", "Seoul summons the Russian ambassador", doc="d3"),
-    ], [actor("kim-jong-un", "Kim Jong Un", "Kim"), actor("yoon", "Yoon Suk Yeol"),
-        actor("russian-federation", "Russian Federation", "Russia")])
+    tuesday = brief(
+        "2024-05-07T06:00:00+00:00",
+        [
+            # the same story, reworded and ranked first now: not new
+            dev("kd1", "Grain corridor talks open in Geneva on Thursday", doc="d9"),
+            # cites the same span as Monday's first development: not new
+            dev("kd2", "Putin hosts Kim", doc="d1", start=0),
+            dev("kd3", "Seoul summons the Russian ambassador", doc="d3"),
+        ],
+        [
+            actor("kim-jong-un", "Kim Jong Un", "Kim"),
+            actor("yoon", "Yoon Suk Yeol"),
+            actor("russian-federation", "Russian Federation", "Russia"),
+        ],
+    )
     changes = compare(tuesday, BriefKeys.of(MONDAY))
     assert changes.previous == "2024-05-06T06:00:00+00:00"
     assert changes.developments == ["kd3"]
@@ -88,8 +108,7 @@ def test_only_the_last_briefs_are_kept(tmp_path: Path) -> None:
     for day in range(1, 7):
         state.record_brief(brief(f"2024-05-0{day}T06:00:00+00:00", [], []))
     state.record_brief(brief("2024-05-06T06:00:00+00:00", [], []))  # same time: replaced
-    assert [b.generated_at[:10] for b in state.briefs] == ["2024-05-04", "2024-05-05",
-                                                           "2024-05-06"]
+    assert [b.generated_at[:10] for b in state.briefs] == ["2024-05-04", "2024-05-05", "2024-05-06"]
 
 
 def test_seen_documents_by_text_and_by_url(tmp_path: Path) -> None:
@@ -98,8 +117,9 @@ def test_seen_documents_by_text_and_by_url(tmp_path: Path) -> None:
     b = Document(text="Article B", title="B")
     state.record_documents([a, b])
     assert not state.is_new(Document(text="Article A", title="other title"))
-    assert not state.is_new(Document(text="Article A, updated", title="A",
-                                     url="https://example.org/a"))
+    assert not state.is_new(
+        Document(text="Article A, updated", title="A", url="https://example.org/a")
+    )
     linked = Document(text="Article C", title="C")
     linked.meta["link"] = "https://example.org/a"
     assert not state.is_new(linked)
@@ -118,8 +138,9 @@ def test_old_seen_entries_are_forgotten(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("content", ["{not json", '{"version": 1}', "[]"])
-def test_unreadable_state_starts_afresh(tmp_path: Path, content: str,
-                                        caplog: pytest.LogCaptureFixture) -> None:
+def test_unreadable_state_starts_afresh(
+    tmp_path: Path, content: str, caplog: pytest.LogCaptureFixture
+) -> None:
     (tmp_path / "state.json").write_text(content)
     with caplog.at_level(logging.WARNING, logger="briefgen"):
         state = RunState.load(tmp_path)

@@ -29,8 +29,17 @@ from briefgen.render.grading import admiralty
 
 FIXTURE = Path(__file__).parent / "fixtures" / "brief.json"
 SVG = "{http://www.w3.org/2000/svg}"
-SECTIONS = ["Key judgments", "Key developments", "Actors", "Statements", "Risks",
-            "Open questions", "Timeline", "Sources", "Evidence"]
+SECTIONS = [
+    "Key judgments",
+    "Key developments",
+    "Actors",
+    "Statements",
+    "Risks",
+    "Open questions",
+    "Timeline",
+    "Sources",
+    "Evidence",
+]
 HOSTILE_NAME = '<script>alert("x")</script> & </svg><svg onload=alert(1)> ]]> \x07'
 
 
@@ -41,9 +50,10 @@ def brief() -> Brief:
 
 def graded(brief: Brief) -> Brief:
     """The fixture with Admiralty gradings on two of its three documents."""
-    docs = [doc.model_copy(update={"grading": grade})
-            for doc, grade in zip(brief.documents, ["B2", {"reliability": "c"}, None],
-                                  strict=True)]
+    docs = [
+        doc.model_copy(update={"grading": grade})
+        for doc, grade in zip(brief.documents, ["B2", {"reliability": "c"}, None], strict=True)
+    ]
     return brief.model_copy(update={"documents": docs})
 
 
@@ -80,8 +90,9 @@ def test_every_figure_of_the_fixture_is_valid_svg(brief: Brief) -> None:
 
 def test_figures_are_embedded_inline_in_the_html(brief: Brief) -> None:
     html = render(graded(brief), ["html"])["html"].decode()
-    figures = re.findall(r'<figure class="chart" id="figure-([a-z]+)">\s*(<svg.*?</svg>)', html,
-                         re.S)
+    figures = re.findall(
+        r'<figure class="chart" id="figure-([a-z]+)">\s*(<svg.*?</svg>)', html, re.S
+    )
     assert [name for name, _ in figures] == ["network", "risks", "timeline", "publishers"]
     for _, markup in figures:
         parse_svg(markup)
@@ -91,10 +102,21 @@ def test_figures_are_embedded_inline_in_the_html(brief: Brief) -> None:
 
 def test_hostile_actor_names_are_escaped_in_the_network(brief: Brief) -> None:
     actors = [
-        Actor(id="a1", name=HOSTILE_NAME, type="person", salience=1.0, mentions=3,
-              evidence=[Evidence(doc="d", start=0, end=20, text="x")]),
-        Actor(id="a2", name="Zoë “Ünïcode” O’Brien", type="state", salience=0.5,
-              evidence=[Evidence(doc="d", start=0, end=20, text="x")]),
+        Actor(
+            id="a1",
+            name=HOSTILE_NAME,
+            type="person",
+            salience=1.0,
+            mentions=3,
+            evidence=[Evidence(doc="d", start=0, end=20, text="x")],
+        ),
+        Actor(
+            id="a2",
+            name="Zoë “Ünïcode” O’Brien",
+            type="state",
+            salience=0.5,
+            evidence=[Evidence(doc="d", start=0, end=20, text="x")],
+        ),
     ]
     hostile = brief.model_copy(update={"actors": actors})
     markup = str(actor_network(hostile))
@@ -103,7 +125,15 @@ def test_hostile_actor_names_are_escaped_in_the_network(brief: Brief) -> None:
     assert all("onload" not in el.attrib for el in root.iter())
     assert all(el.tag.startswith(SVG) for el in root.iter())
     assert {el.tag.removeprefix(SVG) for el in root.iter()} <= {
-        "svg", "title", "desc", "line", "circle", "text", "tspan", "rect"}
+        "svg",
+        "title",
+        "desc",
+        "line",
+        "circle",
+        "text",
+        "tspan",
+        "rect",
+    }
     texts = svg_texts(root)
     assert '<script>alert("x")' in texts  # shown as text
     assert "\x07" not in markup
@@ -117,14 +147,27 @@ def test_network_counts_shared_sentences_by_evidence_and_by_name() -> None:
     s2 = Evidence(doc="d", start=41, end=80, text="Moscow and Pyongyang deepened ties.")
     s3 = Evidence(doc="d", start=81, end=120, text="Washington said nothing at all.")
     brief = Brief(
-        title="t", generated_at="2023-09-05T06:00:00Z", marking={"label": "UNCLASSIFIED"},
+        title="t",
+        generated_at="2023-09-05T06:00:00Z",
+        marking={"label": "UNCLASSIFIED"},
         actors=[
-            Actor(id="kim", name="Kim Jong-un", aliases=["Kim", "Pyongyang"], salience=1.0,
-                  evidence=[s1]),
-            Actor(id="putin", name="Vladimir Putin", aliases=["Putin", "Moscow"], salience=0.9,
-                  evidence=[s1]),
-            Actor(id="us", name="United States", aliases=["Washington"], salience=0.2,
-                  evidence=[s3]),
+            Actor(
+                id="kim",
+                name="Kim Jong-un",
+                aliases=["Kim", "Pyongyang"],
+                salience=1.0,
+                evidence=[s1],
+            ),
+            Actor(
+                id="putin",
+                name="Vladimir Putin",
+                aliases=["Putin", "Moscow"],
+                salience=0.9,
+                evidence=[s1],
+            ),
+            Actor(
+                id="us", name="United States", aliases=["Washington"], salience=0.2, evidence=[s3]
+            ),
         ],
         timeline=[TimelineEntry(text="ties", evidence=[s2])],
     )
@@ -147,10 +190,12 @@ def test_timeline_places_entries_without_a_year_on_their_own_axis() -> None:
     entries = [
         TimelineEntry(date="2019-01-01", precision="year", text="First summit"),
         TimelineEntry(date="2023-09-04", precision="day", text="Report"),
-        TimelineEntry(date=None, precision="day", text="Missile test", when="August 30",
-                      sort_key="9999-08-30"),
-        TimelineEntry(date=None, precision="month", text="Shoigu trip", when="July",
-                      sort_key="9999-07-00"),
+        TimelineEntry(
+            date=None, precision="day", text="Missile test", when="August 30", sort_key="9999-08-30"
+        ),
+        TimelineEntry(
+            date=None, precision="month", text="Shoigu trip", when="July", sort_key="9999-07-00"
+        ),
         TimelineEntry(date=None, text="Some day", when="previously"),
     ]
     dated, no_year, undated = split_entries(entries)
@@ -168,12 +213,16 @@ def test_timeline_places_entries_without_a_year_on_their_own_axis() -> None:
 
 
 def test_timeline_labels_do_not_overlap_when_crowded() -> None:
-    entries = [TimelineEntry(date="2023-09-04", precision="day", text=f"Event {i} " * 6)
-               for i in range(6)]
+    entries = [
+        TimelineEntry(date="2023-09-04", precision="day", text=f"Event {i} " * 6) for i in range(6)
+    ]
     entries += [TimelineEntry(date="2023-09-05", precision="day", text="Next day event")]
     root = parse_svg(timeline_chart(entries))
-    labels = [(float(t.get("x", 0)), float(t.get("y", 0)), "".join(t.itertext()))
-              for t in root.iter(f"{SVG}text") if t.find(f"{SVG}tspan") is not None]
+    labels = [
+        (float(t.get("x", 0)), float(t.get("y", 0)), "".join(t.itertext()))
+        for t in root.iter(f"{SVG}text")
+        if t.find(f"{SVG}tspan") is not None
+    ]
     assert len(labels) == 2  # same-date entries share one label: "1, 2, 3, 4, 5, 6  …"
     assert labels[0][2].startswith("1, 2, 3, 4, 5, 6") and "(+5)" in labels[0][2]
     assert len({y for _, y, _ in labels}) == 2  # on two lanes
@@ -189,8 +238,10 @@ def test_risk_matrix_places_each_risk_in_its_cell() -> None:
     for term in ("almost no", "roughly even", "certain", "55–80%", "High", "Low"):
         assert term in texts
     assert risk_matrix([]) == ""
-    many = [Risk(id=f"r{i}", summary="x", category="c", likelihood="likely", impact="high")
-            for i in range(11)]
+    many = [
+        Risk(id=f"r{i}", summary="x", category="c", likelihood="likely", impact="high")
+        for i in range(11)
+    ]
     assert "+4" in svg_texts(parse_svg(risk_matrix(many)))  # 7 discs and "+4"
 
 
@@ -228,15 +279,18 @@ def test_sources_show_grades_only_when_configured(brief: Brief) -> None:
 
 
 def test_block_override_and_css_override_change_the_output(tmp_path: Path, brief: Brief) -> None:
-    theme = make_theme(tmp_path, {
-        "brief.html.j2": (
-            '{% extends "!default/brief.html.j2" %}\n'
-            '{% block style %}{{ super() }}<style>{{ theme_css("desk.css") }}</style>'
-            "{% endblock %}\n"
-            '{% block risks %}<p class="desk-note">DESK NOTE</p>{{ super() }}{% endblock %}\n'
-        ),
-        "desk.css": ":root { --accent: #6b1f1f; }\n.desk-note { color: #123456; }\n",
-    })
+    theme = make_theme(
+        tmp_path,
+        {
+            "brief.html.j2": (
+                '{% extends "!default/brief.html.j2" %}\n'
+                '{% block style %}{{ super() }}<style>{{ theme_css("desk.css") }}</style>'
+                "{% endblock %}\n"
+                '{% block risks %}<p class="desk-note">DESK NOTE</p>{{ super() }}{% endblock %}\n'
+            ),
+            "desk.css": ":root { --accent: #6b1f1f; }\n.desk-note { color: #123456; }\n",
+        },
+    )
     default = render(brief, ["html"])["html"].decode()
     custom = render(brief, ["html"], theme)["html"].decode()
     assert "DESK NOTE" not in default and "#6b1f1f" not in default
@@ -302,8 +356,9 @@ def test_unknown_pdf_variant_is_a_config_error() -> None:
     from briefgen.config import parse_config
     from briefgen.errors import ConfigError
 
-    config = parse_config({"sources": [{"path": "x"}], "output": {"pdf_variant": "PDF/A-3u"}},
-                          Path.cwd())
+    config = parse_config(
+        {"sources": [{"path": "x"}], "output": {"pdf_variant": "PDF/A-3u"}}, Path.cwd()
+    )
     assert config.output.pdf_variant == "pdf/a-3u"
     assert parse_config({"sources": [{"path": "x"}]}, Path.cwd()).output.pdf_variant is None
     with pytest.raises(ConfigError, match=r"output\.pdf_variant: 'pdf/a' is not a PDF variant"):
@@ -318,8 +373,10 @@ def test_unknown_pdf_variant_is_a_config_error() -> None:
     ("template", "expected"),
     [
         ("line one\n{{ ''.__class__.__mro__ }}\n", "brief.html.j2:2: unsafe template code"),
-        ('{% extends "!default/brief.html.j2" %}\n{% block title %}\n{{ nope }}{% endblock %}',
-         "brief.html.j2:3: undefined value: 'nope' is undefined"),
+        (
+            '{% extends "!default/brief.html.j2" %}\n{% block title %}\n{{ nope }}{% endblock %}',
+            "brief.html.j2:3: undefined value: 'nope' is undefined",
+        ),
     ],
 )
 def test_bad_template_fails_cleanly_through_the_cli(
@@ -337,8 +394,10 @@ def test_bad_template_fails_cleanly_through_the_cli(
 
 def _project_with_theme(make_project: Any, template: str) -> Path:
     config = make_project(
-        {"a.txt": "Ministers meet\nGerman Foreign Minister Annalena Baerbock met Chinese "
-                  "Foreign Minister Wang Yi in Geneva on Monday.\n"},
+        {
+            "a.txt": "Ministers meet\nGerman Foreign Minister Annalena Baerbock met Chinese "
+            "Foreign Minister Wang Yi in Geneva on Monday.\n"
+        },
     )
     theme = config.parent / "theme"
     theme.mkdir()
@@ -351,8 +410,10 @@ def test_timeline_puts_a_distant_event_on_an_axis_of_its_own() -> None:
     from briefgen.render.figures.timeline import split_outliers
 
     entries = [TimelineEntry(date="2008-01-01", precision="year", text="The 2008 campaign")]
-    entries += [TimelineEntry(date=f"2016-0{m}-1{m}", precision="day", text=f"Primary {m}")
-                for m in range(1, 8)]
+    entries += [
+        TimelineEntry(date=f"2016-0{m}-1{m}", precision="day", text=f"Primary {m}")
+        for m in range(1, 8)
+    ]
     dated, _, _ = split_entries(entries)
     earlier, main, later = split_outliers(dated)
     assert [i.number for i in earlier] == [1] and len(main) == 7 and later == []

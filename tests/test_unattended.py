@@ -89,12 +89,26 @@ def serve_news(server: LocalServer) -> tuple[str, str]:
     """A feed with two articles and a dead link, and a page of its own."""
     kim = server.route("/news/kim", Route(article_html("Kim arrives in Vladivostok", KIM)))
     gone = server.url("/news/gone")
-    feed = server.route("/rss", Route(rss20("World news", [
-        ("Kim arrives in Vladivostok for talks with Putin", kim, "Tue, 12 Sep 2023 06:00:00 GMT"),
-        ("A story that was taken down", gone, "Tue, 12 Sep 2023 07:00:00 GMT"),
-    ]), content_type="application/rss+xml"))
-    page = server.route("/news/grain", Route(article_html("Grain talks in Geneva", GRAIN,
-                                                          site="Geneva Daily")))
+    feed = server.route(
+        "/rss",
+        Route(
+            rss20(
+                "World news",
+                [
+                    (
+                        "Kim arrives in Vladivostok for talks with Putin",
+                        kim,
+                        "Tue, 12 Sep 2023 06:00:00 GMT",
+                    ),
+                    ("A story that was taken down", gone, "Tue, 12 Sep 2023 07:00:00 GMT"),
+                ],
+            ),
+            content_type="application/rss+xml",
+        ),
+    )
+    page = server.route(
+        "/news/grain", Route(article_html("Grain talks in Geneva", GRAIN, site="Geneva Daily"))
+    )
     return feed, page
 
 
@@ -107,8 +121,9 @@ def test_build_from_a_feed_and_a_url(server: LocalServer, tmp_path: Path) -> Non
     result = build(config)
     assert result.exit_code == EXIT_OK, result.stderr
     gone = server.url("/news/gone")
-    assert (f"briefgen: warning: skipped {gone} (from feed {feed}): HTTP 404 Not Found"
-            in result.stderr)
+    assert (
+        f"briefgen: warning: skipped {gone} (from feed {feed}): HTTP 404 Not Found" in result.stderr
+    )
     (json_name,) = [n for n in outputs(tmp_path) if n.endswith(".json")]
     brief = brief_json(tmp_path / "out" / json_name)
     docs = {d["url"]: d for d in brief["documents"]}
@@ -118,15 +133,20 @@ def test_build_from_a_feed_and_a_url(server: LocalServer, tmp_path: Path) -> Non
     assert kim["title"] == "Kim arrives in Vladivostok for talks with Putin"  # the feed's
     assert kim["published"] == "2023-09-12"
     assert any("Kim" in d["summary"] for d in brief["key_developments"])
-    assert re.search(r"briefgen: fetch: 4 request\(s\), 3 downloaded \(\d+ kB\), "
-                     r"0 not modified \(cached\), 1 failed \(\d+\.\d\d s\)", result.stderr)
+    assert re.search(
+        r"briefgen: fetch: 4 request\(s\), 3 downloaded \(\d+ kB\), "
+        r"0 not modified \(cached\), 1 failed \(\d+\.\d\d s\)",
+        result.stderr,
+    )
 
 
 def test_one_failing_source_is_a_warning(server: LocalServer, tmp_path: Path) -> None:
     _, page = serve_news(server)
     slow = server.route("/slow", Route(b"<rss/>", delay=5.0))
-    config = write(tmp_path, config_text(f"  - feed: {slow}\n  - url: {page}\n")
-                   .replace("timeout: 3", "timeout: 0.5"))
+    config = write(
+        tmp_path,
+        config_text(f"  - feed: {slow}\n  - url: {page}\n").replace("timeout: 3", "timeout: 0.5"),
+    )
     start = time.monotonic()
     result = build(config)
     assert result.exit_code == EXIT_OK, result.stderr
@@ -136,13 +156,15 @@ def test_one_failing_source_is_a_warning(server: LocalServer, tmp_path: Path) ->
 
 def test_all_sources_failing_is_an_error(server: LocalServer, tmp_path: Path) -> None:
     garbage = server.route("/garbage", Route(os.urandom(2000), content_type="text/html"))
-    config = write(tmp_path, config_text(f"  - feed: {server.url('/missing')}\n"
-                                         f"  - url: {garbage}\n"))
+    config = write(
+        tmp_path, config_text(f"  - feed: {server.url('/missing')}\n  - url: {garbage}\n")
+    )
     result = build(config)
     assert result.exit_code == EXIT_BUILD
     (error,) = [line for line in result.stderr.splitlines() if "error:" in line]
-    assert error.startswith(f"briefgen: error: no readable articles in feed "
-                            f"{server.url('/missing')}, url {garbage} (")
+    assert error.startswith(
+        f"briefgen: error: no readable articles in feed {server.url('/missing')}, url {garbage} ("
+    )
     assert "HTTP 404 Not Found" in error
     assert error.endswith("check the addresses and the network, or add a `path:` source")
     assert outputs(tmp_path) == []
@@ -169,10 +191,27 @@ def test_only_new_documents(server: LocalServer, tmp_path: Path) -> None:
 
     # A new item appears: only it is briefed, and it is new since the last brief.
     seoul = server.route("/news/seoul", Route(article_html("Seoul summons envoy", SEOUL)))
-    server.route("/rss", Route(rss20("World news", [
-        ("Seoul summons the Russian ambassador", seoul, "Wed, 13 Sep 2023 06:00:00 GMT"),
-        ("Kim arrives in Vladivostok for talks with Putin", server.url("/news/kim"), ""),
-    ]), content_type="application/rss+xml"))
+    server.route(
+        "/rss",
+        Route(
+            rss20(
+                "World news",
+                [
+                    (
+                        "Seoul summons the Russian ambassador",
+                        seoul,
+                        "Wed, 13 Sep 2023 06:00:00 GMT",
+                    ),
+                    (
+                        "Kim arrives in Vladivostok for talks with Putin",
+                        server.url("/news/kim"),
+                        "",
+                    ),
+                ],
+            ),
+            content_type="application/rss+xml",
+        ),
+    )
     third = build(config, "--only-new", minutes=120)
     assert third.exit_code == EXIT_OK, third.stderr
     newest = sorted(n for n in outputs(tmp_path) if n.endswith(".json"))[-1]
@@ -183,8 +222,11 @@ def test_only_new_documents(server: LocalServer, tmp_path: Path) -> None:
 
 
 def test_only_new_from_the_config_with_files(tmp_path: Path) -> None:
-    config = write(tmp_path, config_text("  - path: articles/*\n", extra="only_new: true\n"),
-                   {"articles/kim.txt": text_article("Kim arrives in Vladivostok", KIM)})
+    config = write(
+        tmp_path,
+        config_text("  - path: articles/*\n", extra="only_new: true\n"),
+        {"articles/kim.txt": text_article("Kim arrives in Vladivostok", KIM)},
+    )
     assert build(config).exit_code == EXIT_OK
     again = build(config, "-q", minutes=5)
     assert again.exit_code == EXIT_OK and again.stderr == ""
@@ -201,8 +243,11 @@ def test_only_new_from_the_config_with_files(tmp_path: Path) -> None:
 
 
 def test_since_the_last_brief(tmp_path: Path) -> None:
-    config = write(tmp_path, config_text("  - path: articles/*\n"),
-                   {"articles/kim.txt": text_article("Kim arrives in Vladivostok", KIM)})
+    config = write(
+        tmp_path,
+        config_text("  - path: articles/*\n"),
+        {"articles/kim.txt": text_article("Kim arrives in Vladivostok", KIM)},
+    )
     first = build(config)
     assert first.exit_code == EXIT_OK, first.stderr
     (md_first,) = [n for n in outputs(tmp_path) if n.endswith(".md")]
@@ -229,8 +274,11 @@ def test_since_the_last_brief(tmp_path: Path) -> None:
 
 
 def test_a_rebuild_at_the_same_pinned_time_is_identical(tmp_path: Path) -> None:
-    config = write(tmp_path, config_text("  - path: articles/*\n"),
-                   {"articles/kim.txt": text_article("Kim arrives in Vladivostok", KIM)})
+    config = write(
+        tmp_path,
+        config_text("  - path: articles/*\n"),
+        {"articles/kim.txt": text_article("Kim arrives in Vladivostok", KIM)},
+    )
     assert build(config, "--out", str(tmp_path / "run1")).exit_code == EXIT_OK
     assert build(config, "--out", str(tmp_path / "run2")).exit_code == EXIT_OK
     for name in os.listdir(tmp_path / "run1"):
@@ -239,8 +287,10 @@ def test_a_rebuild_at_the_same_pinned_time_is_identical(tmp_path: Path) -> None:
 
 # --- logs ------------------------------------------------------------------------------------
 
-LOG_LINE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{4} \[\d+\] "
-                      r"(INFO|WARNING|ERROR|DEBUG) ")
+LOG_LINE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{4} \[\d+\] "
+    r"(INFO|WARNING|ERROR|DEBUG) "
+)
 
 
 def test_log_file_with_quiet(server: LocalServer, tmp_path: Path) -> None:
@@ -259,8 +309,11 @@ def test_log_file_with_quiet(server: LocalServer, tmp_path: Path) -> None:
 
 
 def test_log_file_from_the_config_is_appended(tmp_path: Path) -> None:
-    config = write(tmp_path, config_text("  - path: articles/*\n", extra="log_file: brief.log\n"),
-                   {"articles/kim.txt": text_article("Kim arrives in Vladivostok", KIM)})
+    config = write(
+        tmp_path,
+        config_text("  - path: articles/*\n", extra="log_file: brief.log\n"),
+        {"articles/kim.txt": text_article("Kim arrives in Vladivostok", KIM)},
+    )
     assert build(config, "-q").exit_code == EXIT_OK
     assert build(config, "-q", minutes=1).exit_code == EXIT_OK
     text = (tmp_path / "brief.log").read_text()
@@ -278,15 +331,22 @@ def test_errors_reach_the_log_file(tmp_path: Path) -> None:
 
 
 def test_latest_and_keep(tmp_path: Path) -> None:
-    config = write(tmp_path, config_text("  - path: articles/*\n",
-                                         output="  latest: true\n  keep: 2\n"),
-                   {"articles/kim.txt": text_article("Kim arrives in Vladivostok", KIM)})
+    config = write(
+        tmp_path,
+        config_text("  - path: articles/*\n", output="  latest: true\n  keep: 2\n"),
+        {"articles/kim.txt": text_article("Kim arrives in Vladivostok", KIM)},
+    )
     for minutes in (0, 60, 120):
         result = build(config, minutes=minutes)
         assert result.exit_code == EXIT_OK, result.stderr
-    assert outputs(tmp_path) == ["brief-20240502-0700.json", "brief-20240502-0700.md",
-                                 "brief-20240502-0800.json", "brief-20240502-0800.md",
-                                 "latest.json", "latest.md"]
+    assert outputs(tmp_path) == [
+        "brief-20240502-0700.json",
+        "brief-20240502-0700.md",
+        "brief-20240502-0800.json",
+        "brief-20240502-0800.md",
+        "latest.json",
+        "latest.md",
+    ]
     assert os.readlink(tmp_path / "out" / "latest.md") == "brief-20240502-0800.md"
     assert "retention: removed 1 old brief(s) (2 file(s)); keeping the newest 2" in result.stderr
 
@@ -312,10 +372,16 @@ def wait_for(predicate: Any, timeout: float, what: str) -> None:
 
 @pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
 def test_overlapping_runs_and_a_killed_run(tmp_path: Path) -> None:
-    config = write(tmp_path, config_text("  - path: articles/*\n", extra="templates: theme\n")
-                   .replace('"brief-{date:%Y%m%d-%H%M}"', "brief"),
-                   {"articles/kim.txt": text_article("Kim arrives in Vladivostok", KIM),
-                    "theme/README": "templates\n"})
+    config = write(
+        tmp_path,
+        config_text("  - path: articles/*\n", extra="templates: theme\n").replace(
+            '"brief-{date:%Y%m%d-%H%M}"', "brief"
+        ),
+        {
+            "articles/kim.txt": text_article("Kim arrives in Vladivostok", KIM),
+            "theme/README": "templates\n",
+        },
+    )
     good = build(config)
     assert good.exit_code == EXIT_OK, good.stderr
     before = {name: (tmp_path / "out" / name).read_bytes() for name in outputs(tmp_path)}
@@ -325,9 +391,22 @@ def test_overlapping_runs_and_a_killed_run(tmp_path: Path) -> None:
     (tmp_path / "theme" / "brief.md.j2").write_text(SLOW_TEMPLATE)
     log = tmp_path / "slow.log"
     env = {**os.environ, **epoch(60)}
-    slow = subprocess.Popen([sys.executable, "-m", "briefgen", "build", "--config",
-                             str(config), "--log-file", str(log), "-q"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    slow = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "briefgen",
+            "build",
+            "--config",
+            str(config),
+            "--log-file",
+            str(log),
+            "-q",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         wait_for(lambda: log.exists() and "fuse: " in log.read_text(), 60, "the slow run")
         # A second run while the first holds the lock: it stops at once, naming the holder.

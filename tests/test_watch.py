@@ -30,16 +30,33 @@ def test_a_bar_in_a_term_does_not_split_it() -> None:
 
 def _dev(i: int, summary: str, who: list[str], actor_ids: list[str]) -> KeyDevelopment:
     ev = Evidence(doc="d1", start=0, end=len(summary), text=summary)
-    return KeyDevelopment(id=f"kd{i}", summary=summary, who=who, actor_ids=actor_ids,
-                          confidence="moderate", corroboration=1, evidence=[ev])
+    return KeyDevelopment(
+        id=f"kd{i}",
+        summary=summary,
+        who=who,
+        actor_ids=actor_ids,
+        confidence="moderate",
+        corroboration=1,
+        evidence=[ev],
+    )
 
 
 def test_actor_entry_by_name_alias_or_who() -> None:
-    actors = [Actor(id="sergei-shoigu", name="Sergei Shoigu", type="person",
-                    aliases=["Shoigu"], mentions=3, salience=1.0)]
-    devs = [_dev(1, "Shoigu proposed drills.", ["Sergei Shoigu"], ["sergei-shoigu"]),
-            _dev(2, "Talks resumed.", ["the ministry"], []),
-            _dev(3, "A minister spoke.", ["shoigu"], [])]
+    actors = [
+        Actor(
+            id="sergei-shoigu",
+            name="Sergei Shoigu",
+            type="person",
+            aliases=["Shoigu"],
+            mentions=3,
+            salience=1.0,
+        )
+    ]
+    devs = [
+        _dev(1, "Shoigu proposed drills.", ["Sergei Shoigu"], ["sergei-shoigu"]),
+        _dev(2, "Talks resumed.", ["the ministry"], []),
+        _dev(3, "A minister spoke.", ["shoigu"], []),
+    ]
     entry = watch_entry(("actor", "Defence Minister", ("Shoigu",)), devs, [], actors)
     assert entry.actors == ["sergei-shoigu"]
     assert entry.developments == ["kd1", "kd3"]
@@ -48,8 +65,10 @@ def test_actor_entry_by_name_alias_or_who() -> None:
 
 
 def test_topic_entry_reads_summary_what_and_evidence() -> None:
-    devs = [_dev(1, "Moscow and Pyongyang discussed an arms deal.", [], []),
-            _dev(2, "Grain talks resumed.", [], [])]
+    devs = [
+        _dev(1, "Moscow and Pyongyang discussed an arms deal.", [], []),
+        _dev(2, "Grain talks resumed.", [], []),
+    ]
     entry = watch_entry(("topic", "arms transfers", ("arms deal",)), devs, [], [])
     assert entry.kind == "topic" and entry.developments == ["kd1"] and entry.actors == []
 
@@ -62,11 +81,20 @@ def test_fuse_lists_every_item_even_without_developments() -> None:
 def test_watchlist_section_in_markdown_and_html() -> None:
     brief = Brief.from_json(FIXTURE.read_text(encoding="utf-8"))
     dev = brief.key_developments[0]
-    brief = brief.model_copy(update={"watchlist_items": [
-        WatchEntry(name="Watched <b>one</b>", kind="topic", aliases=["alias"],
-                   developments=[dev.id], more=2),
-        WatchEntry(name="Quiet", kind="actor"),
-    ]})
+    brief = brief.model_copy(
+        update={
+            "watchlist_items": [
+                WatchEntry(
+                    name="Watched <b>one</b>",
+                    kind="topic",
+                    aliases=["alias"],
+                    developments=[dev.id],
+                    more=2,
+                ),
+                WatchEntry(name="Quiet", kind="actor"),
+            ]
+        }
+    )
     out = render(brief, ["md", "html"])
     md, html = out["md"].decode(), out["html"].decode()
     section = md.split("## Watchlist", 1)[1].split("\n## ", 1)[0]

@@ -77,9 +77,14 @@ def test_trickling_answer_stops_at_the_deadline(server: LocalServer) -> None:
     assert reason(excinfo).startswith("timed out after 1 s")
 
 
-@pytest.mark.parametrize(("status", "expected"), [(404, "HTTP 404 Not Found"),
-                                                  (500, "HTTP 500 Internal Server Error"),
-                                                  (403, "HTTP 403 Forbidden")])
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (404, "HTTP 404 Not Found"),
+        (500, "HTTP 500 Internal Server Error"),
+        (403, "HTTP 403 Forbidden"),
+    ],
+)
 def test_http_errors(server: LocalServer, status: int, expected: str) -> None:
     url = server.route("/e", Route(b"error page", status=status))
     with fetcher() as f, pytest.raises(FetchError) as excinfo:
@@ -155,8 +160,12 @@ def test_wrong_content_type_for_a_page(server: LocalServer, ctype: str) -> None:
 
 
 def test_json_feed_is_refused_with_a_hint(server: LocalServer) -> None:
-    url = server.route("/feed.json", Route(b'{"version": "https://jsonfeed.org/version/1"}',
-                                           content_type="application/feed+json"))
+    url = server.route(
+        "/feed.json",
+        Route(
+            b'{"version": "https://jsonfeed.org/version/1"}', content_type="application/feed+json"
+        ),
+    )
     with fetcher() as f, pytest.raises(FetchError) as excinfo:
         f.fetch(url, FEED_TYPES, FEED_ACCEPT, "an RSS or Atom feed")
     assert "expected an RSS or Atom feed" in reason(excinfo)
@@ -193,8 +202,9 @@ def test_content_type_parsing() -> None:
 # --- the HTTP cache ------------------------------------------------------------------------
 
 
-def test_etag_gives_a_conditional_request_and_a_cached_answer(server: LocalServer,
-                                                              tmp_path: Path) -> None:
+def test_etag_gives_a_conditional_request_and_a_cached_answer(
+    server: LocalServer, tmp_path: Path
+) -> None:
     page = article_html("Kim arrives", KIM)
     url = server.route("/e", Route(page, etag='"v1"'))
     with fetcher(cache_dir=tmp_path / "http") as f:
@@ -268,8 +278,17 @@ def test_cache_prune_removes_old_entries(server: LocalServer, tmp_path: Path) ->
 
 
 def test_page_main_text_without_navigation_ads_or_footer(server: LocalServer) -> None:
-    url = server.route("/kim", Route(article_html("Kim arrives in Vladivostok for talks", KIM,
-                                                  site="Example Wire", published="2024-05-02")))
+    url = server.route(
+        "/kim",
+        Route(
+            article_html(
+                "Kim arrives in Vladivostok for talks",
+                KIM,
+                site="Example Wire",
+                published="2024-05-02",
+            )
+        ),
+    )
     with fetcher() as f:
         doc = read_page(url, f)
     for paragraph in KIM:
@@ -287,8 +306,7 @@ def test_page_main_text_without_navigation_ads_or_footer(server: LocalServer) ->
 
 def test_page_canonical_url_on_the_same_site_is_used(server: LocalServer) -> None:
     canonical = server.url("/world/kim-arrives")
-    url = server.route("/kim",
-                       Route(article_html("Kim arrives", KIM, canonical=canonical)))
+    url = server.route("/kim", Route(article_html("Kim arrives", KIM, canonical=canonical)))
     with fetcher() as f:
         doc = read_page(url + "?utm_source=feed", f)
     assert doc.url == canonical
@@ -297,8 +315,9 @@ def test_page_canonical_url_on_the_same_site_is_used(server: LocalServer) -> Non
 def test_page_in_latin1(server: LocalServer) -> None:
     html = article_html("Café talks in Genève", GRAIN).decode("utf-8")
     html = html.replace('<meta charset="utf-8">', "") + "<!-- é -->"
-    url = server.route("/latin", Route(html.encode("iso-8859-1"),
-                                       content_type="text/html; charset=ISO-8859-1"))
+    url = server.route(
+        "/latin", Route(html.encode("iso-8859-1"), content_type="text/html; charset=ISO-8859-1")
+    )
     with fetcher() as f:
         doc = read_page(url, f)
     assert doc.title == "Café talks in Genève"
@@ -313,11 +332,14 @@ def test_plain_text_page(server: LocalServer) -> None:
     assert doc.title == "Talks in Geneva"
 
 
-@pytest.mark.parametrize("body", [
-    os.urandom(4000),
-    b"<html><body><nav><a href='/'>Home</a></nav><footer>(c)</footer></body></html>",
-    b"\x1b\x02\x03\x04" * 500,
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        os.urandom(4000),
+        b"<html><body><nav><a href='/'>Home</a></nav><footer>(c)</footer></body></html>",
+        b"\x1b\x02\x03\x04" * 500,
+    ],
+)
 def test_garbage_pages_give_a_reason(server: LocalServer, body: bytes) -> None:
     url = server.route("/junk", Route(body))
     with fetcher() as f, pytest.raises(FetchError) as excinfo:
@@ -330,20 +352,26 @@ def test_garbage_pages_give_a_reason(server: LocalServer, body: bytes) -> None:
 
 def serve_articles(server: LocalServer) -> dict[str, str]:
     return {
-        "kim": server.route("/news/kim", Route(article_html("Kim arrives (page title)", KIM,
-                                                            published="2024-05-01"))),
-        "grain": server.route("/news/grain", Route(article_html("Grain talks", GRAIN,
-                                                                site="Geneva Daily"))),
+        "kim": server.route(
+            "/news/kim",
+            Route(article_html("Kim arrives (page title)", KIM, published="2024-05-01")),
+        ),
+        "grain": server.route(
+            "/news/grain", Route(article_html("Grain talks", GRAIN, site="Geneva Daily"))
+        ),
     }
 
 
 def test_rss20_items_are_fetched_and_extracted(server: LocalServer) -> None:
     pages = serve_articles(server)
-    feed = rss20("World news", [
-        ("Kim arrives in Vladivostok", pages["kim"], "Tue, 12 Sep 2023 06:00:00 +0900"),
-        ("Grain corridor talks", pages["grain"], "Thu, 02 May 2024 10:00:00 GMT"),
-        ("Gone story", server.url("/news/gone"), "Thu, 02 May 2024 11:00:00 GMT"),
-    ])
+    feed = rss20(
+        "World news",
+        [
+            ("Kim arrives in Vladivostok", pages["kim"], "Tue, 12 Sep 2023 06:00:00 +0900"),
+            ("Grain corridor talks", pages["grain"], "Thu, 02 May 2024 10:00:00 GMT"),
+            ("Gone story", server.url("/news/gone"), "Thu, 02 May 2024 11:00:00 GMT"),
+        ],
+    )
     url = server.route("/rss", Route(feed, content_type="application/rss+xml"))
     with fetcher() as f:
         result = read_feed(url, f, publisher="Fallback publisher")
@@ -361,26 +389,39 @@ def test_rss20_items_are_fetched_and_extracted(server: LocalServer) -> None:
 
 def test_atom_with_relative_links(server: LocalServer) -> None:
     serve_articles(server)
-    feed = atom10("Desk feed", server.url("/news/"), [
-        ("Kim &amp;amp; Putin meet", "kim", "2023-09-13T10:00:00+09:00"),
-        ("Grain talks", "grain", "2024-05-02T10:00:00Z"),
-    ])
+    feed = atom10(
+        "Desk feed",
+        server.url("/news/"),
+        [
+            ("Kim &amp;amp; Putin meet", "kim", "2023-09-13T10:00:00+09:00"),
+            ("Grain talks", "grain", "2024-05-02T10:00:00Z"),
+        ],
+    )
     url = server.route("/atom", Route(feed, content_type="application/atom+xml"))
     with fetcher() as f:
         result = read_feed(url, f)
     assert result.feed.version == "atom10"
-    assert [d.meta["link"] for d in result.documents] == [server.url("/news/kim"),
-                                                          server.url("/news/grain")]
+    assert [d.meta["link"] for d in result.documents] == [
+        server.url("/news/kim"),
+        server.url("/news/grain"),
+    ]
     assert result.documents[0].title == "Kim & Putin meet"
     assert result.documents[0].published == "2023-09-13"
 
 
 def test_rss10_and_rss091(server: LocalServer) -> None:
     pages = serve_articles(server)
-    url10 = server.route("/rdf", Route(rss10("RDF feed", [
-        ("Kim arrives", pages["kim"], "2023-09-12T06:00:00+09:00")]), content_type="text/xml"))
-    url091 = server.route("/091", Route(rss091("Old feed", [("Grain", pages["grain"])]),
-                                        content_type="application/xml"))
+    url10 = server.route(
+        "/rdf",
+        Route(
+            rss10("RDF feed", [("Kim arrives", pages["kim"], "2023-09-12T06:00:00+09:00")]),
+            content_type="text/xml",
+        ),
+    )
+    url091 = server.route(
+        "/091",
+        Route(rss091("Old feed", [("Grain", pages["grain"])]), content_type="application/xml"),
+    )
     with fetcher() as f:
         rdf = read_feed(url10, f)
         old = read_feed(url091, f)
@@ -391,13 +432,19 @@ def test_rss10_and_rss091(server: LocalServer) -> None:
     assert old.documents[0].title == "Grain"
 
 
-def test_feed_publisher_falls_back_to_the_source_then_the_feed_title(server: LocalServer
-                                                                    ) -> None:
-    page = b"<html><body><article>" + "".join(f"<p>{p}</p>" for p in GRAIN).encode() + \
-        b"</article></body></html>"
+def test_feed_publisher_falls_back_to_the_source_then_the_feed_title(server: LocalServer) -> None:
+    page = (
+        b"<html><body><article>"
+        + "".join(f"<p>{p}</p>" for p in GRAIN).encode()
+        + b"</article></body></html>"
+    )
     link = server.route("/bare", Route(page))
-    url = server.route("/f", Route(rss20("The Feed Title", [("Bare page", link, "")]),
-                                   content_type="application/rss+xml"))
+    url = server.route(
+        "/f",
+        Route(
+            rss20("The Feed Title", [("Bare page", link, "")]), content_type="application/rss+xml"
+        ),
+    )
     with fetcher() as f:
         assert read_feed(url, f, publisher="Desk wire").documents[0].publisher == "Desk wire"
         assert read_feed(url, f).documents[0].publisher == "The Feed Title"
@@ -405,9 +452,13 @@ def test_feed_publisher_falls_back_to_the_source_then_the_feed_title(server: Loc
 
 def test_seen_items_are_not_fetched(server: LocalServer) -> None:
     pages = serve_articles(server)
-    url = server.route("/rss", Route(rss20("News", [("Kim", pages["kim"], ""),
-                                                    ("Grain", pages["grain"], "")]),
-                                     content_type="application/rss+xml"))
+    url = server.route(
+        "/rss",
+        Route(
+            rss20("News", [("Kim", pages["kim"], ""), ("Grain", pages["grain"], "")]),
+            content_type="application/rss+xml",
+        ),
+    )
     with fetcher() as f:
         result = read_feed(url, f, skip_url=lambda link: link == pages["kim"])
     assert [d.title for d in result.documents] == ["Grain"]
@@ -424,12 +475,18 @@ def test_max_items(server: LocalServer) -> None:
     assert len(result.documents) == 2
 
 
-@pytest.mark.parametrize(("body", "ctype", "expected"), [
-    (b"this is not a feed at all", "text/plain", "not an RSS or Atom feed"),
-    (b"<!doctype html><html><body><p>A web page</p></body></html>", "text/html",
-     "an HTML page; give its feed's address"),
-    (b"/etc/passwd", "application/xml", "not an RSS or Atom feed"),
-])
+@pytest.mark.parametrize(
+    ("body", "ctype", "expected"),
+    [
+        (b"this is not a feed at all", "text/plain", "not an RSS or Atom feed"),
+        (
+            b"<!doctype html><html><body><p>A web page</p></body></html>",
+            "text/html",
+            "an HTML page; give its feed's address",
+        ),
+        (b"/etc/passwd", "application/xml", "not an RSS or Atom feed"),
+    ],
+)
 def test_not_a_feed(server: LocalServer, body: bytes, ctype: str, expected: str) -> None:
     url = server.route("/notfeed", Route(body, content_type=ctype))
     with fetcher() as f, pytest.raises(FetchError) as excinfo:

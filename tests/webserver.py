@@ -53,8 +53,9 @@ class LocalServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.httpd.daemon_threads = True
         self.httpd.block_on_close = False  # type: ignore[attr-defined]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True,
-                                       kwargs={"poll_interval": 0.05})
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, daemon=True, kwargs={"poll_interval": 0.05}
+        )
 
     @property
     def port(self) -> int:
@@ -114,7 +115,8 @@ def _make_handler(server: LocalServer) -> type[BaseHTTPRequestHandler]:
             inm = self.headers.get("If-None-Match")
             ims = self.headers.get("If-Modified-Since")
             if (route.etag and inm == route.etag) or (
-                    route.last_modified and ims == route.last_modified and not route.etag):
+                route.last_modified and ims == route.last_modified and not route.etag
+            ):
                 self.send_response(304)
                 self._validators(route)
                 self.end_headers()
@@ -141,7 +143,7 @@ def _make_handler(server: LocalServer) -> type[BaseHTTPRequestHandler]:
             if route.trickle:
                 size, pause = route.trickle
                 for start in range(0, len(route.body), size):
-                    self.wfile.write(route.body[start:start + size])
+                    self.wfile.write(route.body[start : start + size])
                     self.wfile.flush()
                     time.sleep(pause)
             else:
@@ -195,34 +197,49 @@ restaurant</a></li></ul></aside>
 """
 
 
-def article_html(title: str, paragraphs: list[str], site: str = "Example Wire",
-                 published: str = "2024-05-02", canonical: str = "") -> bytes:
+def article_html(
+    title: str,
+    paragraphs: list[str],
+    site: str = "Example Wire",
+    published: str = "2024-05-02",
+    canonical: str = "",
+) -> bytes:
     body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
-    return ARTICLE_TEMPLATE.format(title=title, site=site, published=published,
-                                   canonical=canonical or "https://example.org/story",
-                                   paragraphs=body).encode("utf-8")
+    return ARTICLE_TEMPLATE.format(
+        title=title,
+        site=site,
+        published=published,
+        canonical=canonical or "https://example.org/story",
+        paragraphs=body,
+    ).encode("utf-8")
 
 
 def rss20(title: str, items: list[tuple[str, str, str]]) -> bytes:
     """RSS 2.0 with items (title, link, RFC 822 date)."""
     entries = "".join(
         f"<item><title>{t}</title><link>{link}</link><pubDate>{d}</pubDate>"
-        f"<guid isPermaLink=\"false\">{i}</guid><description>Summary {i}</description></item>"
-        for i, (t, link, d) in enumerate(items))
-    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
-            f"<title>{title}</title><link>https://example.org/</link>"
-            f"<description>News</description>{entries}</channel></rss>").encode()
+        f'<guid isPermaLink="false">{i}</guid><description>Summary {i}</description></item>'
+        for i, (t, link, d) in enumerate(items)
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        f"<title>{title}</title><link>https://example.org/</link>"
+        f"<description>News</description>{entries}</channel></rss>"
+    ).encode()
 
 
 def atom10(title: str, base: str, items: list[tuple[str, str, str]]) -> bytes:
     """Atom 1.0 with entries (title, link — may be relative to ``base`` —, ISO date)."""
     entries = "".join(
-        f"<entry><title type=\"html\">{t}</title><link rel=\"alternate\" href=\"{link}\"/>"
+        f'<entry><title type="html">{t}</title><link rel="alternate" href="{link}"/>'
         f"<id>urn:uuid:{i}</id><updated>{d}</updated><published>{d}</published></entry>"
-        for i, (t, link, d) in enumerate(items))
-    return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"'
-            f' xml:base="{base}"><title>{title}</title><id>urn:feed</id>'
-            f"<updated>2024-05-02T08:00:00Z</updated>{entries}</feed>").encode()
+        for i, (t, link, d) in enumerate(items)
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"'
+        f' xml:base="{base}"><title>{title}</title><id>urn:feed</id>'
+        f"<updated>2024-05-02T08:00:00Z</updated>{entries}</feed>"
+    ).encode()
 
 
 def rss10(title: str, items: list[tuple[str, str, str]]) -> bytes:
@@ -230,18 +247,24 @@ def rss10(title: str, items: list[tuple[str, str, str]]) -> bytes:
     seq = "".join(f'<rdf:li rdf:resource="{link}"/>' for _, link, _ in items)
     entries = "".join(
         f'<item rdf:about="{link}"><title>{t}</title><link>{link}</link>'
-        f"<dc:date>{d}</dc:date></item>" for t, link, d in items)
-    return ('<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
-            ' xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
-            f'<channel rdf:about="https://example.org/"><title>{title}</title>'
-            f"<link>https://example.org/</link><description>d</description>"
-            f"<items><rdf:Seq>{seq}</rdf:Seq></items></channel>{entries}</rdf:RDF>").encode()
+        f"<dc:date>{d}</dc:date></item>"
+        for t, link, d in items
+    )
+    return (
+        '<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+        ' xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f'<channel rdf:about="https://example.org/"><title>{title}</title>'
+        f"<link>https://example.org/</link><description>d</description>"
+        f"<items><rdf:Seq>{seq}</rdf:Seq></items></channel>{entries}</rdf:RDF>"
+    ).encode()
 
 
 def rss091(title: str, items: list[tuple[str, str]]) -> bytes:
     """RSS 0.91 with items (title, link)."""
     entries = "".join(f"<item><title>{t}</title><link>{link}</link></item>" for t, link in items)
-    return ('<?xml version="1.0"?><rss version="0.91"><channel>'
-            f"<title>{title}</title><link>https://example.org/</link>"
-            f"<description>d</description><language>en</language>{entries}"
-            "</channel></rss>").encode()
+    return (
+        '<?xml version="1.0"?><rss version="0.91"><channel>'
+        f"<title>{title}</title><link>https://example.org/</link>"
+        f"<description>d</description><language>en</language>{entries}"
+        "</channel></rss>"
+    ).encode()

@@ -29,8 +29,14 @@ EXTRACTOR_VERSION = "1"
 #: News sentences are far shorter: normal articles are not affected.
 MAX_SENTENCE_TOKENS = 500
 
-TYPE_WEIGHT = {"person": 0.35, "state": 0.25, "organization": 0.15, "group": 0.1,
-               "location": -0.6, "other": -0.3}
+TYPE_WEIGHT = {
+    "person": 0.35,
+    "state": 0.25,
+    "organization": 0.15,
+    "group": 0.1,
+    "location": -0.6,
+    "other": -0.3,
+}
 
 
 @dataclass(frozen=True)
@@ -49,14 +55,20 @@ def _title_sentences(doc: Doc, document: Document) -> int:
     return sum(1 for s in doc.sents if s.start_char < limit)
 
 
-def _salience(actors: ActorIndex, length: int, speakers: dict[str, int],
-              doers: dict[str, float]) -> None:
+def _salience(
+    actors: ActorIndex, length: int, speakers: dict[str, int], doers: dict[str, float]
+) -> None:
     raw: dict[str, float] = {}
     for key, rec in actors.actors.items():
         first = rec.first / max(1, length)
-        raw[key] = (math.log1p(len(rec.mentions)) + 0.8 * (1 - first)
-                    + TYPE_WEIGHT.get(rec.type, 0) + 0.25 * min(speakers.get(key, 0), 4)
-                    + doers.get(key, 0.0) + (0.5 if rec.watchlist else 0))
+        raw[key] = (
+            math.log1p(len(rec.mentions))
+            + 0.8 * (1 - first)
+            + TYPE_WEIGHT.get(rec.type, 0)
+            + 0.25 * min(speakers.get(key, 0), 4)
+            + doers.get(key, 0.0)
+            + (0.5 if rec.watchlist else 0)
+        )
     top = max(raw.values(), default=1.0) or 1.0
     for key, rec in actors.actors.items():
         rec.salience = round(max(0.0, raw[key] / top), 4)  # type: ignore[attr-defined]
@@ -78,13 +90,21 @@ def _actor_models(doc: Doc, document: Document, actors: ActorIndex) -> list[Acto
                 continue
             seen_sents.add(m.sent_start)
             ev.append(evidence(doc, document.id, m.sent_start, m.sent_end))
-        out.append(Actor(
-            id=rec.key, name=rec.name, type=rec.type,  # type: ignore[arg-type]
-            aliases=sorted(rec.aliases - {rec.name}), role=rec.role,
-            affiliation=rec.affiliation if rec.affiliation != rec.name else None,
-            mentions=len(rec.mentions), salience=getattr(rec, "salience", 0.0), evidence=ev,
-            documents=1, watchlist=rec.watchlist,
-        ))
+        out.append(
+            Actor(
+                id=rec.key,
+                name=rec.name,
+                type=rec.type,  # type: ignore[arg-type]
+                aliases=sorted(rec.aliases - {rec.name}),
+                role=rec.role,
+                affiliation=rec.affiliation if rec.affiliation != rec.name else None,
+                mentions=len(rec.mentions),
+                salience=getattr(rec, "salience", 0.0),
+                evidence=ev,
+                documents=1,
+                watchlist=rec.watchlist,
+            )
+        )
     out.sort(key=lambda a: (-a.salience, -a.mentions, a.name))
     return out
 
@@ -128,8 +148,14 @@ def extract(doc: Doc, document: Document, options: ExtractOptions | None = None)
             speakers[st.speaker.actor_id] = speakers.get(st.speaker.actor_id, 0) + 1
     _salience(actors, len(doc_text(doc)), speakers, {})
     developments = extract_developments(
-        doc, document.id, actors, ref, opts.watch_topics, _title_sentences(doc, document),
-        opts.max_developments, document.published,
+        doc,
+        document.id,
+        actors,
+        ref,
+        opts.watch_topics,
+        _title_sentences(doc, document),
+        opts.max_developments,
+        document.published,
     )
     doers: dict[str, float] = {}
     for rank, dev in enumerate(developments):
@@ -144,8 +170,12 @@ def extract(doc: Doc, document: Document, options: ExtractOptions | None = None)
     _salience(actors, len(doc_text(doc)), speakers, doers)
     return DocFacts(
         document=DocumentRef(
-            id=document.id, title=document.title, path=document.path, url=document.url,
-            publisher=document.publisher, published=document.published,
+            id=document.id,
+            title=document.title,
+            path=document.path,
+            url=document.url,
+            publisher=document.publisher,
+            published=document.published,
             sha256=document.sha256,
         ),
         actors=_actor_models(doc, document, actors),

@@ -22,16 +22,54 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
-LABEL_TYPE = {"PERSON": "person", "ORG": "organization", "GPE": "location", "LOC": "location",
-              "FAC": "location", "NORP": "group"}
+LABEL_TYPE = {
+    "PERSON": "person",
+    "ORG": "organization",
+    "GPE": "location",
+    "LOC": "location",
+    "FAC": "location",
+    "NORP": "group",
+}
 POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 ACTOR_DEPS = {"nsubj", "nsubjpass", "poss", "agent", "dobj", "iobj", "appos"}
-PLACE_HEADS = {"prefecture", "province", "state", "region", "island", "city", "county",
-               "district", "territory", "government", "governor", "mayor", "police",
-               "authorities", "administration", "coast", "border", "capital"}
+PLACE_HEADS = {
+    "prefecture",
+    "province",
+    "state",
+    "region",
+    "island",
+    "city",
+    "county",
+    "district",
+    "territory",
+    "government",
+    "governor",
+    "mayor",
+    "police",
+    "authorities",
+    "administration",
+    "coast",
+    "border",
+    "capital",
+}
 NAME_JOINERS = {"-", "‐", "–", "'", "’", "."}
-LOWER_NAME_PARTICLES = {"de", "da", "van", "von", "der", "bin", "al", "el", "la", "le", "du",
-                        "di", "ibn", "dos", "del"}
+LOWER_NAME_PARTICLES = {
+    "de",
+    "da",
+    "van",
+    "von",
+    "der",
+    "bin",
+    "al",
+    "el",
+    "la",
+    "le",
+    "du",
+    "di",
+    "ibn",
+    "dos",
+    "del",
+}
 
 
 @dataclass
@@ -89,8 +127,9 @@ class ActorIndex:
         low = tok.lower_
         if low in ("he", "she", "him", "her", "his", "hers"):
             # Centering: a pronoun most often continues the last person who was a subject.
-            return self.last_before(tok.idx, subject_only=True, window=tok.sent.start_char - 400
-                                    ) or self.last_before(tok.idx)
+            return self.last_before(
+                tok.idx, subject_only=True, window=tok.sent.start_char - 400
+            ) or self.last_before(tok.idx)
         if low in ("it", "its", "they", "their", "them"):
             sent = tok.sent
             best = None
@@ -103,8 +142,13 @@ class ActorIndex:
             return best
         return None
 
-    def last_before(self, char: int, types: tuple[str, ...] = ("person",),
-                    subject_only: bool = False, window: int = 0) -> str | None:
+    def last_before(
+        self,
+        char: int,
+        types: tuple[str, ...] = ("person",),
+        subject_only: bool = False,
+        window: int = 0,
+    ) -> str | None:
         best: tuple[int, str] | None = None
         for rec in self.actors.values():
             if rec.type not in types:
@@ -124,8 +168,11 @@ def _strip_span(ent: Span) -> tuple[int, int] | None:
     doc = ent.doc
     while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
         start += 1
-    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct
-                           or doc[end - 1].lower_ in ("'s", "’s", "'", "’")):
+    while end > start and (
+        doc[end - 1].tag_ == "POS"
+        or doc[end - 1].is_punct
+        or doc[end - 1].lower_ in ("'s", "’s", "'", "’")
+    ):
         end -= 1
     return (start, end) if start < end else None
 
@@ -160,9 +207,29 @@ def slug(text: str) -> str:
 
 #: Words that end no name, though a title-case headline makes them look like one:
 #: "Clinton, Sanders Are Avoiding…" ("May", "Will" and "Said" are surnames).
-NOT_NAME_ENDINGS = frozenset({"are", "is", "was", "were", "has", "have", "had", "says",
-                              "does", "did", "could", "would", "should", "must", "and", "or",
-                              "the", "of", "to"})
+NOT_NAME_ENDINGS = frozenset(
+    {
+        "are",
+        "is",
+        "was",
+        "were",
+        "has",
+        "have",
+        "had",
+        "says",
+        "does",
+        "did",
+        "could",
+        "would",
+        "should",
+        "must",
+        "and",
+        "or",
+        "the",
+        "of",
+        "to",
+    }
+)
 
 
 def _is_junk_person(m: Mention, gz: Gazetteer) -> bool:
@@ -172,8 +239,11 @@ def _is_junk_person(m: Mention, gz: Gazetteer) -> bool:
     if len(words) > 1 and words[-1].lower() in NOT_NAME_ENDINGS:
         return True  # "Sanders Are"
     parts = re.split(r"[-\s]", m.text)
-    if any(gz.is_demonym(p) for p in parts if p) or gz.is_demonym(m.text) or \
-            gz.compound_states(m.text):
+    if (
+        any(gz.is_demonym(p) for p in parts if p)
+        or gz.is_demonym(m.text)
+        or gz.compound_states(m.text)
+    ):
         return True
     # Every name word must start with a capital (particles like "bin" or "de" aside).
     return any(not w[:1].isupper() and w.lower() not in LOWER_NAME_PARTICLES for w in words)
@@ -197,8 +267,12 @@ def _role_prefix(doc: Doc, ent_start: int, gz: Gazetteer) -> tuple[int, int] | N
             i -= 1
             continue
         # "Coordinator for Strategic Communications": a preposition between capitalised words.
-        if tok.lower_ in ("for", "of", "on") and i - 1 >= 0 and doc[i - 1].text[:1].isupper() \
-                and doc[i + 1].text[:1].isupper():
+        if (
+            tok.lower_ in ("for", "of", "on")
+            and i - 1 >= 0
+            and doc[i - 1].text[:1].isupper()
+            and doc[i + 1].text[:1].isupper()
+        ):
             first = i
             i -= 1
             continue
@@ -208,8 +282,11 @@ def _role_prefix(doc: Doc, ent_start: int, gz: Gazetteer) -> tuple[int, int] | N
     while first < ent_start and (doc[first].tag_ == "POS" or doc[first].is_punct):
         first += 1
     words = [t.lower_ for t in doc[first:ent_start]]
-    if not any(gz.is_role(" ".join(words[j:k])) for j in range(len(words))
-               for k in range(j + 1, min(len(words), j + 3) + 1)):
+    if not any(
+        gz.is_role(" ".join(words[j:k]))
+        for j in range(len(words))
+        for k in range(j + 1, min(len(words), j + 3) + 1)
+    ):
         return None
     return first, ent_start
 
@@ -226,8 +303,7 @@ def _appositive_role(ent: Span, gz: Gazetteer) -> tuple[int, int] | None:
             continue
         if not (gz.is_role(head.lower_) or gz.is_role(head.lemma_.lower())):
             continue
-        cut = {t.i for c in head.children if c.dep_ in ("relcl", "appos", "acl")
-               for t in c.subtree}
+        cut = {t.i for c in head.children if c.dep_ in ("relcl", "appos", "acl") for t in c.subtree}
         if head.i < ent.start:
             idx = [t.i for t in head.subtree if t.i < ent.start and t.i not in cut]
         else:
@@ -273,7 +349,8 @@ def _actor_position(tok: Token) -> bool:
     while head.dep_ in ("compound", "conj", "appos") and head.head is not head:
         head = head.head
     return head.dep_ in ("nsubj", "nsubjpass", "poss", "agent") or (
-        head.dep_ == "pobj" and head.head.lower_ == "by")
+        head.dep_ == "pobj" and head.head.lower_ == "by"
+    )
 
 
 def extract_actors(doc: Doc, watchlist: tuple[str, ...] = ()) -> ActorIndex:
@@ -358,12 +435,16 @@ def extract_actors(doc: Doc, watchlist: tuple[str, ...] = ()) -> ActorIndex:
         entry = gz.lookup(m.text)
         if entry is not None:
             if entry.kind == "demonym":
-                if not (m.root.pos_ in ("NOUN", "PROPN") and m.root.tag_ in ("NNS", "NNPS")
-                        or m.root.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj")
-                        and m.root.pos_ != "ADJ"):
+                if not (
+                    m.root.pos_ in ("NOUN", "PROPN")
+                    and m.root.tag_ in ("NNS", "NNPS")
+                    or m.root.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj")
+                    and m.root.pos_ != "ADJ"
+                ):
                     continue  # adjectival use ("Russian missiles"): not an actor mention
             place_word = entry.kind == "capital" or (
-                m.label in ("GPE", "LOC", "FAC") and entry.type == "organization")
+                m.label in ("GPE", "LOC", "FAC") and entry.type == "organization"
+            )
             if place_word and not _actor_position(m.root):  # "arrived in Brussels"
                 add(slug(m.text), m.text, "location", m)
                 continue
@@ -376,8 +457,9 @@ def extract_actors(doc: Doc, watchlist: tuple[str, ...] = ()) -> ActorIndex:
         if m.label == "PERSON":
             if _is_junk_person(m, gz):
                 continue
-            titled = any(lo <= m.root.i - 1 < hi and m.root.i - 1 == hi - 1
-                         for lo, hi, _ in role_ranges) or _starts_after_role(doc, m, role_ranges)
+            titled = any(
+                lo <= m.root.i - 1 < hi and m.root.i - 1 == hi - 1 for lo, hi, _ in role_ranges
+            ) or _starts_after_role(doc, m, role_ranges)
             if len(words) == 1 and titled:
                 add(slug(m.text), m.text, "person", m)  # "President Biden"
                 continue
@@ -387,11 +469,15 @@ def extract_actors(doc: Doc, watchlist: tuple[str, ...] = ()) -> ActorIndex:
                 head = m.root.head
                 if other and votes[other[0]] >= votes["PERSON"]:
                     add(slug(m.text), m.text, LABEL_TYPE.get(other[0], "other"), m)
-                elif head.lower_ in PLACE_HEADS or head.lemma_.lower() in PLACE_HEADS or (
-                        m.root.dep_ in ("compound", "poss") and m.root.head.pos_ != "PROPN"):
+                elif (
+                    head.lower_ in PLACE_HEADS
+                    or head.lemma_.lower() in PLACE_HEADS
+                    or (m.root.dep_ in ("compound", "poss") and m.root.head.pos_ != "PROPN")
+                ):
                     add(slug(m.text), m.text, "location", m)
                 elif m.root.dep_ in ("nsubj", "nsubjpass") and not (
-                        m.root.i == m.root.sent.start and votes["PERSON"] == 1):
+                    m.root.i == m.root.sent.start and votes["PERSON"] == 1
+                ):
                     # (a lone capitalised word opening a sentence is usually a common noun)
                     add(slug(m.text), m.text, "person", m)
                 # A lone, unlinked, never-acting single name is most likely model noise.
@@ -411,28 +497,39 @@ def extract_actors(doc: Doc, watchlist: tuple[str, ...] = ()) -> ActorIndex:
         wl = {_norm(w) for w in watchlist}
         for rec in actors.values():
             names = {_norm(rec.name)} | {_norm(a) for a in rec.aliases}
-            if names & wl or any(_name_words(n)[-1:] == _name_words(w)[-1:] and len(
-                    _name_words(w)) > 1 and n == w for n in names for w in wl):
+            if names & wl or any(
+                _name_words(n)[-1:] == _name_words(w)[-1:] and len(_name_words(w)) > 1 and n == w
+                for n in names
+                for w in wl
+            ):
                 rec.watchlist = True
     return ActorIndex(actors, by_token)
 
 
 def _starts_after_role(doc: Doc, m: Mention, role_ranges: list[tuple[int, int, int]]) -> bool:
     span = doc.char_span(m.start, m.end, alignment_mode="expand")
-    return span is not None and any(ent_start <= span.start <= ent_start + 1 and hi <= span.start
-                                    for _, hi, ent_start in role_ranges)
+    return span is not None and any(
+        ent_start <= span.start <= ent_start + 1 and hi <= span.start
+        for _, hi, ent_start in role_ranges
+    )
 
 
 def _initials(name: str) -> str:
-    words = [w for w in re.split(r"[\s-]+", name) if w and w.lower() not in
-             ("of", "the", "and", "for", "&")]
+    words = [
+        w
+        for w in re.split(r"[\s-]+", name)
+        if w and w.lower() not in ("of", "the", "and", "for", "&")
+    ]
     return "".join(w[0].upper() for w in words if w[0].isalpha())
 
 
 def _merge_acronyms(actors: dict[str, ActorRecord], by_token: dict[int, str]) -> None:
     """Join an acronym actor ("NSC") to the actor whose initials it spells."""
-    acronyms = [r for r in actors.values()
-                if r.name.replace(".", "").isupper() and 2 <= len(r.name.replace(".", "")) <= 6]
+    acronyms = [
+        r
+        for r in actors.values()
+        if r.name.replace(".", "").isupper() and 2 <= len(r.name.replace(".", "")) <= 6
+    ]
     for acr in acronyms:
         letters = acr.name.replace(".", "")
         for rec in list(actors.values()):
@@ -450,7 +547,9 @@ def _merge_acronyms(actors: dict[str, ActorRecord], by_token: dict[int, str]) ->
 
 
 def _assign_roles(
-    doc: Doc, actors: dict[str, ActorRecord], role_ranges: list[tuple[int, int, int]],
+    doc: Doc,
+    actors: dict[str, ActorRecord],
+    role_ranges: list[tuple[int, int, int]],
     gz: Gazetteer,
 ) -> None:
     by_start = {ent_start: (lo, hi) for lo, hi, ent_start in role_ranges}

@@ -61,8 +61,12 @@ def _attribution_tokens(verb: Token) -> tuple[list[Token], list[Token], set[int]
     for child in verb.children:
         low = child.lower_
         if child.dep_ in ("advcl", "prep", "pcomp") and low in ATTRIBUTION_HEADS:
-            objs = [t for t in child.subtree if t.dep_ in ("dobj", "pobj") and t.head.i in
-                    (child.i, *(c.i for c in child.children))]
+            objs = [
+                t
+                for t in child.subtree
+                if t.dep_ in ("dobj", "pobj")
+                and t.head.i in (child.i, *(c.i for c in child.children))
+            ]
             if low == "according" or low == "per":
                 source.extend(objs[:1])
             else:
@@ -92,8 +96,11 @@ def analyse_sentence(sent: Span) -> Clause | None:
             drop.update(t.i for t in root.subtree if t.i not in in_verb)
     # Inverted parse: "On May 4, The Times reported, citing …, that EVENT" (report = ccomp).
     for child in root.children:
-        if child.dep_ in ("ccomp", "parataxis") and child.i < root.i and (
-                child.lemma_.lower() in REPORT_VERBS or is_speech(child)):
+        if (
+            child.dep_ in ("ccomp", "parataxis")
+            and child.i < root.i
+            and (child.lemma_.lower() in REPORT_VERBS or is_speech(child))
+        ):
             subj = subject_of(child)
             if subj is not None:
                 source.append(subj)
@@ -109,8 +116,9 @@ def analyse_sentence(sent: Span) -> Clause | None:
             cited.extend(objs[:1])
             drop.update(x.i for x in t.subtree)
     subject = subject_of(verb)
-    clause = Clause(verb=verb, subject=subject, sentence=sent, source=source, cited=cited,
-                    drop=drop)
+    clause = Clause(
+        verb=verb, subject=subject, sentence=sent, source=source, cited=cited, drop=drop
+    )
     clause.hedges = sentence_hedges(sent)
     clause.unconfirmed_by = unconfirmed_by(sent)
     return clause
@@ -122,8 +130,11 @@ def sentence_hedges(sent: Span) -> list[str]:
         low = tok.lower_
         if low in HEDGE_ADVERBS or low in HEDGE_ADJECTIVES and tok.pos_ in ("ADJ", "VERB"):
             found.append(low)
-        elif low == "yet" and tok.head.lemma_ == "have" and any(
-                c.lemma_ in CONFIRM_VERBS for c in tok.head.children):
+        elif (
+            low == "yet"
+            and tok.head.lemma_ == "have"
+            and any(c.lemma_ in CONFIRM_VERBS for c in tok.head.children)
+        ):
             found.append("yet to confirm")
     for i in range(len(sent) - 2):
         if sent[i].lower_ == "is" and sent[i + 1].lower_ == "said" and sent[i + 2].lower_ == "to":
@@ -136,11 +147,14 @@ def unconfirmed_by(sent: Span) -> list[Token]:
     out: list[Token] = []
     for tok in sent:
         if tok.lemma_.lower() not in CONFIRM_VERBS and not (
-                tok.lemma_ == "respond" and any(c.dep_ == "neg" for c in tok.children)):
+            tok.lemma_ == "respond" and any(c.dep_ == "neg" for c in tok.children)
+        ):
             continue
-        negated = any(c.dep_ == "neg" for c in tok.children) or any(
-            c.lower_ == "yet" for c in tok.head.children) or any(
-            c.dep_ == "neg" for c in tok.head.children if tok.dep_ == "xcomp")
+        negated = (
+            any(c.dep_ == "neg" for c in tok.children)
+            or any(c.lower_ == "yet" for c in tok.head.children)
+            or any(c.dep_ == "neg" for c in tok.head.children if tok.dep_ == "xcomp")
+        )
         if not negated and tok.lemma_.lower() != "respond":
             continue
         subj = subject_of(tok)
@@ -149,8 +163,26 @@ def unconfirmed_by(sent: Span) -> list[Token]:
     return out
 
 
-TRIMMABLE = ("prep", "relcl", "acl", "advcl", "conj", "appos", "npadvmod", "ccomp", "xcomp",
-             "dobj", "pobj", "attr", "dative", "oprd", "acomp", "agent", "pcomp", "advmod")
+TRIMMABLE = (
+    "prep",
+    "relcl",
+    "acl",
+    "advcl",
+    "conj",
+    "appos",
+    "npadvmod",
+    "ccomp",
+    "xcomp",
+    "dobj",
+    "pobj",
+    "attr",
+    "dative",
+    "oprd",
+    "acomp",
+    "agent",
+    "pcomp",
+    "advmod",
+)
 
 
 def shorten(tokens: list[Token], head: Token, max_len: int) -> list[Token]:
@@ -161,8 +193,11 @@ def shorten(tokens: list[Token], head: Token, max_len: int) -> list[Token]:
     toks = sorted(tokens, key=lambda t: t.i)
     while len([t for t in toks if not t.is_punct]) > max_len:
         kept = {t.i for t in toks}
-        cands = [t for t in toks if t is not head and t.dep_ in TRIMMABLE and t.i > head.i
-                 and t.head.i in kept]
+        cands = [
+            t
+            for t in toks
+            if t is not head and t.dep_ in TRIMMABLE and t.i > head.i and t.head.i in kept
+        ]
         if not cands:
             break
         victim = max(cands, key=lambda t: t.left_edge.i)
@@ -183,16 +218,17 @@ def np_tokens(head: Token, max_len: int = 12) -> list[Token]:
     cut: set[int] = set()
     for child in head.children:
         if child.dep_ in ("relcl", "acl", "appos", "advcl", "parataxis") or (
-                child.dep_ == "prep" and child.i > head.i and child.lower_ in
-                ("along", "alongside", "including", "together", "like", "such")):
+            child.dep_ == "prep"
+            and child.i > head.i
+            and child.lower_ in ("along", "alongside", "including", "together", "like", "such")
+        ):
             cut.update(t.i for t in child.subtree)
     toks = [t for t in head.subtree if t.i not in cut]
     toks = shorten(toks, head, max_len)
     return trim_clause(toks)
 
 
-def predicate_tokens(clause: Clause, max_len: int = 24, keep_hedges: bool = False
-                     ) -> list[Token]:
+def predicate_tokens(clause: Clause, max_len: int = 24, keep_hedges: bool = False) -> list[Token]:
     """The verb phrase: verb, auxiliaries, objects and complements, no subject/attribution."""
     verb = clause.verb
     skip = set(clause.drop)
@@ -203,21 +239,33 @@ def predicate_tokens(clause: Clause, max_len: int = 24, keep_hedges: bool = Fals
         dep = child.dep_
         if dep in ("advcl", "parataxis", "mark", "punct") and child.lower_ not in NEGATIONS:
             skip.update(t.i for t in child.subtree)
-        elif dep == "conj" and child.pos_ in ("VERB", "AUX") and any(
-                c.dep_ in ("nsubj", "nsubjpass") for c in child.children):
+        elif (
+            dep == "conj"
+            and child.pos_ in ("VERB", "AUX")
+            and any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children)
+        ):
             skip.update(t.i for t in child.subtree)
         elif dep == "conj":
             kept_conj = True
         elif dep == "prep" and child.i < verb.i:
             skip.update(t.i for t in child.subtree)
-        elif dep == "advmod" and (child.lower_ in HEDGE_ADVERBS and not keep_hedges
-                                  or child.i < verb.i - 2):
+        elif dep == "advmod" and (
+            child.lower_ in HEDGE_ADVERBS and not keep_hedges or child.i < verb.i - 2
+        ):
             skip.update(t.i for t in child.subtree)
     if not kept_conj:
         skip.update(c.i for c in verb.children if c.dep_ == "cc")
     toks = [t for t in verb.subtree if t.i not in skip and not t.is_space]
-    toks = [t for t in toks if t.i >= (clause.subject.right_edge.i + 1 if clause.subject
-                                        is not None and clause.subject.i < verb.i else 0)]
+    toks = [
+        t
+        for t in toks
+        if t.i
+        >= (
+            clause.subject.right_edge.i + 1
+            if clause.subject is not None and clause.subject.i < verb.i
+            else 0
+        )
+    ]
     toks = trim_clause(toks)
     if len(toks) > max_len:
         # Drop relative and adverbial clauses hanging off objects before cutting.
@@ -306,13 +354,17 @@ def to_question(
     pred_skip.update(a.i for a in auxes)
     for child in verb.children:
         if child.dep_ in ("advcl", "mark", "punct", "cc", "parataxis") or (
-                child.dep_ == "conj" and child.pos_ in ("VERB", "AUX")):
+            child.dep_ == "conj" and child.pos_ in ("VERB", "AUX")
+        ):
             pred_skip.update(t.i for t in child.subtree)
-        if child.dep_ == "advmod" and (child.lower_ in HEDGE_ADVERBS or child.lower_ in (
-                "also", "only", "still", "already", "now", "then", "yet")):
+        if child.dep_ == "advmod" and (
+            child.lower_ in HEDGE_ADVERBS
+            or child.lower_ in ("also", "only", "still", "already", "now", "then", "yet")
+        ):
             pred_skip.update(t.i for t in child.subtree)
-        if child.dep_ == "prep" and (child.i < verb.i or any(
-                c.dep_ == "pcomp" and c.tag_ == "VBG" for c in child.children)):
+        if child.dep_ == "prep" and (
+            child.i < verb.i or any(c.dep_ == "pcomp" and c.tag_ == "VBG" for c in child.children)
+        ):
             pred_skip.update(t.i for t in child.subtree)
     rest_toks = [t for t in verb.subtree if t.i > verb.i and t.i not in pred_skip]
     rest_toks = trim_clause(shorten(rest_toks, verb, 16))
@@ -328,8 +380,17 @@ def to_question(
         head = be_forms.get(verb.lower_, "Is")
         body = f"{head} {subj_str} {rest}"
     elif modal or verb.lemma_.lower() in FUTURE_VERBS and verb.tag_ in ("VBZ", "VBP"):
-        if modal and modal not in ("will", "would", "'ll", "’ll", "shall", "could", "may",
-                                   "might", "can"):
+        if modal and modal not in (
+            "will",
+            "would",
+            "'ll",
+            "’ll",
+            "shall",
+            "could",
+            "may",
+            "might",
+            "can",
+        ):
             return None
         if passive:
             body = f"Will {subj_str} be {verb.text} {rest}"
@@ -344,8 +405,9 @@ def to_question(
         else:
             body = f"Will {subj_str} {lemma} {rest}"
     elif perfect:
-        plural = subj is not None and (subj.tag_ in ("NNS", "NNPS") or any(
-            c.dep_ == "conj" for c in subj.children))
+        plural = subj is not None and (
+            subj.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in subj.children)
+        )
         have = "Have" if plural or perfect[0].lower_ == "have" else "Has"
         body = f"{have} {subj_str} {'been ' if passive else ''}{verb.text} {rest}"
     elif passive:
@@ -410,8 +472,9 @@ def realise(verb: Token, actors: ActorIndex, max_len: int = 28) -> str:
     pred = predicate_tokens(clause, max_len=max_len)
     pred_text = join_tokens(pred)
     # "whom he last met …": put the antecedent back after the verb.
-    if verb.dep_ == "relcl" and any(c.dep_ == "dobj" and c.tag_ in ("WP", "WDT")
-                                    for c in verb.children):
+    if verb.dep_ == "relcl" and any(
+        c.dep_ == "dobj" and c.tag_ in ("WP", "WDT") for c in verb.children
+    ):
         ante = join_tokens(np_tokens(verb.head, max_len=6))
         head_words = [t for t in pred if t.i <= verb.i]
         tail = [t for t in pred if t.i > verb.i]
@@ -437,28 +500,48 @@ def event_phrase(verb: Token, max_obj: int = 7) -> list[Token]:
     toks: list[Token] = [verb]
     # A negation stays, however the parser attached it ("Aren’t" in a title-case headline
     # gives "n’t" as punctuation): without it the phrase says the opposite.
-    toks += [c for c in verb.children if c.dep_ in ("prt", "neg", "auxpass")
-             or c.lower_ in NEGATIONS]
+    toks += [
+        c for c in verb.children if c.dep_ in ("prt", "neg", "auxpass") or c.lower_ in NEGATIONS
+    ]
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr", "acomp", "oprd")), None)
     if obj is None:
-        prep = next((c for c in verb.children if c.dep_ in ("prep", "agent") and c.i > verb.i
-                     and any(g.dep_ == "pobj" for g in c.children)), None)
+        prep = next(
+            (
+                c
+                for c in verb.children
+                if c.dep_ in ("prep", "agent")
+                and c.i > verb.i
+                and any(g.dep_ == "pobj" for g in c.children)
+            ),
+            None,
+        )
         if prep is not None:
             pobj = next(g for g in prep.children if g.dep_ == "pobj")
             toks += [prep] + _compact_np(pobj, max_obj - 1)
     else:
         toks += _compact_np(obj, max_obj)
         # "make a trip to meet X": the purpose clause is the event.
-        purpose = next((c for c in obj.children if c.dep_ in ("relcl", "acl") and c.pos_ == "VERB"
-                        and any(a.tag_ == "TO" for a in c.children)), None)
+        purpose = next(
+            (
+                c
+                for c in obj.children
+                if c.dep_ in ("relcl", "acl")
+                and c.pos_ == "VERB"
+                and any(a.tag_ == "TO" for a in c.children)
+            ),
+            None,
+        )
         if purpose is not None:
             toks += [a for a in purpose.children if a.tag_ == "TO"] + [purpose]
             pobj = next((c for c in purpose.children if c.dep_ == "dobj"), None)
             if pobj is not None:
                 toks += _compact_np(pobj, 5)
     for conj in verb.children:
-        if conj.dep_ == "conj" and conj.pos_ == "VERB" and not any(
-                c.dep_ in ("nsubj", "nsubjpass") for c in conj.children):
+        if (
+            conj.dep_ == "conj"
+            and conj.pos_ == "VERB"
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in conj.children)
+        ):
             toks += [c for c in conj.children if c.dep_ == "cc"] + [conj]
             cc = [c for c in verb.children if c.dep_ == "cc" and c.i < conj.i]
             toks += cc[-1:]
@@ -470,8 +553,11 @@ def _compact_np(head: Token, max_len: int) -> list[Token]:
     """Head noun with its determiners, modifiers and coordinated nouns; no phrases after."""
     keep = {head.i}
     for child in head.children:
-        if child.dep_ in ("det", "amod", "compound", "nummod", "poss", "case", "quantmod",
-                          "nmod", "npadvmod") and child.i < head.i:
+        if (
+            child.dep_
+            in ("det", "amod", "compound", "nummod", "poss", "case", "quantmod", "nmod", "npadvmod")
+            and child.i < head.i
+        ):
             keep.update(t.i for t in child.subtree)
         if child.dep_ == "conj" and child.pos_ in ("NOUN", "PROPN"):
             keep.update(t.i for t in child.subtree if t.dep_ not in ("prep", "relcl", "acl"))

@@ -51,8 +51,9 @@ _RELATIVE = re.compile(
     r"(?:days?|weeks?|months?|years?)\s+(?:ago|earlier|later))\b",
     re.I,
 )
-_WEEKDAY = re.compile(r"\b(?:(?P<which>last|next|this)\s+)?(?P<wd>" + "|".join(WEEKDAYS) + r")\b",
-                      re.I)
+_WEEKDAY = re.compile(
+    r"\b(?:(?P<which>last|next|this)\s+)?(?P<wd>" + "|".join(WEEKDAYS) + r")\b", re.I
+)
 _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 Precision = str  # "day" | "month" | "year"
@@ -108,8 +109,9 @@ def _next_year(month: int, day: int | None, ref: date) -> int:
     return ref.year if (month, day or 1) >= (ref.month, ref.day if day else 1) else ref.year + 1
 
 
-def _from_match(m: re.Match[str], text: str, ref: date | None,
-                future: bool = False) -> DateValue | None:
+def _from_match(
+    m: re.Match[str], text: str, ref: date | None, future: bool = False
+) -> DateValue | None:
     gd = m.groupdict()
     if gd.get("iso"):
         try:
@@ -137,14 +139,26 @@ def _from_match(m: re.Match[str], text: str, ref: date | None,
     if start is None:
         return None
     end = _safe_date(year, month, day2) if day2 else None
-    return DateValue(text, _iso(start), precision, _iso(end) if end else None,
-                     sort_key=_key(year, month, day))
+    return DateValue(
+        text, _iso(start), precision, _iso(end) if end else None, sort_key=_key(year, month, day)
+    )
 
 
 def _relative(expr: str, ref: date | None, anchor: date | None, text: str) -> DateValue | None:
     low = " ".join(expr.lower().split())
-    base = anchor if ("previous" in low or "following" in low or "before" in low
-                      or "after" in low or "earlier" in low or "later" in low) and anchor else ref
+    base = (
+        anchor
+        if (
+            "previous" in low
+            or "following" in low
+            or "before" in low
+            or "after" in low
+            or "earlier" in low
+            or "later" in low
+        )
+        and anchor
+        else ref
+    )
     if base is None:
         return DateValue(text, None, None, sort_key="", relative=True)
     if low in ("today", "tonight"):
@@ -152,12 +166,19 @@ def _relative(expr: str, ref: date | None, anchor: date | None, text: str) -> Da
     if low == "yesterday" or low.endswith("previous day") or low.endswith("day before"):
         d = base - timedelta(days=1)
         return DateValue(text, _iso(d), "day", sort_key=_iso(d), relative=True)
-    if low == "tomorrow" or low.endswith("following day") or low.endswith("day after") \
-            or low.endswith("next day"):
+    if (
+        low == "tomorrow"
+        or low.endswith("following day")
+        or low.endswith("day after")
+        or low.endswith("next day")
+    ):
         d = base + timedelta(days=1)
         return DateValue(text, _iso(d), "day", sort_key=_iso(d), relative=True)
-    m = re.match(r"(a|one|two|three|four|five|six|\d+)\s+(day|week|month|year)s?\s+"
-                 r"(ago|earlier|later)", low)
+    m = re.match(
+        r"(a|one|two|three|four|five|six|\d+)\s+(day|week|month|year)s?\s+"
+        r"(ago|earlier|later)",
+        low,
+    )
     if m:
         n = _NUMBER_WORDS.get(m.group(1)) or int(m.group(1))
         sign = 1 if m.group(3) == "later" else -1
@@ -171,27 +192,39 @@ def _relative(expr: str, ref: date | None, anchor: date | None, text: str) -> Da
         if unit == "month":
             months = base.year * 12 + base.month - 1 + sign * n
             y, mo = divmod(months, 12)
-            return DateValue(text, f"{y:04d}-{mo + 1:02d}-01", "month",
-                             sort_key=_key(y, mo + 1, None), relative=True)
+            return DateValue(
+                text,
+                f"{y:04d}-{mo + 1:02d}-01",
+                "month",
+                sort_key=_key(y, mo + 1, None),
+                relative=True,
+            )
         y = base.year + sign * n
-        return DateValue(text, f"{y:04d}-01-01", "year", sort_key=_key(y, None, None),
-                         relative=True)
+        return DateValue(
+            text, f"{y:04d}-01-01", "year", sort_key=_key(y, None, None), relative=True
+        )
     unit = low.split()[-1]
-    step = -1 if any(w in low for w in ("last", "previous", "past")) else (
-        1 if any(w in low for w in ("next", "following", "coming")) else 0)
+    step = (
+        -1
+        if any(w in low for w in ("last", "previous", "past"))
+        else (1 if any(w in low for w in ("next", "following", "coming")) else 0)
+    )
     if unit == "month":
         months = base.year * 12 + base.month - 1 + step
         y, mo = divmod(months, 12)
-        return DateValue(text, f"{y:04d}-{mo + 1:02d}-01", "month",
-                         sort_key=_key(y, mo + 1, None), relative=True)
+        return DateValue(
+            text, f"{y:04d}-{mo + 1:02d}-01", "month", sort_key=_key(y, mo + 1, None), relative=True
+        )
     if unit == "year":
         y = base.year + step
-        return DateValue(text, f"{y:04d}-01-01", "year", sort_key=_key(y, None, None),
-                         relative=True)
+        return DateValue(
+            text, f"{y:04d}-01-01", "year", sort_key=_key(y, None, None), relative=True
+        )
     if unit in ("week", "weekend"):
         d = base + timedelta(days=7 * step)
-        return DateValue(text, _iso(d - timedelta(days=d.weekday())), "day",
-                         sort_key=_iso(d), relative=True)
+        return DateValue(
+            text, _iso(d - timedelta(days=d.weekday())), "day", sort_key=_iso(d), relative=True
+        )
     if unit == "day":
         d = base + timedelta(days=step)
         return DateValue(text, _iso(d), "day", sort_key=_iso(d), relative=True)

@@ -83,8 +83,9 @@ def _dates_in(sent: Span, ref: date | None, future: bool) -> list[tuple[DateValu
             continue
         if ent.text.lower().strip() in VAGUE_DATES:
             continue
-        val = parse_date(ent.text, ref=ref, future=future,
-                         anchor=_to_date(anchor) if anchor else None)
+        val = parse_date(
+            ent.text, ref=ref, future=future, anchor=_to_date(anchor) if anchor else None
+        )
         if val is None:
             continue
         out.append((val, ent))
@@ -227,8 +228,11 @@ CONTENT_POS = ("NOUN", "PROPN", "VERB", "ADJ", "NUM")
 
 
 def _content_words(sent: Span) -> set[str]:
-    return {t.lemma_.lower() for t in sent if t.pos_ in CONTENT_POS and not t.is_stop
-            and len(t.text) > 2}
+    return {
+        t.lemma_.lower()
+        for t in sent
+        if t.pos_ in CONTENT_POS and not t.is_stop and len(t.text) > 2
+    }
 
 
 def centrality(word_sets: list[set[str]]) -> list[float]:
@@ -246,9 +250,17 @@ def centrality(word_sets: list[set[str]]) -> list[float]:
     return [r / top for r in raw]
 
 
-def _score(clause: Clause, lead: bool, central: float, title_overlap: int,
-           who_keys: list[str], actors: ActorIndex, when: DateValue | None, where: list[str],
-           watch_topics: tuple[str, ...]) -> float:
+def _score(
+    clause: Clause,
+    lead: bool,
+    central: float,
+    title_overlap: int,
+    who_keys: list[str],
+    actors: ActorIndex,
+    when: DateValue | None,
+    where: list[str],
+    watch_topics: tuple[str, ...],
+) -> float:
     """Rank a candidate: the lead and the sentences most central to the article first."""
     verb = event_verb(clause)
     lemma = verb.lemma_.lower()
@@ -280,24 +292,37 @@ def _score(clause: Clause, lead: bool, central: float, title_overlap: int,
 def _refers_back(sent: Span) -> bool:
     """Does the sentence continue the previous one's event ("this meeting", "it")?"""
     for tok in sent:
-        if tok.lower_ in EVENT_NOUNS and any(c.lower_ in ("this", "the", "that", "such")
-                                             for c in tok.children if c.dep_ == "det"):
+        if tok.lower_ in EVENT_NOUNS and any(
+            c.lower_ in ("this", "the", "that", "such") for c in tok.children if c.dep_ == "det"
+        ):
             return True
     subj = [t for t in sent if t.dep_ in ("nsubj", "nsubjpass") and t.head == sent.root]
     return bool(subj) and subj[0].lower_ in ("it", "this")
 
 
 def _settle_main_event(
-    cands: list[Candidate], sents: list[Span], first_body: int, words: list[set[str]],
-    title_words: set[str], headline: Headline | None, actors: ActorIndex, ref: date | None,
-    published: str | None, skip: int = 0,
+    cands: list[Candidate],
+    sents: list[Span],
+    first_body: int,
+    words: list[set[str]],
+    title_words: set[str],
+    headline: Headline | None,
+    actors: ActorIndex,
+    ref: date | None,
+    published: str | None,
+    skip: int = 0,
 ) -> None:
     """Put the main event first and complete its who / what / when / where."""
     if title_words:
         near = [c for c in cands if first_body <= c.sent_idx < first_body + 5]
         if near:
-            best = max(near, key=lambda c: (len(words[c.sent_idx] & title_words)
-                                            + 0.5 * (c.sent_idx == first_body), -c.sent_idx))
+            best = max(
+                near,
+                key=lambda c: (
+                    len(words[c.sent_idx] & title_words) + 0.5 * (c.sent_idx == first_body),
+                    -c.sent_idx,
+                ),
+            )
             cands.remove(best)
             cands.insert(0, best)
     main = cands[0]
@@ -326,7 +351,7 @@ def _settle_main_event(
             if better is not None and SPECIFIC_TIME.search(better[0].text):
                 main.when, main.when_span = better
     places = list(main.where)
-    for sent in sents[skip:first_body + 3]:  # a dateline may be a sentence of its own
+    for sent in sents[skip : first_body + 3]:  # a dateline may be a sentence of its own
         line = dateline_place(sent.doc, sent.start_char)
         if line:
             places.append(line)
@@ -351,7 +376,7 @@ def extract_developments(
     central = centrality(words)
     title_words: set[str] = set().union(*words[:skip_sents]) if skip_sents else set()
     if skip_sents:
-        title_words = _content_words(doc[sents[0].start:sents[skip_sents - 1].end])
+        title_words = _content_words(doc[sents[0].start : sents[skip_sents - 1].end])
     first_body = next((i for i in range(skip_sents, len(sents)) if len(sents[i]) >= 4), 0)
     for idx, sent in enumerate(sents):
         if idx < skip_sents or len(sent) < 4:
@@ -361,10 +386,8 @@ def extract_developments(
             continue
         verb = clause.verb
         subj_toks = np_tokens(clause.subject, max_len=14) if clause.subject is not None else []
-        who_keys = [k for k in actors.actors_in(subj_toks)
-                    if actors.actors[k].type != "location"]
-        if clause.subject is not None and not who_keys and clause.subject.lower_ in (
-                "he", "she"):
+        who_keys = [k for k in actors.actors_in(subj_toks) if actors.actors[k].type != "location"]
+        if clause.subject is not None and not who_keys and clause.subject.lower_ in ("he", "she"):
             prior = actors.last_before(clause.subject.idx)
             who_keys = [prior] if prior else []
         who = [actors.actors[k].name for k in who_keys]
@@ -373,8 +396,11 @@ def extract_developments(
         what = join_tokens(event_phrase(verb))
         if not what:
             continue
-        dates = [(v, e) for v, e in _dates_in(sent, ref, future=is_future(clause))
-                 if e.root.i not in clause.drop]
+        dates = [
+            (v, e)
+            for v, e in _dates_in(sent, ref, future=is_future(clause))
+            if e.root.i not in clause.drop
+        ]
         when_val, when_span = None, None
         attached = [(v, e) for v, e in dates if _attached_to(e.root, verb)]
         loose = [(v, e) for v, e in dates if not _in_relative(e.root)]
@@ -385,17 +411,38 @@ def extract_developments(
         clause_text = join_tokens(clause_tokens(clause))
         hedges = list(clause.hedges)
         cand = Candidate(
-            clause=clause, sent_idx=idx, score=0.0, who=who, who_keys=who_keys, what=what,
-            when=when_val, when_span=when_span, where=where,
-            summary=upper_first(clause_text), evidence=[sentence_evidence(sent, doc_id)],
-            hedges=hedges, sourcing=_sourcing(clause, actors),
+            clause=clause,
+            sent_idx=idx,
+            score=0.0,
+            who=who,
+            who_keys=who_keys,
+            what=what,
+            when=when_val,
+            when_span=when_span,
+            where=where,
+            summary=upper_first(clause_text),
+            evidence=[sentence_evidence(sent, doc_id)],
+            hedges=hedges,
+            sourcing=_sourcing(clause, actors),
         )
-        cand.score = _score(clause, idx == first_body, central[idx],
-                            len(words[idx] & title_words), who_keys, actors, when_val, where,
-                            watch_topics)
+        cand.score = _score(
+            clause,
+            idx == first_body,
+            central[idx],
+            len(words[idx] & title_words),
+            who_keys,
+            actors,
+            when_val,
+            where,
+            watch_topics,
+        )
         # The next sentence refers back to this event: take its when/where and evidence.
-        if cands and cands[-1].sent_idx == idx - 1 and _refers_back(sent) and (
-                cands[-1].when is None or not cands[-1].where):
+        if (
+            cands
+            and cands[-1].sent_idx == idx - 1
+            and _refers_back(sent)
+            and (cands[-1].when is None or not cands[-1].where)
+        ):
             prev = cands[-1]
             merged = False
             if prev.when is None and when_val is not None:
@@ -417,8 +464,18 @@ def extract_developments(
     cands.sort(key=lambda c: (-c.score, c.sent_idx))
     headline = read_headline(doc, sents, skip_sents, actors, doc_id)
     if cands:
-        _settle_main_event(cands, sents, first_body, words, title_words, headline, actors,
-                           ref, published, skip_sents)
+        _settle_main_event(
+            cands,
+            sents,
+            first_body,
+            words,
+            title_words,
+            headline,
+            actors,
+            ref,
+            published,
+            skip_sents,
+        )
     out: list[KeyDevelopment] = []
     seen: list[set[str]] = []
     for cand in cands:
@@ -438,20 +495,35 @@ def extract_developments(
             summary = summary[:-1] + " (" + "; ".join(extras) + ")."
         when = When()
         if cand.when is not None:
-            when = When(text=cand.when.text.strip(), date=cand.when.date,
-                        precision=cand.when.precision, end_date=cand.when.end_date,
-                        basis="published" if cand.when_span is None and cand is cands[0]
-                        and cand.when.text and published else "text")
-        out.append(KeyDevelopment(
-            id=f"{doc_id}-kd{n}", summary=summary, who=cand.who, what=cand.what, when=when,
-            where=_plain_places(cand.where), confidence=_confidence(cand.hedges, cand.clause),  # type: ignore[arg-type]
-            corroboration=1, evidence=cand.evidence, sourcing=cand.sourcing,
-            hedges=cand.hedges, actor_ids=cand.who_keys,
-            watchlist=any(actors.actors[k].watchlist for k in cand.who_keys) or (
-                bool(watch_topics) and mentions_topic(cand.clause.sentence.text, watch_topics)),
-            score=cand.score,
-            headline=headline.evidence if headline is not None and cand is cands[0] else None,
-        ))
+            when = When(
+                text=cand.when.text.strip(),
+                date=cand.when.date,
+                precision=cand.when.precision,
+                end_date=cand.when.end_date,
+                basis="published"
+                if cand.when_span is None and cand is cands[0] and cand.when.text and published
+                else "text",
+            )
+        out.append(
+            KeyDevelopment(
+                id=f"{doc_id}-kd{n}",
+                summary=summary,
+                who=cand.who,
+                what=cand.what,
+                when=when,
+                where=_plain_places(cand.where),
+                confidence=_confidence(cand.hedges, cand.clause),  # type: ignore[arg-type]
+                corroboration=1,
+                evidence=cand.evidence,
+                sourcing=cand.sourcing,
+                hedges=cand.hedges,
+                actor_ids=cand.who_keys,
+                watchlist=any(actors.actors[k].watchlist for k in cand.who_keys)
+                or (bool(watch_topics) and mentions_topic(cand.clause.sentence.text, watch_topics)),
+                score=cand.score,
+                headline=headline.evidence if headline is not None and cand is cands[0] else None,
+            )
+        )
         if len(out) >= limit:
             break
     return out

@@ -44,8 +44,20 @@ HEDGE_ADVERBS = frozenset(
     ostensibly perhaps maybe presumably rumoredly rumouredly likely
     """.split()
 )
-HEDGE_ADJECTIVES = frozenset({"purported", "alleged", "possible", "unconfirmed", "rumored",
-                              "rumoured", "suspected", "apparent", "potential", "planned"})
+HEDGE_ADJECTIVES = frozenset(
+    {
+        "purported",
+        "alleged",
+        "possible",
+        "unconfirmed",
+        "rumored",
+        "rumoured",
+        "suspected",
+        "apparent",
+        "potential",
+        "planned",
+    }
+)
 # Verbs whose negation or "yet to" marks a claim as unconfirmed.
 CONFIRM_VERBS = frozenset({"confirm", "verify", "corroborate", "acknowledge", "comment"})
 
@@ -59,12 +71,45 @@ FUTURE_VERBS = frozenset(
 
 # Control verbs whose complement carries the real event ("tried to procure").
 CONTROL_VERBS = FUTURE_VERBS | frozenset(
-    {"try", "attempt", "decide", "agree", "continue", "begin", "start", "fail", "refuse",
-     "manage", "move", "go", "need", "have", "offer", "ask", "urge", "help"}
+    {
+        "try",
+        "attempt",
+        "decide",
+        "agree",
+        "continue",
+        "begin",
+        "start",
+        "fail",
+        "refuse",
+        "manage",
+        "move",
+        "go",
+        "need",
+        "have",
+        "offer",
+        "ask",
+        "urge",
+        "help",
+    }
 )
 
-MODALS = frozenset({"will", "would", "could", "may", "might", "can", "shall", "should",
-                    "must", "'ll", "’ll", "wo", "ca"})
+MODALS = frozenset(
+    {
+        "will",
+        "would",
+        "could",
+        "may",
+        "might",
+        "can",
+        "shall",
+        "should",
+        "must",
+        "'ll",
+        "’ll",
+        "wo",
+        "ca",
+    }
+)
 
 # ICD 203 likelihood read from the source's own modality, strongest first.
 # (cue, likelihood): matched against lower-cased lemmas/words of the clause.
@@ -102,47 +147,154 @@ MODALITY_LIKELIHOOD: tuple[tuple[str, str], ...] = (
 )
 
 LIKELIHOOD_ORDER = (
-    "almost no chance", "very unlikely", "unlikely", "roughly even chance", "likely",
-    "very likely", "almost certain",
+    "almost no chance",
+    "very unlikely",
+    "unlikely",
+    "roughly even chance",
+    "likely",
+    "very likely",
+    "almost certain",
 )
 
 # Risk categories with their cue lemmas / lower-case phrases.
 RISK_CATEGORIES: dict[str, tuple[str, ...]] = {
     "WMD/nuclear": (
-        "nuclear", "ballistic", "icbm", "warhead", "uranium", "plutonium", "enrichment",
-        "chemical weapon", "biological weapon", "radiological", "wmd",
+        "nuclear",
+        "ballistic",
+        "icbm",
+        "warhead",
+        "uranium",
+        "plutonium",
+        "enrichment",
+        "chemical weapon",
+        "biological weapon",
+        "radiological",
+        "wmd",
     ),
     "military escalation": (
-        "escalate", "escalation", "invasion", "invade", "attack", "strike", "offensive",
-        "war", "conflict", "hostility", "provoke", "provocation", "confrontation", "troop",
-        "military drill", "military exercise", "joint drill", "drill", "missile", "artillery",
-        "weapon", "weaponry", "arms", "rocket", "shell", "drone", "bomb", "airstrike",
-        "mobilize", "deploy", "deployment", "military cooperation", "military presence",
-        "military success", "war effort", "combat",
+        "escalate",
+        "escalation",
+        "invasion",
+        "invade",
+        "attack",
+        "strike",
+        "offensive",
+        "war",
+        "conflict",
+        "hostility",
+        "provoke",
+        "provocation",
+        "confrontation",
+        "troop",
+        "military drill",
+        "military exercise",
+        "joint drill",
+        "drill",
+        "missile",
+        "artillery",
+        "weapon",
+        "weaponry",
+        "arms",
+        "rocket",
+        "shell",
+        "drone",
+        "bomb",
+        "airstrike",
+        "mobilize",
+        "deploy",
+        "deployment",
+        "military cooperation",
+        "military presence",
+        "military success",
+        "war effort",
+        "combat",
     ),
     "sanctions or legal breach": (
-        "breach", "violate", "violation", "sanction", "resolution", "illegal", "unlawful",
-        "embargo", "prohibit", "international law", "treaty", "indict", "prosecute",
+        "breach",
+        "violate",
+        "violation",
+        "sanction",
+        "resolution",
+        "illegal",
+        "unlawful",
+        "embargo",
+        "prohibit",
+        "international law",
+        "treaty",
+        "indict",
+        "prosecute",
         "export control",
     ),
     "diplomatic": (
-        "diplomatic", "diplomacy", "tie", "relation", "envoy", "ambassador", "summit",
-        "condemn", "expel", "rebuke", "isolation", "alliance", "rift", "tension",
-        "negotiation", "talk",
+        "diplomatic",
+        "diplomacy",
+        "tie",
+        "relation",
+        "envoy",
+        "ambassador",
+        "summit",
+        "condemn",
+        "expel",
+        "rebuke",
+        "isolation",
+        "alliance",
+        "rift",
+        "tension",
+        "negotiation",
+        "talk",
     ),
     "economic": (
-        "economy", "economic", "trade", "tariff", "price", "inflation", "market", "export",
-        "import", "gdp", "recession", "supply chain", "investment", "currency", "debt",
-        "oil", "gas", "energy",
+        "economy",
+        "economic",
+        "trade",
+        "tariff",
+        "price",
+        "inflation",
+        "market",
+        "export",
+        "import",
+        "gdp",
+        "recession",
+        "supply chain",
+        "investment",
+        "currency",
+        "debt",
+        "oil",
+        "gas",
+        "energy",
     ),
     "humanitarian": (
-        "civilian", "casualty", "refugee", "famine", "displace", "humanitarian", "starvation",
-        "death", "kill", "injure", "hunger", "aid",
+        "civilian",
+        "casualty",
+        "refugee",
+        "famine",
+        "displace",
+        "humanitarian",
+        "starvation",
+        "death",
+        "kill",
+        "injure",
+        "hunger",
+        "aid",
     ),
     "domestic political": (
-        "election", "protest", "unrest", "opposition", "coup", "impeach", "court",
-        "ruling", "autonomy", "objection", "parliament", "referendum", "scandal",
-        "governor", "campaign", "voter", "poll",
+        "election",
+        "protest",
+        "unrest",
+        "opposition",
+        "coup",
+        "impeach",
+        "court",
+        "ruling",
+        "autonomy",
+        "objection",
+        "parliament",
+        "referendum",
+        "scandal",
+        "governor",
+        "campaign",
+        "voter",
+        "poll",
     ),
 }
 
@@ -221,12 +373,33 @@ OPINION_VERBS = frozenset(
 )
 
 # Reporting nouns: "the report", "reports", "sources".
-REPORT_NOUNS = frozenset({"report", "reports", "source", "sources", "official", "officials",
-                          "media", "outlet", "newspaper", "agency", "statement"})
+REPORT_NOUNS = frozenset(
+    {
+        "report",
+        "reports",
+        "source",
+        "sources",
+        "official",
+        "officials",
+        "media",
+        "outlet",
+        "newspaper",
+        "agency",
+        "statement",
+    }
+)
 
 PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
 PRONOUNS_ANY = frozenset({"he", "she", "it", "they", "him", "her", "them", "we", "i"})
 
 # Words that start a sentence of background rather than news.
-BACKGROUND_MARKERS = ("for the record", "previously", "in the past", "historically",
-                      "for its part", "on his end", "on her end", "besides")
+BACKGROUND_MARKERS = (
+    "for the record",
+    "previously",
+    "in the past",
+    "historically",
+    "for its part",
+    "on his end",
+    "on her end",
+    "besides",
+)

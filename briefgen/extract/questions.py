@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 ALLEGE_VERBS = frozenset({"allege", "claim", "suspect", "rumor", "rumour", "speculate"})
-EVIDENCE_NOUNS = frozenset({"intelligence", "evidence", "information", "indication",
-                            "indications", "proof", "reports"})
+EVIDENCE_NOUNS = frozenset(
+    {"intelligence", "evidence", "information", "indication", "indications", "proof", "reports"}
+)
 PRIORITY = {"unconfirmed": 3.0, "conditional": 2.5, "hedged": 2.0, "future": 1.5}
 
 
@@ -76,14 +77,16 @@ def _clean(q: str) -> str:
     return q[:1].upper() + q[1:]
 
 
-def _unconfirmed(sent: Span, idx: int, sents: list[Span], actors: ActorIndex
-                 ) -> list[tuple[str, str, str]]:
+def _unconfirmed(
+    sent: Span, idx: int, sents: list[Span], actors: ActorIndex
+) -> list[tuple[str, str, str]]:
     out = []
     for tok in sent:
         if tok.lemma_.lower() not in CONFIRM_VERBS:
             continue
         negated = any(c.dep_ == "neg" for c in tok.children) or any(
-            c.lower_ == "yet" for c in tok.head.children)
+            c.lower_ == "yet" for c in tok.head.children
+        )
         if not negated:
             continue
         who = subject_of(tok)
@@ -111,8 +114,10 @@ def _unconfirmed(sent: Span, idx: int, sents: list[Span], actors: ActorIndex
 def _conditional(sent: Span, actors: ActorIndex) -> list[tuple[str, str, str]]:
     out = []
     for tok in sent:
-        if not (tok.dep_ == "advcl" and any(c.lower_ in ("if", "unless") and c.dep_ == "mark"
-                                            for c in tok.children)):
+        if not (
+            tok.dep_ == "advcl"
+            and any(c.lower_ in ("if", "unless") and c.dep_ == "mark" for c in tok.children)
+        ):
             continue
         subj = subject_of(tok)
         subject_text = None
@@ -129,8 +134,9 @@ def _conditional(sent: Span, actors: ActorIndex) -> list[tuple[str, str, str]]:
     return out
 
 
-def _future_question(verb: Token, subject_text: str | None, drop: set[int],
-                     actors: ActorIndex) -> str | None:
+def _future_question(
+    verb: Token, subject_text: str | None, drop: set[int], actors: ActorIndex
+) -> str | None:
     """'Will S V …?' whatever the verb's tense (for conditions and announcements)."""
     name = subject_text or _subject_name(verb, actors)
     rest = to_question(verb, subject_text=name, drop=drop)
@@ -139,7 +145,7 @@ def _future_question(verb: Token, subject_text: str | None, drop: set[int],
     # Normalise any leading auxiliary to "Will … <base verb>".
     m = re.match(r"^(Do|Does|Did|Is|Are|Was|Were|Has|Have|Had|Will)\s+", rest)
     if m and m.group(1) in ("Do", "Does"):
-        rest = "Will " + rest[m.end():]
+        rest = "Will " + rest[m.end() :]
     return rest
 
 
@@ -148,18 +154,35 @@ def _hedged(sent: Span, actors: ActorIndex) -> list[tuple[str, str, str]]:
     for tok in sent:
         if tok.pos_ != "VERB":
             continue
-        hedges = [c.lower_ for c in tok.children if c.dep_ == "advmod" and c.lower_ in
-                  HEDGE_ADVERBS]
+        hedges = [
+            c.lower_ for c in tok.children if c.dep_ == "advmod" and c.lower_ in HEDGE_ADVERBS
+        ]
         target = tok
         if not hedges and tok.lemma_.lower() in ALLEGE_VERBS:
             comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
             if comp is None:
                 continue
             # "alleged it had intelligence that X": the claim is X.
-            obj = next((c for c in comp.children if c.dep_ == "dobj"
-                        and c.lemma_.lower() in EVIDENCE_NOUNS), None)
-            inner = next((c for c in obj.children if c.dep_ in ("acl", "ccomp", "relcl")
-                          and c.pos_ == "VERB"), None) if obj is not None else None
+            obj = next(
+                (
+                    c
+                    for c in comp.children
+                    if c.dep_ == "dobj" and c.lemma_.lower() in EVIDENCE_NOUNS
+                ),
+                None,
+            )
+            inner = (
+                next(
+                    (
+                        c
+                        for c in obj.children
+                        if c.dep_ in ("acl", "ccomp", "relcl") and c.pos_ == "VERB"
+                    ),
+                    None,
+                )
+                if obj is not None
+                else None
+            )
             target = inner or comp
             hedges = [tok.lemma_.lower()]
         if not hedges:
@@ -175,8 +198,7 @@ def _future(sent: Span, actors: ActorIndex) -> list[tuple[str, str, str]]:
     for tok in sent:
         if tok.pos_ != "VERB" or tok.dep_ in ("advcl", "relcl", "acl", "amod"):
             continue
-        modal = next((c.lower_ for c in tok.children if c.dep_ == "aux" and c.tag_ == "MD"),
-                     None)
+        modal = next((c.lower_ for c in tok.children if c.dep_ == "aux" and c.tag_ == "MD"), None)
         planned = tok.lemma_.lower() in FUTURE_VERBS and tok.tag_ in ("VBZ", "VBP", "VBN")
         if not (modal in ("may", "might", "will", "could") or planned):
             continue
@@ -195,13 +217,18 @@ def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 3}
 
 
-def extract_questions(doc: Doc, doc_id: str, actors: ActorIndex, limit: int = 8
-                      ) -> list[OpenQuestion]:
+def extract_questions(
+    doc: Doc, doc_id: str, actors: ActorIndex, limit: int = 8
+) -> list[OpenQuestion]:
     sents = list(doc.sents)
     found: list[tuple[float, str, str, Span]] = []
     for idx, sent in enumerate(sents):
-        items = (_unconfirmed(sent, idx, sents, actors) + _conditional(sent, actors)
-                 + _hedged(sent, actors) + _future(sent, actors))
+        items = (
+            _unconfirmed(sent, idx, sents, actors)
+            + _conditional(sent, actors)
+            + _hedged(sent, actors)
+            + _future(sent, actors)
+        )
         for q, basis, kind in items:
             q = _clean(q)
             if len(q.split()) < 4 or len(q.split()) > 30:
@@ -216,9 +243,15 @@ def extract_questions(doc: Doc, doc_id: str, actors: ActorIndex, limit: int = 8
         if any(len(w & s) / max(1, len(w | s)) > 0.5 for s in seen):
             continue
         seen.append(w)
-        out.append(OpenQuestion(id=f"{doc_id}-q{len(out) + 1}", question=q, basis=basis,
-                                evidence=[sentence_evidence(sent, doc_id)],
-                                score=round(score, 4)))
+        out.append(
+            OpenQuestion(
+                id=f"{doc_id}-q{len(out) + 1}",
+                question=q,
+                basis=basis,
+                evidence=[sentence_evidence(sent, doc_id)],
+                score=round(score, 4),
+            )
+        )
         if len(out) >= limit:
             break
     return out

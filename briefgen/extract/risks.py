@@ -44,20 +44,35 @@ if TYPE_CHECKING:
     from .actors import ActorIndex
 
 IMPACT_WEIGHT = {"high": 1.0, "medium": 0.7, "low": 0.45}
-MODAL_ADVERBS = frozenset({"probably", "likely", "certainly", "possibly", "almost", "highly",
-                           "very", "unlikely"})
+MODAL_ADVERBS = frozenset(
+    {"probably", "likely", "certainly", "possibly", "almost", "highly", "very", "unlikely"}
+)
 
 
 #: "strike a deal" and "combat a problem" are no military matters.
-NON_MILITARY_STRIKES = frozenset({"deal", "note", "chord", "balance", "tone", "agreement",
-                                  "bargain", "pose", "match", "compromise", "accord"})
+NON_MILITARY_STRIKES = frozenset(
+    {
+        "deal",
+        "note",
+        "chord",
+        "balance",
+        "tone",
+        "agreement",
+        "bargain",
+        "pose",
+        "match",
+        "compromise",
+        "accord",
+    }
+)
 
 
 def _figurative(tok: Token) -> bool:
     lemma = tok.lemma_.lower()
     if lemma == "strike" and tok.pos_ == "VERB":
-        return any(c.dep_ == "dobj" and c.lemma_.lower() in NON_MILITARY_STRIKES
-                   for c in tok.children)
+        return any(
+            c.dep_ == "dobj" and c.lemma_.lower() in NON_MILITARY_STRIKES for c in tok.children
+        )
     return lemma == "combat" and tok.pos_ == "VERB"
 
 
@@ -68,8 +83,7 @@ def _categories(tokens: list[Token]) -> list[tuple[str, int]]:
     scores: list[tuple[str, int]] = []
     for cat, cues in RISK_CATEGORIES.items():
         weight = 3 if cat == "WMD/nuclear" else 1
-        hits = weight * sum(2 * (cue in text) if " " in cue else int(cue in lemmas)
-                            for cue in cues)
+        hits = weight * sum(2 * (cue in text) if " " in cue else int(cue in lemmas) for cue in cues)
         if hits:
             scores.append((cat, hits))
     # Specific categories beat the broad military one on a tie.
@@ -92,11 +106,11 @@ def _modality(verb: Token) -> tuple[list[str], bool]:
             elif c.dep_ == "neg":
                 negated = True
         lemma = tok.lemma_.lower()
-        if tok is not verb and (lemma in FUTURE_VERBS or lemma in CONCERN_WORDS or
-                                lemma == "consider"):
+        if tok is not verb and (
+            lemma in FUTURE_VERBS or lemma in CONCERN_WORDS or lemma == "consider"
+        ):
             words.append(lemma)
-        if tok.dep_ in ("xcomp", "conj", "ccomp", "acl", "relcl", "pcomp") and \
-                tok.head is not tok:
+        if tok.dep_ in ("xcomp", "conj", "ccomp", "acl", "relcl", "pcomp") and tok.head is not tok:
             if tok.dep_ == "relcl" and tok.head.lemma_.lower() not in GENERIC_ANTECEDENTS:
                 break
             tok = tok.head
@@ -124,8 +138,9 @@ def _is_risk_verb(verb: Token) -> bool:
     lemma = verb.lemma_.lower()
     if lemma in ADVERSE_VERBS:
         return True
-    objects = [t for c in verb.children if c.dep_ in ("dobj", "dative", "prep", "attr")
-               for t in c.subtree]
+    objects = [
+        t for c in verb.children if c.dep_ in ("dobj", "dative", "prep", "attr") for t in c.subtree
+    ]
     military = any(t.lemma_.lower() in MILITARY_OBJECTS for t in objects)
     return military and (lemma in AMPLIFY_VERBS or lemma in TRANSFER_VERBS)
 
@@ -139,8 +154,9 @@ def _antecedent(verb: Token) -> list[Token] | None:
         target = head.head
         preps = [c for c in target.children if c.dep_ == "prep" and c.i < head.i]
         if preps:
-            toks = [t for t in target.subtree if preps[0].i < t.i < head.left_edge.i
-                    and not t.is_punct]
+            toks = [
+                t for t in target.subtree if preps[0].i < t.i < head.left_edge.i and not t.is_punct
+            ]
             if toks:
                 return toks
         return np_tokens(target, 12)
@@ -187,8 +203,9 @@ def _summary(verb: Token, actors: ActorIndex) -> tuple[str, Token | None, bool]:
                 return join_tokens(pred), pred[0] if pred else None, False
             return f"{name} {join_tokens(pred)}", None, True
         subj_toks = np_tokens(clause.subject, 14)
-    toks = (subj_toks or []) + [t for t in pred if not subj_toks or t.i > subj_toks[-1].i
-                                or t.i < subj_toks[0].i]
+    toks = (subj_toks or []) + [
+        t for t in pred if not subj_toks or t.i > subj_toks[-1].i or t.i < subj_toks[0].i
+    ]
     toks = sorted({t.i: t for t in toks}.values(), key=lambda t: t.i)
     return join_tokens(toks), toks[0] if toks else None, bool(subj_toks)
 
@@ -222,24 +239,38 @@ def extract_risks(doc: Doc, doc_id: str, actors: ActorIndex, limit: int = 8) -> 
             category = cats[0][0]
             likelihood, cue = lk
             impact = RISK_IMPACT.get(category, "medium")
-            score = (IMPACT_WEIGHT[impact] * (1 + LIKELIHOOD_ORDER.index(likelihood)) / 7
-                     + 0.3 / (1 + 0.2 * idx) + 0.05 * min(cats[0][1], 4))
-            found.append((score, Risk(
-                id="", summary=upper_first(text).rstrip(" .") + ".", category=category,
-                likelihood=likelihood,  # type: ignore[arg-type]
-                evidence=[sentence_evidence(sent, doc_id)], basis=cue,
-                clause=lower_first(text, first) if first is not None else text,
-                impact=impact,  # type: ignore[arg-type]
-                score=round(score, 4), actor_ids=actors.actors_in(scope),
-                attributed_to=holder,
-            )))
+            score = (
+                IMPACT_WEIGHT[impact] * (1 + LIKELIHOOD_ORDER.index(likelihood)) / 7
+                + 0.3 / (1 + 0.2 * idx)
+                + 0.05 * min(cats[0][1], 4)
+            )
+            found.append(
+                (
+                    score,
+                    Risk(
+                        id="",
+                        summary=upper_first(text).rstrip(" .") + ".",
+                        category=category,
+                        likelihood=likelihood,  # type: ignore[arg-type]
+                        evidence=[sentence_evidence(sent, doc_id)],
+                        basis=cue,
+                        clause=lower_first(text, first) if first is not None else text,
+                        impact=impact,  # type: ignore[arg-type]
+                        score=round(score, 4),
+                        actor_ids=actors.actors_in(scope),
+                        attributed_to=holder,
+                    ),
+                )
+            )
     found.sort(key=lambda x: -x[0])
     out: list[Risk] = []
     for _, risk in found:
         if sum(1 for r in out if r.category == risk.category) >= 3:
             continue
-        if any(r.evidence[0].start == risk.evidence[0].start and r.category == risk.category
-               for r in out):
+        if any(
+            r.evidence[0].start == risk.evidence[0].start and r.category == risk.category
+            for r in out
+        ):
             continue
         risk.id = f"{doc_id}-rk{len(out) + 1}"
         out.append(risk)

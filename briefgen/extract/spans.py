@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 QUOTE_CHARS = "\"“”„‟«»‘’'"
-OPEN_QUOTES = "\"“„«‘"
-CLOSE_QUOTES = "\"”»’"
+OPEN_QUOTES = '"“„«‘'
+CLOSE_QUOTES = '"”»’'
 _TEXT_KEY = "briefgen.text"  # doc.user_data key of the cached doc.text
 
 
@@ -140,9 +140,14 @@ def trim_clause(tokens: list[Token]) -> list[Token]:
     toks = sorted(tokens, key=lambda t: t.i)
     while toks and (toks[0].dep_ in ("mark", "cc", "punct") or toks[0].is_space):
         toks = toks[1:]
-    while toks and (toks[-1].is_punct or toks[-1].is_space or toks[-1].dep_ == "cc"
-                    or toks[-1].pos_ in ("ADP", "SCONJ", "DET") and toks[-1].dep_ != "prt"):
-        if toks[-1].text in ")]" and _opens(toks[:-1], "([" [")]".index(toks[-1].text)]):
+    while toks and (
+        toks[-1].is_punct
+        or toks[-1].is_space
+        or toks[-1].dep_ == "cc"
+        or toks[-1].pos_ in ("ADP", "SCONJ", "DET")
+        and toks[-1].dep_ != "prt"
+    ):
+        if toks[-1].text in ")]" and _opens(toks[:-1], "(["[")]".index(toks[-1].text)]):
             break  # keep the closing bracket of "(EU)"
         toks = toks[:-1]
     return toks

@@ -33,32 +33,68 @@ if TYPE_CHECKING:
 MIN_CONTENT_TOKENS = 3
 MAX_SPEAKER_TOKENS = 22
 # Speech verbs whose plain object is what was said ("confirmed its plans to …").
-OBJECT_SPEECH = frozenset({"confirm", "announce", "deny", "reveal", "acknowledge", "disclose",
-                           "admit", "report", "unveil", "pledge", "promise", "vow"})
-CITED_NOUNS = frozenset({"remark", "remarks", "comment", "comments", "statement", "words",
-                         "interview", "testimony"})
+OBJECT_SPEECH = frozenset(
+    {
+        "confirm",
+        "announce",
+        "deny",
+        "reveal",
+        "acknowledge",
+        "disclose",
+        "admit",
+        "report",
+        "unveil",
+        "pledge",
+        "promise",
+        "vow",
+    }
+)
+CITED_NOUNS = frozenset(
+    {"remark", "remarks", "comment", "comments", "statement", "words", "interview", "testimony"}
+)
 # Stance verbs: what the speaker said is their object ("praised X for Y", "called X Y") …
-OBJECT_STANCE = frozenset("""
+OBJECT_STANCE = frozenset(
+    """
     praise criticize criticise accuse applaud tout mock extol mention blame slam blast endorse
     support oppose reject condemn defend welcome dismiss question thank congratulate deride
     ridicule lambaste hail credit fault laud castigate decry denounce label describe dub brand
     call discuss urge announce deny acknowledge admit recommend propose predict promise
-""".split())
+""".split()
+)
 # … or the object of a preposition ("called for X", "talked about Y", "warned of Z") …
 PREP_STANCE = {
-    "call": ("for", "on"), "talk": ("about",), "speak": ("about", "of", "on"),
-    "comment": ("on",), "refer": ("to",), "point": ("to",), "respond": ("to",),
-    "complain": ("about", "of"), "warn": ("about", "of", "against"), "argue": ("for", "against"),
-    "push": ("for",), "advocate": ("for",), "campaign": ("for", "against"),
-    "rail": ("against",), "weigh": ("in",), "testify": ("about",), "boast": ("about", "of"),
-    "brag": ("about",), "joke": ("about",), "write": ("about", "of"), "tweet": ("about",),
-    "insist": ("on",), "reply": ("to",), "vote": ("for", "against"),
+    "call": ("for", "on"),
+    "talk": ("about",),
+    "speak": ("about", "of", "on"),
+    "comment": ("on",),
+    "refer": ("to",),
+    "point": ("to",),
+    "respond": ("to",),
+    "complain": ("about", "of"),
+    "warn": ("about", "of", "against"),
+    "argue": ("for", "against"),
+    "push": ("for",),
+    "advocate": ("for",),
+    "campaign": ("for", "against"),
+    "rail": ("against",),
+    "weigh": ("in",),
+    "testify": ("about",),
+    "boast": ("about", "of"),
+    "brag": ("about",),
+    "joke": ("about",),
+    "write": ("about", "of"),
+    "tweet": ("about",),
+    "insist": ("on",),
+    "reply": ("to",),
+    "vote": ("for", "against"),
 }
 # … or an infinitive of intention ("wants to run", "vowed to fight").
-XCOMP_STANCE = frozenset("""
+XCOMP_STANCE = frozenset(
+    """
     want hope expect plan intend vow pledge promise threaten refuse decline seek aim offer
     urge ask tell
-""".split())
+""".split()
+)
 # Verbs that report speech or findings only with a clausal complement ("polls show that …").
 CCOMP_STANCE = frozenset("show find conclude determine demonstrate".split())
 OPEN_Q = ("“", "«", "''", "``")
@@ -73,12 +109,19 @@ def _span(doc: Doc, start: int, end: int) -> SpanRef:
 
 def _tok_span(doc: Doc, tokens: list[Token]) -> SpanRef | None:
     toks = sorted(tokens, key=lambda t: t.i)
-    while toks and (toks[0].dep_ == "mark" or toks[0].is_punct and toks[0].text not in
-                    QUOTE_CHARS or toks[0].is_space):
+    while toks and (
+        toks[0].dep_ == "mark"
+        or toks[0].is_punct
+        and toks[0].text not in QUOTE_CHARS
+        or toks[0].is_space
+    ):
         toks = toks[1:]
-    while toks and (toks[-1].is_space or toks[-1].text in (",", ";", ":", "—", "-")
-                    or toks[-1].pos_ in ("ADP", "CCONJ", "DET", "SCONJ")
-                    and toks[-1].dep_ != "prt"):
+    while toks and (
+        toks[-1].is_space
+        or toks[-1].text in (",", ";", ":", "—", "-")
+        or toks[-1].pos_ in ("ADP", "CCONJ", "DET", "SCONJ")
+        and toks[-1].dep_ != "prt"
+    ):
         toks = toks[:-1]
     if not toks:
         return None
@@ -118,10 +161,11 @@ def _quoted_ranges(sent: Span) -> list[tuple[int, int]]:
 def _is_direct(doc: Doc, content: SpanRef) -> bool:
     """Quoted speech: the content sits inside quotation marks (mostly)."""
     text = doc_text(doc)
-    before = text[max(0, content.start - 2):content.start].strip()
-    after = text[content.end:content.end + 3].strip()
+    before = text[max(0, content.start - 2) : content.start].strip()
+    after = text[content.end : content.end + 3].strip()
     if (content.text[:1] in "“\"«'" or before[-1:] in "“\"«'") and (
-            content.text[-1:] in "”\"»'" or after[:1] in "”\"»',"):
+        content.text[-1:] in "”\"»'" or after[:1] in "”\"»',"
+    ):
         return True
     quoted = 0
     inside = False
@@ -142,15 +186,18 @@ def _speaker_tokens(subj: Token) -> list[Token]:
     cut: set[int] = set()
     for child in subj.children:
         if child.dep_ in ("relcl", "acl", "advcl", "ccomp", "parataxis") or (
-                child.dep_ == "prep" and child.i > subj.i and child.lower_ in
-                ("along", "alongside", "including", "together")):
+            child.dep_ == "prep"
+            and child.i > subj.i
+            and child.lower_ in ("along", "alongside", "including", "together")
+        ):
             cut.update(t.i for t in child.subtree)
     toks = [t for t in subj.subtree if t.i not in cut and not t.is_space]
     toks = [t for t in toks if not (t.tag_ == "POS" and t.head == subj)]
     if subj.dep_ == "poss":  # "citing Shoigu's remarks": the speaker is Shoigu
         toks = [t for t in toks if t.i <= subj.i]
-    if len(toks) > MAX_SPEAKER_TOKENS or any(t.text in QUOTE_CHARS and t.text not in "’'"
-                                             for t in toks):
+    if len(toks) > MAX_SPEAKER_TOKENS or any(
+        t.text in QUOTE_CHARS and t.text not in "’'" for t in toks
+    ):
         toks = np_tokens(subj, max_len=12)
     # Keep the contiguous run around the head.
     idx = {t.i for t in toks}
@@ -184,8 +231,11 @@ def _speaker(doc: Doc, subj: Token, actors: ActorIndex) -> tuple[SpanRef, str | 
 
 
 def _content_tokens(verb: Token) -> list[Token] | None:
-    comps = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp") and c.pos_ in
-             ("VERB", "AUX", "ADJ", "NOUN")]
+    comps = [
+        c
+        for c in verb.children
+        if c.dep_ in ("ccomp", "xcomp") and c.pos_ in ("VERB", "AUX", "ADJ", "NOUN")
+    ]
     if comps:
         toks: list[Token] = []
         for c in comps:
@@ -199,12 +249,21 @@ def _content_tokens(verb: Token) -> list[Token] | None:
     # "expressed worries that …", "voiced concern that …".
     for obj in verb.children:
         if obj.dep_ == "dobj":
-            clauses = [c for c in obj.children if c.dep_ in ("acl", "ccomp", "relcl")
-                       and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)]
+            clauses = [
+                c
+                for c in obj.children
+                if c.dep_ in ("acl", "ccomp", "relcl")
+                and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+            ]
             if clauses:
                 return list(clauses[0].subtree)
             if any(t.text in ("“", '"') for t in obj.subtree) or obj.lemma_ in (
-                    "disappointment", "concern", "worry", "fear", "hope"):
+                "disappointment",
+                "concern",
+                "worry",
+                "fear",
+                "hope",
+            ):
                 return list(obj.subtree)
             if verb.lemma_.lower() in OBJECT_SPEECH and len(list(obj.subtree)) >= 3:
                 return list(obj.subtree)
@@ -220,8 +279,9 @@ def _stance_content(verb: Token) -> list[Token] | None:
         if c.dep_ in ("prep", "prt") and c.lower_ in preps:
             toks = [t for t in c.subtree if t.i != c.i]
             # "called on the United States to attack …": the infinitive belongs to it.
-            toks += [t for x in after if x.dep_ in ("xcomp", "oprd") and x.i > c.i
-                     for t in x.subtree]
+            toks += [
+                t for x in after if x.dep_ in ("xcomp", "oprd") and x.i > c.i for t in x.subtree
+            ]
             return toks or None
     if lemma in XCOMP_STANCE:
         comp = next((c for c in after if c.dep_ == "xcomp"), None)
@@ -234,15 +294,18 @@ def _stance_content(verb: Token) -> list[Token] | None:
             toks = list(obj.subtree)
             # "called X Y", "praised X for Y", "accused X of Y".
             for c in after:
-                if c.i > obj.i and (c.dep_ in ("oprd", "xcomp", "ccomp") or c.dep_ == "prep"
-                                    and c.lower_ in ("for", "of", "as")):
+                if c.i > obj.i and (
+                    c.dep_ in ("oprd", "xcomp", "ccomp")
+                    or c.dep_ == "prep"
+                    and c.lower_ in ("for", "of", "as")
+                ):
                     toks += list(c.subtree)
             return toks
     return None
 
 
 def _colon_statement(sent: Span) -> tuple[Token, Token, list[Token]] | None:
-    """"Graham: Trump's rhetoric is destroying the party" — a headline attribution."""
+    """ "Graham: Trump's rhetoric is destroying the party" — a headline attribution."""
     toks = [t for t in sent if not t.is_space]
     colon = next((t for t in toks[:8] if t.text == ":"), None)
     if colon is None or colon.i == toks[0].i:
@@ -251,11 +314,13 @@ def _colon_statement(sent: Span) -> tuple[Token, Token, list[Token]] | None:
     content = [t for t in toks if t.i > colon.i]
     if len(before) > 6 or len([t for t in content if not t.is_punct]) < 3:
         return None
-    if not all(t.text[:1].isupper() or t.is_punct or t.lower_ in ("of", "the", "'s", "’s")
-               for t in before):
+    if not all(
+        t.text[:1].isupper() or t.is_punct or t.lower_ in ("of", "the", "'s", "’s") for t in before
+    ):
         return None
-    if not any(t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or t.pos_ == "PROPN"
-               for t in before):
+    if not any(
+        t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or t.pos_ == "PROPN" for t in before
+    ):
         return None
     head = max(before, key=lambda t: t.i if t.pos_ in ("PROPN", "NOUN") else -1)
     return head, colon, content
@@ -265,21 +330,27 @@ def _quote_for(sent: Span, verb: Token) -> list[Token] | None:
     """A quotation next to the cue ('"…," X said' / 'X said: "…"'), not one that belongs
     to another speech verb of the sentence."""
     doc = sent.doc
-    others = [t for t in sent if t is not verb and t.pos_ == "VERB"
-              and t.lemma_.lower() in SPEECH_VERBS]
+    others = [
+        t for t in sent if t is not verb and t.pos_ == "VERB" and t.lemma_.lower() in SPEECH_VERBS
+    ]
     for lo, hi in sorted(_quoted_ranges(sent), key=lambda r: r[0] - r[1]):
         if hi - lo < 4:
             continue
-        inside_other = any(o.left_edge.i <= lo and hi <= o.right_edge.i
-                           and not (o.left_edge.i <= verb.i <= o.right_edge.i) for o in others)
+        inside_other = any(
+            o.left_edge.i <= lo
+            and hi <= o.right_edge.i
+            and not (o.left_edge.i <= verb.i <= o.right_edge.i)
+            for o in others
+        )
         near = abs(verb.i - hi) <= 4 or abs(verb.i - lo) <= 6
         if near and not inside_other:
             return [doc[i] for i in range(lo, hi + 1)]
     return None
 
 
-def _extend_quote(doc: Doc, content: SpanRef, cue_end: int, mask: set[int],
-                  sents: list[Span]) -> SpanRef:
+def _extend_quote(
+    doc: Doc, content: SpanRef, cue_end: int, mask: set[int], sents: list[Span]
+) -> SpanRef:
     """Carry a direct quote on across its attribution and into following quoted sentences.
 
     '"A," X said, "B." "C."' — one statement whose content runs from A to C.
@@ -295,9 +366,9 @@ def _extend_quote(doc: Doc, content: SpanRef, cue_end: int, mask: set[int],
         end = max(end, quoted[-1].idx + len(quoted[-1].text))
     # Following sentences of the same paragraph that are quotation only.
     idx = sents.index(sent)
-    for nxt in sents[idx + 1: idx + 4]:
-        between = doc_text(doc)[sent.end_char:nxt.start_char] if nxt is sents[idx + 1] else ""
-        if "\n" in between or "\n" in doc_text(doc)[end:nxt.start_char]:
+    for nxt in sents[idx + 1 : idx + 4]:
+        between = doc_text(doc)[sent.end_char : nxt.start_char] if nxt is sents[idx + 1] else ""
+        if "\n" in between or "\n" in doc_text(doc)[end : nxt.start_char]:
             break
         words = [t for t in nxt if not t.is_punct and not t.is_space]
         if not words or sum(t.i in mask for t in words) < 0.9 * len(words):
@@ -310,12 +381,22 @@ def _extend_quote(doc: Doc, content: SpanRef, cue_end: int, mask: set[int],
     return _span(doc, content.start, end)
 
 
-def _statement(doc: Doc, doc_id: str, speaker: tuple[SpanRef, str | None],
-               cue: SpanRef, content: SpanRef, actors: ActorIndex) -> Statement:
+def _statement(
+    doc: Doc,
+    doc_id: str,
+    speaker: tuple[SpanRef, str | None],
+    cue: SpanRef,
+    content: SpanRef,
+    actors: ActorIndex,
+) -> Statement:
     span, key = speaker
     return Statement(
-        id="", speaker=Speaker(text=span.text, start=span.start, end=span.end, actor_id=key),
-        cue=cue, content=content, direct=_is_direct(doc, content), doc=doc_id,
+        id="",
+        speaker=Speaker(text=span.text, start=span.start, end=span.end, actor_id=key),
+        cue=cue,
+        content=content,
+        direct=_is_direct(doc, content),
+        doc=doc_id,
         speaker_name=actors.actors[key].name if key and key in actors.actors else None,
     )
 
@@ -325,8 +406,11 @@ STANCE_LEMMAS = OBJECT_STANCE | frozenset(PREP_STANCE) | XCOMP_STANCE | CCOMP_ST
 
 def _subject(tok: Token) -> Token | None:
     subj = subject_of(tok)
-    if subj is None and tok.dep_ in ("advcl", "pcomp", "xcomp") and tok.tag_ in ("VBG", "VB",
-                                                                                  "VBN"):
+    if (
+        subj is None
+        and tok.dep_ in ("advcl", "pcomp", "xcomp")
+        and tok.tag_ in ("VBG", "VB", "VBN")
+    ):
         head = tok.head
         if head.dep_ == "prep":
             head = head.head
@@ -340,8 +424,9 @@ def extract_statements(doc: Doc, doc_id: str, actors: ActorIndex) -> list[Statem
     mask = quote_mask(doc)
     sents = list(doc.sents)
 
-    def emit(speaker: tuple[SpanRef, str | None] | None, cue: SpanRef,
-             toks: list[Token] | None) -> None:
+    def emit(
+        speaker: tuple[SpanRef, str | None] | None, cue: SpanRef, toks: list[Token] | None
+    ) -> None:
         if speaker is None or not toks:
             return
         content = _tok_span(doc, toks)
@@ -366,7 +451,8 @@ def extract_statements(doc: Doc, doc_id: str, actors: ActorIndex) -> list[Statem
             if lemma not in SPEECH_VERBS and not phrasal and lemma not in STANCE_LEMMAS:
                 continue
             if any(c.dep_ == "neg" for c in tok.children) or any(
-                    c.lower_ == "yet" for c in tok.head.children if tok.dep_ == "xcomp"):
+                c.lower_ == "yet" for c in tok.head.children if tok.dep_ == "xcomp"
+            ):
                 continue  # "did not say", "have yet to confirm": nothing was said
             subj = _subject(tok)
             if subj is None:
@@ -377,9 +463,11 @@ def extract_statements(doc: Doc, doc_id: str, actors: ActorIndex) -> list[Statem
                 toks = _stance_content(tok)
             if toks is None and tok.dep_ == "ROOT":
                 # Parenthetical: "Washington, Kirby elaborated, remained concerned …".
-                conj = [c for c in tok.children if c.dep_ in ("conj", "dep", "npadvmod",
-                                                               "parataxis", "ccomp")
-                        and c.i != subj.i]
+                conj = [
+                    c
+                    for c in tok.children
+                    if c.dep_ in ("conj", "dep", "npadvmod", "parataxis", "ccomp") and c.i != subj.i
+                ]
                 if conj:
                     toks = [t for c in conj for t in c.subtree]
             if toks is None:
@@ -388,9 +476,15 @@ def extract_statements(doc: Doc, doc_id: str, actors: ActorIndex) -> list[Statem
                 skip = {t.i for t in subj.subtree} | {tok.i}
                 toks = [t for t in toks if t.i not in skip]
                 # Content that is itself only an attribution ("said in a statement") is none.
-                if toks and all(t.lemma_.lower() in SPEECH_VERBS or t.pos_ in ("ADP", "DET",
-                                "NOUN", "PUNCT") for t in toks) and not any(
-                        t.i in mask for t in toks):
+                if (
+                    toks
+                    and all(
+                        t.lemma_.lower() in SPEECH_VERBS
+                        or t.pos_ in ("ADP", "DET", "NOUN", "PUNCT")
+                        for t in toks
+                    )
+                    and not any(t.i in mask for t in toks)
+                ):
                     toks = None
             # "Reuters reported, citing Shoigu's remarks": the quote is Shoigu's.
             citing = next((c for c in tok.children if c.lower_ == "citing"), None)
@@ -424,7 +518,8 @@ def extract_statements(doc: Doc, doc_id: str, actors: ActorIndex) -> list[Statem
                 continue
             src = objs[0]
             if src.lemma_.lower() in ("report", "reports") and any(
-                    c.dep_ in ("compound", "poss") for c in src.children):
+                c.dep_ in ("compound", "poss") for c in src.children
+            ):
                 src = next(c for c in src.children if c.dep_ in ("compound", "poss"))
             head = tok.head
             while head.dep_ != "ROOT" and head.pos_ not in ("VERB", "AUX"):

@@ -19,8 +19,20 @@ from .spans import join_tokens, sent_ents, sentence_evidence, trim_clause, upper
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-VAGUE = {"today", "now", "recently", "currently", "coming months", "recent", "the past",
-         "some time", "the time", "the moment", "then", "since then"}
+VAGUE = {
+    "today",
+    "now",
+    "recently",
+    "currently",
+    "coming months",
+    "recent",
+    "the past",
+    "some time",
+    "the time",
+    "the moment",
+    "then",
+    "since then",
+}
 MAX_TOKENS = 30
 
 
@@ -48,8 +60,9 @@ def _governor(tok: Token) -> Token:
 
 def _event_text(gov: Token, actors: ActorIndex) -> str:
     if gov.pos_ in ("NOUN", "PROPN"):
-        toks = trim_clause([t for t in shorten(list(gov.subtree), gov, MAX_TOKENS)
-                            if not t.is_space])
+        toks = trim_clause(
+            [t for t in shorten(list(gov.subtree), gov, MAX_TOKENS) if not t.is_space]
+        )
         replace = {}
         for t in toks:
             if t.tag_ == "PRP$" and t.dep_ == "poss" and (key := actors.resolve_pronoun(t)):
@@ -60,8 +73,12 @@ def _event_text(gov: Token, actors: ActorIndex) -> str:
     if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp") and verb.head.pos_ == "VERB":
         verb = verb.head
     # "The Times reported, …, that EVENT" parsed with the report as a dependent clause.
-    if is_speech(verb) and not any(c.dep_ == "ccomp" for c in verb.children) and \
-            verb.dep_ in ("ccomp", "parataxis") and verb.head.pos_ in ("VERB", "AUX"):
+    if (
+        is_speech(verb)
+        and not any(c.dep_ == "ccomp" for c in verb.children)
+        and verb.dep_ in ("ccomp", "parataxis")
+        and verb.head.pos_ in ("VERB", "AUX")
+    ):
         subj = subject_text(verb, actors)
         event = realise(verb.head, actors, max_len=MAX_TOKENS - 4)
         return upper_first(f"{subj} {verb.text} that {event}" if subj else event)
@@ -84,8 +101,9 @@ def _shift_partial(anchor: DateValue, text: str) -> DateValue | None:
     return DateValue(label, None, val.precision, sort_key="9999" + val.date[4:], relative=True)
 
 
-def extract_timeline(doc: Doc, doc_id: str, ref: date | None, actors: ActorIndex
-                     ) -> list[TimelineEntry]:
+def extract_timeline(
+    doc: Doc, doc_id: str, ref: date | None, actors: ActorIndex
+) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
     seen: set[tuple[str, str]] = set()
     for sent in doc.sents:
@@ -98,8 +116,9 @@ def extract_timeline(doc: Doc, doc_id: str, ref: date | None, actors: ActorIndex
                 continue
             gov = _governor(ent.root)
             future = any(c.lower_ in ("will", "'ll", "’ll", "shall") for c in gov.children)
-            val = parse_date(raw, ref=ref, anchor=parse_iso(anchor.date) if anchor else None,
-                             future=future)
+            val = parse_date(
+                raw, ref=ref, anchor=parse_iso(anchor.date) if anchor else None, future=future
+            )
             if val is not None and val.date is None and not val.sort_key and anchor:
                 val = _shift_partial(anchor, raw)
             if val is None or (val.date is None and not val.sort_key):
@@ -112,11 +131,16 @@ def extract_timeline(doc: Doc, doc_id: str, ref: date | None, actors: ActorIndex
             if key in seen:
                 continue
             seen.add(key)
-            entries.append(TimelineEntry(
-                date=val.date, precision=val.precision, text=text,  # type: ignore[arg-type]
-                evidence=[sentence_evidence(sent, doc_id)], when=val.text if val.relative
-                else raw, sort_key=val.sort_key,
-                end_date=val.end_date,
-            ))
+            entries.append(
+                TimelineEntry(
+                    date=val.date,
+                    precision=val.precision,
+                    text=text,  # type: ignore[arg-type]
+                    evidence=[sentence_evidence(sent, doc_id)],
+                    when=val.text if val.relative else raw,
+                    sort_key=val.sort_key,
+                    end_date=val.end_date,
+                )
+            )
     entries.sort(key=lambda e: (e.sort_key, e.evidence[0].start))
     return entries

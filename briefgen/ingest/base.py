@@ -104,8 +104,10 @@ def limit_text(text: str, max_chars: int) -> tuple[str, str | None]:
     why = None
     run = _SYMBOL_RUN.search(text, 0, max_chars + MAX_SYMBOL_RUN + 1)
     if run is not None and run.start() < max_chars:
-        why = (f"a run of more than {MAX_SYMBOL_RUN} punctuation characters without a "
-               f"space at character {run.start():,}")
+        why = (
+            f"a run of more than {MAX_SYMBOL_RUN} punctuation characters without a "
+            f"space at character {run.start():,}"
+        )
         text = text[: run.start()].rstrip()
     if len(text) > max_chars:
         why = f"longer than ingest.max_chars ({max_chars:,} characters)"
@@ -131,8 +133,10 @@ def title_from_stem(path: Path) -> str:
     """``kim-putin-arms-talks.txt`` → ``Kim Putin Arms Talks`` (small words stay lower case)."""
     words = [w for w in re.split(r"[-_\s.]+", path.stem) if w]
     small = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to"}
-    out = [w if (w.lower() in small and i) or any(c.isupper() for c in w) else
-           w[:1].upper() + w[1:] for i, w in enumerate(words)]
+    out = [
+        w if (w.lower() in small and i) or any(c.isupper() for c in w) else w[:1].upper() + w[1:]
+        for i, w in enumerate(words)
+    ]
     return " ".join(out) or path.name
 
 
@@ -149,8 +153,11 @@ def headline(text: str) -> str | None:
     rest = "\n".join(lines[1:]).strip()
     if not first or not rest or len(first) > 200:
         return None
-    if first.endswith(_SENTENCE_END) and len(first.split()) > _SHORT_HEADLINE_WORDS \
-            and not (_title_case(first) and len(first.split()) <= 25):
+    if (
+        first.endswith(_SENTENCE_END)
+        and len(first.split()) > _SHORT_HEADLINE_WORDS
+        and not (_title_case(first) and len(first.split()) <= 25)
+    ):
         return None
     return first
 

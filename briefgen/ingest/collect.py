@@ -98,9 +98,16 @@ def ingest(config: Config, seen: SeenFilter | None = None) -> IngestResult:
             if fetcher.cache is not None:
                 fetcher.cache.prune(HTTP_CACHE_MAX_AGE_DAYS)
             fetcher.close()
-            log.info("fetch: %d request(s), %d downloaded (%s), %d not modified (cached), "
-                     "%d failed (%.2f s)", stats.requests, stats.fetched, _size(stats.bytes),
-                     stats.not_modified, stats.failed, fetch_time)
+            log.info(
+                "fetch: %d request(s), %d downloaded (%s), %d not modified (cached), "
+                "%d failed (%.2f s)",
+                stats.requests,
+                stats.fetched,
+                _size(stats.bytes),
+                stats.not_modified,
+                stats.failed,
+                fetch_time,
+            )
     if not result.documents and not result.seen:
         raise InputError(_nothing_usable(notes))
     return result
@@ -112,8 +119,12 @@ def fetch_options(config: Config) -> FetchOptions:
 
     limits = config.fetch
     cache = http_cache_dir(config.cache_dir()) if config.cache.enabled else None
-    return FetchOptions(timeout=limits.timeout, max_bytes=limits.max_bytes,
-                        max_redirects=limits.max_redirects, cache_dir=cache)
+    return FetchOptions(
+        timeout=limits.timeout,
+        max_bytes=limits.max_bytes,
+        max_redirects=limits.max_redirects,
+        cache_dir=cache,
+    )
 
 
 def _fetcher(config: Config) -> Fetcher:
@@ -123,7 +134,11 @@ def _fetcher(config: Config) -> Fetcher:
 
 
 def _read_one(
-    file: Path, source: Source, config: Config, result: IngestResult, texts: dict[str, str],
+    file: Path,
+    source: Source,
+    config: Config,
+    result: IngestResult,
+    texts: dict[str, str],
     seen: SeenFilter | None,
 ) -> None:
     shown = display_path(file, config.base_dir)
@@ -137,8 +152,14 @@ def _read_one(
     _add(doc, shown, source, result, texts, seen)
 
 
-def _add(doc: Document, shown: str, source: Source, result: IngestResult,
-         texts: dict[str, str], seen: SeenFilter | None) -> None:
+def _add(
+    doc: Document,
+    shown: str,
+    source: Source,
+    result: IngestResult,
+    texts: dict[str, str],
+    seen: SeenFilter | None,
+) -> None:
     """Source defaults, then the duplicate and only-new checks; keep ``doc`` if it passes."""
     doc.publisher = doc.publisher or source.publisher
     if doc.published is None and source.published is not None:
@@ -155,9 +176,15 @@ def _add(doc: Document, shown: str, source: Source, result: IngestResult,
     result.documents.append(doc)
 
 
-def _read_live(source: Source, config: Config, fetcher: Fetcher, result: IngestResult,
-               texts: dict[str, str], seen: SeenFilter | None,
-               notes: list[tuple[str, str]]) -> None:
+def _read_live(
+    source: Source,
+    config: Config,
+    fetcher: Fetcher,
+    result: IngestResult,
+    texts: dict[str, str],
+    seen: SeenFilter | None,
+    notes: list[tuple[str, str]],
+) -> None:
     """One ``feed:`` or ``url:`` source; a failure is a warning naming the source."""
     from briefgen.ingest.feeds import read_feed
     from briefgen.ingest.pages import read_page
@@ -166,12 +193,15 @@ def _read_live(source: Source, config: Config, fetcher: Fetcher, result: IngestR
     url = source.feed or source.url or ""
     try:
         if source.feed is not None:
-            feed = read_feed(url, fetcher, max_items=config.fetch.max_items,
-                             publisher=source.publisher,
-                             skip_url=seen.url_seen if seen is not None else None)
+            feed = read_feed(
+                url,
+                fetcher,
+                max_items=config.fetch.max_items,
+                publisher=source.publisher,
+                skip_url=seen.url_seen if seen is not None else None,
+            )
         elif seen is not None and seen.url_seen(url):
-            log.debug("%s: seen by an earlier run; not fetched (only new documents)",
-                      source.label)
+            log.debug("%s: seen by an earlier run; not fetched (only new documents)", source.label)
             result.seen += 1
             return
         else:
@@ -180,9 +210,15 @@ def _read_live(source: Source, config: Config, fetcher: Fetcher, result: IngestR
         _failed(source, exc.reason, result, notes)
         return
     if source.feed is not None:
-        log.debug("%s: %s feed, %d item(s): %d read, %d failed, %d seen before",
-                  source.label, feed.feed.version, len(feed.feed.items),
-                  len(feed.documents), len(feed.skipped), feed.seen)
+        log.debug(
+            "%s: %s feed, %d item(s): %d read, %d failed, %d seen before",
+            source.label,
+            feed.feed.version,
+            len(feed.feed.items),
+            len(feed.documents),
+            len(feed.skipped),
+            feed.seen,
+        )
         result.seen += feed.seen
         for link, why in feed.skipped:
             log.warning("skipped %s (from %s): %s", link, source.label, why)
@@ -209,8 +245,9 @@ def _read_live(source: Source, config: Config, fetcher: Fetcher, result: IngestR
         _add(doc, shown, source, result, texts, seen)
 
 
-def _failed(source: Source, why: str, result: IngestResult, notes: list[tuple[str, str]],
-            warn: bool = True) -> None:
+def _failed(
+    source: Source, why: str, result: IngestResult, notes: list[tuple[str, str]], warn: bool = True
+) -> None:
     if warn:
         log.warning("%s: %s; skipped", source.label, why)
     result.failed.append(Skipped(source.label, why))

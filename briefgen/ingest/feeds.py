@@ -62,30 +62,35 @@ class FeedResult:
 def fetch_feed(url: str, fetcher: Fetcher) -> Feed:
     """Fetch and parse one feed; raise :class:`FetchError` when it is not a feed."""
     response = fetcher.fetch(url, FEED_TYPES, FEED_ACCEPT, "an RSS or Atom feed")
-    return parse_feed(response.body, response.final_url, response.content_type,
-                      response.charset)
+    return parse_feed(response.body, response.final_url, response.content_type, response.charset)
 
 
-def parse_feed(body: bytes, url: str, content_type: str = "",
-               charset: str | None = None) -> Feed:
+def parse_feed(body: bytes, url: str, content_type: str = "", charset: str | None = None) -> Feed:
     """The items of a feed document; raise :class:`FetchError` when it is no feed at all."""
     import feedparser
 
     media = content_type if content_type and "xml" in content_type else "application/xml"
-    headers = {"content-location": url,
-               "content-type": media + (f"; charset={charset}" if charset else "")}
-    parsed: Any = feedparser.parse(io.BytesIO(body), response_headers=headers,
-                                   resolve_relative_uris=True, sanitize_html=True)
+    headers = {
+        "content-location": url,
+        "content-type": media + (f"; charset={charset}" if charset else ""),
+    }
+    parsed: Any = feedparser.parse(
+        io.BytesIO(body), response_headers=headers, resolve_relative_uris=True, sanitize_html=True
+    )
     if not parsed.get("version") and not parsed.entries:
         problem = parsed.get("bozo_exception")
         detail = f" ({_first_line(problem)})" if problem else ""
         if content_type == "text/html" or body.lstrip()[:15].lower().startswith(
-                (b"<!doctype html", b"<html")):
+            (b"<!doctype html", b"<html")
+        ):
             detail = " (an HTML page; give its feed's address, often linked as RSS)"
         raise FetchError(f"not an RSS or Atom feed{detail}")
     if parsed.get("bozo"):
-        log.debug("%s: feed is not well-formed (%s); read what could be read", url,
-                  _first_line(parsed.get("bozo_exception")))
+        log.debug(
+            "%s: feed is not well-formed (%s); read what could be read",
+            url,
+            _first_line(parsed.get("bozo_exception")),
+        )
     items: list[FeedItem] = []
     links: set[str] = set()
     for entry in parsed.entries:
@@ -93,10 +98,15 @@ def parse_feed(body: bytes, url: str, content_type: str = "",
         if link is None or link in links:
             continue
         links.add(link)
-        items.append(FeedItem(link=link, title=_plain(entry.get("title")),
-                              published=_entry_date(entry)))
-    return Feed(url=url, title=_plain(parsed.feed.get("title")),
-                version=parsed.get("version") or "unknown", items=items)
+        items.append(
+            FeedItem(link=link, title=_plain(entry.get("title")), published=_entry_date(entry))
+        )
+    return Feed(
+        url=url,
+        title=_plain(parsed.feed.get("title")),
+        version=parsed.get("version") or "unknown",
+        items=items,
+    )
 
 
 def read_feed(
@@ -112,8 +122,9 @@ def read_feed(
     feed = fetch_feed(url, fetcher)
     result = FeedResult(feed=feed)
     if len(feed.items) > max_items:
-        log.info("%s: %d items; reading the first %d (fetch.max_items)", url, len(feed.items),
-                 max_items)
+        log.info(
+            "%s: %d items; reading the first %d (fetch.max_items)", url, len(feed.items), max_items
+        )
     for item in feed.items[:max_items]:
         if skip_url is not None and skip_url(item.link):
             result.seen += 1
@@ -137,8 +148,11 @@ def read_feed(
 def _link(entry: Any, base: str) -> str | None:
     """The item's article link, absolute; None when it has no http(s) link."""
     candidates = [entry.get("link")]
-    candidates += [link.get("href") for link in entry.get("links", [])
-                   if link.get("rel", "alternate") == "alternate"]
+    candidates += [
+        link.get("href")
+        for link in entry.get("links", [])
+        if link.get("rel", "alternate") == "alternate"
+    ]
     guid = entry.get("id")
     if entry.get("guidislink") or (isinstance(guid, str) and guid.startswith("http")):
         candidates.append(guid)
@@ -182,4 +196,3 @@ def _entry_date(entry: Any) -> str | None:
 def _first_line(value: Any) -> str:
     text = str(value or "").strip()
     return text.splitlines()[0][:200] if text else ""
-

@@ -62,11 +62,22 @@ def limited(document: Document, max_chars: int, shown: str) -> Document:
         return document
     if not text.strip():
         raise SkippedInput(f"no text before {why}")
-    log.warning("%s: cut at character %s of %s (%s); the rest is left out",
-                shown, f"{len(text):,}", f"{len(document.text):,}", why)
-    return Document(text=text, title=document.title, path=document.path, url=document.url,
-                    publisher=document.publisher, published=document.published,
-                    meta=document.meta)
+    log.warning(
+        "%s: cut at character %s of %s (%s); the rest is left out",
+        shown,
+        f"{len(text):,}",
+        f"{len(document.text):,}",
+        why,
+    )
+    return Document(
+        text=text,
+        title=document.title,
+        path=document.path,
+        url=document.url,
+        publisher=document.publisher,
+        published=document.published,
+        meta=document.meta,
+    )
 
 
 def expand(pattern: str, base_dir: Path) -> list[Path]:

@@ -53,8 +53,11 @@ def page_document(response: Response) -> Document:
             check_text(text)
         except SkippedInput as exc:
             raise FetchError(exc.reason) from None
-        return Document(text=text, title=guess_title(text, _url_name(response.final_url)),
-                        url=response.final_url)
+        return Document(
+            text=text,
+            title=guess_title(text, _url_name(response.final_url)),
+            url=response.final_url,
+        )
     article = extract_article(text, response.final_url)
     return Document(
         text=article.text,
@@ -100,8 +103,15 @@ def _trafilatura_text(html: str, url: str) -> str:
 
     try:
         text = trafilatura.extract(
-            html, url=url, output_format="txt", favor_precision=True, include_comments=False,
-            include_tables=True, include_links=False, include_images=False, deduplicate=False,
+            html,
+            url=url,
+            output_format="txt",
+            favor_precision=True,
+            include_comments=False,
+            include_tables=True,
+            include_links=False,
+            include_images=False,
+            deduplicate=False,
         )
     except Exception as exc:  # noqa: BLE001 - a parser failure on hostile input is a miss
         log.debug("trafilatura failed on %s: %s", url, exc)

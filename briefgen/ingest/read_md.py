@@ -41,11 +41,13 @@ class _FrontMatterLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             mark = self.peek_event().start_mark
             raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed in front matter", mark)
+                None, None, "aliases (*name) are not allowed in front matter", mark
+            )
         if self._depth >= MAX_FRONT_MATTER_DEPTH:
             mark = self.peek_event().start_mark
             raise yaml.composer.ComposerError(
-                None, None, f"nested more than {MAX_FRONT_MATTER_DEPTH} levels deep", mark)
+                None, None, f"nested more than {MAX_FRONT_MATTER_DEPTH} levels deep", mark
+            )
         self._depth += 1
         try:
             return super().compose_node(parent, index)

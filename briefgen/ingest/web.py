@@ -51,8 +51,10 @@ PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.5"
 #: Content types accepted for a feed: any XML type, plus the types servers wrongly give feeds.
 FEED_TYPES = ("xml", "rss", "atom", "text/plain", "text/html", "application/octet-stream")
-FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
-               "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.1")
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
+    "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.1"
+)
 
 HTTP_LAYOUT = "http"
 
@@ -118,8 +120,9 @@ class Fetcher:
     connections are closed. ``transport`` is for tests (an ``httpx`` transport).
     """
 
-    def __init__(self, options: FetchOptions | None = None,
-                 transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self, options: FetchOptions | None = None, transport: httpx.BaseTransport | None = None
+    ) -> None:
         self.options = options or FetchOptions()
         self.stats = FetchStats()
         self.cache = HttpCache(self.options.cache_dir) if self.options.cache_dir else None
@@ -140,8 +143,13 @@ class Fetcher:
     def close(self) -> None:
         self._client.close()
 
-    def fetch(self, url: str, accept: Iterable[str] = PAGE_TYPES,
-              accept_header: str = PAGE_ACCEPT, what: str = "an HTML page") -> Response:
+    def fetch(
+        self,
+        url: str,
+        accept: Iterable[str] = PAGE_TYPES,
+        accept_header: str = PAGE_ACCEPT,
+        what: str = "an HTML page",
+    ) -> Response:
         """GET ``url`` within the limits; raise :class:`FetchError` with a short reason.
 
         ``accept`` lists the acceptable media types (a type matches when it equals one of
@@ -160,8 +168,7 @@ class Fetcher:
             self.stats.bytes += len(response.body)
         return response
 
-    def _fetch(self, url: str, accept: tuple[str, ...], accept_header: str,
-               what: str) -> Response:
+    def _fetch(self, url: str, accept: tuple[str, ...], accept_header: str, what: str) -> Response:
         opts = self.options
         headers = {"Accept": accept_header}
         cached = self.cache.get(url) if self.cache else None
@@ -189,8 +196,9 @@ class Fetcher:
                     raise FetchError(_too_large(int(declared), opts.max_bytes))
                 body = _read_limited(answer, opts, deadline)
                 final = str(answer.url)
-                validators = {k: answer.headers[k] for k in ("etag", "last-modified")
-                              if k in answer.headers}
+                validators = {
+                    k: answer.headers[k] for k in ("etag", "last-modified") if k in answer.headers
+                }
                 no_store = "no-store" in answer.headers.get("cache-control", "").lower()
         except httpx.TimeoutException:
             raise FetchError(f"timed out after {opts.timeout:g} s") from None
@@ -205,14 +213,16 @@ class Fetcher:
         except httpx.DecodingError as exc:
             raise FetchError(f"cannot decode the response ({_first_line(exc)})") from None
         except httpx.HTTPError as exc:  # RemoteProtocolError, ReadError, ...
-            raise FetchError(f"broken response ({_first_line(exc) or type(exc).__name__})"
-                             ) from None
+            raise FetchError(
+                f"broken response ({_first_line(exc) or type(exc).__name__})"
+            ) from None
         except httpx.InvalidURL as exc:
             raise FetchError(f"invalid URL ({exc})") from None
         if not body:
             raise FetchError("empty response")
-        response = Response(url=url, final_url=final, content_type=media, charset=charset,
-                            body=body)
+        response = Response(
+            url=url, final_url=final, content_type=media, charset=charset, body=body
+        )
         if self.cache and validators and not no_store:
             self.cache.put(response, validators)
         return response
@@ -250,7 +260,7 @@ def parse_content_type(value: str | None) -> tuple[str, str | None]:
 
 def _too_large(size: int, limit: int, at_least: bool = False) -> str:
     more = "more than " if at_least else ""
-    return (f"too large ({more}{_mb(size)} > {_mb(limit)}; raise fetch.max_bytes to read it)")
+    return f"too large ({more}{_mb(size)} > {_mb(limit)}; raise fetch.max_bytes to read it)"
 
 
 def _mb(size: int) -> str:
@@ -330,9 +340,14 @@ class CachedEntry:
         return headers
 
     def response(self, url: str, final_url: str) -> Response:
-        return Response(url=url, final_url=final_url or self.final_url,
-                        content_type=self.content_type, charset=self.charset, body=self.body,
-                        from_cache=True)
+        return Response(
+            url=url,
+            final_url=final_url or self.final_url,
+            content_type=self.content_type,
+            charset=self.charset,
+            body=self.body,
+            from_cache=True,
+        )
 
 
 class HttpCache:
@@ -358,10 +373,15 @@ class HttpCache:
             if meta["url"] != url or meta["sha256"] != hashlib.sha256(body).hexdigest():
                 log.debug("http cache: ignored a stale or broken entry for %s", url)
                 return None
-            return CachedEntry(url=url, final_url=meta.get("final_url") or url,
-                               content_type=meta.get("content_type") or "",
-                               charset=meta.get("charset"), etag=meta.get("etag"),
-                               last_modified=meta.get("last_modified"), body=body)
+            return CachedEntry(
+                url=url,
+                final_url=meta.get("final_url") or url,
+                content_type=meta.get("content_type") or "",
+                charset=meta.get("charset"),
+                etag=meta.get("etag"),
+                last_modified=meta.get("last_modified"),
+                body=body,
+            )
         except (KeyError, TypeError, AttributeError):
             return None
 
@@ -370,9 +390,12 @@ class HttpCache:
             return
         meta_path, body_path = self._paths(response.url)
         meta: dict[str, Any] = {
-            "url": response.url, "final_url": response.final_url,
-            "content_type": response.content_type, "charset": response.charset,
-            "etag": validators.get("etag"), "last_modified": validators.get("last-modified"),
+            "url": response.url,
+            "final_url": response.final_url,
+            "content_type": response.content_type,
+            "charset": response.charset,
+            "etag": validators.get("etag"),
+            "last_modified": validators.get("last-modified"),
             "sha256": hashlib.sha256(response.body).hexdigest(),
         }
         try:
@@ -381,8 +404,11 @@ class HttpCache:
             write_atomic(meta_path, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
         except OSError as exc:
             self._write_failed = True
-            log.warning("http cache: cannot write to %s (%s); going on without it",
-                        self.folder, exc.strerror or exc)
+            log.warning(
+                "http cache: cannot write to %s (%s); going on without it",
+                self.folder,
+                exc.strerror or exc,
+            )
 
     def touch(self, url: str) -> None:
         """Mark an entry as used (for :meth:`prune`)."""
@@ -402,4 +428,3 @@ class HttpCache:
                     path.unlink()
                     removed += 1
         return removed
-

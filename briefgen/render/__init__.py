@@ -96,8 +96,11 @@ def render(
     wanted = _check_formats(formats)
     search_path = template_search_path(templates_dir)
     context = build_context(brief, author=author)
-    pdf_job = {"base_dir": search_path[0], "allowed_folders": search_path,
-               "pdf_variant": pdf_variant}
+    pdf_job = {
+        "base_dir": search_path[0],
+        "allowed_folders": search_path,
+        "pdf_variant": pdf_variant,
+    }
     if "pdf" in wanted and pdf_worker is not None:
         # The worker lays the PDF out while the other formats are rendered here.
         pdf_worker.submit(render_template("pdf", context, search_path), **pdf_job)

@@ -96,16 +96,23 @@ def watch_items(brief: Brief) -> list[dict[str, Any]]:
     out = []
     for item in brief.watchlist_items:
         named = [actors[i] for i in item.actors if i in actors]
-        out.append({
-            "name": item.name, "kind": item.kind, "aliases": item.aliases,
-            "developments": [devs[i] for i in item.developments if i in devs],
-            "actors": named, "mentions": sum(a.mentions for a in named), "more": item.more,
-        })
+        out.append(
+            {
+                "name": item.name,
+                "kind": item.kind,
+                "aliases": item.aliases,
+                "developments": [devs[i] for i in item.developments if i in devs],
+                "actors": named,
+                "mentions": sum(a.mentions for a in named),
+                "more": item.more,
+            }
+        )
     return out
 
 
-def shown_sources(brief: Brief, cited: Iterable[str] = (),
-                  limit: int = SOURCES_SHOWN) -> list[DocumentRef]:
+def shown_sources(
+    brief: Brief, cited: Iterable[str] = (), limit: int = SOURCES_SHOWN
+) -> list[DocumentRef]:
     """The rows of the Sources table, in the brief's order: every document up to
     ``limit``; beyond, the ``cited`` ones (the documents of the evidence the brief cites)
     and then those supporting the most key developments, up to ``limit``."""
@@ -113,8 +120,9 @@ def shown_sources(brief: Brief, cited: Iterable[str] = (),
     if len(docs) <= limit:
         return docs
     keep = {d for d in cited}
-    ranked = sorted((d for d in docs if d.id not in keep and d.developments),
-                    key=lambda d: -d.developments)
+    ranked = sorted(
+        (d for d in docs if d.id not in keep and d.developments), key=lambda d: -d.developments
+    )
     keep.update(d.id for d in ranked[: max(0, limit - len(keep))])
     return [d for d in docs if d.id in keep]
 

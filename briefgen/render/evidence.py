@@ -117,14 +117,16 @@ class EvidenceRegistry:
     def cite_html(self, item: Any, limit: int | None = None) -> Markup:
         """``<sup class="refs"><a href="#ev-1">[1]</a>…</sup>``, or nothing without evidence;
         ``+N`` after the links when the item has more evidence than is cited."""
-        links = [Markup('<a href="#ev-{0}">[{0}]</a>').format(n)
-                 for n in self.numbers(item, limit)]
+        links = [Markup('<a href="#ev-{0}">[{0}]</a>').format(n) for n in self.numbers(item, limit)]
         if not links:
             return Markup("")
         more = self.uncited(item, limit)
         if more:
-            links.append(Markup('<span class="more" title="{0} more in the JSON brief">'
-                                '+{0}</span>').format(more))
+            links.append(
+                Markup('<span class="more" title="{0} more in the JSON brief">+{0}</span>').format(
+                    more
+                )
+            )
         return Markup('<sup class="refs">{}</sup>').format(Markup("").join(links))
 
     def cite_md(self, item: Any, limit: int | None = None) -> Markup:

@@ -178,7 +178,7 @@ def shorten_middle(value: Any, width: int = 60) -> str:
     if len(text) <= width or width < 5:
         return text
     tail = (width - 1) * 2 // 3
-    return f"{text[:width - 1 - tail]}…{text[-tail:]}"
+    return f"{text[: width - 1 - tail]}…{text[-tail:]}"
 
 
 def slug(value: Any) -> str:

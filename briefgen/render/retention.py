@@ -31,11 +31,30 @@ EXTENSIONS = ("md", "html", "pdf", "json")
 
 #: strftime directives as regular expressions (for recognising our own file names).
 _DIRECTIVES = {
-    "Y": r"\d{4}", "G": r"\d{4}", "y": r"\d{2}", "m": r"\d{2}", "d": r"\d{2}",
-    "H": r"\d{2}", "I": r"\d{2}", "M": r"\d{2}", "S": r"\d{2}", "j": r"\d{3}",
-    "f": r"\d{6}", "U": r"\d{2}", "W": r"\d{2}", "V": r"\d{2}", "u": r"\d", "w": r"\d",
-    "e": r" ?\d{1,2}", "z": r"(?:[+-]\d{4})?", "Z": r"[A-Za-z]*", "p": r"[A-Za-z]+",
-    "a": r"[^\W\d_]+", "A": r"[^\W\d_]+", "b": r"[^\W\d_]+", "B": r"[^\W\d_]+",
+    "Y": r"\d{4}",
+    "G": r"\d{4}",
+    "y": r"\d{2}",
+    "m": r"\d{2}",
+    "d": r"\d{2}",
+    "H": r"\d{2}",
+    "I": r"\d{2}",
+    "M": r"\d{2}",
+    "S": r"\d{2}",
+    "j": r"\d{3}",
+    "f": r"\d{6}",
+    "U": r"\d{2}",
+    "W": r"\d{2}",
+    "V": r"\d{2}",
+    "u": r"\d",
+    "w": r"\d",
+    "e": r" ?\d{1,2}",
+    "z": r"(?:[+-]\d{4})?",
+    "Z": r"[A-Za-z]*",
+    "p": r"[A-Za-z]+",
+    "a": r"[^\W\d_]+",
+    "A": r"[^\W\d_]+",
+    "b": r"[^\W\d_]+",
+    "B": r"[^\W\d_]+",
     "%": "%",
 }
 
@@ -135,8 +154,12 @@ def prune(folder: Path, pattern: str, keep: int, protect: Iterable[str] = ()) ->
                 continue
             removed.append(path)
     if removed:
-        log.info("retention: removed %d old brief(s) (%d file(s)); keeping the newest %d",
-                 len({p.name.rpartition(".")[0] for p in removed}), len(removed), keep)
+        log.info(
+            "retention: removed %d old brief(s) (%d file(s)); keeping the newest %d",
+            len({p.name.rpartition(".")[0] for p in removed}),
+            len(removed),
+            keep,
+        )
     _drop_dangling(folder)
     return removed
 
@@ -220,6 +243,7 @@ def remove_leftovers(folder: Path, pattern: str) -> list[Path]:
             path.unlink()
             removed.append(path)
     if removed:
-        log.info("removed %d temporary file(s) left by an interrupted run in %s",
-                 len(removed), folder)
+        log.info(
+            "removed %d temporary file(s) left by an interrupted run in %s", len(removed), folder
+        )
     return removed

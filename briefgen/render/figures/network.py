@@ -35,8 +35,13 @@ TYPE_COLORS = {
     "group": "#8a3b8f",
 }
 OTHER_COLOR = "#7b8494"
-TYPE_NAMES = [("person", "person"), ("state", "state"), ("organization", "organisation"),
-              ("group", "group"), ("other", "other")]
+TYPE_NAMES = [
+    ("person", "person"),
+    ("state", "state"),
+    ("organization", "organisation"),
+    ("group", "group"),
+    ("other", "other"),
+]
 
 
 def evidence_sentences(brief: Brief) -> list[Evidence]:
@@ -62,8 +67,11 @@ def evidence_sentences(brief: Brief) -> list[Evidence]:
 
 
 def _pattern(actor: Actor) -> re.Pattern[str] | None:
-    names = sorted({n.strip() for n in [actor.name, *actor.aliases] if len(n.strip()) >= 2},
-                   key=len, reverse=True)
+    names = sorted(
+        {n.strip() for n in [actor.name, *actor.aliases] if len(n.strip()) >= 2},
+        key=len,
+        reverse=True,
+    )
     if not names:
         return None
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
@@ -117,29 +125,56 @@ def actor_network(brief: Brief, top: int = TOP) -> Markup:
     for (a, b), count in sorted(pairs.items(), key=lambda item: item[1]):
         (x1, y1), (x2, y2) = points[a], points[b]
         share = count / most
-        body.append(svg.el("line", x1=x1, y1=y1, x2=x2, y2=y2, stroke=svg.ACCENT_MID,
-                           stroke_width=round(0.6 + 4.4 * share, 1),
-                           stroke_opacity=round(0.22 + 0.58 * share, 2),
-                           stroke_linecap="round"))
+        body.append(
+            svg.el(
+                "line",
+                x1=x1,
+                y1=y1,
+                x2=x2,
+                y2=y2,
+                stroke=svg.ACCENT_MID,
+                stroke_width=round(0.6 + 4.4 * share, 1),
+                stroke_opacity=round(0.22 + 0.58 * share, 2),
+                stroke_linecap="round",
+            )
+        )
     for actor in actors:
         x, y = points[actor.id]
         r = radius[actor.id]
         color = TYPE_COLORS.get(actor.type, OTHER_COLOR)
         linked = sum(count for pair, count in pairs.items() if actor.id in pair)
-        node = svg.el("title", svg.esc(f"{actor.name} ({actor.type}): {actor.mentions} "
-                                       f"mentions, {linked} shared sentences"))
+        node = svg.el(
+            "title",
+            svg.esc(
+                f"{actor.name} ({actor.type}): {actor.mentions} mentions, {linked} shared sentences"
+            ),
+        )
         if actor.watchlist:
-            body.append(svg.el("circle", cx=x, cy=y, r=r + 3, fill="none", stroke=svg.WATCH,
-                               stroke_width=2.2))
-        body.append(svg.el("circle", node, cx=x, cy=y, r=r, fill=color, stroke="#ffffff",
-                           stroke_width=1.2))
+            body.append(
+                svg.el(
+                    "circle", cx=x, cy=y, r=r + 3, fill="none", stroke=svg.WATCH, stroke_width=2.2
+                )
+            )
+        body.append(
+            svg.el("circle", node, cx=x, cy=y, r=r, fill=color, stroke="#ffffff", stroke_width=1.2)
+        )
         lx, ly, anchor = _label_position(x, y, r + (3 if actor.watchlist else 0))
         weight = "bold" if actor.watchlist else None
-        body.append(svg.text(lx, ly, svg.shorten(actor.name, LABEL_CHARS), LABEL_SIZE,
-                             text_anchor=anchor, font_weight=weight))
+        body.append(
+            svg.text(
+                lx,
+                ly,
+                svg.shorten(actor.name, LABEL_CHARS),
+                LABEL_SIZE,
+                text_anchor=anchor,
+                font_weight=weight,
+            )
+        )
     body += _legend(actors, most)
-    desc = (f"{len(actors)} actors, {len(pairs)} links; the strongest link is "
-            f"{most} shared sentence{'s' if most != 1 else ''}.")
+    desc = (
+        f"{len(actors)} actors, {len(pairs)} links; the strongest link is "
+        f"{most} shared sentence{'s' if most != 1 else ''}."
+    )
     return svg.document(WIDTH, HEIGHT, body, "Actor network", desc)
 
 
@@ -151,15 +186,22 @@ def _legend(actors: list[Actor], most: int) -> list[str]:
     for key, name in TYPE_NAMES:
         if key not in present:
             continue
-        out.append(svg.el("circle", cx=x + 4, cy=y - 3, r=4.0,
-                          fill=TYPE_COLORS.get(key, OTHER_COLOR)))
+        out.append(
+            svg.el("circle", cx=x + 4, cy=y - 3, r=4.0, fill=TYPE_COLORS.get(key, OTHER_COLOR))
+        )
         out.append(svg.text(x + 11, y, name, 8, fill=svg.MUTED))
         x += 11 + svg.text_width(name, 8) + 10
     if any(a.watchlist for a in actors):
-        out.append(svg.el("circle", cx=x + 4, cy=y - 3, r=4.0, fill="none", stroke=svg.WATCH,
-                          stroke_width=2))
+        out.append(
+            svg.el(
+                "circle", cx=x + 4, cy=y - 3, r=4.0, fill="none", stroke=svg.WATCH, stroke_width=2
+            )
+        )
         out.append(svg.text(x + 11, y, "watchlist", 8, fill=svg.MUTED))
-    scale = f"circle: salience · line: sentences shared (1–{most})" if most > 1 else \
-        "circle: salience · line: a shared sentence"
+    scale = (
+        f"circle: salience · line: sentences shared (1–{most})"
+        if most > 1
+        else "circle: salience · line: a shared sentence"
+    )
     out.append(svg.text(WIDTH - 14, y, scale, 8, fill=svg.MUTED, text_anchor="end"))
     return out

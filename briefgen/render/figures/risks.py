@@ -51,32 +51,74 @@ def risk_matrix(risks: list[Risk]) -> Markup:
     body: list[str] = []
     for i, impact in enumerate(IMPACTS):
         y = TOP + i * ROW
-        body.append(svg.text(LEFT - 8, y + ROW / 2 + 3.5, impact.capitalize(), 9.5,
-                             text_anchor="end", font_weight="bold", fill=svg.INK))
+        body.append(
+            svg.text(
+                LEFT - 8,
+                y + ROW / 2 + 3.5,
+                impact.capitalize(),
+                9.5,
+                text_anchor="end",
+                font_weight="bold",
+                fill=svg.INK,
+            )
+        )
         for t in range(len(TERMS)):
             x = LEFT + t * col
             shade = SHADES[_severity(t, i)]
-            body.append(svg.el("rect", x=x, y=y, width=col, height=ROW, fill=shade,
-                               stroke="#ffffff", stroke_width=1.5))
+            body.append(
+                svg.el(
+                    "rect",
+                    x=x,
+                    y=y,
+                    width=col,
+                    height=ROW,
+                    fill=shade,
+                    stroke="#ffffff",
+                    stroke_width=1.5,
+                )
+            )
             numbers = cells.get((t, i), [])
             body += _discs(numbers, x, y, col)
     label_y = TOP + 3 * ROW + 13
     for t, term in enumerate(TERMS):
         cx = LEFT + (t + 0.5) * col
         for k, line in enumerate(_term_lines(term)):
-            body.append(svg.text(cx, label_y + k * 10.5, line, 9, text_anchor="middle",
-                                 fill=svg.INK))
+            body.append(
+                svg.text(cx, label_y + k * 10.5, line, 9, text_anchor="middle", fill=svg.INK)
+            )
         low, high = LIKELIHOOD_SCALE[term]
-        body.append(svg.text(cx, label_y + 23, f"{low}–{high}%", 8, text_anchor="middle",
-                             fill=svg.MUTED))
+        body.append(
+            svg.text(cx, label_y + 23, f"{low}–{high}%", 8, text_anchor="middle", fill=svg.MUTED)
+        )
     axis_y = label_y + 38
-    body.append(svg.text(LEFT + (WIDTH - LEFT - RIGHT) / 2, axis_y,
-                         "LIKELIHOOD (ICD 203) →", 8, text_anchor="middle",
-                         fill=svg.MUTED, font_weight="bold", letter_spacing="0.06em"))
-    body.append(svg.text(LEFT - 8, TOP - 6, "IMPACT", 8, text_anchor="end",
-                         fill=svg.MUTED, font_weight="bold", letter_spacing="0.06em"))
-    desc = "; ".join(f"risk {n}: {risk.likelihood}, {risk.impact} impact"
-                     for n, risk in enumerate(risks, start=1))
+    body.append(
+        svg.text(
+            LEFT + (WIDTH - LEFT - RIGHT) / 2,
+            axis_y,
+            "LIKELIHOOD (ICD 203) →",
+            8,
+            text_anchor="middle",
+            fill=svg.MUTED,
+            font_weight="bold",
+            letter_spacing="0.06em",
+        )
+    )
+    body.append(
+        svg.text(
+            LEFT - 8,
+            TOP - 6,
+            "IMPACT",
+            8,
+            text_anchor="end",
+            fill=svg.MUTED,
+            font_weight="bold",
+            letter_spacing="0.06em",
+        )
+    )
+    desc = "; ".join(
+        f"risk {n}: {risk.likelihood}, {risk.impact} impact"
+        for n, risk in enumerate(risks, start=1)
+    )
     return svg.document(WIDTH, axis_y + 6, body, "Risk matrix", desc)
 
 
@@ -94,9 +136,26 @@ def _discs(numbers: list[int], x: float, y: float, col: float) -> list[str]:
         cx = x + col / 2 + (place - (in_row - 1) / 2) * step
         cy = y + ROW / 2 + (row - (rows - 1) / 2) * step
         if not label.startswith("+"):
-            out.append(svg.el("circle", cx=cx, cy=cy, r=8.4, fill=svg.ACCENT, stroke="#ffffff",
-                              stroke_width=1.2))
-        out.append(svg.text(cx, cy + 3.3, label, 9 if len(label) < 3 else 7.5,
-                            text_anchor="middle", font_weight="bold",
-                            fill=svg.INK if label.startswith("+") else "#ffffff"))
+            out.append(
+                svg.el(
+                    "circle",
+                    cx=cx,
+                    cy=cy,
+                    r=8.4,
+                    fill=svg.ACCENT,
+                    stroke="#ffffff",
+                    stroke_width=1.2,
+                )
+            )
+        out.append(
+            svg.text(
+                cx,
+                cy + 3.3,
+                label,
+                9 if len(label) < 3 else 7.5,
+                text_anchor="middle",
+                font_weight="bold",
+                fill=svg.INK if label.startswith("+") else "#ffffff",
+            )
+        )
     return out

@@ -44,18 +44,53 @@ def publisher_chart(documents: list[DocumentRef], top: int = TOP_N) -> Markup:
     most = max(n for _, n in ranked)
     body: list[str] = []
     if grades:
-        body.append(svg.text(14 + label_w + grade_w / 2 - 4, 10, "GRADE", 7, fill=svg.MUTED,
-                             text_anchor="middle", font_weight="bold"))
+        body.append(
+            svg.text(
+                14 + label_w + grade_w / 2 - 4,
+                10,
+                "GRADE",
+                7,
+                fill=svg.MUTED,
+                text_anchor="middle",
+                font_weight="bold",
+            )
+        )
     for row, (name, count) in enumerate(ranked):
         y = 16 + row * BAR_ROW
-        body.append(svg.text(14 + label_w - 6, y + 11, svg.shorten(name, 32), 9.5,
-                             text_anchor="end", fill=svg.MUTED if name == NOT_STATED else svg.INK))
+        body.append(
+            svg.text(
+                14 + label_w - 6,
+                y + 11,
+                svg.shorten(name, 32),
+                9.5,
+                text_anchor="end",
+                fill=svg.MUTED if name == NOT_STATED else svg.INK,
+            )
+        )
         if name in grades:
-            body.append(svg.text(14 + label_w + grade_w / 2 - 4, y + 11, grades[name], 9,
-                                 text_anchor="middle", font_weight="bold", fill=svg.ACCENT))
+            body.append(
+                svg.text(
+                    14 + label_w + grade_w / 2 - 4,
+                    y + 11,
+                    grades[name],
+                    9,
+                    text_anchor="middle",
+                    font_weight="bold",
+                    fill=svg.ACCENT,
+                )
+            )
         width = max((right - left) * count / most, 2.0)
-        body.append(svg.el("rect", x=left, y=y + 2, width=width, height=BAR_ROW - 6, rx=1.5,
-                           fill=svg.ACCENT_MID))
+        body.append(
+            svg.el(
+                "rect",
+                x=left,
+                y=y + 2,
+                width=width,
+                height=BAR_ROW - 6,
+                rx=1.5,
+                fill=svg.ACCENT_MID,
+            )
+        )
         body.append(svg.text(left + width + 5, y + 11.5, str(count), 9, fill=svg.INK))
     height = 16 + len(ranked) * BAR_ROW + 6
     desc = "; ".join(f"{name}: {count}" for name, count in ranked)

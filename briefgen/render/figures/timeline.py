@@ -89,8 +89,11 @@ def _ticks(lo: date, hi: date, with_year: bool) -> list[tuple[date, str]]:
     if with_year and days > 3 * 365:
         step = next(s for s in (1, 2, 5, 10, 20, 50) if (hi.year - lo.year) / s <= 10)
         first = (lo.year // step + (lo.year % step > 0)) * step
-        return [(date(y, 1, 1), str(y)) for y in range(first, hi.year + 1, step)
-                if lo <= date(y, 1, 1) <= hi]
+        return [
+            (date(y, 1, 1), str(y))
+            for y in range(first, hi.year + 1, step)
+            if lo <= date(y, 1, 1) <= hi
+        ]
     if days > 75:
         months = (hi.year - lo.year) * 12 + hi.month - lo.month
         step = next(s for s in (1, 2, 3, 6, 12) if months / s <= 12)
@@ -116,8 +119,9 @@ def _ticks(lo: date, hi: date, with_year: bool) -> list[tuple[date, str]]:
     return ticks
 
 
-def _fits(occupied: list[list[tuple[float, float]]], lane: int, a: float, b: float,
-          x: float) -> bool:
+def _fits(
+    occupied: list[list[tuple[float, float]]], lane: int, a: float, b: float, x: float
+) -> bool:
     """A label on ``lane`` spanning [a, b], with its leader line down from it at ``x``,
     touches no other label or leader line."""
     if any(not (b + 5 < lo or a - 5 > hi) for lo, hi in occupied[lane]):
@@ -126,7 +130,7 @@ def _fits(occupied: list[list[tuple[float, float]]], lane: int, a: float, b: flo
 
 
 def _label_text(numbers: list[int], label: str, room: float, extra: int) -> str:
-    """"6, 7  Text of the first…" cut to ``room`` px; ``extra`` more entries share the date."""
+    """ "6, 7  Text of the first…" cut to ``room`` px; ``extra`` more entries share the date."""
     head = ", ".join(str(n) for n in numbers)
     tail = f" (+{extra})" if extra else ""
     chars = int(room / (LABEL_SIZE * svg.CHAR_EM)) - len(head) - len(tail) - 2
@@ -193,40 +197,83 @@ def _panel(items: list[Item], top: float, title: str, with_year: bool) -> tuple[
     out: list[str] = []
     y = top
     if title:
-        out.append(svg.text(MARGIN, y + 10, title.upper(), 8, fill=svg.MUTED, font_weight="bold",
-                            letter_spacing="0.06em"))
+        out.append(
+            svg.text(
+                MARGIN,
+                y + 10,
+                title.upper(),
+                8,
+                fill=svg.MUTED,
+                font_weight="bold",
+                letter_spacing="0.06em",
+            )
+        )
         y += 18
     axis_y = y + lanes * LANE_HEIGHT + 10
     # leader lines and labels
     for x, (lane, text_value) in zip(xs, labels, strict=True):
         base = axis_y - 10 - lane * LANE_HEIGHT
-        out.append(svg.el("line", x1=x, y1=axis_y - 4, x2=x, y2=base - 7,
-                          stroke=svg.RULE, stroke_width=0.8))
+        out.append(
+            svg.el(
+                "line", x1=x, y1=axis_y - 4, x2=x, y2=base - 7, stroke=svg.RULE, stroke_width=0.8
+            )
+        )
         number, _, rest = text_value.partition("  ")
         body = svg.el("tspan", svg.esc(number), font_weight="bold", fill=svg.ACCENT)
         if rest:
             body += svg.el("tspan", svg.esc("  " + rest))
         out.append(svg.el("text", body, x=x + 3, y=base - 2, font_size=LABEL_SIZE, fill=svg.INK))
     # axis and ticks
-    out.append(svg.el("line", x1=left - 6, y1=axis_y, x2=right + 6, y2=axis_y,
-                      stroke=svg.MUTED, stroke_width=1))
+    out.append(
+        svg.el(
+            "line",
+            x1=left - 6,
+            y1=axis_y,
+            x2=right + 6,
+            y2=axis_y,
+            stroke=svg.MUTED,
+            stroke_width=1,
+        )
+    )
     for day, label in _ticks(lo, hi, with_year):
         tx = x_of(day)
-        out.append(svg.el("line", x1=tx, y1=axis_y, x2=tx, y2=axis_y + 4, stroke=svg.MUTED,
-                          stroke_width=0.8))
+        out.append(
+            svg.el(
+                "line", x1=tx, y1=axis_y, x2=tx, y2=axis_y + 4, stroke=svg.MUTED, stroke_width=0.8
+            )
+        )
         out.append(svg.text(tx, axis_y + 14, label, 8, fill=svg.MUTED, text_anchor="middle"))
     # markers: spans (month, year) under dots (day)
     for item in sorted(items, key=lambda i: i.precision == "day"):
         if item.precision == "day":
-            out.append(svg.el("circle", cx=x_of(item.start), cy=axis_y, r=3.6, fill=svg.ACCENT,
-                              stroke="#ffffff", stroke_width=1))
+            out.append(
+                svg.el(
+                    "circle",
+                    cx=x_of(item.start),
+                    cy=axis_y,
+                    r=3.6,
+                    fill=svg.ACCENT,
+                    stroke="#ffffff",
+                    stroke_width=1,
+                )
+            )
         else:
             x0, x1 = x_of(item.start) + 1, x_of(item.end + timedelta(days=1)) - 1
             if x1 - x0 < 7:
                 x0, x1 = (x0 + x1) / 2 - 3.5, (x0 + x1) / 2 + 3.5
             fill = svg.ACCENT_MID if item.precision == "month" else "#9fb3cc"
-            out.append(svg.el("rect", x=x0, y=axis_y - 3.5, width=x1 - x0, height=7.0, rx=2,
-                              fill=fill, fill_opacity=0.85))
+            out.append(
+                svg.el(
+                    "rect",
+                    x=x0,
+                    y=axis_y - 3.5,
+                    width=x1 - x0,
+                    height=7.0,
+                    rx=2,
+                    fill=fill,
+                    fill_opacity=0.85,
+                )
+            )
     return out, axis_y + 22
 
 
@@ -270,21 +317,33 @@ def timeline_chart(entries: list[TimelineEntry]) -> Markup:
     if later:
         panels.append((later, "Later", True))
     if no_year:
-        panels.append((no_year, "Year not stated in the source — placed by month and day",
-                       False))
+        panels.append((no_year, "Year not stated in the source — placed by month and day", False))
     for i, (items, title, with_year) in enumerate(panels):
         part, y = _panel(items, y + (8 if i else 0), title, with_year=with_year)
         body += part
     legend_y = y + 4
     body.append(svg.el("circle", cx=MARGIN + 4, cy=legend_y - 3, r=3.2, fill=svg.ACCENT))
     body.append(svg.text(MARGIN + 12, legend_y, "day", 8, fill=svg.MUTED))
-    body.append(svg.el("rect", x=MARGIN + 40, y=legend_y - 6.5, width=16.0, height=7.0, rx=2,
-                       fill=svg.ACCENT_MID))
+    body.append(
+        svg.el(
+            "rect",
+            x=MARGIN + 40,
+            y=legend_y - 6.5,
+            width=16.0,
+            height=7.0,
+            rx=2,
+            fill=svg.ACCENT_MID,
+        )
+    )
     body.append(svg.text(MARGIN + 60, legend_y, "month", 8, fill=svg.MUTED))
-    body.append(svg.el("rect", x=MARGIN + 96, y=legend_y - 6.5, width=16.0, height=7.0, rx=2,
-                       fill="#9fb3cc"))
-    body.append(svg.text(MARGIN + 116, legend_y, "year (only the year is known)", 8,
-                         fill=svg.MUTED))
+    body.append(
+        svg.el(
+            "rect", x=MARGIN + 96, y=legend_y - 6.5, width=16.0, height=7.0, rx=2, fill="#9fb3cc"
+        )
+    )
+    body.append(
+        svg.text(MARGIN + 116, legend_y, "year (only the year is known)", 8, fill=svg.MUTED)
+    )
     note = "Numbers match the timeline table."
     if undated:
         verb = "entry is" if undated == 1 else "entries are"

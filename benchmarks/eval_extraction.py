@@ -13,7 +13,7 @@ Three dev sets (see ``shared/corpus/README.md`` and ``benchmarks/README.md``):
   brat attributions; reference: textacy's ``direct_quotations``.
 
 The spaCy model is loaded once and every document goes through ``nlp.pipe`` in
-batches (``briefgen.pipeline.extract_documents``). Exits 0 with a message when the
+batches (``briefgen.facts.extract_documents``). Exits 0 with a message when the
 corpus is absent.
 """
 
@@ -109,15 +109,16 @@ def _single_briefs(
     nlp: Language, documents: Sequence[Any], max_statements: int | None = None
 ) -> list[tuple[DocFacts, Brief]]:
     """One single-document brief per document (the model is already loaded)."""
+    from briefgen.config import Sections
+    from briefgen.facts import extract_documents
     from briefgen.fuse import FuseOptions, fuse
-    from briefgen.pipeline import extract_documents
 
     now = datetime.now()
     out = []
     for facts in extract_documents(nlp, documents, batch_size=32):
         opts = FuseOptions(title=facts.document.title or "brief")
         if max_statements is not None:
-            opts = FuseOptions(title=opts.title, max_statements=max_statements)
+            opts = FuseOptions(title=opts.title, sections=Sections(statements=max_statements))
         out.append((facts, fuse([facts], opts, now)))
     return out
 
@@ -358,7 +359,7 @@ def _picks(item: ds.BbcItem, spans: Sequence[tuple[str, int, int]]) -> Picks:
 
 def run_bbc(nlp: Language, folder: Path, limit: int | None, show: int) -> dict[str, Any]:
     from briefgen.model import Document
-    from briefgen.pipeline import load_nlp
+    from briefgen.nlp import load_nlp
 
     timer = Timer()
     items = list(ds.read_bbc(folder, limit))
@@ -730,7 +731,7 @@ def run_polnear(nlp: Language, folder: Path, limit: int | None, show: int) -> di
             briefs = _single_briefs(nlp, docs, max_statements=10**6)
     finally:
         nlp.remove_pipe(OBSERVER)
-    cap = FuseOptions().max_statements
+    cap = FuseOptions().sections.statements
     ours_all, ours_cap, theirs = [], [], []
     for _it, (_, brief) in zip(items, briefs, strict=True):
         preds = [
@@ -908,8 +909,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.ERROR)
     warnings.filterwarnings("ignore")
     from briefgen import __version__ as briefgen_version
-    from briefgen.nlp import model_name
-    from briefgen.pipeline import load_nlp
+    from briefgen.nlp import load_nlp, model_name
 
     t0 = time.perf_counter()
     nlp = load_nlp(args.model, None)

@@ -15,8 +15,8 @@ from typing import Any
 
 import click
 
-from . import __version__
-from .errors import BriefgenError
+from briefgen import __version__
+from briefgen.errors import BriefgenError, ConfigError, InputError
 
 #: Exit codes (documented in the README).
 EXIT_OK = 0
@@ -26,7 +26,6 @@ EXIT_CONFIG = 3
 EXIT_LOCKED = 4
 EXIT_INTERRUPTED = 130
 
-FORMATS = ("md", "html", "pdf", "json")
 log = logging.getLogger("briefgen")
 
 
@@ -90,19 +89,6 @@ def add_log_file(path: Path, verbosity: int) -> None:
     root.setLevel(min(root.level, level))
 
 
-def _parse_formats(value: str | None) -> list[str] | None:
-    if not value:
-        return None
-    items = [v.strip().lower() for v in value.split(",") if v.strip()]
-    bad = [v for v in items if v not in FORMATS]
-    if bad:
-        raise click.BadParameter(
-            f"{', '.join(bad)} is not a format; choose from {', '.join(FORMATS)}",
-            param_hint="--format",
-        )
-    return list(dict.fromkeys(items))
-
-
 def _is_terminal(stream: Any) -> bool:
     try:
         return bool(stream.isatty())
@@ -156,16 +142,35 @@ class _ProgressBar:
             handler.removeFilter(self._before_log)
 
 
-def _fail(exc: BriefgenError) -> None:
-    log.error("%s", exc)
-    sys.exit(exc.exit_code)
+class _Command(click.Command):
+    """A briefgen command: its ``-q``/``-v`` set up logging before it runs, and a
+    :class:`~briefgen.errors.BriefgenError` it raises becomes one line on stderr and the
+    error's exit code. The one place where either happens."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        setup_logging(verbosity(ctx.params))
+        try:
+            return super().invoke(ctx)
+        except BriefgenError as exc:
+            log.error("%s", exc)
+            ctx.exit(exc.exit_code)
 
 
-def _verbosity(quiet: bool, verbose: int) -> int:
-    return -1 if quiet else verbose
+def verbosity(params: dict[str, Any]) -> int:
+    """-1 with ``--quiet``, else the number of ``-v`` (0 without)."""
+    return -1 if params.get("quiet") else int(params.get("verbose") or 0)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    command_class = _Command
+    group_class = type
+
+
+_QUIET = click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
+_VERBOSE = click.option("-v", "--verbose", count=True, help="More detail (-vv: library logs too).")
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="briefgen")
 def cli() -> None:
     """briefgen turns news articles into an intelligence brief (Markdown, HTML, PDF, JSON).
@@ -219,8 +224,8 @@ def cli() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Append the log lines to this file too (default: log_file in the config).",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
-@click.option("-v", "--verbose", count=True, help="More detail (-vv: library logs too).")
+@_QUIET
+@_VERBOSE
 def build(
     config_path: Path,
     formats: str | None,
@@ -233,55 +238,52 @@ def build(
     verbose: int,
 ) -> None:
     """Build the brief from the sources in the configuration."""
-    verbosity = _verbosity(quiet, verbose)
-    setup_logging(verbosity)
+    level = verbosity({"quiet": quiet, "verbose": verbose})
     if log_file is not None:
         try:
-            add_log_file(log_file, verbosity)
+            add_log_file(log_file, level)
         except OSError as exc:
             raise click.BadParameter(
                 f"cannot append to {log_file}: {exc.strerror or exc}", param_hint="--log-file"
             ) from None
-    fmts = _parse_formats(formats)
+    wanted = [v.strip().lower() for v in formats.split(",") if v.strip()] if formats else None
     if since and until and since > until:
         raise click.BadParameter(
             f"{since:%Y-%m-%d} is after --until {until:%Y-%m-%d}", param_hint="--since"
         )
-    bar = _ProgressBar() if not quiet and _is_terminal(sys.stderr) else None
-    if fmts is None or "pdf" in fmts:
-        from . import pdfworker
+    from briefgen.render import pdfworker
 
-        pdfworker.prestart()  # WeasyPrint imports in it while the configuration loads
+    pdfworker.prestart(wanted)  # WeasyPrint imports in it while the configuration loads
+    from briefgen.config import load_config
+
+    loaded = load_config(config_path)
     try:
-        from .config import load_config
-        from .errors import ConfigError
-        from .pipeline import build as run_build
-
-        config = load_config(config_path)
-        if log_file is None and config.log_file:
-            target = config.resolve(config.log_file)
-            try:
-                add_log_file(target, verbosity)
-            except OSError as exc:
-                raise ConfigError(
-                    f"{config_path}: log_file: cannot append to {target} "
-                    f"({exc.strerror or exc}); fix the path or its "
-                    "permissions"
-                ) from None
-        result = run_build(
-            config,
-            formats=fmts,
+        config = loaded.with_overrides(
+            formats=wanted,
             out_dir=out_dir,
             since=since.date() if since else None,
             until=until.date() if until else None,
-            progress=bar,
             only_new=only_new,
         )
-    except BriefgenError as exc:
-        if bar:
-            bar.clear()
-        _fail(exc)
-        return
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--format") from None
+    if log_file is None and config.log_file:
+        target = config.resolve(config.log_file)
+        try:
+            add_log_file(target, level)
+        except OSError as exc:
+            raise ConfigError(
+                str(config_path),
+                [
+                    f"log_file: cannot append to {target} ({exc.strerror or exc}); fix the "
+                    "path or its permissions"
+                ],
+            ) from None
+    from briefgen.pipeline import build as run_build
+
+    bar = _ProgressBar() if not quiet and _is_terminal(sys.stderr) else None
+    try:
+        result = run_build(config, progress=bar)
     finally:
         if bar:
             bar.close()
@@ -306,22 +308,16 @@ def build(
     help="Folder for the <input stem>.json files.",
 )
 @click.option("--model", default="auto", show_default=True, help="spaCy model name or path.")
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
-@click.option("-v", "--verbose", count=True, help="More detail.")
+@_QUIET
+@_VERBOSE
 def extract(files: tuple[Path, ...], out_dir: Path, model: str, quiet: bool, verbose: int) -> None:
     """Write one single-document Brief JSON per input file (DIR/<stem>.json)."""
-    setup_logging(_verbosity(quiet, verbose))
-    try:
-        from .errors import InputError
-        from .pipeline import single_briefs
+    from briefgen.pipeline import single_briefs
 
-        written, skipped = single_briefs(list(files), out_dir, model=model)
-        if not written:
-            reasons = "; ".join(f"{name}: {why}" for name, why in skipped)
-            raise InputError(f"no readable input ({reasons}); give .txt, .md or .html files")
-    except BriefgenError as exc:
-        _fail(exc)
-        return
+    written, skipped = single_briefs(list(files), out_dir, model=model)
+    if not written:
+        reasons = "; ".join(f"{name}: {why}" for name, why in skipped)
+        raise InputError(f"no readable input ({reasons}); give .txt, .md or .html files")
     log.info("wrote %d file(s) to %s", len(written), out_dir)
 
 
@@ -330,7 +326,7 @@ def schema() -> None:
     """Print the JSON Schema of the Brief JSON contract."""
     import json
 
-    from .model import json_schema
+    from briefgen.model import json_schema
 
     click.echo(json.dumps(json_schema(), indent=2))
 
@@ -350,11 +346,11 @@ _CACHE_CONFIG = click.option(
 
 
 def _facts_cache(config_path: Path | None) -> Any:
-    from .cache import FactsCache
+    from briefgen.store.cache import FactsCache
 
     if config_path is None and not Path("config.yaml").is_file():
         return FactsCache()
-    from .config import load_config
+    from briefgen.config import load_config
 
     config = load_config(config_path or Path("config.yaml"))
     return FactsCache(config.cache_dir(), config.cache.enabled)
@@ -364,12 +360,7 @@ def _facts_cache(config_path: Path | None) -> Any:
 @_CACHE_CONFIG
 def cache_info(config_path: Path | None) -> None:
     """Print the cache folder, its number of entries and their size."""
-    setup_logging(0)
-    try:
-        info = _facts_cache(config_path).info()
-    except BriefgenError as exc:
-        _fail(exc)
-        return
+    info = _facts_cache(config_path).info()
     click.echo(f"folder:  {info.folder}")
     click.echo(f"entries: {info.entries}")
     click.echo(f"size:    {info.bytes / 1e6:.1f} MB")
@@ -379,13 +370,8 @@ def cache_info(config_path: Path | None) -> None:
 @_CACHE_CONFIG
 def cache_clear(config_path: Path | None) -> None:
     """Remove every cached entry (the next build parses every document again)."""
-    setup_logging(0)
-    try:
-        cache = _facts_cache(config_path)
-        removed = cache.clear()
-    except BriefgenError as exc:
-        _fail(exc)
-        return
+    cache = _facts_cache(config_path)
+    removed = cache.clear()
     click.echo(f"removed {removed} entr{'y' if removed == 1 else 'ies'} from {cache.folder}")
 
 
@@ -396,17 +382,12 @@ def cache_clear(config_path: Path | None) -> None:
     is_flag=True,
     help="Write into a non-empty folder, overwriting briefgen's files there.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
+@_QUIET
 def init(directory: Path, force: bool, quiet: bool) -> None:
     """Create a project in DIRECTORY: config.yaml, seeds/ (a sample), templates/ (examples)."""
-    setup_logging(_verbosity(quiet, 0))
-    try:
-        from .scaffold import init_project
+    from briefgen.project.scaffold import init_project
 
-        written = init_project(directory, force=force)
-    except BriefgenError as exc:
-        _fail(exc)
-        return
+    written = init_project(directory, force=force)
     log.info(
         "created %d file(s) in %s; build the sample brief with: cd %s && briefgen build",
         len(written),
@@ -429,20 +410,15 @@ def templates() -> None:
 )
 def templates_list(config_path: Path | None) -> None:
     """Show the search path and the file each template name resolves to."""
-    setup_logging(0)
-    try:
-        from .render.paths import template_listing
+    from briefgen.render.paths import template_listing
 
-        folder = None
-        if config_path is not None or Path("config.yaml").is_file():
-            from .config import load_config
+    folder = None
+    if config_path is not None or Path("config.yaml").is_file():
+        from briefgen.config import load_config
 
-            config = load_config(config_path or Path("config.yaml"))
-            folder = config.resolve(config.templates) if config.templates else None
-        lines = template_listing(folder)
-    except BriefgenError as exc:
-        _fail(exc)
-        return
+        config = load_config(config_path or Path("config.yaml"))
+        folder = config.resolve(config.templates) if config.templates else None
+    lines = template_listing(folder)
     click.echo("\n".join(lines))
 
 
@@ -462,8 +438,8 @@ _SCHEDULE_CONFIG = click.option(
 
 
 def _scheduled_line(cron: str, config_path: Path, log_file: Path | None) -> Any:
-    from .config import load_config
-    from .schedule import cron_line
+    from briefgen.config import load_config
+    from briefgen.project.schedule import cron_line
 
     config = load_config(config_path)  # a broken configuration is not scheduled
     if log_file is None and config.log_file:
@@ -492,12 +468,7 @@ _LOG = click.option(
 @_LOG
 def schedule_show(cron: str, config_path: Path, log_file: Path | None) -> None:
     """Print the crontab line (absolute paths, LANG and HOME set, output to a log)."""
-    setup_logging(0)
-    try:
-        line = _scheduled_line(cron, config_path, log_file)
-    except BriefgenError as exc:
-        _fail(exc)
-        return
+    line = _scheduled_line(cron, config_path, log_file)
     click.echo(line.render())
 
 
@@ -507,15 +478,10 @@ def schedule_show(cron: str, config_path: Path, log_file: Path | None) -> None:
 @_LOG
 def schedule_install(cron: str, config_path: Path, log_file: Path | None) -> None:
     """Put the line in your crontab (replacing this configuration's line, if any)."""
-    setup_logging(0)
-    try:
-        from .schedule import install
+    from briefgen.project.schedule import install
 
-        line = _scheduled_line(cron, config_path, log_file)
-        status = install(line)
-    except BriefgenError as exc:
-        _fail(exc)
-        return
+    line = _scheduled_line(cron, config_path, log_file)
+    status = install(line)
     click.echo(f"{status}: {line.render()}")
 
 
@@ -523,14 +489,9 @@ def schedule_install(cron: str, config_path: Path, log_file: Path | None) -> Non
 @_SCHEDULE_CONFIG
 def schedule_remove(config_path: Path) -> None:
     """Remove this configuration's line from your crontab (other lines are untouched)."""
-    setup_logging(0)
-    try:
-        from .schedule import remove
+    from briefgen.project.schedule import remove
 
-        count = remove(config_path)
-    except BriefgenError as exc:
-        _fail(exc)
-        return
+    count = remove(config_path)
     click.echo(
         f"removed {count} line{'s' if count != 1 else ''} for {config_path.expanduser().absolute()}"
     )
@@ -543,9 +504,6 @@ def main(argv: list[str] | None = None) -> Any:
     except KeyboardInterrupt:
         click.echo("briefgen: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    except BriefgenError as exc:  # raised outside a command's own handler
-        click.echo(f"briefgen: error: {exc}", err=True)
-        sys.exit(exc.exit_code)
     except Exception as exc:  # noqa: BLE001 - last resort: one line, no traceback
         if "-v" in (argv or sys.argv) or "-vv" in (argv or sys.argv):
             raise

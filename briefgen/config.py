@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
@@ -251,8 +252,8 @@ class Watchlist(_Section):
         return list(dict.fromkeys(names))
 
     def topic_keys(self) -> tuple[str, ...]:
-        """The topics as extraction gets them: ``name|alias|…`` (see briefgen.watch)."""
-        from .watch import encode_topic
+        """The topics as extraction gets them: ``name|alias|…`` (see briefgen.watchlist)."""
+        from briefgen.watchlist import encode_topic
 
         return tuple(encode_topic(t.name, t.aliases) for t in self.items("topics"))
 
@@ -307,7 +308,7 @@ class Sections(_Section):
 
 
 class Cache(_Section):
-    """The per-document cache of extraction results (see :mod:`briefgen.cache`)."""
+    """The per-document cache of extraction results (see :mod:`briefgen.store.cache`)."""
 
     enabled: bool = True
     dir: str | None = None  # default: the platform's user cache folder
@@ -424,13 +425,57 @@ class Config(_Section):
     def output_dir(self) -> Path:
         return self.resolve(self.output.dir)
 
-    def cache_dir(self) -> Path | None:
-        """The configured cache folder (absolute), or None for the platform default."""
-        return self.resolve(self.cache.dir) if self.cache.dir else None
+    def cache_dir(self) -> Path:
+        """The cache folder (absolute): ``cache.dir``, else ``$BRIEFGEN_CACHE_DIR``, else the
+        platform's user cache folder (:func:`briefgen.store.cache.default_dir`)."""
+        if self.cache.dir:
+            return self.resolve(self.cache.dir)
+        from briefgen.store.cache import default_dir
+
+        return default_dir().absolute()
 
     def output_stem(self, now: datetime) -> str:
         """The output file name without extension, e.g. ``brief-2024-05-01``."""
         return self.output.name.format(date=now)
+
+    def with_overrides(
+        self,
+        *,
+        formats: Sequence[str] | None = None,
+        out_dir: Path | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        only_new: bool | None = None,
+    ) -> Config:
+        """This configuration with the command line's options applied, once, for everything
+        downstream to read: ``--format`` (``output.formats``), ``--out`` (``output.dir``,
+        relative to the working folder), ``--since``/``--until`` (each replaces its end of
+        ``period``) and ``--only-new``. An option left at None changes nothing.
+
+        Raises :class:`ValueError` naming a format that is not one of :data:`FORMATS`.
+        """
+        output: dict[str, Any] = {}
+        if formats is not None:
+            try:
+                checked = Output.model_validate({"formats": list(formats)})
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                raise ValueError(_message(err, tuple(err["loc"]))) from None
+            output["formats"] = checked.formats
+        if out_dir is not None:
+            output["dir"] = str(Path(out_dir).expanduser().absolute())
+        period: dict[str, Any] = {}
+        if since is not None:
+            period["since"] = since
+        if until is not None:
+            period["until"] = until
+        update: dict[str, Any] = {
+            "output": self.output.model_copy(update=output),
+            "period": self.period.model_copy(update=period),
+        }
+        if only_new is not None:
+            update["only_new"] = only_new
+        return self.model_copy(update=update)
 
     def marking_info(self) -> Marking:
         """The marking to print: label, handling text, system and (TLP) colour."""

@@ -50,17 +50,17 @@ class RenderError(BriefgenError):
 
 
 class LockError(BriefgenError):
-    """Raised by :mod:`briefgen.lock` (through :func:`briefgen.pipeline.build`) when another
+    """Raised by :mod:`briefgen.store.lock` (through :func:`briefgen.pipeline.build`) when another
     run holds this configuration's lock; the message names that run."""
 
     exit_code = 4
 
 
 class ScheduleError(BriefgenError):
-    """Raised by :mod:`briefgen.schedule` (``briefgen schedule``) for a bad cron expression
+    """Raised by :mod:`briefgen.project.schedule` (``briefgen schedule``) for a bad cron expression
     or a crontab that cannot be read or written (``crontab`` missing, permission denied)."""
 
 
 class ProjectExistsError(BriefgenError):
-    """Raised by :mod:`briefgen.scaffold` (``briefgen init``) when the target folder is not
+    """Raised by :mod:`briefgen.project.scaffold` (``briefgen init``) when the target folder is not
     empty and ``--force`` was not given, or cannot be written."""

@@ -68,7 +68,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(autouse=True, scope="session")
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Builds in tests cache their extraction results in a temporary folder, never in
-    the user's cache (``BRIEFGEN_CACHE_DIR``, see briefgen.cache)."""
+    the user's cache (``BRIEFGEN_CACHE_DIR``, see briefgen.store.cache)."""
     saved = os.environ.get("BRIEFGEN_CACHE_DIR")
     os.environ["BRIEFGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("briefgen-cache"))
     yield
@@ -194,7 +194,7 @@ def assert_spans() -> Callable[[Brief | DocFacts, Any], int]:
 @pytest.fixture(scope="session")
 def nlp() -> Any:
     """The real English pipeline, loaded once for the whole session."""
-    from briefgen.pipeline import load_nlp
+    from briefgen.nlp import load_nlp
 
     return load_nlp("auto", None)
 

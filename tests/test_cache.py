@@ -16,11 +16,13 @@ from typing import Any
 
 import pytest
 
-from briefgen.cache import FUSED_LAYOUT, FactsCache, setting
 from briefgen.config import parse_config
 from briefgen.errors import ConfigError, InputError
+from briefgen.extract import ExtractOptions
+from briefgen.facts import setting
+from briefgen.ingest import filter_period
 from briefgen.model import DocFacts, Document, DocumentRef
-from briefgen.pipeline import filter_period
+from briefgen.store.cache import FUSED_LAYOUT, FactsCache
 
 ARTICLE = """---
 title: Dam talks resume
@@ -71,7 +73,9 @@ def test_key_changes_with_everything_that_changes_the_facts(
     assert setting("en_test-1.0", "3.8.0").key(doc) == base  # stable
     assert setting("en_test-1.1", "3.8.0").key(doc) != base  # model version
     assert setting("en_test-1.0", "3.9.0").key(doc) != base  # spaCy version
-    assert setting("en_test-1.0", "3.8.0", ["Kim"]).key(doc) != base  # watchlist
+    assert (
+        setting("en_test-1.0", "3.8.0", ExtractOptions(watch_actors=("Kim",))).key(doc) != base
+    )  # watchlist
     assert (
         setting("en_test-1.0", "3.8.0").key(
             Document(text="Some text.", title="Other", published="2024-03-18")
@@ -146,7 +150,7 @@ def test_info_and_clear(tmp_path: Path) -> None:
 def test_default_folder_follows_the_environment_then_the_platform(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from briefgen.cache import default_dir
+    from briefgen.store.cache import default_dir
 
     monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "c"))
     assert default_dir() == tmp_path / "c"
@@ -311,14 +315,19 @@ def test_model_info_reads_the_version_without_importing_spacy() -> None:
 
 @pytest.mark.model
 def test_parallel_workers_give_the_same_facts(nlp: Any) -> None:
-    from briefgen.parallel import extract_parallel
-    from briefgen.pipeline import extract_documents
+    from functools import partial
+
+    from briefgen.extract import extract
+    from briefgen.facts import extract_documents
+    from briefgen.nlp import load_nlp
+    from briefgen.nlp.workers import map_parallel
 
     texts = [ARTICLE.split("---\n", 2)[2], LATER.split("---\n", 2)[2], UNDATED]
     docs = [Document(text=t, title=f"T{i}", published="2024-03-18") for i, t in enumerate(texts)]
     serial = [f.model_dump() for f in extract_documents(nlp, docs, batch_size=1)]
     parallel = [
-        f.model_dump() for f in extract_parallel(docs, "auto", None, batch_size=1, n_process=2)
+        f.model_dump()
+        for f in map_parallel(docs, partial(load_nlp, "auto", None), extract, 1, n_process=2)
     ]
     assert parallel == serial
 
@@ -434,7 +443,9 @@ def test_defaults(tmp_path: Path) -> None:
     config = parse_config({"sources": [{"path": "a"}]}, tmp_path)
     assert config.period.since is None and config.period.until is None
     assert config.sources_grading == {}
-    assert config.cache.enabled is True and config.cache_dir() is None
+    from briefgen.store.cache import default_dir
+
+    assert config.cache.enabled is True and config.cache_dir() == default_dir().absolute()
 
 
 @pytest.mark.parametrize(

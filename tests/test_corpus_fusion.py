@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from conftest import ev, ref
 
-from briefgen.dedupe import fingerprint, near_duplicates
+from briefgen.config import Sections
 from briefgen.fuse import FuseOptions, fuse, merge_actors, merge_timeline
+from briefgen.fuse.duplicates import fingerprint, near_duplicates
 from briefgen.model import (
     Actor,
     DocFacts,
@@ -183,7 +184,7 @@ def test_short_texts_are_never_grouped() -> None:
 
 @pytest.fixture
 def brief() -> Any:
-    return fuse(flood_facts(), FuseOptions(copy_of=copies()), WHEN)
+    return fuse(flood_facts(), FuseOptions(), WHEN, copy_of=copies())
 
 
 def test_same_event_across_outlets_is_one_development(brief: Any) -> None:
@@ -529,7 +530,7 @@ def test_timeline_across_documents_is_sorted_merged_and_cites_its_documents() ->
 
 
 def test_a_capped_timeline_keeps_the_best_supported_entries_in_date_order() -> None:
-    out = fuse(timeline_facts(), FuseOptions(max_timeline=2), WHEN)
+    out = fuse(timeline_facts(), FuseOptions(sections=Sections(timeline=2)), WHEN)
     assert len(out.timeline) == 2
     assert out.timeline[0].date <= out.timeline[1].date  # type: ignore[operator]
     assert any(len(e.documents) == 2 for e in out.timeline)  # the corroborated one stays
@@ -540,7 +541,9 @@ def test_a_capped_timeline_keeps_the_best_supported_entries_in_date_order() -> N
 
 
 def test_overflow_goes_to_the_appendix_ranked_with_unique_ids() -> None:
-    out = fuse(flood_facts(), FuseOptions(max_developments=1, copy_of=copies()), WHEN)
+    out = fuse(
+        flood_facts(), FuseOptions(sections=Sections(key_developments=1)), WHEN, copy_of=copies()
+    )
     assert len(out.key_developments) == 1
     assert len(out.appendix.key_developments) == 1
     ids = [d.id for d in out.key_developments + out.appendix.key_developments]
@@ -570,7 +573,7 @@ def test_contradictions_and_grading_are_rendered() -> None:
     from briefgen.render import render
 
     out = fuse(
-        flood_facts(), FuseOptions(copy_of=copies(), sources_grading={"The Daily": "B"}), WHEN
+        flood_facts(), FuseOptions(sources_grading={"The Daily": "B"}), WHEN, copy_of=copies()
     )
     rendered = render(out, ["md", "html"], None)
     md = rendered["md"].decode("utf-8")

@@ -19,7 +19,7 @@ import pytest
 from conftest import run_cli
 from webserver import KIM
 
-from briefgen.schedule import cron_daemon_running, tag_for
+from briefgen.project.schedule import cron_daemon_running, tag_for
 
 
 def _skip_reason() -> str | None:

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from conftest import ev, ref
 
+from briefgen.config import Sections
 from briefgen.fuse import FuseOptions, fuse, jaccard, merge_timeline, words, write_bluf
 from briefgen.model import (
     LIKELIHOOD_SCALE,
@@ -408,7 +409,9 @@ def test_fused_spans_are_exact(brief: Any, assert_spans: Any) -> None:
 
 def test_limits_are_respected() -> None:
     out = fuse(
-        [facts_a(), facts_b()], FuseOptions(max_developments=1, max_actors=2, max_timeline=1), WHEN
+        [facts_a(), facts_b()],
+        FuseOptions(sections=Sections(key_developments=1, actors=2, timeline=1)),
+        WHEN,
     )
     assert len(out.key_developments) == 1
     assert len(out.actors) == 2
@@ -436,7 +439,7 @@ def test_statements_spread_over_speakers() -> None:
         _quote(DOC_A, "Kim Jong-un", "kim-jong-un", f"Kim quote {i}", i) for i in range(1, 6)
     ]
     facts.statements.append(_quote(DOC_A, "Ban Ki-moon", "ban-ki-moon", "Ban quote", 6))
-    out = fuse([facts], FuseOptions(max_statements=3), WHEN)
+    out = fuse([facts], FuseOptions(sections=Sections(statements=3)), WHEN)
     shown = [s.content.text for s in out.statements]
     assert shown[0] == "Kim quote 1"  # the most salient speaker still leads
     assert "Ban quote" in shown  # ... but not alone
@@ -446,7 +449,7 @@ def test_statements_spread_over_speakers() -> None:
 
 
 def test_the_fused_role_spells_out_titles_and_skips_forms_of_address() -> None:
-    from briefgen.fuse import _common_role, spell_out_role
+    from briefgen.fuse.actors import _common_role, spell_out_role
 
     assert spell_out_role("former Maryland Gov.") == "former Maryland Governor"
     assert _common_role(["Sen.", "Sen.", "Senator", "Texas senator"]) == "Senator"

@@ -10,8 +10,8 @@ from conftest import SEED_FILE
 
 from briefgen.errors import ProjectExistsError
 from briefgen.model import Brief
+from briefgen.project.scaffold import init_project, project_files, sample_article
 from briefgen.render import builtin_templates_dir, render
-from briefgen.scaffold import init_project, project_files, sample_article
 
 FIXTURE = Path(__file__).parent / "fixtures" / "brief.json"
 

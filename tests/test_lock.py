@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 
 from briefgen.errors import LockError
-from briefgen.lock import Holder, RunLock, pid_alive
+from briefgen.store.lock import Holder, RunLock, pid_alive
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX process semantics")
 
 HOLD = textwrap.dedent("""
     import sys, time
-    from briefgen.lock import RunLock
+    from briefgen.store.lock import RunLock
     lock = RunLock(sys.argv[1], "config.yaml")
     lock.acquire()
     print("held", flush=True)

@@ -1,4 +1,4 @@
-"""briefgen.pdfworker: the PDF made in a forked process is the PDF made here."""
+"""briefgen.render.pdfworker: the PDF made in a forked process is the PDF made here."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ import time
 import pytest
 from pypdf import PdfReader
 
-from briefgen import pdfworker
 from briefgen.errors import RenderError
-from briefgen.render import builtin_templates_dir
-from briefgen.render.pdf import html_to_pdf
+from briefgen.render import builtin_templates_dir, pdfworker
+from briefgen.render.pdf import PdfJob
 
 pytestmark = pytest.mark.skipif(not pdfworker.available(), reason="no fork on this platform")
 
@@ -23,9 +22,9 @@ HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Work
 <body><h1>Worker test</h1><p>Kim Jong-un met Vladimir Putin in Vladivostok.</p></body></html>"""
 
 
-def job() -> dict[str, object]:
+def job(html: str, pdf_variant: str | None = None) -> PdfJob:
     folder = builtin_templates_dir()
-    return {"base_dir": folder, "allowed_folders": [folder]}
+    return PdfJob(html, folder, [folder], pdf_variant)
 
 
 def text_of(pdf: bytes) -> str:
@@ -34,10 +33,10 @@ def text_of(pdf: bytes) -> str:
 
 def test_the_worker_makes_the_same_pdf_as_this_process() -> None:
     with pdfworker.PdfWorker() as worker:
-        worker.submit(HTML, **job())  # type: ignore[arg-type]
+        worker.submit(job(HTML))
         made_there = worker.result()
         assert worker.made_there
-    made_here = html_to_pdf(HTML, **job())  # type: ignore[arg-type]
+    made_here = job(HTML).run()
     assert made_there.startswith(b"%PDF-")
     assert "Vladivostok" in text_of(made_there)
     assert made_there == made_here
@@ -45,9 +44,9 @@ def test_the_worker_makes_the_same_pdf_as_this_process() -> None:
 
 def test_an_error_in_the_worker_is_the_same_render_error() -> None:
     with pytest.raises(RenderError) as here:
-        html_to_pdf(HTML, pdf_variant="pdf/z-9", **job())  # type: ignore[arg-type]
+        job(HTML, "pdf/z-9").run()
     worker = pdfworker.PdfWorker()
-    worker.submit(HTML, pdf_variant="pdf/z-9", **job())  # type: ignore[arg-type]
+    worker.submit(job(HTML, "pdf/z-9"))
     with pytest.raises(RenderError) as there:
         worker.result()
     assert str(there.value) == str(here.value)
@@ -58,7 +57,7 @@ def test_a_dead_worker_is_replaced_by_this_process() -> None:
     worker = pdfworker.PdfWorker()
     os.kill(worker._process.pid, signal.SIGKILL)
     worker._process.join(5)
-    worker.submit(HTML, **job())  # type: ignore[arg-type]
+    worker.submit(job(HTML))
     assert "Vladivostok" in text_of(worker.result())
     assert not worker.made_there
 

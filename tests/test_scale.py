@@ -70,9 +70,10 @@ def test_capped_sources_list_the_cited_documents_and_say_where_the_rest_are() ->
 
 @pytest.mark.model
 def test_overlapped_extraction_gives_the_same_facts(nlp: Any) -> None:
+    from briefgen.extract import extract
+    from briefgen.facts import extract_documents
     from briefgen.model import Document
-    from briefgen.parallel import OVERLAP_MIN_DOCS, can_overlap, extract_overlapped
-    from briefgen.pipeline import extract_documents
+    from briefgen.nlp.workers import OVERLAP_MIN_DOCS, can_overlap, map_overlapped
 
     if not can_overlap(OVERLAP_MIN_DOCS):
         pytest.skip("needs two cores and the fork start method")
@@ -84,31 +85,28 @@ def test_overlapped_extraction_gives_the_same_facts(nlp: Any) -> None:
     ] * 3
     documents = [Document(text=f"{t} ({i})", title=f"Story {i}") for i, t in enumerate(texts)]
     here = [f.model_dump_json() for f in extract_documents(nlp, documents)]
-    there = [f.model_dump_json() for f in extract_overlapped(nlp, documents)]
+    there = [f.model_dump_json() for f in map_overlapped(nlp, documents, extract)]
     assert there == here
     assert len(there) == len(documents)
 
 
 @pytest.mark.model
-def test_overlapped_extraction_reports_a_worker_failure(
-    nlp: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from briefgen import parallel
+def test_overlapped_extraction_reports_a_worker_failure(nlp: Any) -> None:
     from briefgen.model import Document
+    from briefgen.nlp import workers
 
-    if not parallel.can_overlap(parallel.OVERLAP_MIN_DOCS):
+    if not workers.can_overlap(workers.OVERLAP_MIN_DOCS):
         pytest.skip("needs two cores and the fork start method")
 
     def broken(*args: Any) -> Any:
         raise ValueError("boom")
 
-    monkeypatch.setattr("briefgen.extract.extract", broken)
     documents = [
         Document(text=f"Talks resumed in Geneva on day {i}.", title="t")
-        for i in range(parallel.OVERLAP_MIN_DOCS)
+        for i in range(workers.OVERLAP_MIN_DOCS)
     ]
     with pytest.raises(RuntimeError, match="extraction failed in the worker: ValueError: boom"):
-        list(parallel.extract_overlapped(nlp, documents))
+        list(workers.map_overlapped(nlp, documents, broken))
 
 
 def test_citations_are_capped_per_item_with_a_count() -> None:
@@ -159,9 +157,9 @@ def test_brief_json_with_a_spliced_appendix_is_the_same_bytes() -> None:
 @pytest.mark.model
 def test_overlapped_extraction_fills_the_cache(tmp_path: Path, nlp: Any) -> None:
     from briefgen.config import parse_config
+    from briefgen.facts import collect_facts
     from briefgen.model import Document
-    from briefgen.parallel import OVERLAP_MIN_DOCS, can_overlap
-    from briefgen.pipeline import collect_facts
+    from briefgen.nlp.workers import OVERLAP_MIN_DOCS, can_overlap
 
     if not can_overlap(OVERLAP_MIN_DOCS):
         pytest.skip("needs two cores and the fork start method")

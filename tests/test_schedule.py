@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.errors import ScheduleError
-from briefgen.schedule import (
+from briefgen.project.schedule import (
     check_schedule,
     cron_line,
     default_executable,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.model import Actor, Brief, Document, Evidence, KeyDevelopment, Marking
-from briefgen.state import SEEN_MAX_AGE_DAYS, BriefKeys, RunState, compare, run_dir
+from briefgen.store.state import SEEN_MAX_AGE_DAYS, BriefKeys, RunState, compare, run_dir
 
 
 def dev(id: str, summary: str, doc: str = "d1", start: int = 0) -> KeyDevelopment:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+from briefgen.config import Watchlist
 from briefgen.fuse import FuseOptions, fuse, watch_entry
 from briefgen.model import Actor, Brief, Evidence, KeyDevelopment, WatchEntry
 from briefgen.render import render
-from briefgen.watch import encode_topic, mentions_topic, topic_terms
+from briefgen.watchlist import encode_topic, mentions_topic, topic_terms
 
 FIXTURE = Path(__file__).parent / "fixtures" / "brief.json"
 WHEN = datetime(2024, 5, 1, tzinfo=timezone.utc)
@@ -74,7 +75,7 @@ def test_topic_entry_reads_summary_what_and_evidence() -> None:
 
 
 def test_fuse_lists_every_item_even_without_developments() -> None:
-    brief = fuse([], FuseOptions(watch_items=(("topic", "sanctions", ()),)), WHEN)
+    brief = fuse([], FuseOptions(watchlist=Watchlist(topics=["sanctions"])), WHEN)
     assert brief.watchlist_items == [WatchEntry(name="sanctions", kind="topic")]
 
 

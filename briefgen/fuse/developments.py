@@ -7,9 +7,9 @@
   development of the same document, its first report was published at most
   :data:`WINDOW_DAYS` days earlier, and their event dates (when both give a day)
   are at most :data:`WHEN_TOLERANCE_DAYS` day apart. Candidates come from a word
-  index (:class:`~briefgen.simindex.SetIndex`), so the work stays near-linear.
+  index (:class:`~briefgen.fuse.simindex.SetIndex`), so the work stays near-linear.
 * **Corroboration** is the number of *independent* documents: near-duplicate wire
-  copies (:mod:`briefgen.dedupe`) count once, with their original, and so do further
+  copies (:mod:`briefgen.fuse.duplicates`) count once, with their original, and so do further
   reports of the event by the same outlet. All evidence is kept, the earliest report
   first.
 * **Contradictions**: reports of one event that give different figures for the same
@@ -32,9 +32,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from .model import Claim, Contradiction, DocFacts, Evidence, KeyDevelopment
-from .simindex import STOP, SetIndex, words
-from .watch import mentions_topic
+from briefgen.fuse.simindex import STOP, SetIndex, words
+from briefgen.model import Claim, Contradiction, DocFacts, Evidence, KeyDevelopment, Period
+from briefgen.watchlist import mentions_topic
 
 SAME_EVENT = 0.5  # Jaccard of the event phrases when the reports share an actor or place
 SAME_EVENT_UNLINKED = 0.7  # … when they do not
@@ -456,3 +456,41 @@ def merge_group(
             "score": round(score, 4),
         }
     )
+
+
+# --- across documents -------------------------------------------------------------------
+
+
+# --- developments, risks, questions, timeline ---------------------------------------------
+
+
+def with_devs(facts: Sequence[DocFacts], devs: Sequence[KeyDevelopment]) -> list[DocFacts]:
+    out: list[DocFacts] = []
+    it = iter(devs)
+    for f in facts:
+        out.append(
+            f.model_copy(update={"key_developments": [next(it) for _ in f.key_developments]})
+        )
+    return out
+
+
+def cluster_developments(
+    facts: Sequence[DocFacts],
+    sources: Sources,
+    watch_topics: tuple[str, ...] = (),
+    period: Period | None = None,
+) -> list[KeyDevelopment]:
+    """One development per event, ranked (most important first), uncapped."""
+    days = [date.fromisoformat(p).toordinal() for p in sources.published.values() if p]
+    newest = max(days) if days else None
+    if period is not None and period.end:
+        newest = date.fromisoformat(period.end).toordinal()
+    oldest = min(days) if days else None
+    if period is not None and period.start:
+        oldest = date.fromisoformat(period.start).toordinal()
+    span = (newest - oldest) if newest is not None and oldest is not None else 0
+    out = [
+        merge_group(group, sources, watch_topics, newest, span) for group in cluster(facts, sources)
+    ]
+    out.sort(key=lambda d: -d.score)
+    return out

@@ -8,7 +8,7 @@ matter, body as plain text), ``.html``/``.htm`` (main text and metadata).
 from __future__ import annotations
 
 from briefgen.ingest.base import SkippedInput
-from briefgen.ingest.collect import IngestResult, Skipped, display_path, ingest
+from briefgen.ingest.collect import IngestResult, Skipped, display_path, filter_period, ingest
 from briefgen.ingest.files import READERS, expand, read_file
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "SkippedInput",
     "display_path",
     "expand",
+    "filter_period",
     "ingest",
     "read_file",
 ]

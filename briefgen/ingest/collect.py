@@ -16,7 +16,9 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -36,7 +38,7 @@ HTTP_CACHE_MAX_AGE_DAYS = 60
 
 
 class SeenFilter(Protocol):
-    """What ``--only-new`` asks of the run state (:class:`briefgen.state.RunState`)."""
+    """What ``--only-new`` asks of the run state (:class:`briefgen.store.state.RunState`)."""
 
     def is_new(self, doc: Document) -> bool: ...
 
@@ -293,3 +295,29 @@ def _nothing_usable(notes: list[tuple[str, str]]) -> str:
     else:
         hint = f"add {SUPPORTED} files"
     return f"no readable articles in {labels} ({details}); {hint}"
+
+
+def filter_period(
+    documents: Sequence[Document], since: date | None, until: date | None
+) -> list[Document]:
+    """The documents published from ``since`` to ``until`` (inclusive); undated ones kept."""
+    if since is None and until is None:
+        return list(documents)
+    lo = since.isoformat() if since else "0000-00-00"
+    hi = until.isoformat() if until else "9999-99-99"
+    kept = [d for d in documents if d.published is None or lo <= d.published <= hi]
+    undated = sum(1 for d in documents if d.published is None)
+    bounds = f"{since or '…'} to {until or '…'}"
+    log.info(
+        "period %s: kept %d of %d document(s)%s",
+        bounds,
+        len(kept),
+        len(documents),
+        f", {undated} of them without a publication date (kept)" if undated else "",
+    )
+    if not kept:
+        raise InputError(
+            f"no document published from {since or 'the start'} to {until or 'today'} "
+            f"(of {len(documents)}); widen --since/--until or period in the configuration"
+        )
+    return kept

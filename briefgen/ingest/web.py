@@ -35,8 +35,8 @@ from typing import Any
 import httpx
 
 from briefgen import __version__
-from briefgen.atomic import write_atomic
 from briefgen.ingest.base import SkippedInput
+from briefgen.store.atomic import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -103,13 +103,9 @@ class FetchStats:
         return self.fetched + self.not_modified + self.failed
 
 
-def http_cache_dir(cache_root: Path | None = None) -> Path:
-    """``<cache root>/http``; the root defaults to briefgen's cache folder
-    (``cache.dir`` in the configuration, ``$BRIEFGEN_CACHE_DIR`` or the user cache folder)."""
-    if cache_root is None:
-        from briefgen.cache import default_dir
-
-        cache_root = default_dir()
+def http_cache_dir(cache_root: Path) -> Path:
+    """``<cache root>/http``, the root being briefgen's cache folder
+    (:meth:`briefgen.config.Config.cache_dir`)."""
     return Path(cache_root) / HTTP_LAYOUT
 
 

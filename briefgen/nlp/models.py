@@ -11,23 +11,20 @@ on it, so a rebuild of an unchanged corpus never loads a model.
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import importlib.metadata
 import importlib.util
 import json
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import ModelNotFoundError
+from briefgen.errors import ModelNotFoundError
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
 
 log = logging.getLogger(__name__)
 
@@ -195,98 +192,12 @@ def add_watchlist_ruler(nlp: Language, actors: Sequence[str]) -> None:
     ruler.add_patterns(patterns)  # type: ignore[attr-defined]
 
 
-def pipe(
-    nlp: Language, texts: Iterable[str], batch_size: int = 32, n_process: int = 1
-) -> Iterator[Doc]:
-    """Run the pipeline over texts in batches, yielding Docs in input order."""
-    yield from nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
+def load_nlp(model: str, base_dir: Path | None, watch_actors: Sequence[str] = ()) -> Language:
+    """The pipeline briefgen runs: the resolved model, the sentence fixer before its
+    parser (:mod:`briefgen.nlp.sentences`) and a ruler for the watchlist's actors."""
+    from briefgen.nlp.sentences import add_sentence_fixer
 
-
-def memory_zone(nlp: Language) -> contextlib.AbstractContextManager[Any]:
-    """``nlp.memory_zone()`` (spaCy ≥ 3.8): strings and lexemes added inside are freed
-    on exit, so a long run does not grow the vocabulary; a no-op on older spaCy."""
-    zone = getattr(nlp, "memory_zone", None)
-    return zone() if zone is not None else contextlib.nullcontext()
-
-
-def pipe_streamed(
-    nlp: Language, texts: Iterable[str], batch_size: int = 32, zone_size: int = 256
-) -> Iterator[Doc]:
-    """Docs in input order, ``zone_size`` texts per memory zone.
-
-    Each Doc must be used before the next one is asked for: when a zone's last Doc
-    has been consumed the zone closes and the strings its Docs added are freed. Only
-    one batch of Docs is alive at a time, so memory stays flat however many texts.
-    """
-    it = iter(texts)
-    while True:
-        chunk = list(islice(it, zone_size))
-        if not chunk:
-            return
-        with memory_zone(nlp):
-            yield from nlp.pipe(chunk, batch_size=batch_size)
-
-
-_OPENERS = {"“": "”", "«": "»", "(": ")", "[": "]"}
-_MAX_INSIDE = 120
-
-
-def _fix_sentences(doc: Doc) -> Doc:
-    """Sentence boundaries a news reader expects, set before the parser runs.
-
-    A paragraph break always starts a sentence; no sentence starts inside a
-    quotation or brackets (the small model often splits "… the DPRK [Democratic
-    People's Republic of Korea] continues …" and quotes of several sentences).
-
-    The token texts are read once into a list (spaCy builds a Token object on each
-    access); a newline can only be inside a whitespace token, as a token's trailing
-    whitespace is at most one space. The boundaries are written in one array.
-    """
-    texts = [t.text for t in doc]
-    starts: list[int] = []
-    inner: list[int] = []
-    stack: list[str] = []
-    inside = 0
-    straight_open = False
-    for i in range(1, len(texts)):
-        text = texts[i]
-        if "\n" in texts[i - 1]:
-            stack.clear()
-            straight_open = False
-            inside = 0
-            if not text.isspace():
-                starts.append(i)
-        elif (stack or straight_open) and inside < _MAX_INSIDE and not text.isspace():
-            inner.append(i)
-            inside += 1
-        if text in _OPENERS:
-            stack.append(_OPENERS[text])
-        elif stack and text == stack[-1]:
-            stack.pop()
-            if not stack:
-                inside = 0
-        elif text == '"':
-            straight_open = not straight_open
-            if not straight_open:
-                inside = 0
-    if starts or inner:
-        # One array write instead of a Token.is_sent_start assignment per token (each of
-        # which checks the Doc's annotations): the same values, eight times faster.
-        import numpy
-        from spacy.attrs import SENT_START
-
-        values = doc.to_array([SENT_START]).astype(numpy.int64)
-        values[starts] = 1
-        values[inner] = -1
-        doc.from_array([SENT_START], values.astype(numpy.uint64))  # type: ignore[arg-type]
-    return doc
-
-
-def add_sentence_fixer(nlp: Language) -> None:
-    from spacy.language import Language as _Language
-
-    if "briefgen_sentences" not in _Language.factories:
-        _Language.component("briefgen_sentences", func=_fix_sentences)
-    if "briefgen_sentences" not in nlp.pipe_names:
-        before = "parser" if "parser" in nlp.pipe_names else None
-        nlp.add_pipe("briefgen_sentences", before=before)
+    nlp = resolve_model(model, base_dir)
+    add_sentence_fixer(nlp)
+    add_watchlist_ruler(nlp, list(watch_actors))
+    return nlp

@@ -1,12 +1,22 @@
-"""Parse and extract in worker processes (``nlp.n_process`` > 1).
+"""The per-document map: parse each document, then run a job on its Doc.
 
-spaCy's own ``nlp.pipe(n_process=…)`` parses in workers but sends every Doc back to
-the main process, which would then extract alone. Here each worker loads the
-pipeline once and does both, parse and extract, for a batch of documents, and
-sends back only the small ``DocFacts``; the main process just collects them in
-input order (and writes the cache). Workers are started with ``spawn`` (safe
-with threads, the same on every platform); each holds one batch of Docs at a
-time, inside a spaCy memory zone.
+A *job* turns one parsed Doc and its :class:`~briefgen.model.Document` into that
+document's :class:`~briefgen.model.DocFacts` (the pipeline passes
+``functools.partial(briefgen.extract.extract, opts=…)``). This module knows nothing
+of what the job does; it only decides where the work runs, and returns the facts in
+input order, each stamped with the name of the model that parsed it:
+
+* :func:`map_serial`: parse and run the job here, one Doc after another;
+* :func:`map_overlapped`: parse here, run the job in one forked worker beside the
+  parser (the second core is busy while this one parses);
+* :func:`map_parallel` (``nlp.n_process`` > 1): worker processes each load the
+  pipeline once and do both, parse and job, for a batch of documents, and send back
+  only the small ``DocFacts``. spaCy's own ``nlp.pipe(n_process=…)`` would send every
+  Doc back instead. Workers are started with ``spawn`` (safe with threads, the same on
+  every platform), so ``load`` and ``job`` must be picklable (module-level functions
+  or ``functools.partial`` of them).
+
+Every Doc lives inside a spaCy memory zone, one batch at a time.
 """
 
 from __future__ import annotations
@@ -16,76 +26,90 @@ import multiprocessing
 import os
 import queue
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .model import DocFacts, Document
+from briefgen.model import DocFacts, Document
+from briefgen.nlp.models import model_name
+from briefgen.nlp.stream import memory_zone, pipe_streamed
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+#: One document's work on its parsed Doc.
+DocJob = Callable[["Doc", Document], DocFacts]
+#: Stores one document's facts (its index in the input, the facts) as they are ready.
+Store = Callable[[int, DocFacts], None]
+
+
+def map_serial(
+    nlp: Language, documents: Sequence[Document], job: DocJob, batch_size: int = 32
+) -> Iterator[DocFacts]:
+    """Parse ``documents`` in batches here and run ``job`` on each Doc, in input order.
+
+    Docs are streamed through memory zones (:func:`~briefgen.nlp.stream.pipe_streamed`):
+    each is handed to ``job`` as soon as it is parsed and then dropped, so memory stays
+    flat however many documents.
+    """
+    name = model_name(nlp)
+    texts = (d.text for d in documents)
+    for doc, document in zip(pipe_streamed(nlp, texts, batch_size), documents, strict=True):
+        facts = job(doc, document)
+        facts.model = name
+        yield facts
+
+
+# --- parallel: parse and run the job in spawned worker processes ---------------------------
 
 _STATE: dict[str, Any] = {}
 
 
-def _init(
-    model: str,
-    base_dir: str | None,
-    watch_actors: tuple[str, ...],
-    watch_topics: tuple[str, ...],
-    batch_size: int,
-) -> None:
+def _init(load: Callable[[], Language], job: DocJob, batch_size: int) -> None:
     logging.getLogger("briefgen").setLevel(logging.ERROR)  # the main process reports
     try:
-        from .pipeline import load_nlp
-
-        _STATE["nlp"] = load_nlp(model, Path(base_dir) if base_dir else None, watch_actors)
+        _STATE["nlp"] = load()
     except BaseException as exc:  # noqa: BLE001 - raised again with the first batch
         _STATE["error"] = exc
-    _STATE["args"] = (watch_actors, watch_topics, batch_size)
+    _STATE["job"] = job
+    _STATE["batch_size"] = batch_size
 
 
 def _work(documents: list[Document]) -> list[DocFacts]:
     if "error" in _STATE:
         raise _STATE["error"]
-    from .pipeline import extract_documents
-
-    watch_actors, watch_topics, batch_size = _STATE["args"]
-    return list(extract_documents(_STATE["nlp"], documents, watch_actors, watch_topics, batch_size))
+    return list(map_serial(_STATE["nlp"], documents, _STATE["job"], _STATE["batch_size"]))
 
 
-def extract_parallel(
+def map_parallel(
     documents: Sequence[Document],
-    model: str,
-    base_dir: Path | None,
-    watch_actors: Sequence[str] = (),
-    watch_topics: Sequence[str] = (),
+    load: Callable[[], Language],
+    job: DocJob,
     batch_size: int = 32,
     n_process: int = 2,
 ) -> Iterator[DocFacts]:
-    """DocFacts of ``documents``, in input order, from ``n_process`` worker processes."""
+    """``job``'s facts for ``documents``, in input order, from ``n_process`` workers that
+    each build their pipeline with ``load()``."""
     chunks = [list(documents[i : i + batch_size]) for i in range(0, len(documents), batch_size)]
     if not chunks:
         return
     ctx = multiprocessing.get_context("spawn")
-    args = (
-        model,
-        str(base_dir) if base_dir else None,
-        tuple(watch_actors),
-        tuple(watch_topics),
-        batch_size,
-    )
-    with ctx.Pool(processes=min(n_process, len(chunks)), initializer=_init, initargs=args) as pool:
+    with ctx.Pool(
+        processes=min(n_process, len(chunks)), initializer=_init, initargs=(load, job, batch_size)
+    ) as pool:
         for batch in pool.imap(_work, chunks):
             yield from batch
 
 
-# --- overlapped: parse here, extract in one forked worker ---------------------------------
+# --- overlapped: parse here, run the job in one forked worker -------------------------------
 
-#: Fewer documents than this are extracted in the main process (a worker costs ~50 ms).
+#: Fewer documents than this are done in the main process (a worker costs ~50 ms).
 OVERLAP_MIN_DOCS = 8
 _ZONE_DOCS = 64  # Docs rebuilt per memory zone in the worker
 _QUEUE_DEPTH = 64  # Docs in flight (bounds the memory the queues hold)
 
 
 def can_overlap(documents: int) -> bool:
-    """Whether :func:`extract_overlapped` can and should be used: a second core, the
+    """Whether :func:`map_overlapped` can and should be used: a second core, the
     ``fork`` start method (Linux, macOS) and enough documents to pay for the worker."""
     return (
         documents >= OVERLAP_MIN_DOCS
@@ -94,22 +118,19 @@ def can_overlap(documents: int) -> bool:
     )
 
 
-def _extract_worker(
-    nlp: Any,
+def _job_worker(
+    nlp: Language,
     documents: Sequence[Document],
-    opts: Any,
-    name: str,
+    job: DocJob,
     inbox: Any,
     outbox: Any,
-    store: Any = None,
+    store: Store | None = None,
 ) -> None:
-    """Rebuild each Doc from its bytes, extract its facts, send them back, in order."""
+    """Rebuild each Doc from its bytes, run the job, send the facts back, in order."""
     from spacy.tokens import Doc
 
-    from .extract import extract
-    from .nlp import memory_zone
-
     logging.getLogger("briefgen").setLevel(logging.ERROR)  # the main process reports
+    name = model_name(nlp)
     try:
         done = False
         while not done:
@@ -121,7 +142,7 @@ def _extract_worker(
                         break
                     index, data = item
                     doc = Doc(nlp.vocab).from_bytes(data)
-                    facts = extract(doc, documents[index], opts)
+                    facts = job(doc, documents[index])
                     facts.model = name
                     if store is not None:
                         store(index, facts)
@@ -130,15 +151,15 @@ def _extract_worker(
         outbox.put((-1, f"{type(exc).__name__}: {exc}"))
 
 
-def extract_overlapped(
-    nlp: Any,
+def map_overlapped(
+    nlp: Language,
     documents: Sequence[Document],
-    watch_actors: Sequence[str] = (),
-    watch_topics: Sequence[str] = (),
+    job: DocJob,
     batch_size: int = 32,
-    store: Callable[[int, DocFacts], None] | None = None,
+    store: Store | None = None,
 ) -> Iterator[DocFacts]:
-    """DocFacts of ``documents`` in input order, parsing here and extracting in parallel.
+    """``job``'s facts for ``documents`` in input order, parsing here and running the job
+    in parallel.
 
     ``store(index, facts)``, when given, runs in the worker as each document's facts are
     ready (the pipeline writes them to the cache there, off the parsing process).
@@ -147,24 +168,21 @@ def extract_overlapped(
     this one parses. Here the main process only parses (streamed through memory zones)
     and hands each Doc, serialised without its tensor (about 1.5 ms), to one worker
     forked after the model was loaded (so it shares the model and the documents); the
-    worker rebuilds the Doc and extracts its facts while the next Docs are parsed. The
-    facts are identical to those of :func:`briefgen.pipeline.extract_documents`.
+    worker rebuilds the Doc and runs the job while the next Docs are parsed. The facts
+    are identical to those of :func:`map_serial`.
     """
-    from .extract import ExtractOptions
-    from .nlp import model_name, pipe_streamed
-
     ctx = multiprocessing.get_context("fork")
-    opts = ExtractOptions(tuple(watch_actors), tuple(watch_topics))
     inbox = ctx.Queue(maxsize=_QUEUE_DEPTH)
     outbox = ctx.Queue()
     worker = ctx.Process(
-        target=_extract_worker,
+        target=_job_worker,
         name="briefgen-extract",
         daemon=True,
-        args=(nlp, documents, opts, model_name(nlp), inbox, outbox, store),
+        args=(nlp, documents, job, inbox, outbox, store),
     )
     worker.start()
     expected = 0
+    sent = 0
 
     def receive(block: bool) -> Iterator[DocFacts]:
         nonlocal expected
@@ -176,8 +194,8 @@ def extract_overlapped(
                     return
                 if not worker.is_alive():
                     raise RuntimeError(
-                        f"the extraction worker stopped (exit code "
-                        f"{worker.exitcode}) before the last document"
+                        f"the extraction worker stopped (exit code {worker.exitcode}) "
+                        "before the last document"
                     ) from None
                 continue
             if index < 0:
@@ -189,7 +207,6 @@ def extract_overlapped(
             expected += 1
             yield DocFacts.model_validate_json(payload)
 
-    sent = 0
     try:
         texts = (d.text for d in documents)
         for doc in pipe_streamed(nlp, texts, batch_size):

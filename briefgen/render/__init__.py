@@ -13,13 +13,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from briefgen.config import FORMATS
 from briefgen.errors import RenderError
-from briefgen.model import Brief
+from briefgen.model import Brief, brief_json
 from briefgen.render.context import build_context
 from briefgen.render.environment import Kind, make_environment
 from briefgen.render.evidence import EvidenceRegistry
 from briefgen.render.output import write_outputs
 from briefgen.render.paths import builtin_templates_dir, list_templates, template_search_path
+from briefgen.render.pdf import PdfJob
 from briefgen.render.template_errors import template_errors
 
 __all__ = [
@@ -33,12 +35,10 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from briefgen.pdfworker import PdfWorker
+    from briefgen.render.pdfworker import PdfWorker
 
 logger = logging.getLogger(__name__)
 
-#: Output formats, in the order they are usually listed.
-FORMATS = ("md", "html", "pdf", "json")
 
 #: The entry template of each templated format.
 ENTRY_TEMPLATES = {"html": "brief.html.j2", "pdf": "brief.html.j2", "md": "brief.md.j2"}
@@ -81,43 +81,41 @@ def render(
     author: str | None = None,
     pdf_variant: str | None = None,
     pdf_worker: PdfWorker | None = None,
+    appendix: str | None = None,
 ) -> dict[str, bytes]:
     """Every requested format of ``brief`` as bytes, keyed by format, in request order.
 
-    ``formats`` is any of "md", "html", "pdf", "json". ``templates_dir`` is the
+    ``formats`` is any of :data:`~briefgen.config.FORMATS`. ``templates_dir`` is the
     user's templates folder, searched before the built-in theme. ``author`` goes
     into the HTML/PDF metadata ("briefgen" when not given). ``pdf_variant``
     (``output.pdf_variant``, e.g. "pdf/a-3u") makes an archival PDF. ``pdf_worker``
-    (:mod:`briefgen.pdfworker`) makes the PDF in another process while the other
-    formats are rendered; without it, the PDF is made here. Nothing is written.
-    Raises :class:`~briefgen.errors.TemplateError` for template problems and
-    :class:`~briefgen.errors.RenderError` for anything else.
+    (:mod:`briefgen.render.pdfworker`) makes the PDF in another process while the other
+    formats are rendered; without it, the PDF is made here. ``appendix``, when given, is
+    the JSON's appendix as text (:func:`briefgen.model.appendix_json`: the overflow of
+    the capped sections, which the templates never show) in place of ``brief.appendix``.
+    Nothing is written. Raises :class:`~briefgen.errors.TemplateError` for template
+    problems and :class:`~briefgen.errors.RenderError` for anything else.
     """
     wanted = _check_formats(formats)
+    outputs: dict[str, bytes] = dict.fromkeys(wanted, b"")  # the requested order
+    if "json" in wanted:
+        text = brief.to_json() if appendix is None else brief_json(brief, appendix)
+        outputs["json"] = (text + "\n").encode("utf-8")
+    templated = [f for f in wanted if f != "json"]
+    if not templated:
+        return outputs
     search_path = template_search_path(templates_dir)
     context = build_context(brief, author=author)
-    pdf_job = {
-        "base_dir": search_path[0],
-        "allowed_folders": search_path,
-        "pdf_variant": pdf_variant,
-    }
-    if "pdf" in wanted and pdf_worker is not None:
-        # The worker lays the PDF out while the other formats are rendered here.
-        pdf_worker.submit(render_template("pdf", context, search_path), **pdf_job)
-    outputs: dict[str, bytes] = {}
-    for fmt in wanted:
-        if fmt == "json":
-            outputs[fmt] = (brief.model_dump_json(indent=2) + "\n").encode("utf-8")
-        elif fmt in ("md", "html"):
+    if "pdf" in wanted:
+        html = render_template("pdf", context, search_path)
+        pdf_job = PdfJob(html, search_path[0], search_path, pdf_variant)
+        if pdf_worker is not None:  # it lays the PDF out while the others are rendered here
+            pdf_worker.submit(pdf_job)
+    for fmt in templated:
+        if fmt != "pdf":
             outputs[fmt] = render_template(fmt, context, search_path).encode("utf-8")
-        elif pdf_worker is None:
-            from briefgen.render.pdf import html_to_pdf
-
-            outputs[fmt] = html_to_pdf(render_template("pdf", context, search_path), **pdf_job)
-        else:
-            outputs[fmt] = b""  # keeps the requested order; filled in below
-    if "pdf" in wanted and pdf_worker is not None:
-        outputs["pdf"] = pdf_worker.result()
+    if "pdf" in wanted:
+        outputs["pdf"] = pdf_worker.result() if pdf_worker is not None else pdf_job.run()
     for fmt, data in outputs.items():
         logger.debug("rendered %s: %d bytes", fmt, len(data))
     return outputs

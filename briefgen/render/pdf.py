@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -56,6 +57,27 @@ def make_url_fetcher(allowed_folders: list[Path]) -> Any:
             raise ValueError(f"briefgen does not fetch {url[:200]!r}: {reason}")
 
     return ThemeOnlyURLFetcher(allowed_protocols=["data", "file"], allow_redirects=False)
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """One PDF to make: its HTML, the folder its relative URLs start from, the only
+    folders it may read files from, and WeasyPrint's ``pdf_variant`` (if any). It is
+    sent whole to the PDF worker (:mod:`briefgen.render.pdfworker`)."""
+
+    html: str
+    base_dir: Path
+    allowed_folders: list[Path]
+    pdf_variant: str | None = None
+
+    def run(self) -> bytes:
+        """The PDF, made in this process (:func:`html_to_pdf`)."""
+        return html_to_pdf(
+            self.html,
+            base_dir=self.base_dir,
+            allowed_folders=self.allowed_folders,
+            pdf_variant=self.pdf_variant,
+        )
 
 
 def html_to_pdf(

@@ -22,11 +22,12 @@ import multiprocessing
 import os
 import signal
 import sys
+from collections.abc import Sequence
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any
 
 from briefgen.errors import RenderError
+from briefgen.render.pdf import PdfJob
 
 logger = logging.getLogger(__name__)
 
@@ -44,21 +45,19 @@ def available() -> bool:
 def _serve(conn: Connection, parent: int) -> None:
     """The worker: import WeasyPrint, wait for one job, send back the PDF or an error."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
-    from briefgen.render.pdf import html_to_pdf
-
     with contextlib.suppress(Exception):
         import weasyprint  # noqa: F401  (warm the import; a failure is reported on use)
     while not conn.poll(_PARENT_CHECK):
         if os.getppid() != parent:
             return
     try:
-        job = conn.recv()
+        job: PdfJob | None = conn.recv()
     except (EOFError, OSError):
         return
     if job is None:
         return
     try:
-        reply: tuple[str, Any] = ("pdf", html_to_pdf(**job))
+        reply: tuple[str, Any] = ("pdf", job.run())
     except RenderError as error:
         reply = ("error", str(error))
     except Exception as error:  # noqa: BLE001  (reported by the build as a RenderError)
@@ -78,29 +77,17 @@ class PdfWorker:
         )
         self._process.start()
         child.close()
-        self._job: dict[str, Any] | None = None
+        self._job: PdfJob | None = None
         self._sent = False
         self._answered = False
         #: Whether the last PDF came from the worker (False: made in this process).
         self.made_there = False
 
-    def submit(
-        self,
-        html: str,
-        *,
-        base_dir: Path,
-        allowed_folders: list[Path],
-        pdf_variant: str | None = None,
-    ) -> None:
-        """Hand the worker the HTML of the PDF; returns at once."""
-        self._job = {
-            "html": html,
-            "base_dir": base_dir,
-            "allowed_folders": allowed_folders,
-            "pdf_variant": pdf_variant,
-        }
+    def submit(self, job: PdfJob) -> None:
+        """Hand the worker the PDF to make; returns at once."""
+        self._job = job
         try:
-            self._conn.send(self._job)
+            self._conn.send(job)
             self._sent = True
         except OSError as error:
             logger.debug("PDF worker unreachable (%s); rendering here", error)
@@ -121,9 +108,7 @@ class PdfWorker:
                 "PDF worker ended without an answer (exit code %s); rendering here",
                 self._process.exitcode,
             )
-            from briefgen.render.pdf import html_to_pdf
-
-            return html_to_pdf(**self._job)
+            return self._job.run()
         kind, value = reply
         self.made_there = True
         if kind == "error":
@@ -160,20 +145,27 @@ def _fork() -> PdfWorker | None:
         return None
 
 
-def prestart() -> None:
+def _wanted(formats: Sequence[str]) -> bool:
+    """Whether a build of ``formats`` gets a worker: it makes a PDF, and one can be forked."""
+    return "pdf" in formats and available()
+
+
+def prestart(formats: Sequence[str] | None = None) -> None:
     """Fork the worker now, for the next :func:`start` (``briefgen build`` calls this
-    before it reads the configuration: the import then overlaps everything else)."""
+    before it reads the configuration: the import then overlaps everything else).
+    ``formats``: the formats asked for on the command line; None when the configuration
+    will say (a worker it turns out not to need is closed by :func:`start`)."""
     global _early
-    if _early is None and available():
+    if _early is None and _wanted(formats if formats is not None else ("pdf",)):
         _early = _fork()
 
 
-def start(formats: list[str] | tuple[str, ...]) -> PdfWorker | None:
+def start(formats: Sequence[str]) -> PdfWorker | None:
     """A worker when ``formats`` has "pdf" and one can be forked here, else None; the
     one :func:`prestart` forked if there is one."""
     global _early
     early, _early = _early, None
-    if "pdf" not in formats or not available():
+    if not _wanted(formats):
         if early is not None:
             early.close()
         return None

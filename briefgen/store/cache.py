@@ -37,14 +37,13 @@ import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from .atomic import write_atomic
-from .model import DocFacts, Document
+from briefgen.model import DocFacts, Document
+from briefgen.store.atomic import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -62,19 +61,21 @@ def default_dir() -> Path:
     return Path(user_cache_dir("briefgen", appauthor=False))
 
 
-@cache
-def extractor_digest() -> str:
-    """SHA-256 over the extractor's source files and shipped data (gazetteers, roles)."""
+def source_digest(packages: Sequence[str], modules: Sequence[tuple[str, str]] = ()) -> str:
+    """SHA-256 over the source and data files (``.py``, ``.tsv``, ``.txt``) at the top of
+    each package in ``packages`` and over each ``(package, file name)`` in ``modules``:
+    what keys an entry besides its version numbers, so that an edited rule never serves
+    stale entries even before a version is bumped."""
     digest = hashlib.sha256()
-    for package in ("briefgen.extract", "briefgen.data"):
+    for package in packages:
         root = resources.files(package)
         for entry in sorted(root.iterdir(), key=lambda e: e.name):
             if entry.is_file() and entry.name.endswith((".py", ".tsv", ".txt")):
                 digest.update(entry.name.encode())
                 digest.update(entry.read_bytes())
-    for name in ("watch.py",):  # modules outside the package that extraction uses
+    for package, name in modules:
         digest.update(name.encode())
-        digest.update(resources.files("briefgen").joinpath(name).read_bytes())
+        digest.update(resources.files(package).joinpath(name).read_bytes())
     return digest.hexdigest()
 
 
@@ -105,26 +106,6 @@ class Setting:
             ensure_ascii=False,
         )
         return hashlib.sha256(data.encode("utf-8")).hexdigest()
-
-
-def setting(
-    model: str,
-    spacy: str,
-    watch_actors: Sequence[str] = (),
-    watch_topics: Sequence[str] = (),
-    **options: object,
-) -> Setting:
-    from .extract import EXTRACTOR_VERSION
-    from .nlp import PIPELINE_VERSION
-
-    opts = [
-        ("watch_actors", json.dumps(sorted(watch_actors))),
-        ("watch_topics", json.dumps(sorted(watch_topics))),
-    ]
-    opts += [(k, json.dumps(v, sort_keys=True)) for k, v in sorted(options.items())]
-    return Setting(
-        EXTRACTOR_VERSION, extractor_digest(), PIPELINE_VERSION, model, spacy, tuple(opts)
-    )
 
 
 @dataclass
@@ -235,24 +216,14 @@ FUSED_LAYOUT = "fused-v1"
 FUSED_KEPT = 4  # fused briefs kept (the newest); each is one corpus's whole brief
 
 
-@cache
-def fusion_digest() -> str:
-    """SHA-256 over briefgen's own modules (fusion, dedupe, the model…) and the extractor."""
-    digest = hashlib.sha256(extractor_digest().encode())
-    root = resources.files("briefgen")
-    for entry in sorted(root.iterdir(), key=lambda e: e.name):
-        if entry.is_file() and entry.name.endswith(".py"):
-            digest.update(entry.name.encode())
-            digest.update(entry.read_bytes())
-    return digest.hexdigest()
-
-
-def fusion_key(doc_keys: Sequence[str], documents: Sequence[Document], options: str) -> str:
-    """The key of a fused brief: every document's facts key and location, in order, and
-    the fusion options (as text)."""
+def fusion_key(
+    digest: str, options: str, doc_keys: Sequence[str], documents: Sequence[Document]
+) -> str:
+    """The key of a fused brief: the fusion code's ``digest``, the fusion ``options`` (as
+    text), and every document's facts key and location, in order."""
     data = json.dumps(
         [
-            fusion_digest(),
+            digest,
             options,
             [[k, d.path, d.url, d.publisher] for k, d in zip(doc_keys, documents, strict=True)],
         ],

@@ -1,7 +1,7 @@
 """What earlier runs of one configuration saw and briefed, kept beside the cache.
 
 Each configuration file (by its absolute path) has a folder
-``<cache folder>/runs/<folder>-<name>-<hash>/`` holding its lock (:mod:`briefgen.lock`)
+``<cache folder>/runs/<folder>-<name>-<hash>/`` holding its lock (:mod:`briefgen.store.lock`)
 and ``state.json``:
 
 * **seen documents** — the ids (content hashes) and URLs of the documents of every
@@ -29,8 +29,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from briefgen.atomic import write_atomic
 from briefgen.model import Brief, Document
+from briefgen.store.atomic import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ SAME_SUMMARY = 0.6
 def run_dir(config_path: Path, cache_root: Path | None = None) -> Path:
     """The folder of one configuration's lock and state, under ``<cache root>/runs``."""
     if cache_root is None:
-        from briefgen.cache import default_dir
+        from briefgen.store.cache import default_dir
 
         cache_root = default_dir()
     real = Path(os.path.realpath(Path(config_path).expanduser().absolute()))

@@ -1,0 +1,192 @@
+"""The facts stage: every document's ``DocFacts``, from the cache or parsed and extracted.
+
+This is where the nlp and extract stages meet the per-document cache
+(:mod:`briefgen.store.cache`): a document whose facts are cached is not parsed again,
+and the spaCy model is loaded only when some document is not cached. The documents
+that are not are parsed and extracted by one of the per-document maps of
+:mod:`briefgen.nlp.workers` (here, overlapped with one worker, or in worker
+processes), with :func:`briefgen.extract.extract` as the job.
+
+A cache entry's key is the document (text, title, date) and its :class:`Setting`:
+the extractor's version and a digest of its source and data files, the pipeline's
+version, the model's and spaCy's versions, and the extraction options as data
+(:class:`~briefgen.extract.ExtractOptions`, all of its fields).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from functools import cache, partial
+from typing import TYPE_CHECKING
+
+import briefgen.extract
+from briefgen.extract import ExtractOptions, extract
+from briefgen.model import DocFacts, Document
+from briefgen.nlp import PIPELINE_VERSION, load_nlp, model_info, spacy_version
+from briefgen.nlp.workers import DocJob, can_overlap, map_overlapped, map_parallel, map_serial
+from briefgen.store.cache import FactsCache, Setting, source_digest
+from briefgen.store.heap import gc_checkpoints, gc_paused
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from briefgen.config import Config
+
+log = logging.getLogger(__name__)
+
+#: ``progress(done, total)``: called as each document's facts are ready.
+Progress = Callable[[int, int], None]
+
+
+def extract_options(config: Config) -> ExtractOptions:
+    """The extraction options of a configuration: its watchlist."""
+    return ExtractOptions(tuple(config.watchlist.actor_names()), config.watchlist.topic_keys())
+
+
+@cache
+def extractor_digest() -> str:
+    """SHA-256 over the extractor's source files and shipped data (gazetteers, roles)
+    and the watchlist matching it uses."""
+    return source_digest(("briefgen.extract", "briefgen.data"), (("briefgen", "watchlist.py"),))
+
+
+def setting(model: str, spacy: str, options: ExtractOptions | None = None) -> Setting:
+    """The :class:`Setting` of facts extracted with ``options`` from a ``model`` parse."""
+    data = dataclasses.asdict(options or ExtractOptions())
+    opts = tuple((k, json.dumps(v, sort_keys=True)) for k, v in sorted(data.items()))
+    return Setting(
+        briefgen.extract.EXTRACTOR_VERSION,
+        extractor_digest(),
+        PIPELINE_VERSION,
+        model,
+        spacy,
+        opts,
+    )
+
+
+def facts_setting(config: Config) -> Setting | None:
+    """What keys a document's cached facts besides its text (None: no cache, no model)."""
+    if not config.cache.enabled:
+        return None
+    info = model_info(config.nlp.model, config.base_dir)
+    if info is None:
+        return None
+    return setting(info.label, info.spacy, extract_options(config))
+
+
+def extract_documents(
+    nlp: Language,
+    documents: Sequence[Document],
+    options: ExtractOptions | None = None,
+    batch_size: int = 32,
+) -> Iterator[DocFacts]:
+    """Parse ``documents`` here and extract each one's facts, in input order (no cache)."""
+    return map_serial(nlp, documents, partial(extract, options=options), batch_size)
+
+
+def collect_facts(
+    config: Config,
+    documents: Sequence[Document],
+    progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
+    keyed: Setting | None = None,
+) -> list[DocFacts]:
+    """Every document's facts, in input order: from the cache when it has them, else
+    parsed and extracted (and then cached). ``keyed`` is :func:`facts_setting` of
+    ``config`` when the caller has it already."""
+    timings = timings if timings is not None else {}
+    total = len(documents)
+    facts: list[DocFacts | None] = [None] * total
+    cache = FactsCache(config.cache_dir(), config.cache.enabled)
+    keyed = keyed or facts_setting(config)
+    t0 = time.perf_counter()
+    with gc_paused():
+        for i, document in enumerate(documents):
+            hit = cache.get(keyed.key(document), document) if keyed else None
+            if hit is not None:
+                facts[i] = _relocated(hit, document)
+    misses = [i for i, f in enumerate(facts) if f is None]
+    timings["cache"] = time.perf_counter() - t0
+    done = total - len(misses)
+    if progress and done:
+        progress(done, total)
+    if cache.enabled:
+        corrupt = cache.corrupt
+        log.info(
+            "cache: %d of %d document(s) cached%s (%s)",
+            done,
+            total,
+            f", {corrupt} corrupt entr{'y' if corrupt == 1 else 'ies'} ignored" if corrupt else "",
+            cache.folder,
+        )
+    if not misses:
+        log.info("nlp: every document cached; no model loaded")
+        return [f for f in facts if f is not None]
+
+    options = extract_options(config)
+    settings = {keyed.model: keyed} if keyed else {}
+
+    def store(j: int, got: DocFacts) -> None:
+        """Cache the facts of the ``j``-th document not cached."""
+        if cache.enabled:
+            if got.model not in settings:  # the model that loaded is not the one expected
+                settings[got.model] = setting(got.model, spacy_version(), options)
+            cache.put(settings[got.model].key(documents[misses[j]]), got)
+
+    pending = [documents[i] for i in misses]
+    t1 = time.perf_counter()
+    stream, stored = _parse_and_extract(
+        config, pending, partial(extract, options=options), store, timings
+    )
+    with gc_checkpoints() as checkpoint:
+        for j, got in enumerate(stream):
+            facts[misses[j]] = got
+            if not stored:
+                store(j, got)
+            done += 1
+            if progress:
+                progress(done, total)
+            if (j + 1) % 128 == 0:
+                checkpoint()
+    timings["extract"] = time.perf_counter() - t1 - timings["model"]
+    log.info("extract: %d document(s) parsed (%.2f s)", len(pending), timings["extract"])
+    return [f for f in facts if f is not None]
+
+
+def _parse_and_extract(
+    config: Config,
+    documents: Sequence[Document],
+    job: DocJob,
+    store: Callable[[int, DocFacts], None],
+    timings: dict[str, float],
+) -> tuple[Iterator[DocFacts], bool]:
+    """The per-document map that suits the configuration and the work, and whether it
+    stores each document's facts itself (the overlapped worker does, off this process)."""
+    model, base_dir = config.nlp.model, config.base_dir
+    actors = tuple(config.watchlist.actor_names())
+    n_process, batch = config.nlp.n_process, config.nlp.batch_size
+    if n_process > 1 and len(documents) > batch:
+        log.info("nlp: parsing %d document(s) in %d processes", len(documents), n_process)
+        timings["model"] = 0.0
+        load = partial(load_nlp, model, base_dir, actors)
+        return map_parallel(documents, load, job, batch, n_process), False
+    t0 = time.perf_counter()
+    nlp = load_nlp(model, base_dir, actors)
+    timings["model"] = time.perf_counter() - t0
+    log.info("nlp: loaded %s (%.2f s)", nlp.meta.get("name", "model"), timings["model"])
+    if can_overlap(len(documents)):
+        log.debug("extract: in a worker process beside the parser")
+        return map_overlapped(nlp, documents, job, batch, store=store), True
+    return map_serial(nlp, documents, job, batch), False
+
+
+def _relocated(facts: DocFacts, document: Document) -> DocFacts:
+    """Cached facts with the document's current location (it may have moved)."""
+    facts.document = facts.document.model_copy(
+        update={"path": document.path, "url": document.url, "publisher": document.publisher}
+    )
+    return facts

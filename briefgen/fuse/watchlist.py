@@ -1,0 +1,59 @@
+"""The watchlist section: what the brief has on each watched actor and topic."""
+
+from __future__ import annotations
+
+from briefgen.config import Watchlist
+from briefgen.model import (
+    Actor,
+    KeyDevelopment,
+    WatchEntry,
+)
+from briefgen.watchlist import encode_topic, mentions_topic, name_key
+
+
+def watch_entry(
+    item: tuple[str, str, tuple[str, ...]],
+    devs: list[KeyDevelopment],
+    more_devs: list[KeyDevelopment],
+    actors: list[Actor],
+) -> WatchEntry:
+    """What the brief has on one watchlist item.
+
+    An actor item names the actors whose name or an alias is one of the item's names
+    (ignoring case and spacing); its developments are those with one of them among their
+    actors, or one of the names in their *who*. A topic item's developments are those whose
+    summary, *what* or evidence names one of its terms as whole words.
+    """
+    kind, name, aliases = item
+    if kind == "actor":
+        names = {name_key(n) for n in (name, *aliases)}
+        ids = [a.id for a in actors if {name_key(n) for n in (a.name, *a.aliases)} & names]
+        wanted = set(ids)
+
+        def about(d: KeyDevelopment) -> bool:
+            return bool(wanted & set(d.actor_ids)) or any(name_key(w) in names for w in d.who)
+    else:
+        ids = []
+        topic = (encode_topic(name, aliases),)
+
+        def about(d: KeyDevelopment) -> bool:
+            texts = [d.summary, d.what or "", *(e.text for e in d.evidence)]
+            return any(mentions_topic(t, topic) for t in texts)
+
+    return WatchEntry(
+        name=name,
+        kind="actor" if kind == "actor" else "topic",
+        aliases=list(aliases),
+        actors=ids,
+        developments=[d.id for d in devs if about(d)],
+        more=sum(1 for d in more_devs if about(d)),
+    )
+
+
+def watch_items(watchlist: Watchlist) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(kind "actor"|"topic", name, aliases) of every watchlist item, actors first."""
+    return [
+        (kind[:-1], item.name, tuple(item.aliases))
+        for kind in ("actors", "topics")
+        for item in watchlist.items(kind)
+    ]

@@ -197,3 +197,26 @@ def test_a_headline_read_as_a_bare_auxiliary_leaves_the_texts_event(facts_of: An
     facts = facts_of(text, published="2016-03-14")
     kd = facts.key_developments[0]
     assert kd.what.lower() != "does" and "robocall" in kd.what, kd.what
+
+
+# --- actor salience is a declared field (found by mypy) -----------------------------------
+
+
+def test_actor_record_declares_salience() -> None:
+    from briefgen.extract.actors import ActorRecord
+
+    assert ActorRecord(key="k", name="K", type="person").salience == 0.0
+
+
+def test_developments_from_fresh_actors(nlp: Any) -> None:
+    """``salience`` used to be attached to ActorRecord at run time by ``extract``: calling
+    ``extract_developments`` on the output of ``extract_actors`` raised AttributeError."""
+    from briefgen.extract.actors import extract_actors
+    from briefgen.extract.developments import extract_developments
+
+    doc = nlp(
+        "Indian Prime Minister Narendra Modi arrived in Washington on Tuesday for talks with "
+        "President Joe Biden. The visit follows months of preparation."
+    )
+    devs = extract_developments(doc, "d1", extract_actors(doc), None)
+    assert devs and devs[0].who == ["Narendra Modi"]

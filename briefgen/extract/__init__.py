@@ -71,7 +71,7 @@ def _salience(
         )
     top = max(raw.values(), default=1.0) or 1.0
     for key, rec in actors.actors.items():
-        rec.salience = round(max(0.0, raw[key] / top), 4)  # type: ignore[attr-defined]
+        rec.salience = round(max(0.0, raw[key] / top), 4)
 
 
 def _actor_models(doc: Doc, document: Document, actors: ActorIndex) -> list[Actor]:
@@ -99,7 +99,7 @@ def _actor_models(doc: Doc, document: Document, actors: ActorIndex) -> list[Acto
                 role=rec.role,
                 affiliation=rec.affiliation if rec.affiliation != rec.name else None,
                 mentions=len(rec.mentions),
-                salience=getattr(rec, "salience", 0.0),
+                salience=rec.salience,
                 evidence=ev,
                 documents=1,
                 watchlist=rec.watchlist,

@@ -94,6 +94,8 @@ class ActorRecord:
     role_span: tuple[int, int] | None = None
     affiliation: str | None = None
     watchlist: bool = False
+    # 0..1, relative to the document's most salient actor; set by ``extract._salience``.
+    salience: float = 0.0
 
     @property
     def first(self) -> int:
@@ -365,7 +367,7 @@ def extract_actors(doc: Doc, watchlist: tuple[str, ...] = ()) -> ActorIndex:
             rng = _role_prefix(doc, ent.start, gz)
             if rng:
                 role_ranges.append((rng[0], rng[1], ent.start))
-    in_role = set()
+    in_role: set[int] = set()
     for lo, hi, _ in role_ranges:
         in_role.update(range(lo, hi))
 

@@ -533,9 +533,9 @@ def event_phrase(verb: Token, max_obj: int = 7) -> list[Token]:
         )
         if purpose is not None:
             toks += [a for a in purpose.children if a.tag_ == "TO"] + [purpose]
-            pobj = next((c for c in purpose.children if c.dep_ == "dobj"), None)
-            if pobj is not None:
-                toks += _compact_np(pobj, 5)
+            dobj = next((c for c in purpose.children if c.dep_ == "dobj"), None)
+            if dobj is not None:
+                toks += _compact_np(dobj, 5)
     for conj in verb.children:
         if (
             conj.dep_ == "conj"

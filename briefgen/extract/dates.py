@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ..model import Precision
+
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
@@ -56,8 +58,6 @@ _WEEKDAY = re.compile(
 )
 _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
-Precision = str  # "day" | "month" | "year"
-
 
 @dataclass(frozen=True)
 class DateValue:
@@ -65,7 +65,7 @@ class DateValue:
 
     text: str
     date: str | None
-    precision: str | None
+    precision: Precision | None
     end_date: str | None = None
     sort_key: str = ""
     relative: bool = False  # resolved from a relative expression
@@ -132,7 +132,7 @@ def _from_match(
     if year is None and ref is not None:
         # "will meet in March": the coming March; otherwise the nearest, past preferred.
         year = _next_year(month, day, ref) if future else _nearest_year(month, day, ref)
-    precision = "day" if day else "month"
+    precision: Precision = "day" if day else "month"
     if year is None:
         return DateValue(text, None, precision, sort_key=_key(None, month, day))
     start = _safe_date(year, month, day or 1)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..model import Evidence, KeyDevelopment, When
-from ..watch import mentions_topic
+from ..watchlist import mentions_topic
 from .actors import ActorIndex
 from .clauses import (
     Clause,
@@ -479,10 +479,10 @@ def extract_developments(
     out: list[KeyDevelopment] = []
     seen: list[set[str]] = []
     for cand in cands:
-        words = {w.lower() for w in cand.summary.split() if len(w) > 3}
-        if any(len(words & s) / max(1, len(words | s)) > 0.6 for s in seen):
+        summary_words = {w.lower() for w in cand.summary.split() if len(w) > 3}
+        if any(len(summary_words & s) / max(1, len(summary_words | s)) > 0.6 for s in seen):
             continue
-        seen.append(words)
+        seen.append(summary_words)
         n = len(out) + 1
         summary = cand.summary.rstrip(" .,;:") + "."
         extras = []

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -126,7 +127,7 @@ def subject_actors(subj: Token, actors: ActorIndex) -> list[str]:
 
 
 def place_phrases(
-    tokens: list[Token], actors: ActorIndex, exclude: set[str] = frozenset()
+    tokens: list[Token], actors: ActorIndex, exclude: AbstractSet[str] = frozenset()
 ) -> list[str]:
     """Places named in prepositional phrases among ``tokens`` ("in Croydon, south London")."""
     doc = tokens[0].doc if tokens else None
@@ -394,7 +395,7 @@ def choose_places(places: list[str], limit: int = 2) -> list[str]:
             or (
                 letters.isupper()
                 and len(letters) <= 3
-                and (gz.lookup(p) is None or gz.lookup(p).type != "state")
+                and ((known := gz.lookup(p)) is None or known.type != "state")
             )
         ):
             continue  # "F1", "GP": not places

@@ -44,9 +44,9 @@ _ENTS_SLOT: dict[str, Any] = {}
 def doc_ents(doc: Doc) -> tuple[Span, ...]:
     """``doc.ents``, built once per Doc (the same spans in the same order)."""
     if _ENTS_SLOT.get("doc") is not doc:
-        ents = tuple(doc.ents)
+        built = tuple(doc.ents)
         _ENTS_SLOT.clear()
-        _ENTS_SLOT.update(doc=doc, ents=ents, starts=[e.start for e in ents])
+        _ENTS_SLOT.update(doc=doc, ents=built, starts=[e.start for e in built])
     ents: tuple[Span, ...] = _ENTS_SLOT["ents"]
     return ents
 

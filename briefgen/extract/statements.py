@@ -286,8 +286,8 @@ def _stance_content(verb: Token) -> list[Token] | None:
     if lemma in XCOMP_STANCE:
         comp = next((c for c in after if c.dep_ == "xcomp"), None)
         if comp is not None:
-            obj = [t for c in after if c.dep_ == "dobj" and c.i < comp.i for t in c.subtree]
-            return obj + list(comp.subtree)
+            obj_toks = [t for c in after if c.dep_ == "dobj" and c.i < comp.i for t in c.subtree]
+            return obj_toks + list(comp.subtree)
     if lemma in OBJECT_STANCE:
         obj = next((c for c in after if c.dep_ == "dobj"), None)
         if obj is not None:

@@ -135,7 +135,7 @@ def extract_timeline(
                 TimelineEntry(
                     date=val.date,
                     precision=val.precision,
-                    text=text,  # type: ignore[arg-type]
+                    text=text,
                     evidence=[sentence_evidence(sent, doc_id)],
                     when=val.text if val.relative else raw,
                     sort_key=val.sort_key,

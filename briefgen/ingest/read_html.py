@@ -206,7 +206,7 @@ class MainTextParser(HTMLParser):
         if key and content and key not in self.meta:
             self.meta[key] = content
 
-    def parse_marked_section(self, i: int, report: int = 1) -> int:
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
         """``<![word[ … ]]>`` with a word html.parser does not know raises AssertionError
         in Python 3.11: skip such a section like any other (it holds no article text)."""
         try:

@@ -30,6 +30,8 @@ from pydantic import (
 
 from briefgen.errors import ConfigError
 from briefgen.model import ADMIRALTY_RELIABILITY, SECTION_CAPS, Marking
+from briefgen.store.cache import default_dir
+from briefgen.watchlist import encode_topic
 
 FormatName = Literal["md", "html", "pdf", "json"]
 FORMATS: tuple[FormatName, ...] = ("md", "html", "pdf", "json")
@@ -253,8 +255,6 @@ class Watchlist(_Section):
 
     def topic_keys(self) -> tuple[str, ...]:
         """The topics as extraction gets them: ``name|alias|…`` (see briefgen.watchlist)."""
-        from briefgen.watchlist import encode_topic
-
         return tuple(encode_topic(t.name, t.aliases) for t in self.items("topics"))
 
 
@@ -430,8 +430,6 @@ class Config(_Section):
         platform's user cache folder (:func:`briefgen.store.cache.default_dir`)."""
         if self.cache.dir:
             return self.resolve(self.cache.dir)
-        from briefgen.store.cache import default_dir
-
         return default_dir().absolute()
 
     def output_stem(self, now: datetime) -> str:

@@ -170,6 +170,20 @@ def test_missing_config_exits_3(invoke: Any, tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_unopenable_log_file_in_config_exits_3(make_project: Any, invoke: Any) -> None:
+    """A ``log_file`` that cannot be opened is a configuration error naming the key (it
+    used to end as "internal error: TypeError", exit 1)."""
+    config = make_project(extra_config="log_file: blocker/run.log\n")
+    (config.parent / "blocker").write_text("a file where the log folder should be")
+    result = invoke(["build", "--config", str(config), "--format", "json"])
+    assert result.exit_code == EXIT_CONFIG, result.stderr
+    errors = error_lines(result.stderr)
+    assert len(errors) == 1
+    assert "log_file: cannot append to" in errors[0] and "run.log" in errors[0]
+    assert "1 problem in the configuration" in errors[0]
+    assert not (config.parent / "out").exists()
+
+
 def test_invalid_yaml_exits_3(make_project: Any, invoke: Any) -> None:
     config = make_project(config="sources: [\n")
     result = invoke(["build", "--config", str(config)])

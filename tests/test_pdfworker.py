@@ -31,7 +31,9 @@ def text_of(pdf: bytes) -> str:
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
-def test_the_worker_makes_the_same_pdf_as_this_process() -> None:
+def test_the_worker_makes_the_same_pdf_as_this_process(fixed_time: str) -> None:
+    # fixed_time: the subset fonts carry their making time (fontTools reads
+    # SOURCE_DATE_EPOCH), and the two PDFs are made about 0.6 s apart.
     with pdfworker.PdfWorker() as worker:
         worker.submit(job(HTML))
         made_there = worker.result()

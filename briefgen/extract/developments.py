@@ -27,7 +27,7 @@ from .clauses import (
     is_future,
     np_tokens,
 )
-from .dates import DateValue, parse_date
+from .dates import DateValue, parse_date, parse_iso
 from .lexicon import (
     BACKGROUND_MARKERS,
     EVENT_NOUNS,
@@ -95,8 +95,6 @@ def _dates_in(sent: Span, ref: date | None, future: bool) -> list[tuple[DateValu
 
 
 def _to_date(value: str) -> date | None:
-    from .dates import parse_iso
-
     return parse_iso(value)
 
 

@@ -22,6 +22,7 @@ from ..model import Evidence
 from .actors import ActorIndex
 from .clauses import NEGATIONS, event_phrase, np_tokens
 from .dates import DateValue, parse_date, parse_iso
+from .gazetteer import load_gazetteer
 from .spans import doc_ents, doc_text, evidence, join_tokens, sent_ents, subject_of
 
 if TYPE_CHECKING:
@@ -382,8 +383,6 @@ def dateline_place(doc: Doc, start: int) -> str | None:
 
 def choose_places(places: list[str], limit: int = 2) -> list[str]:
     """The most specific places first: a city or site before the country it is in."""
-    from .gazetteer import load_gazetteer
-
     gz = load_gazetteer()
     seen: list[str] = []
     for p in places:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from briefgen.errors import InputError
 from briefgen.ingest.base import SkippedInput
-from briefgen.ingest.files import SUPPORTED, expand, read_file
+from briefgen.ingest.files import SUPPORTED, expand, limited, read_file
 from briefgen.model import Document
 
 if TYPE_CHECKING:
@@ -234,8 +234,6 @@ def _read_live(
             log.warning("%s: no item could be read; skipped", source.label)
             return
         docs = feed.documents
-    from briefgen.ingest.files import limited
-
     for doc in docs:
         shown = doc.url or url
         try:

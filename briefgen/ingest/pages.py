@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from briefgen.ingest.base import SkippedInput, check_text, guess_title, iso_date
+from briefgen.ingest.read_html import MainTextParser, defuse
 from briefgen.ingest.web import Fetcher, FetchError, Response, decode_body
 from briefgen.model import Document
 
@@ -70,8 +71,6 @@ def page_document(response: Response) -> Document:
 
 def extract_article(html: str, url: str) -> Article:
     """Main text and metadata of an article page; raise :class:`FetchError` without text."""
-    from briefgen.ingest.read_html import MainTextParser, defuse
-
     own = MainTextParser()
     try:
         own.feed(defuse(html))  # linear even on hostile markup

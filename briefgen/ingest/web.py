@@ -35,7 +35,7 @@ from typing import Any
 import httpx
 
 from briefgen import __version__
-from briefgen.ingest.base import SkippedInput
+from briefgen.ingest.base import SkippedInput, check_text, decode_bytes
 from briefgen.store.atomic import write_atomic
 
 log = logging.getLogger(__name__)
@@ -286,8 +286,6 @@ _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._:
 def decode_body(response: Response) -> str:
     """The body as text: the declared charset (header, ``<meta charset>``, XML declaration),
     else UTF-8, else Windows-1252; raise :class:`FetchError` for binary data."""
-    from briefgen.ingest.base import check_text, decode_bytes
-
     body = response.body
     head = body[:4096]
     declared = response.charset

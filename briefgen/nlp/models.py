@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefgen.errors import ModelNotFoundError
+from briefgen.nlp.sentences import add_sentence_fixer
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -195,8 +196,6 @@ def add_watchlist_ruler(nlp: Language, actors: Sequence[str]) -> None:
 def load_nlp(model: str, base_dir: Path | None, watch_actors: Sequence[str] = ()) -> Language:
     """The pipeline briefgen runs: the resolved model, the sentence fixer before its
     parser (:mod:`briefgen.nlp.sentences`) and a ruler for the watchlist's actors."""
-    from briefgen.nlp.sentences import add_sentence_fixer
-
     nlp = resolve_model(model, base_dir)
     add_sentence_fixer(nlp)
     add_watchlist_ruler(nlp, list(watch_actors))

@@ -13,6 +13,7 @@ import os
 from importlib import resources
 from pathlib import Path
 
+from briefgen.config import default_config_text
 from briefgen.errors import ProjectExistsError
 
 logger = logging.getLogger(__name__)
@@ -106,8 +107,6 @@ def sample_article() -> str:
 
 def project_config() -> str:
     """The commented default configuration, with the templates folder switched on."""
-    from briefgen.config import default_config_text
-
     text = default_config_text()
     switched = text.replace("\n# templates: templates\n", "\ntemplates: templates\n", 1)
     if switched == text:  # the default text changed shape: add the key at the end

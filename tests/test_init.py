@@ -29,6 +29,29 @@ def test_the_bundled_sample_is_the_seed_article() -> None:
     assert sample_article() == SEED_FILE.read_text(encoding="utf-8")
 
 
+def test_init_writes_the_template_reference_it_points_to(tmp_path: Path) -> None:
+    """The comments of the written brief.html.j2 point to a reference that a user of the
+    installed wheel has: REFERENCE.md beside it, the repository's docs/templates.md."""
+    init_project(tmp_path / "desk")
+    templates = tmp_path / "desk" / "templates"
+    reference = (templates / "REFERENCE.md").read_text(encoding="utf-8")
+    docs = Path(__file__).resolve().parents[1] / "docs" / "templates.md"
+    assert reference == docs.read_text(encoding="utf-8")
+    html = (templates / "brief.html.j2").read_text(encoding="utf-8")
+    assert "REFERENCE.md" in html and "docs/templates.md" not in html
+
+
+def test_shipped_files_exist_once_in_the_repository() -> None:
+    """Each file the wheel carries inside the package is found (source checkout here),
+    and no copy of it is committed inside the package."""
+    from briefgen.data import PACKAGE, SHIPPED, shipped
+
+    for installed, source in SHIPPED.items():
+        found = shipped(installed)
+        assert found is not None and found == PACKAGE.parent / source, installed
+        assert not (PACKAGE / installed).exists(), f"a copy of {source} in the package"
+
+
 def test_init_writes_a_project(tmp_path: Path) -> None:
     written = init_project(tmp_path / "desk")
     root = tmp_path / "desk"

@@ -3,22 +3,22 @@
 The project holds a commented ``config.yaml`` (the default configuration with
 the templates folder switched on), ``seeds/`` with the bundled sample article
 (shipped inside the package as ``briefgen/data/sample/``), and ``templates/``
-with working, commented examples of a block override and a CSS override.
+with working, commented examples of a block override and a CSS override, and the
+template reference (``REFERENCE.md``, the repository's ``docs/templates.md``).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from importlib import resources
 from pathlib import Path
 
 from briefgen.config import default_config_text
+from briefgen.data import candidates, shipped
 from briefgen.errors import ProjectExistsError
 
 logger = logging.getLogger(__name__)
 
-SAMPLE_PACKAGE = "briefgen.data"
 SAMPLE_NAME = "kim-putin-arms-talks.txt"
 
 BRIEF_HTML = """\
@@ -26,11 +26,12 @@ BRIEF_HTML = """\
     blocks you change; everything else stays as it is.
 
     Blocks, in page order: head, style, page_style, banner_top, title, bluf,
-    developments, actors, statements, risks, questions, timeline, sources,
-    evidence, footer, banner_bottom. Inside a block, {{ super() }} inserts the
-    built-in content. Variables, filters and blocks are listed in briefgen's
-    docs/templates.md; `briefgen templates list` shows which file each template
-    name resolves to.
+    since_last, developments, watchlist, actors, statements, risks, questions,
+    timeline, sources, evidence, footer, banner_bottom. Inside a block,
+    {{ super() }} inserts the built-in content. Variables, filters, macros and
+    blocks are described in REFERENCE.md, next to this file (briefgen init wrote
+    it from the installed briefgen); `briefgen templates list` shows which file
+    each template name resolves to.
 
     Templates run sandboxed: a mistake stops the build with the file and line. -#}
 {% extends "!default/brief.html.j2" %}
@@ -99,10 +100,24 @@ h1 { letter-spacing: -0.01em; }
 """
 
 
+def _shipped_text(installed: str) -> str:
+    path = shipped(installed)
+    if path is None or not path.is_file():
+        searched = ", ".join(str(p) for p in candidates(installed))
+        raise ProjectExistsError(
+            f"briefgen's own {installed} is missing (searched: {searched}); reinstall briefgen"
+        )
+    return path.read_text(encoding="utf-8")
+
+
 def sample_article() -> str:
     """The bundled sample article (the repository's ``seeds/`` file)."""
-    sample = resources.files(SAMPLE_PACKAGE).joinpath("sample").joinpath(SAMPLE_NAME)
-    return sample.read_text(encoding="utf-8")
+    return _shipped_text(f"data/sample/{SAMPLE_NAME}")
+
+
+def template_reference() -> str:
+    """The template reference (the repository's ``docs/templates.md``)."""
+    return _shipped_text("data/templates.md")
 
 
 def project_config() -> str:
@@ -122,6 +137,7 @@ def project_files() -> dict[str, str]:
         "templates/brief.html.j2": BRIEF_HTML,
         "templates/brief.md.j2": BRIEF_MD,
         "templates/custom.css": CUSTOM_CSS,
+        "templates/REFERENCE.md": template_reference(),
     }
 
 

@@ -11,17 +11,16 @@ from pathlib import Path
 from jinja2 import TemplateNotFound
 from jinja2.loaders import split_template_path
 
+from briefgen.data import candidates, shipped
 from briefgen.errors import TemplateError
 
 
 def builtin_templates_dir() -> Path:
     """The folder of the built-in theme (installed copy first, then the source tree)."""
-    package = Path(__file__).resolve().parents[1]  # the briefgen package folder
-    candidates = [package / "templates", package.parent / "templates"]
-    for candidate in candidates:
-        if (candidate / "base.html.j2").is_file():
-            return candidate
-    searched = ", ".join(str(path) for path in candidates)
+    folder = shipped("templates")
+    if folder is not None and (folder / "base.html.j2").is_file():
+        return folder
+    searched = ", ".join(str(path) for path in candidates("templates"))
     raise TemplateError(
         f"the built-in templates are missing (searched: {searched}); reinstall briefgen"
     )

@@ -20,7 +20,8 @@ ALLOWED = {
     "model": set(),
     "watchlist": set(),
     "store": {"errors", "model", "store"},
-    "config": {"errors", "model", "watchlist", "store"},
+    "data": set(),
+    "config": {"errors", "model", "watchlist", "store", "data"},
 }
 
 

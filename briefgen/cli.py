@@ -162,8 +162,10 @@ def verbosity(params: dict[str, Any]) -> int:
 
 
 class _Group(click.Group):
+    """Every command of the group, and of its subgroups, is a :class:`_Command`."""
+
     command_class = _Command
-    group_class = type
+    group_class = type  # click: subgroups are of this same class
 
 
 _QUIET = click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")

@@ -28,7 +28,7 @@ from pydantic import (
     model_validator,
 )
 
-from briefgen.data import candidates, shipped
+from briefgen.data import missing, shipped
 from briefgen.errors import ConfigError
 from briefgen.model import ADMIRALTY_RELIABILITY, SECTION_CAPS, Marking
 from briefgen.store.cache import default_dir
@@ -657,9 +657,5 @@ def default_config_text() -> str:
     ``briefgen/data/config.yaml`` (what ``briefgen init`` writes, with templates on)."""
     path = shipped("data/config.yaml")
     if path is None:
-        searched = ", ".join(str(p) for p in candidates("data/config.yaml"))
-        raise ConfigError(
-            "config.yaml",
-            [f"the default configuration is missing (searched: {searched}); reinstall briefgen"],
-        )
+        raise ConfigError("config.yaml", [missing("the default configuration", "data/config.yaml")])
     return path.read_text(encoding="utf-8")

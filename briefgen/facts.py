@@ -139,9 +139,7 @@ def collect_facts(
 
     pending = [documents[i] for i in misses]
     t1 = time.perf_counter()
-    stream, stored = _parse_and_extract(
-        config, pending, partial(extract, options=options), store, timings
-    )
+    stream, stored = _parse_and_extract(config, pending, options, store, timings)
     with gc_checkpoints() as checkpoint:
         for j, got in enumerate(stream):
             facts[misses[j]] = got
@@ -160,14 +158,15 @@ def collect_facts(
 def _parse_and_extract(
     config: Config,
     documents: Sequence[Document],
-    job: DocJob,
+    options: ExtractOptions,
     store: Callable[[int, DocFacts], None],
     timings: dict[str, float],
 ) -> tuple[Iterator[DocFacts], bool]:
-    """The per-document map that suits the configuration and the work, and whether it
-    stores each document's facts itself (the overlapped worker does, off this process)."""
-    model, base_dir = config.nlp.model, config.base_dir
-    actors = tuple(config.watchlist.actor_names())
+    """The per-document map that suits the configuration and the work, with extraction as
+    its job, and whether it stores each document's facts itself (the overlapped worker
+    does, off this process)."""
+    job: DocJob = partial(extract, options=options)
+    model, base_dir, actors = config.nlp.model, config.base_dir, options.watch_actors
     n_process, batch = config.nlp.n_process, config.nlp.batch_size
     if n_process > 1 and len(documents) > batch:
         log.info("nlp: parsing %d document(s) in %d processes", len(documents), n_process)

@@ -22,8 +22,13 @@ from functools import cache
 from pathlib import Path
 
 from briefgen.config import Config
-from briefgen.facts import Progress, collect_facts, extract_documents, extractor_digest
-from briefgen.facts import facts_setting as _facts_setting
+from briefgen.facts import (
+    Progress,
+    collect_facts,
+    extract_documents,
+    extractor_digest,
+    facts_setting,
+)
 from briefgen.fuse import FuseOptions, fuse
 from briefgen.fuse.duplicates import fingerprint, near_duplicates
 from briefgen.ingest import Skipped, SkippedInput, display_path, filter_period, ingest, read_file
@@ -167,7 +172,7 @@ def _fused(
     """The fused brief: from the cache when this corpus was fused before with the same
     options, else from every document's facts (themselves cached, :mod:`briefgen.facts`)."""
     options = FuseOptions.from_config(config)
-    keyed = _facts_setting(config)
+    keyed = facts_setting(config)
     cache = FusedCache(config.cache_dir(), config.cache.enabled)
     key = None
     if keyed is not None:

@@ -29,6 +29,13 @@ def candidates(installed: str) -> list[Path]:
     return [PACKAGE / installed, PACKAGE.parent / SHIPPED[installed]]
 
 
+def missing(what: str, installed: str) -> str:
+    """The message for a shipped file that :func:`shipped` cannot find: what it is, where it
+    was looked for, and the fix."""
+    searched = ", ".join(str(path) for path in candidates(installed))
+    return f"{what} not found (searched: {searched}); reinstall briefgen"
+
+
 def shipped(installed: str) -> Path | None:
     """The file or folder that the wheel ships as ``briefgen/<installed>``: the
     installed copy, else the source checkout's; None when neither exists."""

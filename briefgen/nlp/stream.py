@@ -12,13 +12,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 
-def pipe(
-    nlp: Language, texts: Iterable[str], batch_size: int = 32, n_process: int = 1
-) -> Iterator[Doc]:
-    """Run the pipeline over texts in batches, yielding Docs in input order."""
-    yield from nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
-
-
 def memory_zone(nlp: Language) -> contextlib.AbstractContextManager[Any]:
     """``nlp.memory_zone()`` (spaCy ≥ 3.8): strings and lexemes added inside are freed
     on exit, so a long run does not grow the vocabulary; a no-op on older spaCy."""

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 from briefgen.config import default_config_text
-from briefgen.data import candidates, shipped
+from briefgen.data import missing, shipped
 from briefgen.errors import ProjectExistsError
 
 logger = logging.getLogger(__name__)
@@ -103,10 +103,7 @@ h1 { letter-spacing: -0.01em; }
 def _shipped_text(installed: str) -> str:
     path = shipped(installed)
     if path is None or not path.is_file():
-        searched = ", ".join(str(p) for p in candidates(installed))
-        raise ProjectExistsError(
-            f"briefgen's own {installed} is missing (searched: {searched}); reinstall briefgen"
-        )
+        raise ProjectExistsError(missing(f"briefgen's own {installed}", installed))
     return path.read_text(encoding="utf-8")
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from jinja2 import TemplateNotFound
 from jinja2.loaders import split_template_path
 
-from briefgen.data import candidates, shipped
+from briefgen.data import missing, shipped
 from briefgen.errors import TemplateError
 
 
@@ -20,10 +20,7 @@ def builtin_templates_dir() -> Path:
     folder = shipped("templates")
     if folder is not None and (folder / "base.html.j2").is_file():
         return folder
-    searched = ", ".join(str(path) for path in candidates("templates"))
-    raise TemplateError(
-        f"the built-in templates are missing (searched: {searched}); reinstall briefgen"
-    )
+    raise TemplateError(missing("the built-in templates", "templates"))
 
 
 def template_search_path(templates_dir: Path | str | None = None) -> list[Path]:

@@ -728,7 +728,8 @@ def run_polnear(nlp: Language, folder: Path, limit: int | None, show: int) -> di
     nlp.add_pipe(OBSERVER, last=True)
     try:
         with timer("briefgen+textacy"):
-            briefs = _single_briefs(nlp, docs, max_statements=10**6)
+            # the highest cap sections.statements allows: every statement of a document
+            briefs = _single_briefs(nlp, docs, max_statements=10_000)
     finally:
         nlp.remove_pipe(OBSERVER)
     cap = FuseOptions().sections.statements

@@ -24,6 +24,7 @@ EXIT_BUILD = 1
 EXIT_USAGE = 2
 EXIT_CONFIG = 3
 EXIT_LOCKED = 4
+EXIT_DELIVERY = 5
 EXIT_INTERRUPTED = 130
 
 log = logging.getLogger("briefgen")
@@ -177,7 +178,8 @@ _VERBOSE = click.option("-v", "--verbose", count=True, help="More detail (-vv: l
 def cli() -> None:
     """briefgen turns news articles into an intelligence brief (Markdown, HTML, PDF, JSON).
 
-    Exit codes: 0 ok, 1 build error, 2 usage, 3 configuration, 4 another run holds the lock.
+    Exit codes: 0 ok, 1 build error, 2 usage, 3 configuration, 4 another run holds the lock,
+    5 the brief is written but its delivery (deliver: e-mail, webhook) failed.
     """
 
 
@@ -226,6 +228,11 @@ def cli() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Append the log lines to this file too (default: log_file in the config).",
 )
+@click.option(
+    "--no-deliver",
+    is_flag=True,
+    help="Write the brief but do not send it (deliver: in the config is skipped).",
+)
 @_QUIET
 @_VERBOSE
 def build(
@@ -236,6 +243,7 @@ def build(
     until: datetime | None,
     only_new: bool | None,
     log_file: Path | None,
+    no_deliver: bool,
     quiet: bool,
     verbose: int,
 ) -> None:
@@ -298,6 +306,10 @@ def build(
         len(result.brief.documents),
         total,
     )
+    if not no_deliver:
+        from briefgen.deliver import deliver
+
+        deliver(config, result.brief, result.paths)  # DeliveryError: exit 5, brief kept
 
 
 @cli.command()

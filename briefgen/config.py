@@ -34,8 +34,10 @@ from briefgen.model import ADMIRALTY_RELIABILITY, SECTION_CAPS, Marking
 from briefgen.store.cache import default_dir
 from briefgen.watchlist import encode_topic
 
-FormatName = Literal["md", "html", "pdf", "json"]
-FORMATS: tuple[FormatName, ...] = ("md", "html", "pdf", "json")
+FormatName = Literal["md", "html", "pdf", "json", "docx"]
+FORMATS: tuple[FormatName, ...] = ("md", "html", "pdf", "json", "docx")
+#: What ``output.formats`` is when not given (Word only on request).
+DEFAULT_FORMATS: tuple[FormatName, ...] = ("md", "html", "pdf", "json")
 TLP_LABELS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
 
 #: TLP 2.0 handling (FIRST.org's short definitions) and label colour (text on black).
@@ -128,13 +130,18 @@ class Source(_Section):
         return f"{self.kind} {self.feed or self.url}"
 
 
+#: ``output.name`` when not set: with it, a second brief of the day gains the time.
+DEFAULT_NAME = "brief-{date:%Y-%m-%d}"
+
+
 class Output(_Section):
     dir: str = "out"
-    name: str = "brief-{date:%Y-%m-%d}"
-    formats: list[Format] = Field(default_factory=lambda: list(FORMATS), min_length=1)
+    name: str = DEFAULT_NAME
+    formats: list[Format] = Field(default_factory=lambda: list(DEFAULT_FORMATS), min_length=1)
     pdf_variant: str | None = None  # WeasyPrint's pdf_variant, e.g. "pdf/a-3u"
     latest: bool = False  # latest.<ext> points at the newest brief (a link, else a copy)
     keep: int | None = Field(default=None, ge=1)  # keep only the newest N briefs of this name
+    index: bool = True  # index.html / index.json: the archive of the briefs in output.dir
 
     @field_validator("pdf_variant")
     @classmethod
@@ -322,6 +329,72 @@ class Cache(_Section):
         return value
 
 
+class Smtp(_Section):
+    """The mail server of ``deliver.email``. The password is never in the file: the
+    environment variable named by ``password_env`` holds it."""
+
+    host: str = Field(default="localhost", min_length=1)
+    port: int = Field(default=25, ge=1, le=65535)
+    starttls: bool = False  # upgrade a plain connection (port 587)
+    tls: bool = False  # implicit TLS from the start (SMTPS, port 465)
+    user: str | None = None
+    password_env: str = "BRIEFGEN_SMTP_PASSWORD"
+    timeout: float = Field(default=30.0, gt=0, le=600)
+
+    @model_validator(mode="after")
+    def _one_tls(self) -> Smtp:
+        if self.starttls and self.tls:
+            raise ValueError("give starttls (port 587) or tls (port 465), not both")
+        return self
+
+
+class Email(_Section):
+    """``deliver.email``: the brief mailed after each build."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    to: list[str] = Field(min_length=1)
+    cc: list[str] = []
+    sender: str = Field(alias="from", min_length=3)
+    smtp: Smtp = Smtp()
+    subject: str = "{{ title }} ({{ marking }}), {{ date }}"  # a Jinja template
+    body: str = "email.txt.j2"  # a template in the templates folder or the built-in theme
+    attach: list[Format] = ["pdf"]
+
+    @field_validator("to", "cc", "sender")
+    @classmethod
+    def _addresses(cls, value: Any) -> Any:
+        for address in value if isinstance(value, list) else [value]:
+            text = str(address).strip()
+            if "@" not in text or any(c in text for c in "\r\n,;") or " " in text:
+                raise ValueError(f"{address!r} is not one e-mail address (name@example.org)")
+        return value
+
+
+class Webhook(_Section):
+    """``deliver.webhook``: a POST of a short JSON summary (``{"text": …}``, which Slack,
+    Mattermost, Rocket.Chat and Google Chat accept) with links to the files."""
+
+    url: str
+    timeout: float = Field(default=20.0, gt=0, le=600)
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"{value!r} is not an http:// or https:// URL")
+        return value.strip()
+
+
+class Deliver(_Section):
+    """``deliver:``: where the brief goes once every output is written."""
+
+    email: Email | None = None
+    webhook: Webhook | None = None
+    link_base: str | None = None  # URL the output folder is published at (links in mail/chat)
+
+
 class Config(_Section):
     """The validated configuration. Build it with :func:`load_config` or :func:`parse_config`."""
 
@@ -342,6 +415,7 @@ class Config(_Section):
     fetch: Fetch = Fetch()
     only_new: bool = False  # brief only documents no earlier run of this config had
     log_file: str | None = None  # log lines appended here (besides stderr)
+    deliver: Deliver = Deliver()  # e-mail and webhook after each build
 
     _base_dir: Path = PrivateAttr(default_factory=Path.cwd)
     _config_path: Path | None = PrivateAttr(default=None)

@@ -64,3 +64,10 @@ class ScheduleError(BriefgenError):
 class ProjectExistsError(BriefgenError):
     """Raised by :mod:`briefgen.project.scaffold` (``briefgen init``) when the target folder is not
     empty and ``--force`` was not given, or cannot be written."""
+
+
+class DeliveryError(BriefgenError):
+    """Raised by :mod:`briefgen.deliver` when the e-mail or the webhook of ``deliver:`` fails
+    after a build. The brief is written and kept; the message names what failed and why."""
+
+    exit_code = 5

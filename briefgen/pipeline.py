@@ -21,7 +21,8 @@ from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
 
-from briefgen.config import Config
+from briefgen.config import DEFAULT_NAME, Config
+from briefgen.errors import BriefgenError
 from briefgen.facts import (
     Progress,
     collect_facts,
@@ -35,6 +36,7 @@ from briefgen.ingest import Skipped, SkippedInput, display_path, filter_period, 
 from briefgen.model import Appendix, Brief, Document, SinceLast, appendix_json
 from briefgen.nlp import load_nlp
 from briefgen.render import pdfworker, render, write_outputs
+from briefgen.render.archive import entry_for, unique_stem, update_index
 from briefgen.render.pdfworker import PdfWorker
 from briefgen.render.retention import prune, remove_leftovers, update_latest
 from briefgen.store.cache import FusedCache, fusion_key, source_digest
@@ -72,8 +74,8 @@ def build(
         fused = _fused(config, documents, when, progress, timings)
         brief = _since_last(fused.brief, run.state)
         outputs = _render(config, brief, fused.appendix, run.pdf_worker, timings)
-        paths = _write(config, outputs, when, timings)
-        _record(run.state, documents, fused.keys)
+        paths = _write(config, brief, outputs, when, timings)
+        _record(run.state, documents, fused.keys, seen=config.only_new)
     return BuildResult(brief, paths, skipped, timings)
 
 
@@ -287,11 +289,19 @@ def _render(
 
 
 def _write(
-    config: Config, outputs: dict[str, bytes], when: datetime, timings: dict[str, float]
+    config: Config,
+    brief: Brief,
+    outputs: dict[str, bytes],
+    when: datetime,
+    timings: dict[str, float],
 ) -> list[Path]:
-    """The outputs written atomically, then ``latest`` updated and old briefs pruned."""
+    """The outputs written atomically under a name no earlier brief of the day has (unless
+    ``output.name`` is set: :func:`~briefgen.render.archive.unique_stem`), then ``latest``
+    updated, old briefs pruned and the archive index rewritten."""
     target = config.output_dir()
-    stem = config.output_stem(when.astimezone())
+    local = when.astimezone()
+    fixed = config.output.name != DEFAULT_NAME
+    stem = unique_stem(target, config.output_stem(local), list(outputs), local, fixed)
     with _timed(timings, "render") as elapsed:
         remove_leftovers(target, config.output.name)
         paths = write_outputs(outputs, target, stem)
@@ -300,12 +310,21 @@ def _write(
         update_latest(paths)
     if config.output.keep:
         prune(target, config.output.name, config.output.keep, protect=[stem])
+    if config.output.index:
+        templates = config.resolve(config.templates) if config.templates else None
+        try:
+            update_index(target, entry_for(brief, stem, paths), templates)
+        except BriefgenError as exc:  # the brief is written; the index is a convenience
+            log.warning("archive index not updated: %s", exc)
     return paths
 
 
-def _record(state: RunState, documents: Sequence[Document], keys: BriefKeys) -> None:
-    """What the next run of this configuration compares itself with."""
-    state.record_documents(documents)
+def _record(state: RunState, documents: Sequence[Document], keys: BriefKeys, seen: bool) -> None:
+    """What the next run of this configuration compares itself with: the brief's keys
+    always; its documents as seen only in an ``only_new`` run, so that a manual build
+    does not empty the next scheduled ``--only-new`` run."""
+    if seen:
+        state.record_documents(documents)
     state.record_keys(keys)
     state.save()
 

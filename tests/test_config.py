@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.config import (
-    FORMATS,
+    DEFAULT_FORMATS,
     TLP_LABELS,
     Config,
     default_config_text,
@@ -40,7 +40,7 @@ def test_defaults(tmp_path: Path) -> None:
     assert config.handling is None and config.author is None and config.templates is None
     assert config.output.dir == "out"
     assert config.output.name == "brief-{date:%Y-%m-%d}"
-    assert config.output.formats == list(FORMATS)
+    assert config.output.formats == list(DEFAULT_FORMATS)
     assert (config.nlp.model, config.nlp.batch_size, config.nlp.n_process) == ("auto", 32, 1)
     assert config.watchlist.actors == [] and config.watchlist.topics == []
     assert config.ingest.max_bytes == 15_000_000

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from briefgen.errors import InputError
 from briefgen.ingest.base import SkippedInput
-from briefgen.ingest.files import SUPPORTED, expand, limited, read_file
+from briefgen.ingest.files import SUPPORTED, expand, limited, read_file, unsupported
 from briefgen.model import Document
 
 if TYPE_CHECKING:
@@ -87,8 +87,9 @@ def ingest(config: Config, seen: SeenFilter | None = None) -> IngestResult:
                 continue
             files = expand(source.path, config.base_dir)
             if not files:
-                log.warning("%s: no files match (looked in %s)", source.path, config.base_dir)
-                notes.append((source.label, "no files match"))
+                why = _no_match(source.path, config.base_dir)
+                log.warning("%s: %s", source.path, why)
+                notes.append((source.label, why))
                 continue
             for file in files:
                 _read_one(file, source, config, result, texts, seen)
@@ -279,6 +280,16 @@ def _describe_skips(skipped: list[Skipped]) -> str:
     listed = ", ".join(f"{s.source}: {s.reason}" for s in skipped[:_LISTED])
     more = f" and {count - _LISTED} more" if count > _LISTED else ""
     return f"{count} file{'s' if count != 1 else ''} skipped: {listed}{more}"
+
+
+def _no_match(pattern: str, base_dir: Path) -> str:
+    """Why a ``path:`` source gave no file: the folder looked in, and the unsupported
+    file types met there (``3 .odt files: unsupported type``)."""
+    folder, types = unsupported(pattern, base_dir)
+    if not types:
+        return f"no files match (looked in {folder})"
+    found = ", ".join(f"{n} {suffix} file{'s' if n != 1 else ''}" for suffix, n in types.items())
+    return f"no {SUPPORTED} files in {folder} ({found}: unsupported type)"
 
 
 def _nothing_usable(notes: list[tuple[str, str]]) -> str:

@@ -8,14 +8,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from briefgen.ingest.base import DEFAULT_MAX_CHARS, SkippedInput, decode_bytes, limit_text
+from briefgen.ingest.read_docx import read_docx
 from briefgen.ingest.read_html import read_html
 from briefgen.ingest.read_md import read_md
+from briefgen.ingest.read_pdf import read_pdf
 from briefgen.ingest.read_txt import read_txt
 from briefgen.model import Document
 
 log = logging.getLogger(__name__)
 
 Reader = Callable[[str, Path], Document]
+BinaryReader = Callable[[bytes, Path], Document]
 
 READERS: dict[str, Reader] = {
     ".txt": read_txt,
@@ -24,7 +27,10 @@ READERS: dict[str, Reader] = {
     ".html": read_html,
     ".htm": read_html,
 }
-SUPPORTED = ".txt, .md or .html"
+#: Formats read from their bytes (no text decoding first).
+BINARY_READERS: dict[str, BinaryReader] = {".pdf": read_pdf, ".docx": read_docx}
+SUFFIXES = (*READERS, *BINARY_READERS)
+SUPPORTED = ".txt, .md, .html, .pdf or .docx"
 DEFAULT_MAX_BYTES = 15_000_000
 
 
@@ -38,8 +44,10 @@ def read_file(
     with one warning naming the file, so that one document cannot stall a run.
     """
     path = Path(path)
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
+    suffix = path.suffix.lower()
+    reader = READERS.get(suffix)
+    binary = BINARY_READERS.get(suffix)
+    if reader is None and binary is None:
         raise SkippedInput(f"unsupported file type {path.suffix or '(none)'} (not {SUPPORTED})")
     try:
         size = path.stat().st_size
@@ -50,7 +58,11 @@ def read_file(
         data = path.read_bytes()
     except OSError as exc:
         raise SkippedInput(f"unreadable ({exc.strerror or exc})") from None
-    document = reader(decode_bytes(data), path)
+    if binary is not None:
+        document = binary(data, path)
+    else:
+        assert reader is not None
+        document = reader(decode_bytes(data), path)
     return limited(document, max_chars, str(path))
 
 
@@ -91,7 +103,7 @@ def expand(pattern: str, base_dir: Path) -> list[Path]:
     if not glob.has_magic(str(relative)):
         if target.is_dir():
             children = (p for p in target.iterdir() if not p.name.startswith("."))
-            return sorted(p for p in children if p.is_file() and p.suffix.lower() in READERS)
+            return sorted(p for p in children if p.is_file() and p.suffix.lower() in SUFFIXES)
         return [target] if target.exists() else []
     prefix = base_dir / _literal_prefix(relative)
     escaped = relative if relative.is_absolute() else Path(glob.escape(str(base_dir))) / relative
@@ -103,6 +115,28 @@ def expand(pattern: str, base_dir: Path) -> list[Path]:
         if path.is_file() and not hidden:
             files.append(path)
     return sorted(files)
+
+
+def unsupported(pattern: str, base_dir: Path) -> tuple[Path, dict[str, int]]:
+    """Where a ``path:`` source that matched nothing looked (the folder it names, else
+    the deepest folder without wildcards), and the file types found there that briefgen
+    cannot read, with their counts, for the warning that says why nothing matched."""
+    relative = Path(pattern).expanduser()
+    target = base_dir / relative
+    folder = target if target.is_dir() else base_dir / _literal_prefix(relative)
+    if not glob.has_magic(str(relative)) and not target.is_dir():
+        folder = target.parent
+    counts: dict[str, int] = {}
+    try:
+        entries = sorted(folder.iterdir())[:10_000] if folder.is_dir() else []
+    except OSError:
+        entries = []
+    for entry in entries:
+        suffix = entry.suffix.lower() or "(none)"
+        if entry.name.startswith(".") or suffix in SUFFIXES or not entry.is_file():
+            continue
+        counts[suffix] = counts.get(suffix, 0) + 1
+    return folder, counts
 
 
 def _literal_prefix(pattern: Path) -> Path:

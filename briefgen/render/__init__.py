@@ -17,8 +17,10 @@ from briefgen.config import FORMATS
 from briefgen.errors import RenderError
 from briefgen.model import Brief, brief_json
 from briefgen.render.context import build_context
+from briefgen.render.docx import render_docx
 from briefgen.render.environment import Kind, make_environment
 from briefgen.render.evidence import EvidenceRegistry
+from briefgen.render.figures import build_figures
 from briefgen.render.output import write_outputs
 from briefgen.render.paths import builtin_templates_dir, list_templates, template_search_path
 from briefgen.render.pdf import PdfJob
@@ -101,7 +103,11 @@ def render(
     if "json" in wanted:
         text = brief.to_json() if appendix is None else brief_json(brief, appendix)
         outputs["json"] = (text + "\n").encode("utf-8")
-    templated = [f for f in wanted if f != "json"]
+    if "docx" in wanted:
+        outputs["docx"] = render_docx(
+            brief, templates_dir, author=author, figures=build_figures(brief)
+        )
+    templated = [f for f in wanted if f not in ("json", "docx")]
     if not templated:
         return outputs
     search_path = template_search_path(templates_dir)

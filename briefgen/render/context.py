@@ -76,16 +76,23 @@ def build_context(brief: Brief, *, author: str | None = None) -> dict[str, Any]:
 
 def since_last(brief: Brief) -> dict[str, Any] | None:
     """What is new since the previous brief of the configuration, with the developments
-    and actors themselves (in the brief's order); None for a first brief."""
+    and actors themselves (in the brief's order), and whether nothing (``nothing_new``)
+    or every development (``all_new``) is new; None for a first brief."""
     changes = brief.since_last
     if changes.previous is None:
         return None
     devs = {d.id: d for d in brief.key_developments}
     actors = {a.id: a for a in brief.actors}
+    new_devs = [devs[i] for i in changes.developments if i in devs]
+    new_actors = [actors[i] for i in changes.actors if i in actors]
     return {
         "previous": filters.format_datetime(changes.previous),
-        "developments": [devs[i] for i in changes.developments if i in devs],
-        "actors": [actors[i] for i in changes.actors if i in actors],
+        "developments": new_devs,
+        "actors": new_actors,
+        # One line instead of a list: nothing is new, or every development is (the
+        # previous brief had other sources): listing them again would repeat the brief.
+        "nothing_new": not new_devs and not new_actors,
+        "all_new": len(new_devs) > 1 and len(new_devs) == len(brief.key_developments),
     }
 
 

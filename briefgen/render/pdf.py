@@ -18,6 +18,9 @@ from briefgen.errors import RenderError
 
 logger = logging.getLogger(__name__)
 
+#: The PDF made without ``output.pdf_variant``: accessible (tagged PDF/UA-1).
+DEFAULT_VARIANT = "pdf/ua-1"
+
 
 def _is_inside(path: Path, folders: list[Path]) -> bool:
     return any(path.is_relative_to(folder) for folder in folders)
@@ -86,7 +89,8 @@ def html_to_pdf(
     """The PDF of ``html`` (metadata comes from its ``<title>`` and ``<meta>`` tags,
     the language from ``<html lang>``, bookmarks from the CSS ``bookmark-level``).
 
-    ``pdf_variant`` is WeasyPrint's ``pdf_variant`` (``"pdf/a-3u"``, ``"pdf/ua-1"``…).
+    ``pdf_variant`` is WeasyPrint's ``pdf_variant`` (``"pdf/a-3u"``, ``"pdf/ua-1"``…);
+    without one the PDF is PDF/UA-1 (:data:`DEFAULT_VARIANT`). Either way it is tagged.
     """
     try:
         from weasyprint import HTML
@@ -100,7 +104,9 @@ def html_to_pdf(
     gc.disable()  # the collector would walk the layout's boxes again and again (~25% of the time)
     try:
         document = HTML(string=html, base_url=str(base_dir), url_fetcher=fetcher)
-        pdf = document.write_pdf(pdf_variant=pdf_variant or None)
+        # Tagged always (structure for screen readers, reflow, copy in reading order);
+        # PDF/UA-1 (XMP metadata stream, language, title shown) unless a PDF/A is asked for.
+        pdf = document.write_pdf(pdf_variant=pdf_variant or DEFAULT_VARIANT, pdf_tags=True)
     except KeyError as error:
         if pdf_variant:
             raise RenderError(

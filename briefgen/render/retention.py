@@ -27,7 +27,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 LATEST = "latest"
-EXTENSIONS = ("md", "html", "pdf", "json")
+EXTENSIONS = ("md", "html", "pdf", "json", "docx")
 
 #: strftime directives as regular expressions (for recognising our own file names).
 _DIRECTIVES = {
@@ -74,7 +74,8 @@ def name_regex(pattern: str) -> re.Pattern[str]:
         regex = _strftime_regex(spec)
         parts.append(f"(?P<date>{regex})" if not dated else regex)
         dated = True
-    return re.compile("".join(parts) + r"\Z")
+    # A second brief of the same name gets the build time appended (render.archive).
+    return re.compile("".join(parts) + r"(?:-\d{4}(?:\d{2})?)?\Z")
 
 
 def _strftime_regex(spec: str) -> str:

@@ -313,6 +313,36 @@ def build(
 
 
 @cli.command()
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="config.yaml",
+    show_default=True,
+    help="Configuration file.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@_QUIET
+@_VERBOSE
+def serve(config_path: Path, host: str, port: int, quiet: bool, verbose: int) -> None:
+    """Build, serve the HTML brief at http://HOST:PORT/ and rebuild and reload the page
+    whenever the configuration, a template or a source changes (Ctrl-C stops)."""
+    from briefgen.serve import serve as run_serve
+
+    try:
+        run_serve(config_path, host, port)
+    except KeyboardInterrupt:
+        log.info("stopped")
+
+
+@cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--out",

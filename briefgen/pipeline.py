@@ -56,14 +56,19 @@ class BuildResult:
 
 
 def build(
-    config: Config, progress: Progress | None = None, generated_at: datetime | None = None
+    config: Config,
+    progress: Progress | None = None,
+    generated_at: datetime | None = None,
+    record: bool = True,
 ) -> BuildResult:
     """Run the whole pipeline for one configuration and write the outputs.
 
     ``progress(done, total)`` is called as each document's facts are ready;
     ``generated_at`` is the build time (default: now, or ``SOURCE_DATE_EPOCH``). The run
     holds the configuration's lock: a second run raises
-    :class:`~briefgen.errors.LockError` at once.
+    :class:`~briefgen.errors.LockError` at once. ``record=False`` (``briefgen serve``'s
+    previews) leaves the run state alone: the next brief compares itself with the last
+    real one, and no document counts as seen.
     """
     timings: dict[str, float] = {}
     with _run(config) as run:
@@ -75,7 +80,8 @@ def build(
         brief = _since_last(fused.brief, run.state)
         outputs = _render(config, brief, fused.appendix, run.pdf_worker, timings)
         paths = _write(config, brief, outputs, when, timings)
-        _record(run.state, documents, fused.keys, seen=config.only_new)
+        if record:
+            _record(run.state, documents, fused.keys, seen=config.only_new)
     return BuildResult(brief, paths, skipped, timings)
 
 

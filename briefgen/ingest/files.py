@@ -139,6 +139,16 @@ def unsupported(pattern: str, base_dir: Path) -> tuple[Path, dict[str, int]]:
     return folder, counts
 
 
+def literal_folder(pattern: str, base_dir: Path) -> Path:
+    """The folder a ``path:`` source lives in: the pattern's part before any wildcard
+    (a folder named outright is itself; a file, its folder)."""
+    relative = Path(pattern).expanduser()
+    if glob.has_magic(str(relative)):
+        return base_dir / _literal_prefix(relative)
+    target = base_dir / relative
+    return target if target.is_dir() else target.parent
+
+
 def _literal_prefix(pattern: Path) -> Path:
     """The leading folders of a glob that have no wildcard."""
     parts = []

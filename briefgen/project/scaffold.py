@@ -4,7 +4,8 @@ The project holds a commented ``config.yaml`` (the default configuration with
 the templates folder switched on), ``seeds/`` with the bundled sample article
 (shipped inside the package as ``briefgen/data/sample/``), and ``templates/``
 with working, commented examples of a block override and a CSS override, and the
-template reference (``REFERENCE.md``, the repository's ``docs/templates.md``).
+template reference (``REFERENCE.md``, the repository's ``docs/templates.md``), and
+``templates/reference.docx``, whose styles the Word brief takes (edit it in Word).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from briefgen.config import default_config_text
 from briefgen.data import missing, shipped
 from briefgen.errors import ProjectExistsError
+from briefgen.render.docx import REFERENCE_NAME, write_reference_docx
 
 logger = logging.getLogger(__name__)
 
@@ -170,7 +172,17 @@ def init_project(folder: Path | str, *, force: bool = False) -> list[Path]:
             os.replace(temp, path)
             written.append(path)
             logger.debug("wrote %s", path)
+        written.append(_write_reference(root / "templates" / REFERENCE_NAME))
     except OSError as error:
         reason = error.strerror or str(error)
         raise ProjectExistsError(f"{error.filename or root}: cannot write: {reason}") from error
     return written
+
+
+def _write_reference(path: Path) -> Path:
+    """The Word brief's reference document (its styles), written atomically."""
+    temp = path.with_name(f".{path.name}.tmp")
+    write_reference_docx(temp)
+    os.replace(temp, path)
+    logger.debug("wrote %s", path)
+    return path

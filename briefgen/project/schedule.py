@@ -47,15 +47,21 @@ class CronLine:
 
 
 def check_schedule(expression: str) -> str:
-    """The cron expression with its spaces normalised; raise :class:`ScheduleError`."""
-    from crontab import CronSlices
+    """The cron expression as the crontab line writes it (spaces normalised; a word
+    such as ``daily`` becomes ``@daily``), so that ``show`` prints what ``install``
+    writes; raise :class:`ScheduleError`."""
+    from crontab import CronSlices, CronTab
 
     expr = " ".join(expression.split())
+    if expr and CronSlices.is_valid(expr):
+        job = CronTab(tab="").new(command="true")
+        job.setall(expr)
+        expr = str(job.slices)
     if not expr or not CronSlices.is_valid(expr):
         raise ScheduleError(
             f"{expression!r} is not a cron schedule; give five fields (minute hour "
             "day-of-month month day-of-week) such as '0 6 * * *' (every day at 06:00), "
-            "or @daily / @hourly"
+            "or daily / hourly / weekly (@daily …)"
         )
     return expr
 

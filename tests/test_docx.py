@@ -81,9 +81,7 @@ def test_actors_and_risks_are_tables(word: object, brief: Brief) -> None:
     assert brief.risks[0].likelihood in risks.rows[1].cells[2].text
 
 
-def test_marking_in_every_header_and_footer_with_page_numbers(
-    word: object, brief: Brief
-) -> None:
+def test_marking_in_every_header_and_footer_with_page_numbers(word: object, brief: Brief) -> None:
     label = brief.marking.label
     for section in word.sections:
         assert label in section.header.paragraphs[0].text

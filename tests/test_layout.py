@@ -22,6 +22,9 @@ ALLOWED = {
     "store": {"errors", "model", "store"},
     "data": set(),
     "config": {"errors", "model", "watchlist", "store", "data"},
+    # Delivery runs after the build: it reads the configuration and the written brief,
+    # and renders its mail body with the render stage's template loader.
+    "deliver": {"errors", "model", "config", "render", "deliver"},
 }
 
 

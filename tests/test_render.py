@@ -666,3 +666,22 @@ def test_shorten_middle_keeps_the_file_name() -> None:
     assert short.endswith("opposition-wins.txt")
     assert shorten_middle("seeds/a.txt", 40) == "seeds/a.txt"
     assert shorten_middle(None) == ""
+
+
+def test_since_last_takes_one_line_when_every_development_is_new(brief: Brief) -> None:
+    from briefgen.model import SinceLast
+
+    changed = brief.model_copy(
+        update={
+            "since_last": SinceLast(
+                previous="2023-09-04T06:00:00Z",
+                developments=[d.id for d in brief.key_developments],
+            )
+        }
+    )
+    md = render(changed, ["md"])["md"].decode()
+    section = md.split("## Since the last brief", 1)[1].split("\n## ", 1)[0]
+    assert "key developments above are new since the brief of" in section
+    assert not any(line.startswith("- ") for line in section.splitlines())
+    html = render(changed, ["html"])["html"].decode()
+    assert html.index('id="key-developments"') < html.index('id="since-last"')

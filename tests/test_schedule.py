@@ -126,3 +126,15 @@ def test_missing_crontab_command(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     monkeypatch.setenv("PATH", str(tmp_path))  # no crontab there
     with pytest.raises(ScheduleError, match="crontab command is not installed"):
         remove(tmp_path / "config.yaml")
+
+
+@pytest.mark.parametrize(("given", "written"), [("daily", "@daily"), ("@hourly", "@hourly")])
+def test_show_prints_the_line_install_writes(tmp_path: Path, given: str, written: str) -> None:
+    """``schedule show --cron daily`` prints a valid line, the very one ``install`` writes."""
+    tab = tmp_path / "crontab"
+    config = tmp_path / "desk" / "config.yaml"
+    line = cron_line(given, config, executable=["/x/briefgen"], environ=ENV)
+    assert line.render().startswith(f"{written} cd ")
+    install(line, tab)
+    assert installed(config, tab) == [line.render()]
+    assert tab.read_text().strip() == line.render()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -421,3 +423,44 @@ def test_timeline_puts_a_distant_event_on_an_axis_of_its_own() -> None:
     assert "EARLIER" in texts and "DATED" in texts
     # A timeline without such a gap stays on one axis.
     assert split_outliers(dated[1:]) == ([], dated[1:], [])
+
+
+@pytest.fixture(scope="module")
+def default_pdf(brief: Brief) -> bytes:
+    return render(brief, ["pdf"], author="Desk A")["pdf"]
+
+
+@pytest.mark.slow
+def test_default_pdf_is_tagged_pdf_ua_with_xmp_language_and_bookmarks(
+    brief: Brief, default_pdf: bytes
+) -> None:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(default_pdf))
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])  # tagged
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "en"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    xmp = reader.xmp_metadata
+    assert xmp is not None
+    assert b"pdfuaid" in root["/Metadata"].get_object().get_data()
+    assert [item.title for item in reader.outline if not isinstance(item, list)] == SECTIONS
+
+
+@pytest.mark.slow
+def test_archival_pdf_is_tagged_too(archival_pdf: bytes) -> None:
+    from pypdf import PdfReader
+
+    root = PdfReader(io.BytesIO(archival_pdf)).trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils not installed")
+def test_pdfinfo_says_tagged(tmp_path: Path, default_pdf: bytes) -> None:
+    path = tmp_path / "brief.pdf"
+    path.write_bytes(default_pdf)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    assert re.search(r"^Tagged:\s+yes$", info.stdout, re.M)
+    assert re.search(r"^Metadata Stream:\s+yes$", info.stdout, re.M)

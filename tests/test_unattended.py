@@ -81,8 +81,11 @@ def brief_json(path: Path) -> dict[str, Any]:
 
 
 def outputs(root: Path) -> list[str]:
+    """The brief files in ``root/out`` (not the archive's index.html/index.json)."""
     out = root / "out"
-    return sorted(p.name for p in out.iterdir()) if out.is_dir() else []
+    if not out.is_dir():
+        return []
+    return sorted(p.name for p in out.iterdir() if p.stem != "index")
 
 
 def serve_news(server: LocalServer) -> tuple[str, str]:
@@ -237,6 +240,42 @@ def test_only_new_from_the_config_with_files(tmp_path: Path) -> None:
     config.write_text(config.read_text().replace("only_new: true\n", ""))
     assert build(config, minutes=7).exit_code == EXIT_OK
     assert len(outputs(tmp_path)) == 4
+
+
+def test_a_manual_build_does_not_mark_documents_seen(tmp_path: Path) -> None:
+    """Only --only-new runs mark documents as seen: a test build by hand in the morning
+    does not make the scheduled --only-new run empty."""
+    config = write(
+        tmp_path,
+        config_text("  - path: articles/*\n"),
+        {"articles/kim.txt": text_article("Kim arrives in Vladivostok", KIM)},
+    )
+    assert build(config).exit_code == EXIT_OK  # by hand
+    scheduled = build(config, "--only-new", minutes=60)
+    assert scheduled.exit_code == EXIT_OK, scheduled.stderr
+    assert "no new documents" not in scheduled.stderr
+    assert len(outputs(tmp_path)) == 4
+    again = build(config, "--only-new", minutes=120)
+    assert "no new documents" in again.stderr  # the --only-new run marked them
+
+
+def test_since_last_is_one_line_when_nothing_is_new_and_sits_after_developments(
+    tmp_path: Path,
+) -> None:
+    config = write(
+        tmp_path,
+        config_text("  - path: articles/*\n"),
+        {"articles/kim.txt": text_article("Kim arrives in Vladivostok", KIM)},
+    )
+    assert build(config).exit_code == EXIT_OK
+    assert build(config, minutes=60).exit_code == EXIT_OK
+    newest = sorted(n for n in outputs(tmp_path) if n.endswith(".md"))[-1]
+    markdown = (tmp_path / "out" / newest).read_text()
+    section = markdown.split("## Since the last brief\n", 1)[1].split("\n## ", 1)[0]
+    assert [line for line in section.splitlines() if line.strip()] == [
+        f"Nothing new since the brief of {section.split('brief of ', 1)[1].split('.')[0]}."
+    ]
+    assert markdown.index("## Key developments") < markdown.index("## Since the last brief")
 
 
 # --- since the last brief --------------------------------------------------------------------

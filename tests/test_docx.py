@@ -161,3 +161,17 @@ def test_write_reference_docx_round_trips(tmp_path: Path, brief: Brief) -> None:
     write_reference_docx(tmp_path / "reference.docx")
     document = docx.Document(io.BytesIO(render(brief, ["docx"], tmp_path)["docx"]))
     assert document.styles["Normal"].font.name == "Calibri"
+
+
+def test_even_page_headers_of_the_reference_carry_the_marking_too(
+    tmp_path: Path, brief: Brief
+) -> None:
+    reference = docx.Document()
+    reference.settings.odd_and_even_pages_header_footer = True
+    reference.sections[0].different_first_page_header_footer = True
+    reference.save(tmp_path / "reference.docx")
+    document = docx.Document(io.BytesIO(render(brief, ["docx"], tmp_path)["docx"]))
+    section = document.sections[0]
+    assert not section.different_first_page_header_footer
+    assert brief.marking.label in section.even_page_header.paragraphs[0].text
+    assert brief.marking.label in section.even_page_footer.paragraphs[0].text

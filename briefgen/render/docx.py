@@ -178,24 +178,27 @@ class _Writer:
     def _marking(self) -> None:
         """The marking in every page's header and footer; the page number in the footer."""
         label = clean(self.brief.marking.label)
+        even = bool(self.doc.settings.odd_and_even_pages_header_footer)
         for section in self.doc.sections:
             section.different_first_page_header_footer = False
-            header = section.header
-            header.is_linked_to_previous = False
-            para = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
-            para.text = ""
-            para.alignment = _center()
-            _bold(para.add_run(label))
-            footer = section.footer
-            footer.is_linked_to_previous = False
-            para = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
-            para.text = ""
-            para.alignment = _center()
-            _bold(para.add_run(label))
-            para.add_run("    Page ")
-            _field(para, "PAGE", "1")
-            para.add_run(" of ")
-            _field(para, "NUMPAGES", "1")
+            headers = [section.header] + ([section.even_page_header] if even else [])
+            footers = [section.footer] + ([section.even_page_footer] if even else [])
+            for header in headers:
+                header.is_linked_to_previous = False
+                para = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+                para.text = ""
+                para.alignment = _center()
+                _bold(para.add_run(label))
+            for footer in footers:
+                footer.is_linked_to_previous = False
+                para = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+                para.text = ""
+                para.alignment = _center()
+                _bold(para.add_run(label))
+                para.add_run("    Page ")
+                _field(para, "PAGE", "1")
+                para.add_run(" of ")
+                _field(para, "NUMPAGES", "1")
 
     # --- sections ------------------------------------------------------------------------
 

@@ -74,7 +74,12 @@ def test_build_writes_the_requested_formats(
     result = invoke(["build", "--config", str(config), "--format", "json,md"])
     assert result.exit_code == EXIT_OK, result.stderr
     out = config.parent / "out"
-    assert sorted(p.name for p in out.iterdir()) == ["brief.json", "brief.md"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "brief.json",
+        "brief.md",
+        "index.html",  # the archive of the briefs in the folder
+        "index.json",
+    ]
     assert result.stdout == ""  # progress and logs go to stderr only
     assert "wrote 2 file(s) from 2 document(s)" in result.stderr
     data = json.loads((out / "brief.json").read_text(encoding="utf-8"))
@@ -108,6 +113,8 @@ def test_build_default_formats_write_all_four(make_project: Any, invoke: Any) ->
         "brief.json",
         "brief.md",
         "brief.pdf",
+        "index.html",
+        "index.json",
     ]
     assert (out / "brief.pdf").read_bytes().startswith(b"%PDF-")
     assert "<html" in (out / "brief.html").read_text(encoding="utf-8").lower()
@@ -121,7 +128,7 @@ def test_build_out_option_overrides_the_config(
     target = tmp_path / "elsewhere"
     result = invoke(["build", "--config", str(config), "--format", "json", "--out", str(target)])
     assert result.exit_code == EXIT_OK, result.stderr
-    assert [p.name for p in target.iterdir()] == ["brief.json"]
+    assert sorted(p.name for p in target.iterdir()) == ["brief.json", "index.html", "index.json"]
     assert not (config.parent / "out").exists()
 
 
@@ -143,7 +150,7 @@ def test_bad_config_exits_3_with_key_paths(make_project: Any, invoke: Any) -> No
     config = make_project(
         config=(
             "sources:\n  - path: articles/*\n"
-            "output:\n  formats: [md, docx]\n"
+            "output:\n  formats: [md, odt]\n"
             "nlp:\n  batch_size: 0\n"
             "titel: Typo\n"
         )
@@ -206,10 +213,10 @@ def test_no_readable_input_exits_1_with_one_line(make_project: Any, invoke: Any)
 
 def test_unknown_format_is_a_usage_error(make_project: Any, invoke: Any) -> None:
     config = make_project({"a.txt": ARTICLE_A})
-    result = invoke(["build", "--config", str(config), "--format", "docx"])
+    result = invoke(["build", "--config", str(config), "--format", "odt"])
     assert result.exit_code == EXIT_USAGE
-    assert "docx" in result.stderr
-    assert "md, html, pdf, json" in result.stderr
+    assert "odt" in result.stderr
+    assert "md, html, pdf, json, docx" in result.stderr
     assert not (config.parent / "out").exists()
 
 

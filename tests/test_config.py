@@ -73,7 +73,7 @@ def test_default_text_is_fully_commented() -> None:
 def test_every_problem_is_listed_at_once(tmp_path: Path) -> None:
     text = (
         "sources:\n  - path: a\n    url: https://example.org\n"
-        "output:\n  formats: [md, docx]\n"
+        "output:\n  formats: [md, odt]\n"
         "nlp:\n  batch_size: 0\n"
         "marking: TLP:WHITE\n"
     )
@@ -84,7 +84,7 @@ def test_every_problem_is_listed_at_once(tmp_path: Path) -> None:
     message = str(error)
     assert "4 problems" in message
     assert "sources.0: give exactly one of path, feed, url" in error.problems
-    assert "output.formats.1: 'docx' is not a format; choose from md, html, pdf, json" in (
+    assert "output.formats.1: 'odt' is not a format; choose from md, html, pdf, json, docx" in (
         error.problems
     )
     assert any(p.startswith("nlp.batch_size: must be at least 1") for p in error.problems)
@@ -171,7 +171,7 @@ def test_formats_deduplicated_in_order(tmp_path: Path) -> None:
     )
     assert config.output.formats == ["pdf", "md"]
     assert problems_of(tmp_path, "output: {formats: []}\nsources: [{path: a}]\n") == [
-        "output.formats: list at least one format from md, html, pdf, json"
+        "output.formats: list at least one format from md, html, pdf, json, docx"
     ]
 
 

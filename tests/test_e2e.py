@@ -86,7 +86,8 @@ def test_the_four_files_exist(built: Built) -> None:
     for fmt in FORMATS:
         path = built.path(fmt)
         assert path.is_file() and path.stat().st_size > 1000, path
-    assert sorted(p.suffix for p in built.out.iterdir()) == [".html", ".json", ".md", ".pdf"]
+    briefs = [p for p in built.out.iterdir() if p.stem != "index"]  # not the archive index
+    assert sorted(p.suffix for p in briefs) == [".html", ".json", ".md", ".pdf"]
 
 
 def test_pdf_content(built: Built) -> None:
@@ -247,7 +248,7 @@ def test_failed_run_leaves_the_last_good_brief_intact(built: Built, tmp_path: Pa
     root = tmp_path / "project"
     shutil.copytree(built.root, root)
     before = {p.name: p.read_bytes() for p in (root / "out").iterdir()}
-    assert len(before) == 4
+    assert len(before) == 6  # the four formats and the archive's index.html / index.json
     templates = root / "broken-templates"
     templates.mkdir()
     # md renders fine; html then fails: nothing may be written at all

@@ -43,7 +43,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     out = root / "out"
     found: dict[str, str] = {}
     for ext in ("json", "md"):
-        files = sorted(out.glob(f"*.{ext}"))
+        files = sorted(p for p in out.glob(f"*.{ext}") if p.stem != "index")
         assert len(files) == 1, files
         found[ext] = files[0].read_bytes().decode("utf-8")
     return found

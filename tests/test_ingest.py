@@ -342,7 +342,7 @@ def test_no_usable_input_raises(tmp_path: Path, caplog: pytest.LogCaptureFixture
     message = str(info.value)
     assert message.startswith("no readable articles in seeds/* (2 files skipped: ")
     assert "seeds/a.bin.txt: binary" in message and "seeds/b.txt: empty" in message
-    assert message.endswith("add .txt, .md or .html files")
+    assert message.endswith("add .txt, .md, .html, .pdf or .docx files")
     assert info.value.exit_code == 1
 
 

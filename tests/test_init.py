@@ -55,7 +55,9 @@ def test_shipped_files_exist_once_in_the_repository() -> None:
 def test_init_writes_a_project(tmp_path: Path) -> None:
     written = init_project(tmp_path / "desk")
     root = tmp_path / "desk"
-    assert sorted(p.relative_to(root).as_posix() for p in written) == sorted(project_files())
+    assert sorted(p.relative_to(root).as_posix() for p in written) == sorted(
+        [*project_files(), "templates/reference.docx"]
+    )
     config = (root / "config.yaml").read_text(encoding="utf-8")
     assert "\ntemplates: templates\n" in config and "sources:\n  - path: seeds/*" in config
     html = (root / "templates" / "brief.html.j2").read_text(encoding="utf-8")
@@ -150,6 +152,12 @@ def test_init_then_build_works(tmp_path: Path, invoke: Any, fixed_time: str) -> 
     )
     assert result.exit_code == 0, result.stderr
     out = sorted(p.name for p in (target / "out").iterdir())
-    assert out == ["brief-2023-11-14.html", "brief-2023-11-14.json", "brief-2023-11-14.md"]
+    assert out == [
+        "brief-2023-11-14.html",
+        "brief-2023-11-14.json",
+        "brief-2023-11-14.md",
+        "index.html",  # the archive of the briefs in the folder
+        "index.json",
+    ]
     html = (target / "out" / "brief-2023-11-14.html").read_text(encoding="utf-8")
     assert "Kim Jong-un" in html and 'id="figure-network"' in html

@@ -136,8 +136,8 @@ def test_json_is_the_model_dump(brief: Brief, outputs: dict[str, bytes]) -> None
 
 
 def test_unknown_format_is_a_render_error(brief: Brief) -> None:
-    with pytest.raises(RenderError, match="docx"):
-        render(brief, ["docx"])
+    with pytest.raises(RenderError, match="odt"):
+        render(brief, ["odt"])
 
 
 # ---------------------------------------------------------------- HTML

@@ -121,9 +121,16 @@ def make_server(preview: Preview, host: str, port: int) -> ThreadingHTTPServer:
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             log.debug("serve: %s", format % args)
 
-    server = ThreadingHTTPServer((host, port), Handler)
+    server = _Server((host, port), Handler)
     server.daemon_threads = True
     return server
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that goes away mid-request (a reload, a closed tab) is no error:
+        one debug line, not a traceback on the terminal."""
+        log.debug("serve: connection from %s ended early", client_address[0])
 
 
 def watched_paths(config: Any) -> list[Path]:

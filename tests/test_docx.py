@@ -110,7 +110,7 @@ def test_hostile_text_stays_text(brief: Brief) -> None:
     )
     document = docx.Document(io.BytesIO(render_docx(evil)))
     assert document.paragraphs[0].text == "<w:p>evil</w:p>  & <script>"
-    assert document.core_properties.title == "<w:p>evil</w:p>  & <script>"
+    assert document.core_properties.title == "<w:p>evil</w:p> & <script>"
     assert clean("a\x00b\x1fc\td") == "abc\td"
 
 
@@ -175,3 +175,10 @@ def test_even_page_headers_of_the_reference_carry_the_marking_too(
     assert not section.different_first_page_header_footer
     assert brief.marking.label in section.even_page_header.paragraphs[0].text
     assert brief.marking.label in section.even_page_footer.paragraphs[0].text
+
+
+def test_a_long_title_fits_the_document_properties(brief: Brief) -> None:
+    long = brief.model_copy(update={"title": "Very long title " * 40})
+    document = docx.Document(io.BytesIO(render_docx(long)))
+    assert len(document.core_properties.title) == 255  # Word's limit for a property
+    assert document.paragraphs[0].text == "Very long title " * 40  # the page keeps it whole

@@ -164,10 +164,10 @@ class _Writer:
 
     def _properties(self) -> None:
         props = self.doc.core_properties
-        props.title = clean(self.brief.title)
-        props.author = clean(self.author)
-        props.subject = clean(f"{self.brief.marking.label} intelligence brief")
-        props.keywords = clean(f"intelligence brief, {self.brief.marking.label}")
+        props.title = _property(self.brief.title)
+        props.author = _property(self.author)
+        props.subject = _property(f"{self.brief.marking.label} intelligence brief")
+        props.keywords = _property(f"intelligence brief, {self.brief.marking.label}")
         props.comments = "briefgen"
         created = _datetime(self.brief.generated_at)
         if created is not None:
@@ -476,6 +476,12 @@ def svg_to_png(svg: str) -> bytes | None:
 
 
 # --- small python-docx helpers ---------------------------------------------------------------
+
+
+def _property(text: str) -> str:
+    """A document property: Word allows at most 255 characters."""
+    value = " ".join(clean(text).split())
+    return value if len(value) <= 255 else value[:254] + "…"
 
 
 def _bold(run: Any) -> Any:

@@ -361,7 +361,9 @@ def extract(files: tuple[Path, ...], out_dir: Path, model: str, quiet: bool, ver
     written, skipped = single_briefs(list(files), out_dir, model=model)
     if not written:
         reasons = "; ".join(f"{name}: {why}" for name, why in skipped)
-        raise InputError(f"no readable input ({reasons}); give .txt, .md or .html files")
+        raise InputError(
+            f"no readable input ({reasons}); give .txt, .md, .html, .pdf or .docx files"
+        )
     log.info("wrote %d file(s) to %s", len(written), out_dir)
 
 

@@ -182,3 +182,15 @@ def test_a_long_title_fits_the_document_properties(brief: Brief) -> None:
     document = docx.Document(io.BytesIO(render_docx(long)))
     assert len(document.core_properties.title) == 255  # Word's limit for a property
     assert document.paragraphs[0].text == "Very long title " * 40  # the page keeps it whole
+
+
+def test_the_table_of_contents_is_a_field_word_updates_on_opening(word: object) -> None:
+    from docx.oxml.ns import qn
+
+    body = word.element.body
+    instructions = [i.text.strip() for i in body.iter(qn("w:instrText"))]
+    assert instructions[0].startswith("TOC ")
+    settings = word.settings.element
+    assert settings.find(qn("w:updateFields")).get(qn("w:val")) == "true"
+    order = [child.tag.rpartition("}")[2] for child in settings]
+    assert order.index("updateFields") < order.index("compat")  # the schema's order

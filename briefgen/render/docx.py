@@ -222,7 +222,9 @@ class _Writer:
             para.add_run(clean(value))
 
     def _toc(self) -> None:
-        """A table of contents field (Word fills it in: References → Update Table, or F9)."""
+        """A table of contents field; Word offers to fill it in on opening (the document
+        asks for its fields to be updated), LibreOffice with Tools → Update."""
+        _update_fields_on_open(self.doc)
         self.doc.add_paragraph(
             "Contents", style="TOC Heading" if _has(self.doc, "TOC Heading") else None
         )
@@ -524,6 +526,38 @@ def _field(paragraph: Any, instruction: str, placeholder: str) -> None:
     paragraph.add_run()._r.append(char("separate"))
     paragraph.add_run(placeholder)
     paragraph.add_run()._r.append(char("end"))
+
+
+def _update_fields_on_open(doc: Any) -> None:
+    """``<w:updateFields w:val="true"/>`` in the settings: Word updates the table of
+    contents and page counts when the document is opened."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    settings = doc.settings.element
+    if settings.find(qn("w:updateFields")) is not None:
+        return
+    element = OxmlElement("w:updateFields")
+    element.set(qn("w:val"), "true")
+    # CT_Settings is a sequence: Word refuses a file whose settings are out of order.
+    later = next((child for child in settings if _local(child.tag) in _AFTER_UPDATE), None)
+    if later is None:
+        settings.append(element)
+    else:
+        later.addprevious(element)
+
+
+#: The elements of ``w:settings`` that come after ``w:updateFields`` (ECMA-376 17.15.1.78).
+_AFTER_UPDATE = frozenset(
+    "hdrShapeDefaults footnotePr endnotePr compat docVars rsids mathPr attachedSchema "
+    "themeFontLang clrSchemeMapping doNotIncludeSubdocsInStats doNotAutoCompressPictures "
+    "forceUpgrade captions readModeInkLockDown smartTagType schemaLibrary shapeDefaults "
+    "doNotEmbedSmartTags decimalSymbol listSeparator".split()
+)
+
+
+def _local(tag: Any) -> str:
+    return str(tag).rpartition("}")[2]
 
 
 def _repeat_header(row: Any) -> None:

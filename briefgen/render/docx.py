@@ -41,6 +41,11 @@ FIGURES = (
     ("risks", "Risk matrix: likelihood against impact."),
     ("publishers", "Documents by publisher."),
 )
+#: What the table of contents shows until Word fills it in.
+TOC_PLACEHOLDER = (
+    "The contents appear when the fields are updated: Word asks on opening "
+    "(or right-click, Update Field)."
+)
 #: Width of a figure on the page, in inches.
 FIGURE_WIDTH = 6.0
 
@@ -229,7 +234,7 @@ class _Writer:
             "Contents", style="TOC Heading" if _has(self.doc, "TOC Heading") else None
         )
         para = self.doc.add_paragraph()
-        _field(para, 'TOC \\o "1-2" \\h \\z \\u', "Right-click to update the table of contents.")
+        _field(para, 'TOC \\o "1-2" \\h \\z \\u', TOC_PLACEHOLDER)
 
     def _heading(self, text: str, count: int | None = None) -> None:
         self.doc.add_heading(clean(text if count is None else f"{text} ({count})"), level=1)

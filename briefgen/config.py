@@ -8,7 +8,10 @@ Relative paths in the file are relative to the folder that holds it.
 from __future__ import annotations
 
 import difflib
+import errno
+import os
 import re
+import stat
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -493,7 +496,7 @@ def load_config(path: str | Path) -> Config:
     """Read and validate a configuration file; raise :class:`ConfigError` listing every problem."""
     file = Path(path).expanduser()
     try:
-        text = file.read_text(encoding="utf-8-sig")
+        text = _read_config(file)
     except FileNotFoundError:
         raise ConfigError(
             str(path),
@@ -501,10 +504,48 @@ def load_config(path: str | Path) -> Config:
         ) from None
     except IsADirectoryError:
         raise ConfigError(str(path), ["is a folder, not a YAML file"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise ConfigError(str(path), [f"cannot be read: {exc.strerror or exc}"]) from None
+    except UnicodeDecodeError as exc:
         raise ConfigError(str(path), [f"cannot be read: {exc}"]) from None
     data, problems = _parse_yaml(text, str(path))
     return parse_config(data, file.absolute().parent, config_path=file, problems=problems)
+
+
+#: The largest configuration file read (a configuration is a few kilobytes).
+MAX_CONFIG_BYTES = 1_000_000
+
+
+def _read_config(file: Path) -> str:
+    """The text of a configuration file: a regular file (a FIFO or a device would block or
+    never end), at most :data:`MAX_CONFIG_BYTES`, UTF-8 without NUL or other control
+    characters that YAML refuses."""
+    fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(file))
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device?)")
+        if info.st_size > MAX_CONFIG_BYTES:
+            raise OSError(errno.EFBIG, f"larger than {MAX_CONFIG_BYTES:,} bytes")
+        with os.fdopen(os.dup(fd), "rb") as stream:
+            data = stream.read(MAX_CONFIG_BYTES + 1)
+    finally:
+        os.close(fd)
+    text = data.decode("utf-8-sig")
+    bad = next((c for c in text if c in _CONTROL), None)
+    if bad is not None:
+        line = text.count("\n", 0, text.index(bad)) + 1
+        raise OSError(
+            errno.EINVAL,
+            f"line {line} holds the control character U+{ord(bad):04X}; a configuration is "
+            "plain text",
+        )
+    return text
+
+
+_CONTROL = frozenset(chr(c) for c in (*range(0, 9), 11, 12, *range(14, 32), 127))
 
 
 def parse_config(
@@ -556,7 +597,10 @@ class _Loader(yaml.SafeLoader):
 
 def _parse_yaml(text: str, name: str) -> tuple[Any, list[str]]:
     """The YAML data and the keys given twice; a syntax error is raised as the only problem."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.YAMLError as exc:  # the reader checks the characters first
+        raise ConfigError(name, [f"invalid YAML: {str(exc).splitlines()[0]}"]) from None
     try:
         return loader.get_single_data(), loader.duplicates
     except yaml.MarkedYAMLError as exc:

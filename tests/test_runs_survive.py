@@ -278,3 +278,57 @@ def test_two_cache_folders_of_one_config_share_its_lock(tmp_path: Path) -> None:
                 env={"BRIEFGEN_CACHE_DIR": str(tmp_path / cache)},
             )
             assert result.exit_code == 4, result.stderr
+
+
+# --- item 10: log file and configuration faults are one line and a documented code --------
+
+
+def _briefgen(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "briefgen", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,  # a FIFO used to block here for ever
+        check=False,
+    )
+
+
+@posix
+@pytest.mark.parametrize("kind", ["fifo", "under-a-file", "folder"])
+def test_an_unusable_log_file_is_a_config_error(tmp_path: Path, kind: str) -> None:
+    target = {"fifo": "fifo.log", "under-a-file": "config.yaml/x.log", "folder": "articles"}[kind]
+    if kind == "fifo":
+        os.mkfifo(tmp_path / "fifo.log")
+    config = write_project(tmp_path, {"a.txt": ARTICLE.format(n=1)}, FAST + f"log_file: {target}\n")
+    result = _briefgen("build", "--config", str(config), "-q", timeout=20)
+    assert result.returncode == 3, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "log_file: cannot append to" in lines[0]
+
+
+@posix
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_under_the_log_is_one_warning(tmp_path: Path) -> None:
+    config = write_project(tmp_path, {"a.txt": ARTICLE.format(n=1)}, FAST + "log_file: /dev/full\n")
+    result = _briefgen("build", "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    assert "Logging error" not in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.count("cannot write the log file /dev/full") == 1
+    assert (tmp_path / "out" / "brief.json").exists()
+
+
+@posix
+@pytest.mark.parametrize("kind", ["fifo", "nul", "huge"])
+def test_an_unreadable_config_is_one_line_exit_3(tmp_path: Path, kind: str) -> None:
+    config = tmp_path / "config.yaml"
+    if kind == "fifo":
+        os.mkfifo(config)
+    elif kind == "nul":
+        config.write_bytes(b'title: "T\x00"\nsources:\n  - path: a/*\n')
+    else:
+        config.write_bytes(b"# " + b"x" * 2_000_000 + b"\n")
+    result = _briefgen("build", "--config", str(config), timeout=20)
+    assert result.returncode == 3, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "internal error" not in lines[0], lines
+    assert "config.yaml" in lines[0] and "cannot be read" in lines[0]

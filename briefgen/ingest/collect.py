@@ -126,6 +126,7 @@ def fetch_options(config: Config) -> FetchOptions:
         max_bytes=limits.max_bytes,
         max_redirects=limits.max_redirects,
         cache_dir=cache,
+        allow_hosts=tuple(limits.allow_hosts),
     )
 
 
@@ -201,6 +202,7 @@ def _read_live(
                 max_items=config.fetch.max_items,
                 publisher=source.publisher,
                 skip_url=seen.url_seen if seen is not None else None,
+                budget=config.fetch.feed_budget,
             )
         elif seen is not None and seen.url_seen(url):
             log.debug("%s: seen by an earlier run; not fetched (only new documents)", source.label)

@@ -268,6 +268,8 @@ class IngestLimits(_Section):
     max_bytes: int = Field(default=15_000_000, ge=1)
     # Longer texts are cut at a paragraph or sentence end (spaCy refuses > 1,000,000).
     max_chars: int = Field(default=200_000, ge=1000, le=1_000_000)
+    #: follow symbolic links out of a path: source's folder (never in circles)
+    follow_links: bool = False
 
 
 class PeriodFilter(_Section):

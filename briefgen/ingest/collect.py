@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from briefgen.errors import InputError
 from briefgen.ingest.base import SkippedInput
-from briefgen.ingest.files import SUPPORTED, expand, limited, read_file
+from briefgen.ingest.files import READERS, SUPPORTED, limited, read_file
+from briefgen.ingest.walk import source_files
 from briefgen.model import Document
 
 if TYPE_CHECKING:
@@ -85,7 +86,12 @@ def ingest(config: Config, seen: SeenFilter | None = None) -> IngestResult:
                 _read_live(source, config, fetcher, result, texts, seen, notes)
                 fetch_time += time.perf_counter() - started
                 continue
-            files = expand(source.path, config.base_dir)
+            walked = source_files(
+                source.path, config.base_dir, set(READERS), config.ingest.follow_links
+            )
+            for link, why in walked.skipped:
+                result.skipped.append(Skipped(display_path(link, config.base_dir), why))
+            files = walked.files
             if not files:
                 log.warning("%s: no files match (looked in %s)", source.path, config.base_dir)
                 notes.append((source.label, "no files match"))

@@ -1,8 +1,8 @@
-"""Files: which ones a ``path:`` source means, and reading one into a Document."""
+"""Files: reading one into a Document (which files a ``path:`` source means:
+:mod:`briefgen.ingest.walk`)."""
 
 from __future__ import annotations
 
-import glob
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -78,41 +78,6 @@ def limited(document: Document, max_chars: int, shown: str) -> Document:
         published=document.published,
         meta=document.meta,
     )
-
-
-def expand(pattern: str, base_dir: Path) -> list[Path]:
-    """The files a ``path:`` source names, sorted: a file, a folder's files, or a glob.
-
-    Globs are relative to ``base_dir`` and may use ``**``; hidden files and folders that
-    the pattern's wildcards reach are left out, and so are folders a glob matches.
-    """
-    relative = Path(pattern).expanduser()
-    target = base_dir / relative
-    if not glob.has_magic(str(relative)):
-        if target.is_dir():
-            children = (p for p in target.iterdir() if not p.name.startswith("."))
-            return sorted(p for p in children if p.is_file() and p.suffix.lower() in READERS)
-        return [target] if target.exists() else []
-    prefix = base_dir / _literal_prefix(relative)
-    escaped = relative if relative.is_absolute() else Path(glob.escape(str(base_dir))) / relative
-    files = []
-    for match in glob.glob(str(escaped), recursive=True):
-        path = Path(match)
-        reached = path.relative_to(prefix).parts
-        hidden = any(p.startswith(".") and p not in (".", "..") for p in reached)
-        if path.is_file() and not hidden:
-            files.append(path)
-    return sorted(files)
-
-
-def _literal_prefix(pattern: Path) -> Path:
-    """The leading folders of a glob that have no wildcard."""
-    parts = []
-    for part in pattern.parts:
-        if glob.has_magic(part):
-            break
-        parts.append(part)
-    return Path(*parts) if parts else Path()
 
 
 def _mb(size: int) -> str:

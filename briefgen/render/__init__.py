@@ -17,7 +17,7 @@ from briefgen.config import FORMATS
 from briefgen.errors import RenderError
 from briefgen.model import Brief, brief_json
 from briefgen.render.context import build_context
-from briefgen.render.environment import Kind, make_environment
+from briefgen.render.environment import Kind, bounded_render, make_environment
 from briefgen.render.evidence import EvidenceRegistry
 from briefgen.render.output import write_outputs
 from briefgen.render.paths import builtin_templates_dir, list_templates, template_search_path
@@ -70,7 +70,7 @@ def render_template(
     with template_errors(search_path):
         env = make_environment(kind, search_path, builtin_templates_dir(), registry)
         template = env.get_template(name or ENTRY_TEMPLATES[output])
-        return template.render({**context, "output": output})
+        return bounded_render(template, {**context, "output": output})
 
 
 def render(

@@ -332,6 +332,14 @@ class Cache(_Section):
         return value
 
 
+class Run(_Section):
+    """The run as a whole."""
+
+    #: seconds a build may take; past it the run stops cleanly (its lock released, the
+    #: last good brief kept) and says which stage it was in. None: no limit.
+    timeout: float | None = Field(default=None, gt=0)
+
+
 class Config(_Section):
     """The validated configuration. Build it with :func:`load_config` or :func:`parse_config`."""
 
@@ -350,6 +358,7 @@ class Config(_Section):
     sections: Sections = Sections()
     cache: Cache = Cache()
     fetch: Fetch = Fetch()
+    run: Run = Run()
     only_new: bool = False  # brief only documents no earlier run of this config had
     log_file: str | None = None  # log lines appended here (besides stderr)
 

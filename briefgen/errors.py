@@ -56,6 +56,11 @@ class LockError(BriefgenError):
     exit_code = 4
 
 
+class RunTimeoutError(BriefgenError):
+    """Raised by :func:`briefgen.pipeline.build` when the run takes longer than
+    ``run.timeout``; the message says which stage it was in."""
+
+
 class ScheduleError(BriefgenError):
     """Raised by :mod:`briefgen.project.schedule` (``briefgen schedule``) for a bad cron expression
     or a crontab that cannot be read or written (``crontab`` missing, permission denied)."""

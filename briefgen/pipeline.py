@@ -19,11 +19,11 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 from briefgen.config import Config
-from briefgen.errors import RenderError
+from briefgen.errors import RenderError, RunTimeoutError
 from briefgen.facts import (
     Progress,
     collect_facts,
@@ -39,6 +39,7 @@ from briefgen.nlp import load_nlp
 from briefgen.render import pdfworker, render, write_outputs
 from briefgen.render.pdfworker import PdfWorker
 from briefgen.render.retention import prune, remove_leftovers, update_latest
+from briefgen.store import alarm
 from briefgen.store.cache import FusedCache, fusion_key, source_digest
 from briefgen.store.heap import gc_frozen, gc_paused
 from briefgen.store.lock import RunLock, lock_path
@@ -67,7 +68,9 @@ def build(
     """
     timings: dict[str, float] = {}
     config = usable_cache(config)
-    with _run(config) as run:
+    _STAGE[0] = "starting"
+    limit = config.run.timeout
+    with alarm.deadline(limit, partial(_too_long, limit)), _run(config) as run:
         documents, skipped = _ingest(config, run.state, timings)
         if not documents:
             return BuildResult(None, [], skipped, timings)
@@ -78,6 +81,18 @@ def build(
         paths = _write(config, outputs, when, timings)
         _record(run.state, documents, fused.keys)
     return BuildResult(brief, paths, skipped, timings)
+
+
+#: The stage the run is in (for the run.timeout message).
+_STAGE = ["starting"]
+
+
+def _too_long(limit: float | None) -> RunTimeoutError:
+    return RunTimeoutError(
+        f"the run took longer than run.timeout ({limit:g} s) and was stopped during "
+        f"{_STAGE[0]}; nothing was written and the last good brief is kept. Raise "
+        "run.timeout, or look at that stage (-v)"
+    )
 
 
 def now() -> datetime:
@@ -112,12 +127,20 @@ def _run(config: Config) -> Iterator[_Run]:
             worker.close()
 
 
+_STAGE_NAMES = {
+    "ingest": "ingest (reading and fetching the sources)",
+    "fuse": "fuse",
+    "render": "render (templates and PDF)",
+}
+
+
 @contextlib.contextmanager
 def _timed(timings: dict[str, float], stage: str) -> Iterator[Callable[[], float]]:
     """Adds the time the block takes to ``timings[stage]``; yields a function that
     gives the stage's time so far."""
     start = time.perf_counter()
     before = timings.get(stage, 0.0)
+    _STAGE[0] = _STAGE_NAMES.get(stage, stage)
 
     def elapsed() -> float:
         return before + time.perf_counter() - start
@@ -188,6 +211,7 @@ def _fused(
                 "cache: every document and the fused brief cached; nothing parsed or fused again"
             )
             return _logged(hit, timings)
+    _STAGE[0] = f"parsing and extraction ({len(documents)} document(s))"
     facts = collect_facts(config, documents, progress, timings, keyed)
     if len(facts) < len(documents):  # a document whose extraction failed is left out
         kept = {f.document.id for f in facts}

@@ -332,3 +332,40 @@ def test_an_unreadable_config_is_one_line_exit_3(tmp_path: Path, kind: str) -> N
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "internal error" not in lines[0], lines
     assert "config.yaml" in lines[0] and "cannot be read" in lines[0]
+
+
+def test_a_full_disk_under_the_cache_means_a_build_without_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import errno
+
+    from briefgen.config import parse_config
+    from briefgen.pipeline import usable_cache
+
+    config = parse_config(
+        {"sources": [{"path": "a/*"}], "cache": {"dir": str(tmp_path / "c")}}, tmp_path
+    )
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with caplog.at_level(logging.WARNING, logger="briefgen"):
+        checked = usable_cache(config)
+    assert checked.cache.enabled is False and config.cache.enabled is True
+    assert "No space left on device" in caplog.text and "without the cache" in caplog.text
+
+
+def test_the_lock_is_taken_even_when_its_record_cannot_be_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import briefgen.store.lock as lock_module
+
+    def full(fd: int, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(lock_module, "_write_all", full)
+    with RunLock(tmp_path / "c.lock", "config.yaml") as lock:
+        assert lock.held

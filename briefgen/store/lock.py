@@ -39,7 +39,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from briefgen.errors import LockError
+from briefgen.errors import LockError, LockUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -194,13 +194,13 @@ class RunLock:
         if self._fd is not None:
             return
         try:
-            if self.path.parent.name.startswith("briefgen-") or self.path.parent == lock_dir():
+            if self.path.parent == lock_dir():
                 _own_folder(self.path.parent)
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
         except OSError as exc:
-            raise LockError(
+            raise LockUnavailableError(
                 f"cannot create the lock file {self.path} for {self.name} "
                 f"({exc.strerror or exc}); check that its folder is writable "
                 f"(or set {LOCK_DIR_ENV})"

@@ -296,7 +296,7 @@ class Fetch(_Section):
     max_redirects: int = Field(default=5, ge=0)
     max_items: int = Field(default=50, ge=1)  # items read from each feed, newest first
     #: seconds for a whole feed: the feed and all of its items
-    feed_budget: float = Field(default=120.0, gt=0)
+    feed_budget: float = Field(default=60.0, gt=0)
     #: hosts fetched even though internal (loopback, private, link-local addresses):
     #: names, addresses or networks such as 10.1.0.0/16
     allow_hosts: list[str] = []

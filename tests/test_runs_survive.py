@@ -369,3 +369,36 @@ def test_the_lock_is_taken_even_when_its_record_cannot_be_written(
     monkeypatch.setattr(lock_module, "_write_all", full)
     with RunLock(tmp_path / "c.lock", "config.yaml") as lock:
         assert lock.held
+
+
+@posix
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_a_run_killed_during_extraction_never_blocks_the_next(tmp_path: Path, how: int) -> None:
+    articles = {f"a{n}.txt": ARTICLE.format(n=n) * 40 for n in range(12)}  # overlapped path
+    config = write_project(tmp_path, articles, FAST + "cache:\n  enabled: false\n")
+    log = tmp_path / "run.log"
+    run = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "briefgen",
+            "build",
+            "--config",
+            str(config),
+            "--log-file",
+            str(log),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(lambda: log.exists() and "nlp: loaded" in log.read_text(), 120, "extraction")
+        run.send_signal(how)
+        run.wait(timeout=10)
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+    lock = RunLock(lock_path(config), "config.yaml")
+    lock.acquire()  # LockError (exit 4) until the orphaned worker was killed by hand
+    lock.release()

@@ -294,9 +294,16 @@ def _briefgen(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[st
 
 
 @posix
-@pytest.mark.parametrize("kind", ["fifo", "under-a-file", "folder"])
+@pytest.mark.parametrize("kind", ["fifo", "under-a-file", "folder", "proc"])
 def test_an_unusable_log_file_is_a_config_error(tmp_path: Path, kind: str) -> None:
-    target = {"fifo": "fifo.log", "under-a-file": "config.yaml/x.log", "folder": "articles"}[kind]
+    if kind == "proc" and not Path("/proc/version").exists():
+        pytest.skip("needs /proc")
+    target = {
+        "fifo": "fifo.log",
+        "under-a-file": "config.yaml/x.log",
+        "folder": "articles",
+        "proc": "/proc/version",
+    }[kind]
     if kind == "fifo":
         os.mkfifo(tmp_path / "fifo.log")
     config = write_project(tmp_path, {"a.txt": ARTICLE.format(n=1)}, FAST + f"log_file: {target}\n")

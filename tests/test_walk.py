@@ -53,6 +53,7 @@ def test_glob_semantics_match_the_readme(tmp_path: Path) -> None:
 def test_links_to_the_folder_itself_never_loop(tmp_path: Path) -> None:
     tree(tmp_path, {"articles/a.md": ARTICLE, "articles/sub/b.md": ARTICLE})
     os.symlink(".", tmp_path / "articles" / "loop1")
+    os.symlink(".", tmp_path / "articles" / "loop3")  # two links to "." (issue 15)
     os.symlink("..", tmp_path / "articles" / "sub" / "loop2")
     found = source_files("articles/**/*.md", tmp_path, SUFFIXES).files
     assert sorted(os.path.realpath(p) for p in found) == sorted(

@@ -215,3 +215,16 @@ def test_a_feed_has_an_overall_budget(server: LocalServer) -> None:
     assert took < 2.5, took  # five items of 0.8 s each would take 4 s
     assert 1 <= len(result.documents) <= 2
     assert any("fetch.feed_budget" in why for _, why in result.skipped)
+
+
+def test_a_deeply_nested_http_cache_entry_is_a_miss(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from briefgen.ingest.web import HttpCache
+
+    cache = HttpCache(Path(str(tmp_path)))
+    meta, body = cache._paths("http://example.org/a")
+    meta.parent.mkdir(parents=True)
+    meta.write_text("[" * 200_000)
+    body.write_bytes(b"x")
+    assert cache.get("http://example.org/a") is None

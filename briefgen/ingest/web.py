@@ -425,7 +425,7 @@ class HttpCache:
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             body = body_path.read_bytes()
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # a corrupt entry is a miss
             return None
         try:
             if meta["url"] != url or meta["sha256"] != hashlib.sha256(body).hexdigest():

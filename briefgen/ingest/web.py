@@ -458,8 +458,9 @@ class HttpCache:
         }
         try:
             meta_path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(body_path, response.body)
-            write_atomic(meta_path, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+            write_atomic(body_path, response.body, fsync=True)
+            meta_bytes = json.dumps(meta, ensure_ascii=False).encode("utf-8")
+            write_atomic(meta_path, meta_bytes, fsync=True)
         except OSError as exc:
             self._write_failed = True
             log.warning(

@@ -6,7 +6,10 @@ commands so that ``briefgen --help`` answers at once.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import logging
+import stat
 import sys
 import warnings
 from datetime import datetime
@@ -75,13 +78,42 @@ def setup_logging(verbosity: int) -> None:
         warnings.filterwarnings("ignore")
 
 
+class _LogFileHandler(logging.FileHandler):
+    """A log file that stops, with one warning on stderr, when it cannot be written (a full
+    disk): a log that fails never fails the run nor prints Python's "Logging error"."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        if self.stream is None:
+            return
+        error = sys.exc_info()[1]
+        reason = getattr(error, "strerror", None) or error or "write failed"
+        root = logging.getLogger("briefgen")
+        root.removeHandler(self)
+        with contextlib.suppress(OSError, ValueError):
+            self.close()
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(
+                f"briefgen: warning: cannot write the log file {self.baseFilename} ({reason}); "
+                "logging to it stops\n"
+            )
+
+
 def add_log_file(path: Path, verbosity: int) -> None:
     """Append the log lines to ``path`` as well (at least one per stage, even with -q).
 
-    Raises :class:`OSError` when the file cannot be opened for appending.
+    Raises :class:`OSError` when the file cannot be opened for appending, or when it is
+    not a regular file or a character device (a FIFO would block the run until something
+    reads it).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(path, mode="a", encoding="utf-8")
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        mode = stat.S_IFREG
+    if not (stat.S_ISREG(mode) or stat.S_ISCHR(mode)):
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a FIFO or socket?)"
+        raise OSError(errno.EINVAL, f"it is {kind}")
+    handler = _LogFileHandler(path, mode="a", encoding="utf-8")
     handler.setFormatter(_FileFormatter())
     level = min(logging.INFO, _LEVELS.get(verbosity, logging.DEBUG))
     handler.setLevel(level)

@@ -8,7 +8,10 @@ Relative paths in the file are relative to the folder that holds it.
 from __future__ import annotations
 
 import difflib
+import errno
+import os
 import re
+import stat
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -272,6 +275,8 @@ class IngestLimits(_Section):
     max_bytes: int = Field(default=15_000_000, ge=1)
     # Longer texts are cut at a paragraph or sentence end (spaCy refuses > 1,000,000).
     max_chars: int = Field(default=200_000, ge=1000, le=1_000_000)
+    #: follow symbolic links out of a path: source's folder (never in circles)
+    follow_links: bool = False
 
 
 class PeriodFilter(_Section):
@@ -297,6 +302,11 @@ class Fetch(_Section):
     max_bytes: int = Field(default=5_000_000, ge=1000)  # per response, after decompression
     max_redirects: int = Field(default=5, ge=0)
     max_items: int = Field(default=50, ge=1)  # items read from each feed, newest first
+    #: seconds for a whole feed: the feed and all of its items
+    feed_budget: float = Field(default=60.0, gt=0)
+    #: hosts fetched even though internal (loopback, private, link-local addresses):
+    #: names, addresses or networks such as 10.1.0.0/16
+    allow_hosts: list[str] = []
 
 
 def _cap(section: str) -> Any:
@@ -395,6 +405,14 @@ class Deliver(_Section):
     link_base: str | None = None  # URL the output folder is published at (links in mail/chat)
 
 
+class Run(_Section):
+    """The run as a whole."""
+
+    #: seconds a build may take; past it the run stops cleanly (its lock released, the
+    #: last good brief kept) and says which stage it was in. None: no limit.
+    timeout: float | None = Field(default=None, gt=0)
+
+
 class Config(_Section):
     """The validated configuration. Build it with :func:`load_config` or :func:`parse_config`."""
 
@@ -413,6 +431,7 @@ class Config(_Section):
     sections: Sections = Sections()
     cache: Cache = Cache()
     fetch: Fetch = Fetch()
+    run: Run = Run()
     only_new: bool = False  # brief only documents no earlier run of this config had
     log_file: str | None = None  # log lines appended here (besides stderr)
     deliver: Deliver = Deliver()  # e-mail and webhook after each build
@@ -567,7 +586,7 @@ def load_config(path: str | Path) -> Config:
     """Read and validate a configuration file; raise :class:`ConfigError` listing every problem."""
     file = Path(path).expanduser()
     try:
-        text = file.read_text(encoding="utf-8-sig")
+        text = _read_config(file)
     except FileNotFoundError:
         raise ConfigError(
             str(path),
@@ -575,10 +594,48 @@ def load_config(path: str | Path) -> Config:
         ) from None
     except IsADirectoryError:
         raise ConfigError(str(path), ["is a folder, not a YAML file"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise ConfigError(str(path), [f"cannot be read: {exc.strerror or exc}"]) from None
+    except UnicodeDecodeError as exc:
         raise ConfigError(str(path), [f"cannot be read: {exc}"]) from None
     data, problems = _parse_yaml(text, str(path))
     return parse_config(data, file.absolute().parent, config_path=file, problems=problems)
+
+
+#: The largest configuration file read (a configuration is a few kilobytes).
+MAX_CONFIG_BYTES = 1_000_000
+
+
+def _read_config(file: Path) -> str:
+    """The text of a configuration file: a regular file (a FIFO or a device would block or
+    never end), at most :data:`MAX_CONFIG_BYTES`, UTF-8 without NUL or other control
+    characters that YAML refuses."""
+    fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(file))
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device?)")
+        if info.st_size > MAX_CONFIG_BYTES:
+            raise OSError(errno.EFBIG, f"larger than {MAX_CONFIG_BYTES:,} bytes")
+        with os.fdopen(os.dup(fd), "rb") as stream:
+            data = stream.read(MAX_CONFIG_BYTES + 1)
+    finally:
+        os.close(fd)
+    text = data.decode("utf-8-sig")
+    bad = next((c for c in text if c in _CONTROL), None)
+    if bad is not None:
+        line = text.count("\n", 0, text.index(bad)) + 1
+        raise OSError(
+            errno.EINVAL,
+            f"line {line} holds the control character U+{ord(bad):04X}; a configuration is "
+            "plain text",
+        )
+    return text
+
+
+_CONTROL = frozenset(chr(c) for c in (*range(0, 9), 11, 12, *range(14, 32), 127))
 
 
 def parse_config(
@@ -630,7 +687,10 @@ class _Loader(yaml.SafeLoader):
 
 def _parse_yaml(text: str, name: str) -> tuple[Any, list[str]]:
     """The YAML data and the keys given twice; a syntax error is raised as the only problem."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.YAMLError as exc:  # the reader checks the characters first
+        raise ConfigError(name, [f"invalid YAML: {str(exc).splitlines()[0]}"]) from None
     try:
         return loader.get_single_data(), loader.duplicates
     except yaml.MarkedYAMLError as exc:

@@ -56,6 +56,18 @@ class LockError(BriefgenError):
     exit_code = 4
 
 
+class RunTimeoutError(BriefgenError):
+    """Raised by :func:`briefgen.pipeline.build` when the run takes longer than
+    ``run.timeout``; the message says which stage it was in."""
+
+
+class LockUnavailableError(LockError):
+    """Raised by :mod:`briefgen.store.lock` when the lock file cannot be created at all (its
+    folder is not writable): a build error (exit code 1), not "another run"."""
+
+    exit_code = 1
+
+
 class ScheduleError(BriefgenError):
     """Raised by :mod:`briefgen.project.schedule` (``briefgen schedule``) for a bad cron expression
     or a crontab that cannot be read or written (``crontab`` missing, permission denied)."""

@@ -27,12 +27,20 @@ import briefgen.extract
 from briefgen.extract import ExtractOptions, extract
 from briefgen.model import DocFacts, Document
 from briefgen.nlp import PIPELINE_VERSION, load_nlp, model_info, spacy_version
-from briefgen.nlp.workers import DocJob, can_overlap, map_overlapped, map_parallel, map_serial
+from briefgen.nlp.workers import (
+    DocJob,
+    SkipDocument,
+    can_overlap,
+    map_overlapped,
+    map_parallel,
+    map_serial,
+)
 from briefgen.store.cache import FactsCache, Setting, source_digest
 from briefgen.store.heap import gc_checkpoints, gc_paused
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
     from briefgen.config import Config
 
@@ -78,6 +86,25 @@ def facts_setting(config: Config) -> Setting | None:
     return setting(info.label, info.spacy, extract_options(config))
 
 
+def extract_or_skip(
+    doc: Doc, document: Document, options: ExtractOptions | None = None
+) -> DocFacts:
+    """:func:`~briefgen.extract.extract`, or :class:`~briefgen.nlp.workers.SkipDocument`
+    with one warning naming the document when it raises: one document that trips an
+    extractor never sinks the run."""
+    try:
+        return extract(doc, document, options=options)
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - any extractor bug; the document is skipped
+        where = document.path or document.url or document.title or document.id[:12]
+        detail = str(exc).splitlines()[0][:200] if str(exc).strip() else "no message"
+        raise SkipDocument(
+            f"skipped {where}: extraction failed ({type(exc).__name__}: {detail}); "
+            "the run goes on without it"
+        ) from None
+
+
 def extract_documents(
     nlp: Language,
     documents: Sequence[Document],
@@ -85,7 +112,9 @@ def extract_documents(
     batch_size: int = 32,
 ) -> Iterator[DocFacts]:
     """Parse ``documents`` here and extract each one's facts, in input order (no cache)."""
-    return map_serial(nlp, documents, partial(extract, options=options), batch_size)
+    for facts in map_serial(nlp, documents, partial(extract_or_skip, options=options), batch_size):
+        if facts is not None:
+            yield facts
 
 
 def collect_facts(
@@ -130,9 +159,9 @@ def collect_facts(
     options = extract_options(config)
     settings = {keyed.model: keyed} if keyed else {}
 
-    def store(j: int, got: DocFacts) -> None:
+    def store(j: int, got: DocFacts | None) -> None:
         """Cache the facts of the ``j``-th document not cached."""
-        if cache.enabled:
+        if cache.enabled and got is not None:
             if got.model not in settings:  # the model that loaded is not the one expected
                 settings[got.model] = setting(got.model, spacy_version(), options)
             cache.put(settings[got.model].key(documents[misses[j]]), got)
@@ -159,13 +188,13 @@ def _parse_and_extract(
     config: Config,
     documents: Sequence[Document],
     options: ExtractOptions,
-    store: Callable[[int, DocFacts], None],
+    store: Callable[[int, DocFacts | None], None],
     timings: dict[str, float],
-) -> tuple[Iterator[DocFacts], bool]:
+) -> tuple[Iterator[DocFacts | None], bool]:
     """The per-document map that suits the configuration and the work, with extraction as
     its job, and whether it stores each document's facts itself (the overlapped worker
     does, off this process)."""
-    job: DocJob = partial(extract, options=options)
+    job: DocJob = partial(extract_or_skip, options=options)
     model, base_dir, actors = config.nlp.model, config.base_dir, options.watch_actors
     n_process, batch = config.nlp.n_process, config.nlp.batch_size
     if n_process > 1 and len(documents) > batch:

@@ -12,17 +12,18 @@ the configuration.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 from briefgen.config import DEFAULT_NAME, Config
-from briefgen.errors import BriefgenError
+from briefgen.errors import BriefgenError, RenderError, RunTimeoutError
 from briefgen.facts import (
     Progress,
     collect_facts,
@@ -39,9 +40,10 @@ from briefgen.render import pdfworker, render, write_outputs
 from briefgen.render.archive import entry_for, unique_stem, update_index
 from briefgen.render.pdfworker import PdfWorker
 from briefgen.render.retention import prune, remove_leftovers, update_latest
+from briefgen.store import alarm
 from briefgen.store.cache import FusedCache, fusion_key, source_digest
 from briefgen.store.heap import gc_frozen, gc_paused
-from briefgen.store.lock import RunLock
+from briefgen.store.lock import RunLock, lock_path
 from briefgen.store.state import BriefKeys, RunState, compare, run_dir
 
 log = logging.getLogger(__name__)
@@ -71,7 +73,10 @@ def build(
     real one, and no document counts as seen.
     """
     timings: dict[str, float] = {}
-    with _run(config) as run:
+    config = usable_cache(config)
+    _STAGE[0] = "starting"
+    limit = config.run.timeout
+    with alarm.deadline(limit, partial(_too_long, limit)), _run(config) as run:
         documents, skipped = _ingest(config, run.state, timings)
         if not documents:
             return BuildResult(None, [], skipped, timings)
@@ -83,6 +88,18 @@ def build(
         if record:
             _record(run.state, documents, fused.keys, seen=config.only_new)
     return BuildResult(brief, paths, skipped, timings)
+
+
+#: The stage the run is in (for the run.timeout message).
+_STAGE = ["starting"]
+
+
+def _too_long(limit: float | None) -> RunTimeoutError:
+    return RunTimeoutError(
+        f"the run took longer than run.timeout ({limit:g} s) and was stopped during "
+        f"{_STAGE[0]}; nothing was written and the last good brief is kept. Raise "
+        "run.timeout, or look at that stage (-v)"
+    )
 
 
 def now() -> datetime:
@@ -110,11 +127,18 @@ def _run(config: Config) -> Iterator[_Run]:
     folder = run_dir(config.config_path, config.cache_dir())
     worker = pdfworker.start(config.output.formats)
     try:
-        with RunLock(folder / "lock", display_path(config.config_path, Path.cwd())):
+        with RunLock(lock_path(config.config_path), display_path(config.config_path, Path.cwd())):
             yield _Run(RunState.load(folder, str(config.config_path)), worker)
     finally:
         if worker is not None:
             worker.close()
+
+
+_STAGE_NAMES = {
+    "ingest": "ingest (reading and fetching the sources)",
+    "fuse": "fuse",
+    "render": "render (templates and PDF)",
+}
 
 
 @contextlib.contextmanager
@@ -123,6 +147,7 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[Callable[[], float
     gives the stage's time so far."""
     start = time.perf_counter()
     before = timings.get(stage, 0.0)
+    _STAGE[0] = _STAGE_NAMES.get(stage, stage)
 
     def elapsed() -> float:
         return before + time.perf_counter() - start
@@ -193,7 +218,11 @@ def _fused(
                 "cache: every document and the fused brief cached; nothing parsed or fused again"
             )
             return _logged(hit, timings)
+    _STAGE[0] = f"parsing and extraction ({len(documents)} document(s))"
     facts = collect_facts(config, documents, progress, timings, keyed)
+    if len(facts) < len(documents):  # a document whose extraction failed is left out
+        kept = {f.document.id for f in facts}
+        documents = [d for d in documents if d.id in kept]
     with _timed(timings, "fuse"):
         copies = near_duplicates(
             [fingerprint(d.id, d.text) for d in documents], [d.published for d in documents]
@@ -232,13 +261,14 @@ def _cached_fused(cache: FusedCache, key: str, when: datetime) -> _Fused | None:
     data, appendix, keys = cached
     try:
         brief = Brief.model_validate_json(data)
-    except ValueError as exc:
-        log.debug("cache: fused brief unreadable (%s); fusing again", type(exc).__name__)
+        brief.generated_at = when.isoformat(timespec="seconds")
+        brief_keys = BriefKeys.from_dict({**keys, "generated_at": brief.generated_at})
+    except (ValueError, TypeError, KeyError, RecursionError) as exc:
+        log.warning(
+            "cache: fused brief %s is unreadable (%s); fusing again", key[:12], type(exc).__name__
+        )
         return None
-    brief.generated_at = when.isoformat(timespec="seconds")
-    return _Fused(
-        brief, appendix, BriefKeys.from_dict({**keys, "generated_at": brief.generated_at})
-    )
+    return _Fused(brief, appendix, brief_keys)
 
 
 def _logged(fused: _Fused, timings: dict[str, float]) -> _Fused:
@@ -308,6 +338,7 @@ def _write(
     local = when.astimezone()
     fixed = config.output.name != DEFAULT_NAME
     stem = unique_stem(target, config.output_stem(local), list(outputs), local, fixed)
+    check_outputs(outputs)
     with _timed(timings, "render") as elapsed:
         remove_leftovers(target, config.output.name)
         paths = write_outputs(outputs, target, stem)
@@ -323,6 +354,62 @@ def _write(
         except BriefgenError as exc:  # the brief is written; the index is a convenience
             log.warning("archive index not updated: %s", exc)
     return paths
+
+
+def check_outputs(outputs: dict[str, bytes]) -> None:
+    """Check every rendered output before it replaces the last good one: not empty, the
+    JSON parses as a brief object, text formats are UTF-8 and the PDF starts as a PDF.
+    Raises :class:`~briefgen.errors.RenderError` naming the format otherwise."""
+    for fmt, data in outputs.items():
+        problem = None
+        if not data.strip():
+            problem = "it is empty"
+        elif fmt == "pdf":
+            problem = None if data.startswith(b"%PDF-") else "it is not a PDF"
+        elif fmt in ("json", "md", "html"):
+            try:
+                text = data.decode("utf-8")
+                if fmt == "json":
+                    parsed = json.loads(text)
+                    if not isinstance(parsed, dict) or "schema_version" not in parsed:
+                        problem = "it is not a brief"
+            except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+                problem = f"it does not parse ({type(exc).__name__})"
+        if problem:
+            raise RenderError(
+                f"the {fmt} output is invalid ({problem}); the last good brief is kept. "
+                "Clear the cache (`briefgen cache clear`) and build again"
+            )
+
+
+def usable_cache(config: Config) -> Config:
+    """``config`` itself when its cache folder can be written, else a copy with the cache
+    off and one warning: the cache is never a reason for a build to fail."""
+    if not config.cache.enabled:
+        return config
+    folder = config.cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".probe-{os.getpid()}"
+        try:
+            with open(probe, "wb") as stream:
+                stream.write(b"briefgen")
+                stream.flush()
+                os.fsync(stream.fileno())
+        finally:
+            with contextlib.suppress(OSError):
+                probe.unlink()
+    except OSError as exc:
+        log.warning(
+            "cache: cannot use the cache folder %s (%s); building without the cache "
+            "(fix or change cache.dir)",
+            folder,
+            exc.strerror or exc,
+        )
+        return config.model_copy(
+            update={"cache": config.cache.model_copy(update={"enabled": False})}
+        )
+    return config
 
 
 def _record(state: RunState, documents: Sequence[Document], keys: BriefKeys, seen: bool) -> None:
@@ -364,9 +451,11 @@ def single_briefs(
         return written, skipped
     nlp = load_nlp(model, Path.cwd())
     when = generated_at or now()
-    for stem, facts in zip(
-        stems, extract_documents(nlp, documents, batch_size=batch_size), strict=True
-    ):
+    stems_of: dict[str, list[str]] = {}
+    for stem, document in zip(stems, documents, strict=True):
+        stems_of.setdefault(document.id, []).append(stem)
+    for facts in extract_documents(nlp, documents, batch_size=batch_size):
         brief = fuse([facts], FuseOptions(title=facts.document.title), when)
-        written += write_outputs(render(brief, ["json"]), out_dir, stem)
+        for stem in stems_of.pop(facts.document.id, []):  # a failed document has no facts
+            written += write_outputs(render(brief, ["json"]), out_dir, stem)
     return written, skipped

@@ -70,8 +70,14 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Builds in tests cache their extraction results in a temporary folder, never in
     the user's cache (``BRIEFGEN_CACHE_DIR``, see briefgen.store.cache)."""
     saved = os.environ.get("BRIEFGEN_CACHE_DIR")
+    saved_locks = os.environ.get("BRIEFGEN_LOCK_DIR")
     os.environ["BRIEFGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("briefgen-cache"))
+    os.environ["BRIEFGEN_LOCK_DIR"] = str(tmp_path_factory.mktemp("briefgen-locks"))
     yield
+    if saved_locks is None:
+        os.environ.pop("BRIEFGEN_LOCK_DIR", None)
+    else:
+        os.environ["BRIEFGEN_LOCK_DIR"] = saved_locks
     if saved is None:
         os.environ.pop("BRIEFGEN_CACHE_DIR", None)
     else:

@@ -616,7 +616,11 @@ def test_fetched_pages_are_cut_and_hostile_markup_is_read_in_linear_time(
         long_url = server.route("/long", Route(long_page))
         bad_url = server.route("/bad", Route(hostile))
         config = parse_config(
-            {"sources": [{"url": long_url}, {"url": bad_url}], "ingest": {"max_chars": 2000}},
+            {
+                "sources": [{"url": long_url}, {"url": bad_url}],
+                "ingest": {"max_chars": 2000},
+                "fetch": {"allow_hosts": ["127.0.0.1"]},
+            },
             tmp_path,
         )
         started = time.monotonic()

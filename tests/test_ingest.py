@@ -31,6 +31,7 @@ def make_files(root: Path, files: dict[str, str | bytes]) -> Path:
 
 
 def config_for(root: Path, *sources: dict[str, Any], **extra: Any) -> Config:
+    extra.setdefault("fetch", {"allow_hosts": ["127.0.0.1"]})  # the local test servers
     return parse_config({"sources": list(sources) or [{"path": "seeds/*"}], **extra}, root)
 
 

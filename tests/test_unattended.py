@@ -68,6 +68,7 @@ def config_text(sources: str, output: str = "", extra: str = "") -> str:
         f"{output}"
         "fetch:\n"
         "  timeout: 3\n"
+        "  allow_hosts: [127.0.0.1]\n"
         f"{extra}"
     )
 

@@ -34,7 +34,8 @@ def server() -> Iterator[LocalServer]:
 
 
 def fetcher(**kwargs: object) -> Fetcher:
-    return Fetcher(FetchOptions(**{"timeout": 2.0, **kwargs}))  # type: ignore[arg-type]
+    options = {"timeout": 2.0, "allow_hosts": ("127.0.0.1",), **kwargs}
+    return Fetcher(FetchOptions(**options))  # type: ignore[arg-type]
 
 
 def reason(excinfo: pytest.ExceptionInfo[FetchError]) -> str:

@@ -34,6 +34,17 @@ class Route:
     etag: str | None = None
     last_modified: str | None = None
     hang_up: bool = False  # close the connection without answering
+    slow_headers: tuple[int, float] | None = None  # (extra header lines, pause before each)
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A client that gives up (a refused bomb, a timeout) resets its connection: not news."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 @dataclass
@@ -45,12 +56,13 @@ class Seen:
 class LocalServer:
     """``with LocalServer() as server: server.route("/a", Route(...)); server.url("/a")``."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.host = host  # always in 127.0.0.0/8: tests never reach another address
         self.routes: dict[str, Route] = {}
         self.requests: list[Seen] = []
         self._lock = threading.Lock()
         handler = _make_handler(self)
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd = _QuietServer((host, 0), handler)
         self.httpd.daemon_threads = True
         self.httpd.block_on_close = False  # type: ignore[attr-defined]
         self.thread = threading.Thread(
@@ -62,7 +74,7 @@ class LocalServer:
         return int(self.httpd.server_address[1])
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://{self.host}:{self.port}{path}"
 
     def route(self, path: str, route: Route) -> str:
         self.routes[path] = route
@@ -122,6 +134,13 @@ def _make_handler(server: LocalServer) -> type[BaseHTTPRequestHandler]:
                 self.end_headers()
                 return
             self.send_response(route.status)
+            if route.slow_headers:
+                count, pause = route.slow_headers
+                self.flush_headers()  # the status line first, then one header line at a time
+                for i in range(count):
+                    time.sleep(pause)
+                    self.wfile.write(f"X-Slow-{i}: {i}\r\n".encode())
+                    self.wfile.flush()
             if route.content_type:
                 self.send_header("Content-Type", route.content_type)
             self._validators(route)

@@ -263,11 +263,20 @@ def parse_date(
                 return value
     m = _RELATIVE.search(expr)
     if m:
-        return _relative(m.group("rel"), ref, anchor, text)
+        try:
+            value = _relative(m.group("rel"), ref, anchor, text)
+        except (OverflowError, ValueError):  # "7000 years ago" before year 1
+            return None
+        return value if value is None or _in_calendar(value.date) else None
     m = _WEEKDAY.search(expr)
     if m:
         return _weekday(m, ref, text, future)
     return None
+
+
+def _in_calendar(iso: str | None) -> bool:
+    """Whether an ISO date (or none) lies in the years 1–9999: outside them it is no date."""
+    return iso is None or (re.match(r"\d{4}-", iso) is not None and iso[:4] != "0000")
 
 
 def parse_iso(value: str | None) -> date | None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from briefgen.ingest.base import SkippedInput
 from briefgen.ingest.collect import IngestResult, Skipped, display_path, filter_period, ingest
-from briefgen.ingest.files import READERS, expand, read_file
+from briefgen.ingest.files import READERS, read_file
+from briefgen.ingest.walk import source_files
 
 __all__ = [
     "READERS",
@@ -17,8 +18,8 @@ __all__ = [
     "Skipped",
     "SkippedInput",
     "display_path",
-    "expand",
     "filter_period",
     "ingest",
     "read_file",
+    "source_files",
 ]

@@ -17,6 +17,11 @@ MAX_CONTROL_SHARE = 0.1
 DEFAULT_MAX_CHARS = 200_000
 #: Longest run of punctuation and symbols (no letter, digit or space) that is kept.
 MAX_SYMBOL_RUN = 500
+#: Most words and symbols kept of one text (a 200,000-character article of prose has about
+#: 40,000): texts made of one-letter words or symbols ("*a *a …", "a-a-a-…") hold up to one
+#: per character, and parsing time follows the tokens, not the characters.
+MAX_TOKENS = 60_000
+_TOKEN = re.compile(r"\w+|[^\w\s]")
 
 # Control characters (Unicode category Cc) other than the whitespace ones.
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
@@ -95,8 +100,9 @@ def check_text(text: str) -> None:
 def limit_text(text: str, max_chars: int) -> tuple[str, str | None]:
     """``text`` cut so that parsing it stays bounded, and why it was cut (None if not).
 
-    Two limits: at most ``max_chars`` characters, cut at the last paragraph break before
-    the limit (else the last sentence end, else the last space); and no run of more than
+    Three limits: at most ``max_chars`` characters and :data:`MAX_TOKENS` words and
+    symbols, each cut at the last paragraph break before the limit (else the last
+    sentence end, else the last space); and no run of more than
     :data:`MAX_SYMBOL_RUN` punctuation or symbol characters without a space (spaCy's
     tokenizer takes time quadratic in the length of such a run), cut before the run.
     What is kept is a prefix of ``text``, so evidence offsets still index it.
@@ -112,6 +118,12 @@ def limit_text(text: str, max_chars: int) -> tuple[str, str | None]:
     if len(text) > max_chars:
         why = f"longer than ingest.max_chars ({max_chars:,} characters)"
         text = text[: _boundary(text, max_chars)].rstrip()
+    if len(text) > MAX_TOKENS:  # fewer characters cannot hold more tokens
+        for count, token in enumerate(_TOKEN.finditer(text), start=1):
+            if count > MAX_TOKENS:
+                why = f"more than {MAX_TOKENS:,} words and symbols"
+                text = text[: _boundary(text, token.start())].rstrip()
+                break
     return text, why
 
 

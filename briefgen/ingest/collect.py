@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from briefgen.errors import InputError
 from briefgen.ingest.base import SkippedInput
-from briefgen.ingest.files import SUPPORTED, expand, limited, read_file, unsupported
+from briefgen.ingest.files import SUFFIXES, SUPPORTED, limited, read_file, unsupported
+from briefgen.ingest.walk import source_files
 from briefgen.model import Document
 
 if TYPE_CHECKING:
@@ -85,7 +86,12 @@ def ingest(config: Config, seen: SeenFilter | None = None) -> IngestResult:
                 _read_live(source, config, fetcher, result, texts, seen, notes)
                 fetch_time += time.perf_counter() - started
                 continue
-            files = expand(source.path, config.base_dir)
+            walked = source_files(
+                source.path, config.base_dir, set(SUFFIXES), config.ingest.follow_links
+            )
+            for link, why in walked.skipped:
+                result.skipped.append(Skipped(display_path(link, config.base_dir), why))
+            files = walked.files
             if not files:
                 why = _no_match(source.path, config.base_dir)
                 log.warning("%s: %s", source.path, why)
@@ -127,6 +133,7 @@ def fetch_options(config: Config) -> FetchOptions:
         max_bytes=limits.max_bytes,
         max_redirects=limits.max_redirects,
         cache_dir=cache,
+        allow_hosts=tuple(limits.allow_hosts),
     )
 
 
@@ -202,6 +209,7 @@ def _read_live(
                 max_items=config.fetch.max_items,
                 publisher=source.publisher,
                 skip_url=seen.url_seen if seen is not None else None,
+                budget=config.fetch.feed_budget,
             )
         elif seen is not None and seen.url_seen(url):
             log.debug("%s: seen by an earlier run; not fetched (only new documents)", source.label)

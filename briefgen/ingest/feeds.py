@@ -18,6 +18,7 @@ import html
 import io
 import logging
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -59,9 +60,9 @@ class FeedResult:
     seen: int = 0
 
 
-def fetch_feed(url: str, fetcher: Fetcher) -> Feed:
+def fetch_feed(url: str, fetcher: Fetcher, until: float | None = None) -> Feed:
     """Fetch and parse one feed; raise :class:`FetchError` when it is not a feed."""
-    response = fetcher.fetch(url, FEED_TYPES, FEED_ACCEPT, "an RSS or Atom feed")
+    response = fetcher.fetch(url, FEED_TYPES, FEED_ACCEPT, "an RSS or Atom feed", until)
     return parse_feed(response.body, response.final_url, response.content_type, response.charset)
 
 
@@ -115,11 +116,16 @@ def read_feed(
     max_items: int = DEFAULT_MAX_ITEMS,
     publisher: str | None = None,
     skip_url: Callable[[str], bool] | None = None,
+    budget: float | None = None,
 ) -> FeedResult:
     """The documents of a feed's items. ``skip_url(link)`` true leaves an item out unfetched
     (``--only-new``: seen by an earlier run). Raise :class:`FetchError` if the feed itself
-    cannot be read; failing items are listed in ``skipped``."""
-    feed = fetch_feed(url, fetcher)
+    cannot be read; failing items are listed in ``skipped``.
+
+    ``budget`` (seconds, ``fetch.feed_budget``) bounds the whole feed: the feed and its
+    items together; items not fetched when it is used up are skipped with that reason."""
+    until = time.monotonic() + budget if budget else None
+    feed = fetch_feed(url, fetcher, until)
     result = FeedResult(feed=feed)
     if len(feed.items) > max_items:
         log.info(
@@ -130,7 +136,7 @@ def read_feed(
             result.seen += 1
             continue
         try:
-            doc = page_document(fetcher.fetch(item.link))
+            doc = page_document(fetcher.fetch(item.link, until=until))
         except FetchError as exc:
             result.skipped.append((item.link, exc.reason))
             continue

@@ -1,4 +1,5 @@
-"""Files: which ones a ``path:`` source means, and reading one into a Document."""
+"""Files: reading one into a Document (which files a ``path:`` source means:
+:mod:`briefgen.ingest.walk`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from briefgen.ingest.read_html import read_html
 from briefgen.ingest.read_md import read_md
 from briefgen.ingest.read_pdf import read_pdf
 from briefgen.ingest.read_txt import read_txt
+from briefgen.ingest.walk import literal_prefix
 from briefgen.model import Document
 
 log = logging.getLogger(__name__)
@@ -92,38 +94,13 @@ def limited(document: Document, max_chars: int, shown: str) -> Document:
     )
 
 
-def expand(pattern: str, base_dir: Path) -> list[Path]:
-    """The files a ``path:`` source names, sorted: a file, a folder's files, or a glob.
-
-    Globs are relative to ``base_dir`` and may use ``**``; hidden files and folders that
-    the pattern's wildcards reach are left out, and so are folders a glob matches.
-    """
-    relative = Path(pattern).expanduser()
-    target = base_dir / relative
-    if not glob.has_magic(str(relative)):
-        if target.is_dir():
-            children = (p for p in target.iterdir() if not p.name.startswith("."))
-            return sorted(p for p in children if p.is_file() and p.suffix.lower() in SUFFIXES)
-        return [target] if target.exists() else []
-    prefix = base_dir / _literal_prefix(relative)
-    escaped = relative if relative.is_absolute() else Path(glob.escape(str(base_dir))) / relative
-    files = []
-    for match in glob.glob(str(escaped), recursive=True):
-        path = Path(match)
-        reached = path.relative_to(prefix).parts
-        hidden = any(p.startswith(".") and p not in (".", "..") for p in reached)
-        if path.is_file() and not hidden:
-            files.append(path)
-    return sorted(files)
-
-
 def unsupported(pattern: str, base_dir: Path) -> tuple[Path, dict[str, int]]:
     """Where a ``path:`` source that matched nothing looked (the folder it names, else
     the deepest folder without wildcards), and the file types found there that briefgen
     cannot read, with their counts, for the warning that says why nothing matched."""
     relative = Path(pattern).expanduser()
     target = base_dir / relative
-    folder = target if target.is_dir() else base_dir / _literal_prefix(relative)
+    folder = target if target.is_dir() else base_dir / literal_prefix(relative)
     if not glob.has_magic(str(relative)) and not target.is_dir():
         folder = target.parent
     counts: dict[str, int] = {}
@@ -144,19 +121,9 @@ def literal_folder(pattern: str, base_dir: Path) -> Path:
     (a folder named outright is itself; a file, its folder)."""
     relative = Path(pattern).expanduser()
     if glob.has_magic(str(relative)):
-        return base_dir / _literal_prefix(relative)
+        return base_dir / literal_prefix(relative)
     target = base_dir / relative
     return target if target.is_dir() else target.parent
-
-
-def _literal_prefix(pattern: Path) -> Path:
-    """The leading folders of a glob that have no wildcard."""
-    parts = []
-    for part in pattern.parts:
-        if glob.has_magic(part):
-            break
-        parts.append(part)
-    return Path(*parts) if parts else Path()
 
 
 def _mb(size: int) -> str:

@@ -1,10 +1,12 @@
 """Fetching feeds and article pages over HTTP, carefully and with an on-disk cache.
 
 Nothing here hangs or fills the disk: every request has a time limit (the response must be
-complete within ``timeout`` seconds, however slowly the server trickles it), a size cap
-(counted after decompression, so a gzip bomb is cut short), a bounded number of redirects,
-and a content-type check. Requests carry the User-Agent ``briefgen/<version> (+offline brief
-generator)``.
+complete within ``timeout`` seconds, however slowly the server trickles it, headers
+included), a size cap (counted on the decoded bytes as they stream, so a gzip or brotli bomb
+is cut short without inflating it), a bounded number of redirects, and a content-type check.
+No request reaches a loopback, private, link-local or reserved address, on any redirect hop,
+unless ``fetch.allow_hosts`` lists the host (:mod:`briefgen.ingest.netguard`). Requests
+carry the User-Agent ``briefgen/<version> (+offline brief generator)``.
 
 **Cache.** Responses that carry an ``ETag`` or ``Last-Modified`` validator are kept on disk
 (``<cache folder>/http/<2 hex>/<sha256 of the URL>.json`` for the metadata and ``.body`` for
@@ -32,10 +34,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpcore
 import httpx
 
 from briefgen import __version__
 from briefgen.ingest.base import SkippedInput, check_text, decode_bytes
+from briefgen.ingest.netguard import (
+    DecodingProblem,
+    Guard,
+    GuardedBackend,
+    Refused,
+    accept_encoding,
+    deadline,
+    decoded,
+)
 from briefgen.store.atomic import write_atomic
 
 log = logging.getLogger(__name__)
@@ -77,6 +89,8 @@ class FetchOptions:
     #: The HTTP cache folder (``<cache>/http``), or None for no cache.
     cache_dir: Path | None = None
     user_agent: str = USER_AGENT
+    #: Hosts (names, addresses, networks) fetched although internal (``fetch.allow_hosts``).
+    allow_hosts: tuple[str, ...] = ()
 
 
 @dataclass
@@ -122,13 +136,22 @@ class Fetcher:
         self.options = options or FetchOptions()
         self.stats = FetchStats()
         self.cache = HttpCache(self.options.cache_dir) if self.options.cache_dir else None
+        self.guard = Guard(self.options.allow_hosts)
+        hooks = {"request": [self._check_hop]} if _proxied() else {}
         self._client = httpx.Client(
             timeout=httpx.Timeout(self.options.timeout),
             follow_redirects=True,
             max_redirects=self.options.max_redirects,
-            headers={"User-Agent": self.options.user_agent},
-            transport=transport,
+            headers={"User-Agent": self.options.user_agent, "Accept-Encoding": accept_encoding()},
+            transport=transport or _guarded_transport(self.guard),
+            event_hooks=hooks,
         )
+
+    def _check_hop(self, request: httpx.Request) -> None:
+        """Through a proxy, the guard cannot see the connection: every hop's host is
+        checked by name before its request instead."""
+        port = request.url.port or (443 if request.url.scheme == "https" else 80)
+        self.guard.check_url_host(request.url.host, port)
 
     def __enter__(self) -> Fetcher:
         return self
@@ -145,15 +168,17 @@ class Fetcher:
         accept: Iterable[str] = PAGE_TYPES,
         accept_header: str = PAGE_ACCEPT,
         what: str = "an HTML page",
+        until: float | None = None,
     ) -> Response:
         """GET ``url`` within the limits; raise :class:`FetchError` with a short reason.
 
         ``accept`` lists the acceptable media types (a type matches when it equals one of
         them, or, for entries without a ``/``, contains it); ``what`` names them in the
-        refusal ("expected an HTML page").
+        refusal ("expected an HTML page"). ``until`` (``time.monotonic()``) ends the
+        request earlier than ``fetch.timeout`` would (a feed's budget).
         """
         try:
-            response = self._fetch(url, tuple(accept), accept_header, what)
+            response = self._fetch(url, tuple(accept), accept_header, what, until)
         except FetchError:
             self.stats.failed += 1
             raise
@@ -164,15 +189,27 @@ class Fetcher:
             self.stats.bytes += len(response.body)
         return response
 
-    def _fetch(self, url: str, accept: tuple[str, ...], accept_header: str, what: str) -> Response:
+    def _fetch(
+        self,
+        url: str,
+        accept: tuple[str, ...],
+        accept_header: str,
+        what: str,
+        until: float | None = None,
+    ) -> Response:
         opts = self.options
         headers = {"Accept": accept_header}
         cached = self.cache.get(url) if self.cache else None
         if cached is not None:
             headers.update(cached.validators())
-        deadline = time.monotonic() + opts.timeout
+        ends = time.monotonic() + opts.timeout
+        limit = f"{opts.timeout:g} s"
+        if until is not None and until < ends:
+            ends, limit = until, "the feed's budget (fetch.feed_budget)"
+        if ends <= time.monotonic():
+            raise FetchError(f"not fetched: {limit} is used up")
         try:
-            with self._client.stream("GET", url, headers=headers) as answer:
+            with deadline(ends), self._client.stream("GET", url, headers=headers) as answer:
                 if answer.status_code == 304 and cached is not None:
                     log.debug("%s: not modified; served from the cache", url)
                     if self.cache:
@@ -190,14 +227,18 @@ class Fetcher:
                 declared = answer.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > opts.max_bytes:
                     raise FetchError(_too_large(int(declared), opts.max_bytes))
-                body = _read_limited(answer, opts, deadline)
+                body = _read_limited(answer, opts, ends)
                 final = str(answer.url)
                 validators = {
                     k: answer.headers[k] for k in ("etag", "last-modified") if k in answer.headers
                 }
                 no_store = "no-store" in answer.headers.get("cache-control", "").lower()
-        except httpx.TimeoutException:
-            raise FetchError(f"timed out after {opts.timeout:g} s") from None
+        except Refused as exc:  # the source or item is reported once, by the caller
+            raise FetchError(str(exc)) from None
+        except DecodingProblem as exc:
+            raise FetchError(f"cannot decode the response ({exc})") from None
+        except (httpx.TimeoutException, httpcore.TimeoutException):
+            raise FetchError(f"timed out after {limit}") from None
         except httpx.TooManyRedirects:
             raise FetchError(
                 f"too many redirects (more than {opts.max_redirects}; a redirect loop?)"
@@ -224,17 +265,40 @@ class Fetcher:
         return response
 
 
-def _read_limited(answer: httpx.Response, opts: FetchOptions, deadline: float) -> bytes:
+def _read_limited(answer: httpx.Response, opts: FetchOptions, ends: float) -> bytes:
+    """The decoded body, counted as it streams: the cap applies to decoded bytes, one
+    bounded piece at a time, never to a body inflated whole."""
     chunks: list[bytes] = []
     size = 0
-    for chunk in answer.iter_bytes():
+    for chunk in decoded(answer.iter_raw(), answer.headers.get("content-encoding", "")):
         size += len(chunk)
         if size > opts.max_bytes:
             raise FetchError(_too_large(size, opts.max_bytes, at_least=True))
-        if time.monotonic() > deadline:
+        if time.monotonic() > ends:
             raise FetchError(f"timed out after {opts.timeout:g} s (response too slow)")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _proxied() -> bool:
+    """Whether the environment sends HTTP requests through a proxy."""
+    import urllib.request
+
+    proxies = urllib.request.getproxies()
+    return any(proxies.get(k) for k in ("http", "https", "all"))
+
+
+def _guarded_transport(guard: Guard) -> httpx.HTTPTransport:
+    """httpx's transport with its connection pool on :class:`GuardedBackend`."""
+    transport = httpx.HTTPTransport()
+    transport._pool = httpcore.ConnectionPool(  # the pool httpx builds, on our backend
+        ssl_context=httpx.create_ssl_context(),
+        max_connections=100,
+        max_keepalive_connections=20,
+        keepalive_expiry=5.0,
+        network_backend=GuardedBackend(guard),
+    )
+    return transport
 
 
 def _accepted(media: str, accept: tuple[str, ...]) -> bool:
@@ -361,7 +425,7 @@ class HttpCache:
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             body = body_path.read_bytes()
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # a corrupt entry is a miss
             return None
         try:
             if meta["url"] != url or meta["sha256"] != hashlib.sha256(body).hexdigest():
@@ -394,8 +458,9 @@ class HttpCache:
         }
         try:
             meta_path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(body_path, response.body)
-            write_atomic(meta_path, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+            write_atomic(body_path, response.body, fsync=True)
+            meta_bytes = json.dumps(meta, ensure_ascii=False).encode("utf-8")
+            write_atomic(meta_path, meta_bytes, fsync=True)
         except OSError as exc:
             self._write_failed = True
             log.warning(

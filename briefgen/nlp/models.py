@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefgen.errors import ModelNotFoundError
+from briefgen.nlp.guard import guard_tokenizer
 from briefgen.nlp.sentences import add_sentence_fixer
 
 if TYPE_CHECKING:
@@ -187,6 +188,7 @@ def load_nlp(model: str, base_dir: Path | None, watch_actors: Sequence[str] = ()
     """The pipeline briefgen runs: the resolved model, the sentence fixer before its
     parser (:mod:`briefgen.nlp.sentences`) and a ruler for the watchlist's actors."""
     nlp = resolve_model(model, base_dir)
+    guard_tokenizer(nlp)
     add_sentence_fixer(nlp)
     add_watchlist_ruler(nlp, list(watch_actors))
     return nlp

@@ -25,6 +25,8 @@ import logging
 import multiprocessing
 import os
 import queue
+import signal
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -36,16 +38,74 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-#: One document's work on its parsed Doc.
+#: One document's work on its parsed Doc; it raises :class:`SkipDocument` to leave the
+#: document out of the run.
 DocJob = Callable[["Doc", Document], DocFacts]
 #: Stores one document's facts (its index in the input, the facts) as they are ready.
-Store = Callable[[int, DocFacts], None]
+Store = Callable[[int, "DocFacts | None"], None]
+
+log = logging.getLogger(__name__)
+
+
+class SkipDocument(Exception):  # noqa: N818 - a signal, not an error
+    """Raised by a job to leave one document out; its message is the warning to show
+    (logged by the main process, wherever the job ran)."""
+
+
+def _run_job(job: DocJob, doc: Doc, document: Document, name: str) -> DocFacts | str:
+    """The job's facts stamped with the model's ``name``, or the warning of a skip."""
+    try:
+        facts = job(doc, document)
+    except SkipDocument as skip:
+        return str(skip)
+    facts.model = name
+    return facts
+
+
+def _reported(result: DocFacts | str) -> DocFacts | None:
+    """A result in the main process: a skip's warning is logged here (a worker's own
+    logging is muted), and becomes None."""
+    if isinstance(result, str):
+        log.warning("%s", result)
+        return None
+    return result
+
+
+#: How often (seconds) a worker waiting for work checks that its parent still exists.
+PARENT_CHECK = 1.0
+#: Linux ``prctl`` option: the signal a process gets when its parent dies.
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this (child) process end when ``parent`` does.
+
+    On Linux the kernel sends SIGKILL to the child when its parent ends, however it ends
+    (``prctl(PR_SET_PDEATHSIG)``); elsewhere, and for the race before that call, the
+    worker's own loops check :func:`orphaned` while they wait.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no libc prctl
+            pass
+    if orphaned(parent):
+        os._exit(1)
+
+
+def orphaned(parent: int) -> bool:
+    """Whether the process that started this one is gone (this one was re-parented)."""
+    return os.getppid() != parent
 
 
 def map_serial(
     nlp: Language, documents: Sequence[Document], job: DocJob, batch_size: int = 32
-) -> Iterator[DocFacts]:
-    """Parse ``documents`` in batches here and run ``job`` on each Doc, in input order.
+) -> Iterator[DocFacts | None]:
+    """Parse ``documents`` in batches here and run ``job`` on each Doc, in input order
+    (None for a document the job left out).
 
     Docs are streamed through memory zones (:func:`~briefgen.nlp.stream.pipe_streamed`):
     each is handed to ``job`` as soon as it is parsed and then dropped, so memory stays
@@ -54,9 +114,7 @@ def map_serial(
     name = model_name(nlp)
     texts = (d.text for d in documents)
     for doc, document in zip(pipe_streamed(nlp, texts, batch_size), documents, strict=True):
-        facts = job(doc, document)
-        facts.model = name
-        yield facts
+        yield _reported(_run_job(job, doc, document, name))
 
 
 # --- parallel: parse and run the job in spawned worker processes ---------------------------
@@ -64,7 +122,8 @@ def map_serial(
 _STATE: dict[str, Any] = {}
 
 
-def _init(load: Callable[[], Language], job: DocJob, batch_size: int) -> None:
+def _init(load: Callable[[], Language], job: DocJob, batch_size: int, parent: int) -> None:
+    die_with_parent(parent)
     logging.getLogger("briefgen").setLevel(logging.ERROR)  # the main process reports
     try:
         _STATE["nlp"] = load()
@@ -74,10 +133,14 @@ def _init(load: Callable[[], Language], job: DocJob, batch_size: int) -> None:
     _STATE["batch_size"] = batch_size
 
 
-def _work(documents: list[Document]) -> list[DocFacts]:
+def _work(documents: list[Document]) -> list[DocFacts | str]:
     if "error" in _STATE:
         raise _STATE["error"]
-    return list(map_serial(_STATE["nlp"], documents, _STATE["job"], _STATE["batch_size"]))
+    nlp, job = _STATE["nlp"], _STATE["job"]
+    name = model_name(nlp)
+    texts = (d.text for d in documents)
+    stream = pipe_streamed(nlp, texts, _STATE["batch_size"])
+    return [_run_job(job, doc, d, name) for doc, d in zip(stream, documents, strict=True)]
 
 
 def map_parallel(
@@ -86,7 +149,7 @@ def map_parallel(
     job: DocJob,
     batch_size: int = 32,
     n_process: int = 2,
-) -> Iterator[DocFacts]:
+) -> Iterator[DocFacts | None]:
     """``job``'s facts for ``documents``, in input order, from ``n_process`` workers that
     each build their pipeline with ``load()``."""
     chunks = [list(documents[i : i + batch_size]) for i in range(0, len(documents), batch_size)]
@@ -94,10 +157,13 @@ def map_parallel(
         return
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(
-        processes=min(n_process, len(chunks)), initializer=_init, initargs=(load, job, batch_size)
+        processes=min(n_process, len(chunks)),
+        initializer=_init,
+        initargs=(load, job, batch_size, os.getpid()),
     ) as pool:
         for batch in pool.imap(_work, chunks):
-            yield from batch
+            for result in batch:
+                yield _reported(result)
 
 
 # --- overlapped: parse here, run the job in one forked worker -------------------------------
@@ -125,10 +191,15 @@ def _job_worker(
     inbox: Any,
     outbox: Any,
     store: Store | None = None,
+    parent: int = 0,
 ) -> None:
-    """Rebuild each Doc from its bytes, run the job, send the facts back, in order."""
+    """Rebuild each Doc from its bytes, run the job, send the facts back, in order.
+
+    The worker ends with its parent: it asks the kernel for that (Linux) and checks
+    while it waits for work, so a killed run never leaves it blocked on the queue."""
     from spacy.tokens import Doc
 
+    die_with_parent(parent)
     logging.getLogger("briefgen").setLevel(logging.ERROR)  # the main process reports
     name = model_name(nlp)
     try:
@@ -136,19 +207,44 @@ def _job_worker(
         while not done:
             with memory_zone(nlp):
                 for _ in range(_ZONE_DOCS):
-                    item = inbox.get()
+                    item = _get(inbox, parent)
                     if item is None:
                         done = True
                         break
                     index, data = item
                     doc = Doc(nlp.vocab).from_bytes(data)
-                    facts = job(doc, documents[index])
-                    facts.model = name
+                    result = _run_job(job, doc, documents[index], name)
+                    facts = result if isinstance(result, DocFacts) else None
                     if store is not None:
                         store(index, facts)
-                    outbox.put((index, facts.model_dump_json()))
+                    warning = result if isinstance(result, str) else ""
+                    outbox.put((index, facts.model_dump_json() if facts else warning, bool(facts)))
     except BaseException as exc:  # noqa: BLE001 - reported by the main process
-        outbox.put((-1, f"{type(exc).__name__}: {exc}"))
+        outbox.put((-1, f"{type(exc).__name__}: {exc}", False))
+
+
+def _get(inbox: Any, parent: int) -> Any:
+    """The next item of ``inbox``; the worker exits when its parent is gone."""
+    while True:
+        try:
+            return inbox.get(timeout=PARENT_CHECK)
+        except queue.Empty:
+            if parent and orphaned(parent):
+                os._exit(1)
+
+
+def _put(inbox: Any, item: Any, worker: Any) -> None:
+    """Put ``item`` on the worker's ``inbox`` unless the worker has stopped (a full queue
+    no one reads would block this process for ever)."""
+    while True:
+        try:
+            inbox.put(item, timeout=PARENT_CHECK)
+            return
+        except queue.Full:
+            if not worker.is_alive():
+                raise RuntimeError(
+                    f"the extraction worker stopped (exit code {worker.exitcode})"
+                ) from None
 
 
 def map_overlapped(
@@ -157,7 +253,7 @@ def map_overlapped(
     job: DocJob,
     batch_size: int = 32,
     store: Store | None = None,
-) -> Iterator[DocFacts]:
+) -> Iterator[DocFacts | None]:
     """``job``'s facts for ``documents`` in input order, parsing here and running the job
     in parallel.
 
@@ -178,17 +274,17 @@ def map_overlapped(
         target=_job_worker,
         name="briefgen-extract",
         daemon=True,
-        args=(nlp, documents, job, inbox, outbox, store),
+        args=(nlp, documents, job, inbox, outbox, store, os.getpid()),
     )
     worker.start()
     expected = 0
     sent = 0
 
-    def receive(block: bool) -> Iterator[DocFacts]:
+    def receive(block: bool) -> Iterator[DocFacts | None]:
         nonlocal expected
         while expected < sent:
             try:
-                index, payload = outbox.get(timeout=1.0) if block else outbox.get_nowait()
+                index, payload, ok = outbox.get(timeout=1.0) if block else outbox.get_nowait()
             except queue.Empty:
                 if not block:
                     return
@@ -205,15 +301,15 @@ def map_overlapped(
                     f"extraction worker answered document {index}, expected {expected}"
                 )
             expected += 1
-            yield DocFacts.model_validate_json(payload)
+            yield DocFacts.model_validate_json(payload) if ok else _reported(payload)
 
     try:
         texts = (d.text for d in documents)
         for doc in pipe_streamed(nlp, texts, batch_size):
-            inbox.put((sent, doc.to_bytes(exclude=["tensor", "user_data"])))
+            _put(inbox, (sent, doc.to_bytes(exclude=["tensor", "user_data"])), worker)
             sent += 1
             yield from receive(block=False)
-        inbox.put(None)
+        _put(inbox, None, worker)
         yield from receive(block=True)
     finally:
         if worker.is_alive():

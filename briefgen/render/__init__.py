@@ -18,7 +18,7 @@ from briefgen.errors import RenderError
 from briefgen.model import Brief, brief_json
 from briefgen.render.context import build_context
 from briefgen.render.docx import render_docx
-from briefgen.render.environment import Kind, make_environment
+from briefgen.render.environment import Kind, bounded_render, make_environment
 from briefgen.render.evidence import EvidenceRegistry
 from briefgen.render.figures import build_figures
 from briefgen.render.output import write_outputs
@@ -72,7 +72,7 @@ def render_template(
     with template_errors(search_path):
         env = make_environment(kind, search_path, builtin_templates_dir(), registry)
         template = env.get_template(name or ENTRY_TEMPLATES[output])
-        return template.render({**context, "output": output})
+        return bounded_render(template, {**context, "output": output})
 
 
 def render(

@@ -50,6 +50,30 @@ def md_escape(value: Any) -> str:
     return text
 
 
+#: Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): they
+#: reorder the text around them, so "txt.exe" can show as "exe.txt"; always removed.
+_BIDI_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: Zero-width characters (space, non-joiner, joiner, word joiner, BOM, Mongolian vowel
+#: separator) next to an ASCII character or a space, where they only hide a break in a word
+#: ("pay\u200dpal"); between other characters (emoji sequences, Indic and Arabic
+#: scripts) they are kept.
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u180e"
+_ZERO_WIDTH_RE = re.compile(
+    f"(?<=[\\x00-\\x7f])[{_ZERO_WIDTH}]+|[{_ZERO_WIDTH}]+(?=[\\x00-\\x7f])|^[{_ZERO_WIDTH}]+|"
+    f"[{_ZERO_WIDTH}]+$|\\u200b+"
+)
+
+
+def neutralise_controls(text: str) -> str:
+    """``text`` without the invisible characters that could disguise it in a viewer:
+    bidirectional overrides always, zero-width characters where they split ASCII words.
+    Applied to every rendered HTML and Markdown output (JSON keeps the text as data)."""
+    if not text.isascii():
+        text = _BIDI_RE.sub("", text)
+        text = _ZERO_WIDTH_RE.sub("", text)
+    return text
+
+
 def md_finalize(value: Any) -> Any:
     """Jinja ``finalize`` of the Markdown environment: escape all but ``Markup``."""
     if isinstance(value, Markup):

@@ -145,7 +145,7 @@ class FactsCache:
         facts: DocFacts | None = None
         try:
             facts = DocFacts.model_validate_json(data)
-        except (ValidationError, ValueError) as exc:
+        except (ValidationError, ValueError, RecursionError) as exc:
             reason = f"{type(exc).__name__}"
         else:
             reason = "another document's entry"
@@ -166,7 +166,7 @@ class FactsCache:
         path = self.path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, facts.model_dump_json().encode("utf-8"), suffix=".json")
+            write_atomic(path, facts.model_dump_json().encode("utf-8"), suffix=".json", fsync=True)
         except OSError as exc:
             self._write_failed = True
             log.warning(
@@ -249,16 +249,31 @@ class FusedCache:
         self.root = (folder or default_dir()).absolute() / FUSED_LAYOUT
 
     def get(self, key: str) -> tuple[bytes, str, dict[str, object]] | None:
-        """(brief JSON, appendix fragment, keys) or None when absent or unreadable."""
+        """(brief JSON, appendix fragment, keys) or None when absent or unreadable.
+
+        Every part is checked before use: the appendix and the keys must parse as JSON
+        objects (the brief is validated by the caller); an empty or truncated part (a power
+        cut before the data reached the disk) makes the entry a miss, and it is rebuilt."""
         if not self.enabled:
             return None
         try:
             brief = (self.root / f"{key}.brief.json").read_bytes()
             appendix = (self.root / f"{key}.appendix.json").read_text(encoding="utf-8")
             keys = json.loads((self.root / f"{key}.keys.json").read_bytes())
-        except (OSError, ValueError):
+            valid = isinstance(keys, dict) and isinstance(json.loads(appendix), dict)
+        except FileNotFoundError:
             return None
-        return (brief, appendix, keys) if isinstance(keys, dict) else None
+        except (OSError, ValueError, RecursionError) as exc:
+            log.warning(
+                "cache: fused brief %s is unreadable (%s); fusing again",
+                key[:12],
+                unusable_reason(exc),
+            )
+            return None
+        if not valid:
+            log.warning("cache: fused brief %s is not a briefgen entry; fusing again", key[:12])
+            return None
+        return brief, appendix, keys
 
     def put(self, key: str, brief: bytes, appendix: str, keys: dict[str, object]) -> None:
         """Store one entry and drop all but the newest; a failure is never fatal."""
@@ -272,7 +287,9 @@ class FusedCache:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             for suffix in self.SUFFIXES:
-                write_atomic(self.root / f"{key}{suffix}", parts[suffix], suffix=".json")
+                write_atomic(
+                    self.root / f"{key}{suffix}", parts[suffix], suffix=".json", fsync=True
+                )
             entries = sorted(
                 self.root.glob("*.brief.json"), key=lambda p: p.stat().st_mtime, reverse=True
             )
@@ -283,3 +300,12 @@ class FusedCache:
                         (self.root / f"{stem}{suffix}").unlink()
         except OSError as exc:
             log.debug("cache: cannot keep the fused brief in %s (%s)", self.root, exc)
+
+
+def unusable_reason(exc: BaseException) -> str:
+    """A short reason for a cache or state file that cannot be used."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return f"{type(exc).__name__}: {str(exc)[:120]}"

@@ -9,16 +9,29 @@ by a process that no longer exists is reported as a stale lock taken over.
 
 A second run does not wait: :meth:`RunLock.acquire` raises :class:`LockError` at once
 (exit code 4 on the command line).
+
+**Where.** :func:`lock_path`: one file per configuration file (by its real path) in a
+folder of the user's own, ``$BRIEFGEN_LOCK_DIR`` or ``/tmp/briefgen-<uid>`` — not in the
+cache folder, so an unusable cache never stops a run and two runs of one configuration
+with different cache folders still exclude each other.
+
+**Never blocked by the dead.** The lock's file descriptor is closed in every child process
+forked while it is held (the extraction and PDF workers), so only the run itself holds the
+lock; should the lock still be busy while its recorded holder is gone (or is no briefgen
+process), the lock file is replaced with a new one and the run goes on, with a warning.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import json
 import logging
 import os
+import re
 import socket
+import stat
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -26,7 +39,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from briefgen.errors import LockError
+from briefgen.errors import LockError, LockUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +105,72 @@ def pid_alive(pid: int) -> bool | None:
     return True
 
 
+LOCK_DIR_ENV = "BRIEFGEN_LOCK_DIR"
+
+#: File descriptors of the locks this process holds: closed in forked children.
+_HELD: set[int] = set()
+
+
+def _close_in_child() -> None:
+    for fd in list(_HELD):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_in_child)
+
+
+def lock_dir() -> Path:
+    """The folder of the run locks: ``$BRIEFGEN_LOCK_DIR``, else ``/tmp/briefgen-<uid>``
+    (POSIX; a fixed place, so that cron and a terminal agree), else the temporary folder."""
+    env = os.environ.get(LOCK_DIR_ENV, "").strip()
+    if env:
+        return Path(env).expanduser().absolute()
+    if os.name == "posix":
+        return Path("/tmp") / f"briefgen-{os.getuid()}"
+    import tempfile  # pragma: no cover - Windows
+
+    return Path(tempfile.gettempdir()) / "briefgen"  # pragma: no cover
+
+
+def lock_path(config_path: Path) -> Path:
+    """The lock file of one configuration file (by its real path) in :func:`lock_dir`."""
+    real = Path(os.path.realpath(Path(config_path).expanduser().absolute()))
+    digest = hashlib.sha256(str(real).encode("utf-8")).hexdigest()[:16]
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", f"{real.parent.name}-{real.stem}").strip("-.")
+    return lock_dir() / f"{slug[:40] or 'config'}-{digest}.lock"
+
+
+def _own_folder(folder: Path) -> None:
+    """Create ``folder`` (mode 700) and check that it is a real folder of this user: a
+    shared ``/tmp`` must not let another user plant or hold the lock."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = os.lstat(folder)
+    if not stat.S_ISDIR(info.st_mode):
+        raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(folder))
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        raise PermissionError(errno.EPERM, "owned by another user", str(folder))
+
+
+def _holds(pid: int, path: Path) -> bool | None:
+    """Whether process ``pid`` has the file ``path`` open (None when it cannot be told:
+    no ``/proc``, or another user's process)."""
+    folder = Path(f"/proc/{pid}/fd")
+    try:
+        target = os.stat(path)
+        entries = list(folder.iterdir())
+    except OSError:
+        return None
+    for entry in entries:
+        with contextlib.suppress(OSError):
+            info = os.stat(entry)
+            if (info.st_dev, info.st_ino) == (target.st_dev, target.st_ino):
+                return True
+    return False
+
+
 class RunLock:
     """The lock of one configuration, at ``path``; ``name`` says whose in messages.
 
@@ -115,17 +194,23 @@ class RunLock:
         if self._fd is not None:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            if self.path.parent == lock_dir():
+                _own_folder(self.path.parent)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
         except OSError as exc:
-            raise LockError(
+            raise LockUnavailableError(
                 f"cannot create the lock file {self.path} for {self.name} "
-                f"({exc.strerror or exc}); check that the cache folder is writable"
+                f"({exc.strerror or exc}); check that its folder is writable "
+                f"(or set {LOCK_DIR_ENV})"
             ) from exc
         try:
             if not _try_lock(fd):
                 holder = Holder.parse(_read_all(fd))
-                raise LockError(self._busy_message(holder))
+                if not self._dead(holder):
+                    raise LockError(self._busy_message(holder))
+                fd = self._replace(fd, holder)
             previous = Holder.parse(_read_all(fd))
             if previous is not None and previous.pid != os.getpid():
                 state = previous.alive()
@@ -136,17 +221,20 @@ class RunLock:
                     previous.describe(),
                     how,
                 )
-            _write_all(fd, Holder.me().to_bytes())
+            with contextlib.suppress(OSError):  # a full disk: the record is only a courtesy
+                _write_all(fd, Holder.me().to_bytes())
         except BaseException:
             os.close(fd)
             raise
         self._fd = fd
+        _HELD.add(fd)
         log.debug("lock: holding %s", self.path)
 
     def release(self) -> None:
         fd, self._fd = self._fd, None
         if fd is None:
             return
+        _HELD.discard(fd)
         with contextlib.suppress(OSError):
             os.ftruncate(fd, 0)  # emptied, not removed: removing would race a waiting run
         with contextlib.suppress(OSError):
@@ -172,6 +260,42 @@ class RunLock:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.release()
+
+    def _dead(self, holder: Holder | None) -> bool:
+        """Whether a busy lock's recorded holder is gone, or no longer has the lock file
+        open (its process id reused by another program): then whatever holds the lock is
+        a leftover of a killed run, not a run of this configuration."""
+        if holder is None or holder.pid == os.getpid():
+            return False
+        alive = holder.alive()
+        if alive is False:
+            return True
+        return alive is True and _holds(holder.pid, self.path) is False
+
+    def _replace(self, fd: int, holder: Holder | None) -> int:
+        """Set aside a lock file held by a process that is not a run (a worker orphaned by a
+        killed run) and lock a new one in its place; raise :class:`LockError` if another
+        run got there first."""
+        old = os.fstat(fd)
+        os.close(fd)
+        try:
+            now = os.stat(self.path)
+            if (now.st_dev, now.st_ino) == (old.st_dev, old.st_ino):
+                os.unlink(self.path)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except OSError as exc:
+            raise LockError(f"cannot replace the stale lock file {self.path}: {exc}") from exc
+        if not _try_lock(fd):
+            other = Holder.parse(_read_all(fd))
+            os.close(fd)
+            raise LockError(self._busy_message(other))
+        log.warning(
+            "lock: %s was held by a process that is no run of it (%s); a new lock replaces it",
+            self.name,
+            holder.describe() if holder else "unknown",
+        )
+        _write_all(fd, b"")
+        return fd
 
     def _busy_message(self, holder: Holder | None) -> str:
         if holder is None:

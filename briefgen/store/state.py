@@ -31,7 +31,7 @@ from typing import Any
 
 from briefgen.model import Brief, Document
 from briefgen.store.atomic import write_atomic
-from briefgen.store.cache import default_dir
+from briefgen.store.cache import default_dir, unusable_reason
 
 log = logging.getLogger(__name__)
 
@@ -99,9 +99,13 @@ class BriefKeys:
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> BriefKeys:
-        return cls(
-            str(raw["generated_at"]), list(raw.get("developments", [])), list(raw.get("actors", []))
-        )
+        """Keys read back from a state or cache file; ``TypeError`` when they are not."""
+        developments, actors = raw.get("developments", []), raw.get("actors", [])
+        if not isinstance(developments, list) or not isinstance(actors, list):
+            raise TypeError("developments and actors must be lists")
+        if not all(isinstance(x, dict) for x in [*developments, *actors]):
+            raise TypeError("each development and actor must be an object")
+        return cls(str(raw["generated_at"]), list(developments), list(actors))
 
 
 def _spans(dev: Any) -> set[str]:
@@ -171,26 +175,42 @@ class RunState:
     def load(cls, folder: Path, config: str = "") -> RunState:
         state = cls(folder, config)
         try:
-            raw = json.loads(state.path.read_text(encoding="utf-8"))
+            data = state.path.read_bytes()
         except FileNotFoundError:
             return state
-        except (OSError, ValueError) as exc:
+        except OSError as exc:
             log.warning(
                 "state: cannot read %s (%s); starting afresh (every document counts as new)",
                 state.path,
-                getattr(exc, "strerror", None) or exc,
+                exc.strerror or exc,
             )
             return state
         try:
+            raw = json.loads(data.decode("utf-8"))
             state.seen_ids = {str(k): str(v) for k, v in raw["seen"]["ids"].items()}
             state.seen_urls = {str(k): str(v) for k, v in raw["seen"]["urls"].items()}
             state.briefs = [BriefKeys.from_dict(b) for b in raw.get("briefs", [])]
-        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        except (KeyError, TypeError, AttributeError, ValueError, RecursionError) as exc:
+            aside = state.set_aside()
             log.warning(
-                "state: %s is not a briefgen state file (%s); starting afresh", state.path, exc
+                "state: %s is not a briefgen state file (%s); %s; starting afresh "
+                "(every document counts as new)",
+                state.path,
+                unusable_reason(exc),
+                f"kept as {aside.name}" if aside else "ignored",
             )
             return cls(folder, config)
         return state
+
+    def set_aside(self) -> Path | None:
+        """Move a corrupt state file out of the way (``state.json.corrupt``), so that it
+        is reported once and can be looked at; None when it cannot be moved."""
+        aside = self.path.with_name(self.path.name + ".corrupt")
+        try:
+            os.replace(self.path, aside)
+        except OSError:
+            return None
+        return aside
 
     # -- seen documents
 

@@ -18,7 +18,7 @@ keeps everything.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -26,11 +26,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from briefgen.config import Sections, Watchlist
 from briefgen.fuse.actors import merge_actors, rename_actors
 from briefgen.fuse.bluf import write_bluf
-from briefgen.fuse.developments import cluster_developments, with_devs
+from briefgen.fuse.developments import Sources, with_devs
 from briefgen.fuse.risks import merge_questions, merge_risks
 from briefgen.fuse.simindex import STOP, jaccard, words
 from briefgen.fuse.sources import document_refs, evidence_key
 from briefgen.fuse.statements import rank_statements
+from briefgen.fuse.stories import build_story, detect_stories, idf_table
 from briefgen.fuse.timeline import merge_timeline, rank_timeline
 from briefgen.fuse.watchlist import watch_entry, watch_items
 from briefgen.model import (
@@ -44,6 +45,7 @@ from briefgen.model import (
     Period,
     Risk,
     Statement,
+    Story,
 )
 
 if TYPE_CHECKING:
@@ -149,7 +151,7 @@ def fuse(
     all_actors, remap = merge_actors(facts, None, order)
     names = {a.id: a.name for a in all_actors}
     devs_in, statements_in, risks_in = rename_actors(facts, remap, names)
-    all_devs = cluster_developments(with_devs(facts, devs_in), sources, topics, options.period)
+    stories, all_devs = _stories(with_devs(facts, devs_in), sources, topics, options.period)
     all_statements = rank_statements(
         [s.model_copy() for s in statements_in], all_actors[: caps.actors], sources
     )
@@ -164,12 +166,18 @@ def fuse(
     statements, more_statements = _split(all_statements, caps.statements)
     risks, more_risks = _split(all_risks, caps.risks)
     questions, more_questions = _split(all_questions, caps.open_questions)
+    for s in stories:
+        s.developments = []
+    by_story = {s.id: s for s in stories}
     _renumber(
         devs + more_devs,
         statements + more_statements,
         risks + more_risks,
         questions + more_questions,
     )
+    for d in devs + more_devs:
+        if d.story in by_story:
+            by_story[d.story].developments.append(d.id)
     contradictions = []
     for d in devs:
         for c in d.contradictions:
@@ -203,6 +211,7 @@ def fuse(
         watchlist=watch,
         watchlist_items=watch_entries,
         contradictions=contradictions,
+        stories=stories,
         appendix=Appendix(
             key_developments=more_devs,
             actors=more_actors,
@@ -212,6 +221,48 @@ def fuse(
             timeline=more_timeline,
         ),
     )
+
+
+def _stories(
+    facts: Sequence[DocFacts],
+    sources: Sources,
+    topics: tuple[str, ...],
+    period: Period | None,
+) -> tuple[list[Story], list[KeyDevelopment]]:
+    """The stories of the pile, ranked, and one key development per story, ranked the same
+    way (:mod:`briefgen.fuse.stories`)."""
+    newest, span = _span(sources, period)
+    idf = idf_table([f.profile for f in facts])
+    devs_of = {f.document.id: f.key_developments for f in facts}
+    built = []
+    for k, members in enumerate(detect_stories(facts, sources), 1):
+        story, dev = build_story(
+            k, [facts[i] for i in members], devs_of, sources, idf, topics, newest, span
+        )
+        built.append((story, dev))
+    built.sort(key=lambda sd: (-sd[0].score, sources.sort_key(sd[0].documents[0])))
+    stories: list[Story] = []
+    devs: list[KeyDevelopment] = []
+    for k, (story, dev) in enumerate(built, 1):
+        story.id = f"s{k}"
+        stories.append(story)
+        if dev is not None:
+            dev.story = story.id
+            devs.append(dev)
+    return stories, devs
+
+
+def _span(sources: Sources, period: Period | None) -> tuple[int | None, int]:
+    """The newest day of the pile (or the period's end) and the pile's span in days."""
+    days = [date.fromisoformat(p).toordinal() for p in sources.published.values() if p]
+    newest = max(days) if days else None
+    if period is not None and period.end:
+        newest = date.fromisoformat(period.end).toordinal()
+    oldest = min(days) if days else None
+    if period is not None and period.start:
+        oldest = date.fromisoformat(period.start).toordinal()
+    span = (newest - oldest) if newest is not None and oldest is not None else 0
+    return newest, span
 
 
 def _split(items: list[_T], limit: int) -> tuple[list[_T], list[_T]]:

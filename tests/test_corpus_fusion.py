@@ -284,7 +284,15 @@ def test_similar_events_with_different_names_stay_apart() -> None:
         DocFacts(document=ref(c), key_developments=[dev(c, c.text, "won", ["Hillary Clinton"])]),
     ]
     out = fuse(facts, FuseOptions(), WHEN)
-    assert [d.corroboration for d in out.key_developments] == [1, 1, 1]
+    # One story (Clinton's primaries), but neither primary's report corroborates the other:
+    # each stays its own development, citing only its own document.
+    primaries = {
+        d.what: {ev.doc for ev in d.evidence} for d in out.key_developments if "primary" in d.what
+    }
+    assert primaries == {
+        "won the Missouri Democratic primary": {a.id},
+        "won the South Dakota Democratic primary": {b.id},
+    }
 
 
 def test_one_outlets_repeat_reports_corroborate_nothing() -> None:

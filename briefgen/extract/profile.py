@@ -58,10 +58,13 @@ def term_profile(doc: Doc, title_sentences: int, ref: date | None) -> dict[str, 
             w = 1.0
         for i in range(sent.start, sent.end):
             sent_weight[i] = w
+    tagged = doc.has_annotation("POS")
     for tok in doc:
-        if tok.pos_ not in _POS or tok.is_stop or not tok.is_alpha or len(tok.text) < 3:
+        if tok.is_stop or not tok.is_alpha or len(tok.text) < 3:
             continue
-        lemma = tok.lemma_.lower()
+        if tagged and tok.pos_ not in _POS:
+            continue
+        lemma = (tok.lemma_ or tok.text).lower() if tagged else tok.lower_
         if lemma in _GENERIC:
             continue
         weights[lemma] += sent_weight.get(tok.i, 1.0)

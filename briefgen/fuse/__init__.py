@@ -26,12 +26,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from briefgen.config import Sections, Watchlist
 from briefgen.fuse.actors import merge_actors, rename_actors
 from briefgen.fuse.bluf import write_bluf
-from briefgen.fuse.developments import Sources, with_devs
+from briefgen.fuse.developments import Sources, cluster_developments, with_devs
 from briefgen.fuse.risks import merge_questions, merge_risks
 from briefgen.fuse.simindex import STOP, jaccard, words
 from briefgen.fuse.sources import document_refs, evidence_key
 from briefgen.fuse.statements import rank_statements
-from briefgen.fuse.stories import build_story, detect_stories, idf_table
+from briefgen.fuse.stories import build_story, detect_stories, idf_table, profile_of
 from briefgen.fuse.timeline import merge_timeline, rank_timeline
 from briefgen.fuse.watchlist import watch_entry, watch_items
 from briefgen.model import (
@@ -229,27 +229,40 @@ def _stories(
     topics: tuple[str, ...],
     period: Period | None,
 ) -> tuple[list[Story], list[KeyDevelopment]]:
-    """The stories of the pile, ranked, and one key development per story, ranked the same
-    way (:mod:`briefgen.fuse.stories`)."""
+    """The stories of the pile, ranked, and their key developments: each story's lead
+    (:mod:`briefgen.fuse.stories`) in the stories' order, then the stories' further
+    developments — a story's sub-events, and what a one-document brief reports beside
+    its lead — clustered across each story's documents and ranked by score."""
     newest, span = _span(sources, period)
-    idf = idf_table([f.profile for f in facts])
+    idf = idf_table([profile_of(f) for f in facts])
     devs_of = {f.document.id: f.key_developments for f in facts}
-    built = []
+    built: list[tuple[Story, KeyDevelopment | None, list[KeyDevelopment]]] = []
     for k, members in enumerate(detect_stories(facts, sources), 1):
-        story, dev = build_story(
-            k, [facts[i] for i in members], devs_of, sources, idf, topics, newest, span
-        )
-        built.append((story, dev))
-    built.sort(key=lambda sd: (-sd[0].score, sources.sort_key(sd[0].documents[0])))
+        group = [facts[i] for i in members]
+        story, dev, reports = build_story(k, group, devs_of, sources, idf, topics, newest, span)
+        used = {id(d) for d in reports}
+        rest = []
+        for f in group:
+            left = [d for d in f.key_developments if id(d) not in used]
+            if left:
+                rest.append(f.model_copy(update={"key_developments": left}))
+        further = cluster_developments(rest, sources, topics, period) if rest else []
+        built.append((story, dev, further))
+    built.sort(key=lambda b: (-b[0].score, sources.sort_key(b[0].documents[0])))
     stories: list[Story] = []
-    devs: list[KeyDevelopment] = []
-    for k, (story, dev) in enumerate(built, 1):
+    leads: list[KeyDevelopment] = []
+    secondary: list[KeyDevelopment] = []
+    for k, (story, dev, further) in enumerate(built, 1):
         story.id = f"s{k}"
         stories.append(story)
         if dev is not None:
             dev.story = story.id
-            devs.append(dev)
-    return stories, devs
+            leads.append(dev)
+        for d in further:
+            d.story = story.id
+            secondary.append(d)
+    secondary.sort(key=lambda d: -d.score)
+    return stories, leads + secondary
 
 
 def _span(sources: Sources, period: Period | None) -> tuple[int | None, int]:

@@ -34,7 +34,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from briefgen.fuse.developments import Sources, _confidence, contradictions, grading
+from briefgen.fuse.developments import (
+    Sources,
+    _confidence,
+    _proper,
+    contradictions,
+    grading,
+)
 from briefgen.fuse.simindex import words
 from briefgen.model import DayCount, DocFacts, Evidence, KeyDevelopment, Story
 from briefgen.watchlist import mentions_topic
@@ -88,7 +94,8 @@ def _day(iso: str | None) -> int | None:
 
 
 def similar_pairs(
-    vecs: Sequence[Mapping[str, float]], days: Sequence[int | None]
+    vecs: Sequence[Mapping[str, float]],
+    days: Sequence[int | None],
 ) -> dict[tuple[int, int], float]:
     """Cosine of the pairs that share a selective term (time-discounted), at least
     :data:`MIN_PAIR`. Postings longer than the cap are not walked."""
@@ -166,11 +173,35 @@ def average_linkage(n: int, pairs: Mapping[tuple[int, int], float], threshold: f
     return [root(k) for k in range(n)]
 
 
+_PROPER = re.compile(r"(?<!^)\b[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*")
+
+
+def profile_of(f: DocFacts) -> dict[str, float]:
+    """The document's term profile; for facts without one (cached before profiles, or
+    built by hand), one made from its title and developments: their content words,
+    crudely stemmed, and the names of their actors and places."""
+    if f.profile:
+        return f.profile
+    out: Counter[str] = Counter()
+    for w in words(f.document.title or ""):
+        out[stem(w)] += 3.0
+    for d in f.key_developments:
+        for w in words(d.summary):
+            out[stem(w)] += 1.0
+        for name in [*d.who, *d.where]:
+            out["e:" + " ".join(name.lower().split())] += 2.0
+        for name in _PROPER.findall(d.what):
+            out["e:" + " ".join(name.lower().split())] += 2.0
+        if d.when.date and d.when.precision == "day":
+            out["d:" + d.when.date] += 1.0
+    return dict(out)
+
+
 def detect_stories(facts: Sequence[DocFacts], sources: Sources) -> list[list[int]]:
     """Indices of ``facts`` grouped into stories; each story earliest report first.
 
     A wire copy joins the story of its original whatever its profile says."""
-    profiles = [f.profile for f in facts]
+    profiles = [profile_of(f) for f in facts]
     idf = idf_table(profiles)
     vecs = vectors(profiles, idf)
     days = [_day(f.document.published) for f in facts]
@@ -194,7 +225,9 @@ def detect_stories(facts: Sequence[DocFacts], sources: Sources) -> list[list[int
 
 
 def split_story(
-    members: list[int], profiles: Sequence[Mapping[str, float]], days: Sequence[int | None]
+    members: list[int],
+    profiles: Sequence[Mapping[str, float]],
+    days: Sequence[int | None],
 ) -> list[list[int]]:
     """A story's documents re-clustered on what sets them apart *within* it.
 
@@ -245,6 +278,10 @@ def _stems(text: str) -> set[str]:
     return {stem(w) for w in words(text)}
 
 
+def _event_day(dev: KeyDevelopment) -> int | None:
+    return _day(dev.when.date) if dev.when.precision == "day" else None
+
+
 def _fragment(summary: str) -> bool:
     """A caption or a fragment ("A 61-year-old man."): too short to report an event."""
     return len(summary.split()) < 6
@@ -267,9 +304,10 @@ def _story_weights(facts: Sequence[DocFacts], idf: Mapping[str, float]) -> dict[
     """Stem → share of the story's documents whose profile has it, times its IDF."""
     df: Counter[str] = Counter()
     for f in facts:
+        profile = profile_of(f)
         df.update(
-            {stem(t.removeprefix("e:")) for t in f.profile if not t[1:2] == ":"}
-            | {stem(w) for t in f.profile if t.startswith("e:") for w in t[2:].split()}
+            {stem(t) for t in profile if t[1:2] != ":"}
+            | {stem(w) for t in profile if t.startswith("e:") for w in t[2:].split()}
         )
     n = max(1, len(facts))
     return {s: (k / n) * idf.get(s, 1.0) for s, k in df.items()}
@@ -316,8 +354,15 @@ def story_development(
     for c in cands:
         if c.doc != best.doc:
             by_doc[c.doc].append(c)
-    for doc, cs in by_doc.items():
+    lead_day = _event_day(best.dev)
+    for cs in by_doc.values():
         top = max(cs, key=lambda c: (len(c.stems & best.stems), -c.rank))
+        day = _event_day(top.dev)
+        if lead_day is not None and day is not None and abs(day - lead_day) > 1:
+            continue  # an event on another day: a sub-event of the story, not a report
+        mine, theirs = _proper(top.dev.what), _proper(best.dev.what)
+        if mine - theirs and theirs - mine:
+            continue  # each names what the other does not: Missouri / South Dakota
         if len(top.stems & best.stems) >= 2:
             reports.append(top)
     reports.sort(key=lambda c: c.position)
@@ -365,11 +410,36 @@ def outlet_names(docs: Sequence[str], sources: Sources) -> list[str]:
     return list(out.values())
 
 
-def independent_docs(docs: Sequence[str], sources: Sources) -> list[str]:
-    """One document per independent report: a wire copy (or an outlet's rerun of its own
-    report, which :mod:`~briefgen.fuse.duplicates` finds the same way) stands for its
-    original."""
-    return list(dict.fromkeys(sources.source(d) for d in docs))
+def independent_docs(
+    docs: Sequence[str], sources: Sources, repeats: Mapping[str, str] | None = None
+) -> list[str]:
+    """One document per independent report: a wire copy stands for its original, and an
+    outlet's repeat of its own report (``repeats``: :func:`_repeats`) for its first."""
+    again = repeats or {}
+    return list(dict.fromkeys(again.get(sources.source(d), sources.source(d)) for d in docs))
+
+
+def _repeats(reports: Sequence[KeyDevelopment], sources: Sources) -> dict[str, str]:
+    """Document → the earlier document of the same outlet that reported the same event
+    in the same words (half its content words or more): an outlet repeating itself
+    corroborates nothing. Follow-up reports that say something new still count."""
+    first: dict[str, list[tuple[str, set[str]]]] = {}
+    out: dict[str, str] = {}
+    for d in reports:
+        if not d.evidence:
+            continue
+        doc = sources.source(d.evidence[0].doc)
+        outlet = " ".join((sources.publisher.get(doc) or "").split()).casefold()
+        if not outlet:
+            continue
+        sig = _stems(d.summary)
+        for earlier, other in first.get(outlet, []):
+            if earlier != doc and sig and len(sig & other) / len(sig | other) >= 0.5:
+                out[doc] = earlier
+                break
+        else:
+            first.setdefault(outlet, []).append((doc, sig))
+    return out
 
 
 def coverage(docs: Sequence[str], sources: Sources) -> list[DayCount]:
@@ -403,13 +473,14 @@ def build_story(
     watch_topics: tuple[str, ...],
     newest: int | None,
     span_days: int,
-) -> tuple[Story, KeyDevelopment | None]:
-    """One story and its key development (ids are set by the caller)."""
+) -> tuple[Story, KeyDevelopment | None, list[KeyDevelopment]]:
+    """One story, its key development and the documents' developments that report it
+    (ids are set by the caller)."""
     docs = [f.document.id for f in members]
-    independent = independent_docs(docs, sources)
     outlets = outlet_names(docs, sources)
     dates = sorted(p for d in docs if (p := sources.published.get(d)))
     lead, reports = story_development(members, devs, sources, idf)
+    independent = independent_docs(docs, sources, _repeats(reports, sources))
     label = lead.summary if lead is not None else (members[0].document.title or "")
     title_of = {f.document.id: f.document.title for f in members}
     if lead is not None and title_of.get(lead.evidence[0].doc if lead.evidence else ""):
@@ -433,7 +504,7 @@ def build_story(
         score += 0.3 * (1 - min(1.0, (newest - last) / span_days))
     if lead is None:
         story.score = round(score, 4)
-        return story, None
+        return story, None, []
     if watch_topics and any(mentions_topic(d.summary, watch_topics) for d in reports):
         score += 0.3
     if any(d.watchlist for d in reports):
@@ -448,14 +519,11 @@ def build_story(
         score += {"A": 0.15, "B": 0.1, "C": 0.0, "D": -0.1, "E": -0.15}[min(known)]
     sourcing = lead.sourcing
     if len(independent) > 1:
-        also = f"reported by {len(independent)} documents"
-        if outlets:
-            also += (
-                f" from {len(outlets)} outlet{'s' if len(outlets) != 1 else ''} ({_names(outlets)})"
-            )
+        also = f"reported by {_names(outlets)}" if outlets else "reported"
+        also += f" in {len(independent)} independent documents"
         copies = sum(1 for d in docs if d in sources.original)
         if copies:
-            also += f"; {copies} wire cop{'y' if copies == 1 else 'ies'} counted once"
+            also += f" ({copies} wire cop{'y' if copies == 1 else 'ies'} counted once)"
         sourcing = f"{sourcing}; {also}" if sourcing else also
     if found:
         sourcing += f"; reports differ on {_names([c.about for c in found])}"
@@ -469,7 +537,7 @@ def build_story(
             "first_reported": story.first_reported,
             "hedges": hedges,
             "who": list(dict.fromkeys(lead.who)),
-            "where": list(dict.fromkeys(lead.where + story.places))[:4],
+            "where": list(dict.fromkeys(w for d in reports for w in d.where))[:4],
             "actor_ids": list(dict.fromkeys(a for d in reports for a in d.actor_ids)),
             "watchlist": any(d.watchlist for d in reports),
             "contradictions": found,
@@ -481,4 +549,4 @@ def build_story(
             "score": round(score, 4),
         }
     )
-    return story, dev
+    return story, dev, reports

@@ -16,6 +16,11 @@ from briefgen.model import (
 )
 
 
+#: How much the number of documents that mention a day (or were published on it) counts.
+DATE_WEIGHT = 1.5
+PUBLISHED_WEIGHT = 0.5
+
+
 def _timeline_order(e: TimelineEntry) -> tuple[str, str]:
     return e.sort_key or "9999", e.date or ""
 
@@ -41,8 +46,11 @@ def rank_timeline(
 ) -> tuple[list[TimelineEntry], list[TimelineEntry]]:
     """The timeline shown (at most ``limit`` entries) and the rest, each in date order.
 
-    With more entries than fit, the shown ones are the most important: dated by more
-    independent documents, dating an event the brief reports, inside the period."""
+    The shown ones pick the days that matter: a day mentioned by many documents (and on
+    which many were published) ranks high, as in the date-frequency method of timeline
+    summarisation; then the entry dated by more independent documents, dating an event
+    the brief reports, reading as a reported event. One entry per day; entries without
+    a date, or outside the period, are never shown (they stay in the rest)."""
     out: list[TimelineEntry] = []
     sigs: list[set[str]] = []
     # Entries of one date (and sort key) are compared, through a word index per date.
@@ -68,14 +76,59 @@ def rank_timeline(
                 out[match].evidence = dedupe_evidence(out[match].evidence + e.evidence)
     for e in out:
         e.documents = list(dict.fromkeys(ev.doc for ev in e.evidence))
-    if limit is None or len(out) <= limit:
+    support = _date_support(out, sources)
+    if limit is None:
         out.sort(key=_timeline_order)
         return out, []
-    ranked = sorted(range(len(out)), key=lambda i: -_timeline_score(out[i], sources, period, cited))
-    keep = set(ranked[:limit])
+    ranked = sorted(
+        range(len(out)),
+        key=lambda i: (-_timeline_score(out[i], sources, period, cited, support), i),
+    )
+    keep: list[int] = []
+    days: set[str] = set()
+    for i in ranked:
+        if len(keep) >= limit:
+            break
+        e = out[i]
+        if not e.date or not _inside(e, period):
+            continue  # undated, or outside the period the brief covers
+        slot = e.date if e.precision == "day" else e.sort_key
+        if slot in days:
+            continue  # one entry per date: the best supported event of that day
+        days.add(slot)
+        keep.append(i)
+    chosen = set(keep)
     shown = sorted((out[i] for i in keep), key=_timeline_order)
-    rest = sorted((out[i] for i in range(len(out)) if i not in keep), key=_timeline_order)
+    rest = sorted((out[i] for i in range(len(out)) if i not in chosen), key=_timeline_order)
     return shown, rest
+
+
+def _inside(e: TimelineEntry, period: Period | None) -> bool:
+    if period is None or not e.date:
+        return True
+    if e.precision != "day":
+        return not (period.end and e.date > period.end)
+    return not ((period.start and e.date < period.start) or (period.end and e.date > period.end))
+
+
+def _date_support(out: Sequence[TimelineEntry], sources: Sources | None) -> dict[str, float]:
+    """Day date → how many documents mention it (independent documents), plus half the
+    documents published that day: the date-frequency signal of timeline summarisation."""
+    docs: dict[str, set[str]] = {}
+    for e in out:
+        if e.date and e.precision == "day":
+            docs.setdefault(e.date, set()).update(
+                sources.source(d) if sources else d for d in e.documents
+            )
+    published: dict[str, int] = {}
+    if sources is not None:
+        for d, p in sources.published.items():
+            if p and d not in sources.original:
+                published[p] = published.get(p, 0) + 1
+    return {
+        day: len(docs.get(day, ())) + PUBLISHED_WEIGHT * published.get(day, 0)
+        for day in set(docs) | set(published)
+    }
 
 
 def _timeline_score(
@@ -83,9 +136,12 @@ def _timeline_score(
     sources: Sources | None,
     period: Period | None,
     cited: set[tuple[str, int, int]] | None,
+    support: dict[str, float] | None = None,
 ) -> float:
-    n = len(sources.independent(e.documents)) if sources else len(e.documents)
+    n = len({sources.source(d) for d in e.documents}) if sources else len(e.documents)
     score = math.log(max(1, n))
+    if support and e.date and e.precision == "day":
+        score += DATE_WEIGHT * math.log1p(support.get(e.date, 0.0))
     if cited and any(evidence_key(ev) in cited for ev in e.evidence):
         score += 0.6  # dates an event the brief reports
     if e.date and period is not None and period.start and period.end:

@@ -212,13 +212,13 @@ def test_differing_figures_are_surfaced_not_merged(brief: Any) -> None:
     kd = brief.key_developments[0]
     assert len(kd.contradictions) == 1
     c = kd.contradictions[0]
-    assert c.kind == "figure" and c.about == "people"
+    assert c.kind == "figure" and c.about == "people killed"  # what the figures count, and their fate
     assert sorted(cl.value for cl in c.claims) == ["12 people", "14 people"]
     assert {cl.doc for cl in c.claims} <= {D_WIRE.id, D_DAILY.id, D_GAZETTE.id}
     for claim in c.claims:
         assert claim.value in claim.evidence.text
     assert kd.confidence != "high"  # three sources, but they disagree
-    assert "reports differ on people" in kd.sourcing
+    assert "reports differ on people killed" in kd.sourcing
     # Brief-level list, tied to the development.
     assert [x.development for x in brief.contradictions] == [kd.id]
 
@@ -586,11 +586,11 @@ def test_contradictions_and_grading_are_rendered() -> None:
     rendered = render(out, ["md", "html"], None)
     md = rendered["md"].decode("utf-8")
     html = rendered["html"].decode("utf-8")
-    assert "**Reports differ on people:** 12 people [" in md
+    assert "**Reports differ on people killed:** 12 people [" in md
     assert "14 people [" in md
     assert "- **Grading:** B" in md
     assert (
-        '<tr class="contradiction"><th scope="row">Reports differ</th><td>People: 12 people' in html
+        '<tr class="contradiction"><th scope="row">Reports differ</th><td>People killed: 12 people' in html
     )
     assert 'class="badge grade"' in html
 

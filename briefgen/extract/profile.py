@@ -84,5 +84,7 @@ def term_profile(doc: Doc, title_sentences: int, ref: date | None) -> dict[str, 
             val = parse_date(ent.text, ref=ref)
             if val is not None and val.date and val.precision == "day":
                 weights["d:" + val.date] += w
+            if val is not None and val.date and not val.relative:
+                weights["y:" + val.date[:4]] += w  # the year a date names
     top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_TERMS]
     return {t: round(v, 2) for t, v in top}

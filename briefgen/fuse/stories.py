@@ -48,12 +48,11 @@ from briefgen.watchlist import mentions_topic
 THRESHOLD = 0.15
 #: Term classes weighed up: names (``e:``), figures (``n:``) and day dates (``d:``) tell
 #: two similar events apart.
-CLASS_WEIGHT = {"e:": 1.0, "n:": 1.0, "d:": 1.0}
+CLASS_WEIGHT = {"e:": 1.0, "n:": 1.0, "d:": 1.0, "y:": 2.0}
 #: Within a story, documents are clustered again at this similarity (IDF of the story
 #: alone: :func:`split_story`); parts of at least ``SPLIT_MIN`` documents become stories.
 SPLIT_THRESHOLD = 0.15
-SPLIT_MIN = 5
-SPLIT_SHARE = 0.0
+SPLIT_MIN = 4
 MAX_POSTINGS = 200
 MAX_POSTINGS_SHARE = 0.3
 MIN_PAIR = 0.05
@@ -247,7 +246,7 @@ def split_story(
     parts: dict[int, list[int]] = {}
     for k, lab in enumerate(labels):
         parts.setdefault(lab, []).append(k)
-    least = max(SPLIT_MIN, int(SPLIT_SHARE * len(members)))
+    least = SPLIT_MIN
     big = [p for p in parts.values() if len(p) >= least]
     if len(big) < 2:
         return [members]

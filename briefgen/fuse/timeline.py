@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 
@@ -15,10 +17,14 @@ from briefgen.model import (
     TimelineEntry,
 )
 
-
 #: How much the number of documents that mention a day (or were published on it) counts.
 DATE_WEIGHT = 1.5
 PUBLISHED_WEIGHT = 0.5
+#: How much an entry's centrality counts (:func:`_centrality`), and the pile's share in it.
+CENTRAL_WEIGHT = 2.0
+PILE_WEIGHT = 0.5
+#: How much the best account of a day counts in choosing the day, beside its mentions.
+QUALITY_WEIGHT = 0.3
 
 
 def _timeline_order(e: TimelineEntry) -> tuple[str, str]:
@@ -80,27 +86,54 @@ def rank_timeline(
     if limit is None:
         out.sort(key=_timeline_order)
         return out, []
-    ranked = sorted(
-        range(len(out)),
-        key=lambda i: (-_timeline_score(out[i], sources, period, cited, support), i),
-    )
-    keep: list[int] = []
-    days: set[str] = set()
-    for i in ranked:
-        if len(keep) >= limit:
-            break
-        e = out[i]
+    central = _centrality(out, sigs)
+    # The best account of each day (or month, year) ...
+    best: dict[str, tuple[float, int]] = {}
+    for i, e in enumerate(out):
         if not e.date or not _inside(e, period):
             continue  # undated, or outside the period the brief covers
+        quality = _timeline_score(e, sources, period, cited) + central[i]
         slot = e.date if e.precision == "day" else e.sort_key
-        if slot in days:
-            continue  # one entry per date: the best supported event of that day
-        days.add(slot)
-        keep.append(i)
+        if slot not in best or quality > best[slot][0]:
+            best[slot] = (quality, i)
+    # ... and the days that matter: mentioned by many documents, then well told.
+    def day_score(slot: str) -> float:
+        quality, i = best[slot]
+        mentioned = support.get(slot, 0.0) if out[i].precision == "day" else 0.0
+        return DATE_WEIGHT * math.log1p(mentioned) + QUALITY_WEIGHT * quality
+
+    days = sorted(best, key=lambda slot: (-day_score(slot), slot))[:limit]
+    keep = [best[slot][1] for slot in days]
     chosen = set(keep)
     shown = sorted((out[i] for i in keep), key=_timeline_order)
     rest = sorted((out[i] for i in range(len(out)) if i not in chosen), key=_timeline_order)
     return shown, rest
+
+
+def _centrality(out: Sequence[TimelineEntry], sigs: Sequence[set[str]]) -> list[float]:
+    """How central each entry is: how many of its words the other entries of its day
+    share, and how many the whole timeline's entries share (the pile's subject), per
+    square root of its length: the most representative account of a day wins."""
+    every: Counter[str] = Counter()
+    by_day: dict[str, Counter[str]] = {}
+    size: Counter[str] = Counter()
+    for e, sig in zip(out, sigs, strict=True):
+        every.update(sig)
+        slot = e.date or e.sort_key
+        by_day.setdefault(slot, Counter()).update(sig)
+        size[slot] += 1
+    n = max(1, len(out))
+    scores = []
+    for e, sig in zip(out, sigs, strict=True):
+        if not sig:
+            scores.append(0.0)
+            continue
+        slot = e.date or e.sort_key
+        k = size[slot]
+        day = sum((by_day[slot][w] - 1) / (k - 1) for w in sig) if k > 1 else 0.0
+        pile = sum(math.log1p(every[w]) / math.log1p(n) for w in sig)
+        scores.append(CENTRAL_WEIGHT * (day + PILE_WEIGHT * pile) / math.sqrt(len(sig)))
+    return scores
 
 
 def _inside(e: TimelineEntry, period: Period | None) -> bool:
@@ -136,12 +169,9 @@ def _timeline_score(
     sources: Sources | None,
     period: Period | None,
     cited: set[tuple[str, int, int]] | None,
-    support: dict[str, float] | None = None,
 ) -> float:
     n = len({sources.source(d) for d in e.documents}) if sources else len(e.documents)
     score = math.log(max(1, n))
-    if support and e.date and e.precision == "day":
-        score += DATE_WEIGHT * math.log1p(support.get(e.date, 0.0))
     if cited and any(evidence_key(ev) in cited for ev in e.evidence):
         score += 0.6  # dates an event the brief reports
     if e.date and period is not None and period.start and period.end:
@@ -156,12 +186,22 @@ def _timeline_score(
 _MODALS = {"can", "could", "may", "might", "should", "would"}
 
 
+_STAMP = re.compile(
+    r"\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?\s*)?(?:GMT|BST|UTC|EDT|EST|CET|CEST|PDT|PST)\b"
+    r"|\blast updated\b|\bupdated:?\s+\d",
+    re.I,
+)
+
+
 def _vague_event(text: str) -> float:
     """How little an entry's text says as an event: a bare fragment ("Winning in
-    November", "Next year's election") or a generic possibility ("A candidate can win in
-    November") says less than a dated report of something done."""
+    November", "Next year's election"), a generic possibility ("A candidate can win in
+    November") or a page's time stamp ("Page last updated at 08:58 GMT") says less than
+    a dated report of something done."""
     tokens = text.split()
     penalty = 0.0
+    if _STAMP.search(text):
+        penalty += 2.0
     if len(tokens) < 4:
         penalty += 0.5
     if tokens and tokens[0].endswith("ing") and tokens[0][:1].isupper():

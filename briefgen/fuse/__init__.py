@@ -189,7 +189,7 @@ def fuse(
             supported[doc_id] = supported.get(doc_id, 0) + 1
     for doc in documents:
         doc.developments = supported.get(doc.id, 0)
-    bluf_items = write_bluf(devs, risks, questions)
+    bluf_items = write_bluf(devs, risks, questions, stories)
     watch = [d.id for d in devs if d.watchlist] + [a.id for a in actors if a.watchlist]
     watch_entries = [
         watch_entry(item, devs, more_devs, actors) for item in watch_items(options.watchlist)

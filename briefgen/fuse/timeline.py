@@ -96,6 +96,7 @@ def rank_timeline(
         slot = e.date if e.precision == "day" else e.sort_key
         if slot not in best or quality > best[slot][0]:
             best[slot] = (quality, i)
+
     # ... and the days that matter: mentioned by many documents, then well told.
     def day_score(slot: str) -> float:
         quality, i = best[slot]

@@ -264,37 +264,6 @@ def test_reports_weeks_apart_are_different_events() -> None:
     assert [d.corroboration for d in out.key_developments] == [1, 1]
 
 
-def test_similar_events_with_different_names_stay_apart() -> None:
-    a = make_doc("Clinton won the Missouri Democratic primary.", "A", "2016-03-16")
-    b = make_doc("Clinton won the South Dakota Democratic primary.", "B", "2016-03-17")
-    c = make_doc("Clinton said the speech was boring.", "C", "2016-03-17")
-    facts = [
-        DocFacts(
-            document=ref(a),
-            key_developments=[
-                dev(a, a.text, "won the Missouri Democratic primary", ["Hillary Clinton"])
-            ],
-        ),
-        DocFacts(
-            document=ref(b),
-            key_developments=[
-                dev(b, b.text, "won the South Dakota Democratic primary", ["Hillary Clinton"])
-            ],
-        ),
-        DocFacts(document=ref(c), key_developments=[dev(c, c.text, "won", ["Hillary Clinton"])]),
-    ]
-    out = fuse(facts, FuseOptions(), WHEN)
-    # One story (Clinton's primaries), but neither primary's report corroborates the other:
-    # each stays its own development, citing only its own document.
-    primaries = {
-        d.what: {ev.doc for ev in d.evidence} for d in out.key_developments if "primary" in d.what
-    }
-    assert primaries == {
-        "won the Missouri Democratic primary": {a.id},
-        "won the South Dakota Democratic primary": {b.id},
-    }
-
-
 def test_one_outlets_repeat_reports_corroborate_nothing() -> None:
     again = make_doc(
         WIRE.replace("Monday", "Monday night") + " More rain fell.", "Wire Service", "2024-03-19"

@@ -37,12 +37,11 @@ from datetime import date
 from briefgen.fuse.developments import (
     Sources,
     _confidence,
-    _proper,
     contradictions,
     grading,
 )
 from briefgen.fuse.simindex import words
-from briefgen.model import DayCount, DocFacts, Evidence, KeyDevelopment, Story
+from briefgen.model import Contradiction, DayCount, DocFacts, Evidence, KeyDevelopment, Story
 from briefgen.watchlist import mentions_topic
 
 THRESHOLD = 0.15
@@ -359,13 +358,30 @@ def story_development(
         day = _event_day(top.dev)
         if lead_day is not None and day is not None and abs(day - lead_day) > 1:
             continue  # an event on another day: a sub-event of the story, not a report
-        mine, theirs = _proper(top.dev.what), _proper(best.dev.what)
-        if mine - theirs and theirs - mine:
-            continue  # each names what the other does not: Missouri / South Dakota
         if len(top.stems & best.stems) >= 2:
             reports.append(top)
     reports.sort(key=lambda c: c.position)
     return best.dev, [c.dev for c in reports]
+
+
+def story_contradictions(
+    reports: Sequence[KeyDevelopment],
+    members: Sequence[DocFacts],
+    devs: Mapping[str, Sequence[KeyDevelopment]],
+    sources: Sources,
+) -> list[Contradiction]:
+    """Where a story's reports disagree: any figure or date between the reports of its
+    lead event (:func:`~briefgen.fuse.developments.contradictions`), and counts of people
+    with the same fate ("people missing", "people killed") between any of its documents'
+    developments — a story has one toll, however each outlet words it."""
+    found = contradictions(reports, sources)
+    about = {c.about for c in found}
+    everything = [d for f in members for d in devs.get(f.document.id, ())]
+    for c in contradictions(everything, sources):
+        if c.kind == "figure" and c.about.startswith("people ") and c.about not in about:
+            found.append(c)
+            about.add(c.about)
+    return found
 
 
 def _evidence(
@@ -509,7 +525,7 @@ def build_story(
     if any(d.watchlist for d in reports):
         score += 0.3
     score += 0.1 * lead.score
-    found = contradictions(reports, sources) if len(independent) > 1 else []
+    found = story_contradictions(reports, members, devs, sources) if len(independent) > 1 else []
     hedges = sorted(set(lead.hedges))
     letters = [sources.grade.get(d) for d in independent]
     confidence = _confidence(lead.confidence, len(independent), hedges, letters, bool(found))

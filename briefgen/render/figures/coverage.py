@@ -83,8 +83,7 @@ def coverage_chart(stories: list[Story], top: int = TOP_N) -> Markup:
         )
     )
     desc = "; ".join(
-        f"S{k} {story.label}: "
-        + ", ".join(f"{c.date} {c.documents}" for c in story.coverage)
+        f"S{k} {story.label}: " + ", ".join(f"{c.date} {c.documents}" for c in story.coverage)
         for k, story in shown
     )
     return svg.document(WIDTH, axis_y + 8, body, "Coverage of the top stories by day", desc)

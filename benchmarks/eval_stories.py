@@ -16,15 +16,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.corpus_facts import DEFAULT_CACHE, facts_of, fuse_pile, read_docs  # noqa: E402
 from benchmarks.story_scoring import (  # noqa: E402
     average_linkage,
     b_cubed,
-    centrality,
     tfidf_matrix,
     top_k,
 )
@@ -132,27 +129,23 @@ def main(argv: list[str] | None = None) -> int:
         f"(parse {timings['parse']:.1f}, extract {timings['extract']:.1f}), "
         f"fuse {t_fuse:.2f} s, baseline {t_base:.1f} s"
     )
-    by_doc = {d.id: d for d in documents}
     for k, dev in enumerate(brief.key_developments[: args.show]):
         events = Counter(gold.get(d, "?") for d in dev.documents)
         print(
             f"  {k + 1}. [{dev.corroboration} docs, {getattr(dev, 'outlets', '?')} outlets] "
             f"{dict(events.most_common(3))} {dev.summary[:110]}"
         )
-    del by_doc
     if args.json:
         args.json.write_text(
             json.dumps(
                 {
-                    "briefgen": dict(zip(("p", "r", "f1"), ours)) | ours_top,
-                    "baseline": dict(zip(("p", "r", "f1"), base)) | base_top,
+                    "briefgen": dict(zip(("p", "r", "f1"), ours, strict=True)) | ours_top,
+                    "baseline": dict(zip(("p", "r", "f1"), base, strict=True)) | base_top,
                 },
                 indent=2,
             ),
             encoding="utf-8",
         )
-    _ = np
-    _ = centrality
     return 0
 
 

@@ -212,7 +212,8 @@ def test_differing_figures_are_surfaced_not_merged(brief: Any) -> None:
     kd = brief.key_developments[0]
     assert len(kd.contradictions) == 1
     c = kd.contradictions[0]
-    assert c.kind == "figure" and c.about == "people killed"  # what the figures count, and their fate
+    # What the figures count, and their fate.
+    assert c.kind == "figure" and c.about == "people killed"
     assert sorted(cl.value for cl in c.claims) == ["12 people", "14 people"]
     assert {cl.doc for cl in c.claims} <= {D_WIRE.id, D_DAILY.id, D_GAZETTE.id}
     for claim in c.claims:
@@ -559,7 +560,8 @@ def test_contradictions_and_grading_are_rendered() -> None:
     assert "14 people [" in md
     assert "- **Grading:** B" in md
     assert (
-        '<tr class="contradiction"><th scope="row">Reports differ</th><td>People killed: 12 people' in html
+        '<tr class="contradiction"><th scope="row">Reports differ</th>'
+        "<td>People killed: 12 people" in html
     )
     assert 'class="badge grade"' in html
 

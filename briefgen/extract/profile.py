@@ -18,7 +18,7 @@ frequency (:mod:`briefgen.fuse.stories`).
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -47,7 +47,7 @@ def _norm_entity(text: str) -> str:
 
 def term_profile(doc: Doc, title_sentences: int, ref: date | None) -> dict[str, float]:
     """The weighted terms of a parsed document (see the module docstring)."""
-    weights: Counter[str] = Counter()
+    weights: defaultdict[str, float] = defaultdict(float)
     sent_weight: dict[int, float] = {}
     for k, sent in enumerate(doc.sents):
         if k < title_sentences:

@@ -180,7 +180,7 @@ def profile_of(f: DocFacts) -> dict[str, float]:
     crudely stemmed, and the names of their actors and places."""
     if f.profile:
         return f.profile
-    out: Counter[str] = Counter()
+    out: defaultdict[str, float] = defaultdict(float)
     for w in words(f.document.title or ""):
         out[stem(w)] += 3.0
     for d in f.key_developments:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import glob
 import logging
 import re
-from datetime import date
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from briefgen.ingest.base import DEFAULT_MAX_CHARS, SkippedInput, decode_bytes, limit_text

@@ -18,7 +18,7 @@ keeps everything.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -160,7 +160,7 @@ def fuse(
     devs, more_devs = _split(all_devs, caps.key_developments)
     cited = {evidence_key(ev) for d in devs for ev in d.evidence}
     timeline, more_timeline = rank_timeline(
-        facts, caps.timeline, sources, _period(documents, options.period), cited
+        facts, caps.timeline, sources, _timeline_period(documents, options.period), cited
     )
     actors, more_actors = _split(all_actors, caps.actors)
     statements, more_statements = _split(all_statements, caps.statements)
@@ -276,6 +276,25 @@ def _span(sources: Sources, period: Period | None) -> tuple[int | None, int]:
         oldest = date.fromisoformat(period.start).toordinal()
     span = (newest - oldest) if newest is not None and oldest is not None else 0
     return newest, span
+
+
+#: Without a period asked for, the timeline keeps to the documents' dates, widened by this
+#: many days each side (events reported after they happen; dates set for what comes next).
+TIMELINE_SLACK_DAYS = 31
+
+
+def _timeline_period(docs: list[DocumentRef], asked: Period | None) -> Period:
+    """The period the timeline keeps to: the one asked for, each end the documents' date
+    widened by :data:`TIMELINE_SLACK_DAYS` where none is asked."""
+    own = _period(docs, None)
+    slack = timedelta(days=TIMELINE_SLACK_DAYS)
+    start = asked.start if asked and asked.start else own.start
+    end = asked.end if asked and asked.end else own.end
+    if start and not (asked and asked.start):
+        start = (date.fromisoformat(start) - slack).isoformat()
+    if end and not (asked and asked.end):
+        end = (date.fromisoformat(end) + slack).isoformat()
+    return Period(start=start, end=end)
 
 
 def _split(items: list[_T], limit: int) -> tuple[list[_T], list[_T]]:

@@ -8,9 +8,10 @@ inverse document frequency — from the pile, blended with a background table sh
 with the package (:mod:`briefgen.data`, ``background_df.tsv``) so that a pile of three
 articles still knows that "say" is common and "tanker" is not — and compared by cosine.
 
-* **Candidates, never all pairs.** An inverted index from term to documents proposes
-  the pairs that share a selective term (one held by at most :data:`MAX_POSTINGS`
-  documents or :data:`MAX_POSTINGS_SHARE` of the pile); only those are compared.
+* **Candidates, never all pairs.** An inverted index from each document's heaviest
+  terms (:data:`TOP_TERMS`) proposes the pairs that share one that is selective (among
+  the heaviest of at most :data:`MAX_POSTINGS` documents, or :data:`MAX_POSTINGS_SHARE`
+  of the pile); only those are compared.
 * **Time.** Reports published far apart are less likely one story: the similarity of
   two dated documents is divided by ``1 + max(0, days - 3) / 14``.
 * **Clustering.** Average linkage over the sparse similarity graph (a pair never
@@ -44,15 +45,17 @@ from briefgen.fuse.simindex import words
 from briefgen.model import Contradiction, DayCount, DocFacts, Evidence, KeyDevelopment, Story
 from briefgen.watchlist import mentions_topic
 
-THRESHOLD = 0.15
+THRESHOLD = 0.12
 #: Term classes weighed up: names (``e:``), figures (``n:``) and day dates (``d:``) tell
 #: two similar events apart.
 CLASS_WEIGHT = {"e:": 1.0, "n:": 1.0, "d:": 1.0, "y:": 2.0}
 #: Within a story, documents are clustered again at this similarity (IDF of the story
 #: alone: :func:`split_story`); parts of at least ``SPLIT_MIN`` documents become stories.
-SPLIT_THRESHOLD = 0.15
+SPLIT_THRESHOLD = 0.12
 SPLIT_MIN = 4
 MAX_POSTINGS = 200
+#: How many of a document's heaviest terms find its candidate pairs.
+TOP_TERMS = 40
 MAX_POSTINGS_SHARE = 0.3
 MIN_PAIR = 0.05
 DAYS_SAME = 3
@@ -95,25 +98,30 @@ def similar_pairs(
     vecs: Sequence[Mapping[str, float]],
     days: Sequence[int | None],
 ) -> dict[tuple[int, int], float]:
-    """Cosine of the pairs that share a selective term (time-discounted), at least
-    :data:`MIN_PAIR`. Postings longer than the cap are not walked."""
+    """Cosine (time-discounted) of the pairs of documents that share one of their
+    :data:`TOP_TERMS` heaviest terms, at least :data:`MIN_PAIR`.
+
+    Only each document's heaviest terms are indexed and looked up, and a term that is
+    among the heaviest of more than :data:`MAX_POSTINGS` documents (or
+    :data:`MAX_POSTINGS_SHARE` of the pile) proposes no pair: the pairs compared grow
+    with the pile, not with its square."""
     n = len(vecs)
-    cap = max(MAX_POSTINGS if n > MAX_POSTINGS * 3 else n, 2)
-    cap = min(cap, max(int(MAX_POSTINGS_SHARE * n), 10))
+    cap = max(2, min(MAX_POSTINGS, max(int(MAX_POSTINGS_SHARE * n), 10)))
+    tops = [
+        [t for t, _ in sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_TERMS]] for v in vecs
+    ]
     postings: dict[str, list[int]] = defaultdict(list)
-    for i, v in enumerate(vecs):
-        for t in v:
+    for i, top in enumerate(tops):
+        for t in top:
             postings[t].append(i)
     pairs: dict[tuple[int, int], float] = {}
     for i, v in enumerate(vecs):
         seen: set[int] = set()
-        for t in v:
+        for t in tops[i]:
             docs = postings[t]
             if len(docs) > cap:
                 continue
-            for j in docs:
-                if j > i:
-                    seen.add(j)
+            seen.update(j for j in docs if j > i)
         for j in seen:
             w = vecs[j]
             small, big = (v, w) if len(v) <= len(w) else (w, v)

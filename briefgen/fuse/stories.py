@@ -42,6 +42,7 @@ from briefgen.fuse.developments import (
     grading,
 )
 from briefgen.fuse.simindex import words
+from briefgen.fuse.timeline import STAMP
 from briefgen.model import Contradiction, DayCount, DocFacts, Evidence, KeyDevelopment, Story
 from briefgen.watchlist import mentions_topic
 
@@ -284,6 +285,12 @@ def _stems(text: str) -> set[str]:
     return {stem(w) for w in words(text)}
 
 
+def _headline(title: str) -> bool:
+    """A title that reads as a headline (three words or more), not a file name
+    ("2011 09 27 1127") that a document without a title was given."""
+    return sum(1 for w in title.split() if any(ch.isalpha() for ch in w)) >= 3
+
+
 def _event_day(dev: KeyDevelopment) -> int | None:
     return _day(dev.when.date) if dev.when.precision == "day" else None
 
@@ -332,6 +339,8 @@ def _representative(cands: Sequence[_Candidate], weights: Mapping[str, float]) -
             s -= 2.0
         if _quoted(c.dev.summary):
             s -= 0.8
+        if STAMP.search(c.dev.summary):
+            s -= 1.5  # "5 January 2011 Last updated at 06:50 GMT": page furniture
         if c.dev.hedges or c.dev.confidence == "low":
             s -= 0.5
         return s
@@ -506,8 +515,9 @@ def build_story(
     independent = independent_docs(docs, sources, _repeats(reports, sources))
     label = lead.summary if lead is not None else (members[0].document.title or "")
     title_of = {f.document.id: f.document.title for f in members}
-    if lead is not None and title_of.get(lead.evidence[0].doc if lead.evidence else ""):
-        label = title_of[lead.evidence[0].doc]
+    headline = title_of.get(lead.evidence[0].doc, "") if lead and lead.evidence else ""
+    if _headline(headline):
+        label = headline
     story = Story(
         id=f"s{number}",
         label=" ".join(label.split())[:200],

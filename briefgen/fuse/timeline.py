@@ -19,10 +19,10 @@ from briefgen.model import (
 
 #: How much the number of documents that mention a day (or were published on it) counts.
 DATE_WEIGHT = 1.5
-PUBLISHED_WEIGHT = 0.5
+PUBLISHED_WEIGHT = 1.0
 #: How much an entry's centrality counts (:func:`_centrality`), and the pile's share in it.
-CENTRAL_WEIGHT = 2.0
-PILE_WEIGHT = 0.5
+CENTRAL_WEIGHT = 4.0
+PILE_WEIGHT = 1.5
 #: How much the best account of a day counts in choosing the day, beside its mentions.
 QUALITY_WEIGHT = 0.3
 
@@ -187,7 +187,7 @@ def _timeline_score(
 _MODALS = {"can", "could", "may", "might", "should", "would"}
 
 
-_STAMP = re.compile(
+STAMP = re.compile(
     r"\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?\s*)?(?:GMT|BST|UTC|EDT|EST|CET|CEST|PDT|PST)\b"
     r"|\blast updated\b|\bupdated:?\s+\d",
     re.I,
@@ -201,7 +201,7 @@ def _vague_event(text: str) -> float:
     a dated report of something done."""
     tokens = text.split()
     penalty = 0.0
-    if _STAMP.search(text):
+    if STAMP.search(text):
         penalty += 2.0
     if len(tokens) < 4:
         penalty += 0.5

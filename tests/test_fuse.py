@@ -320,7 +320,7 @@ def test_timeline_is_sorted_and_deduplicated(brief: Any) -> None:
     assert {e.doc for e in sept13[0].evidence} == {DOC_A.id, DOC_B.id}
 
 
-def test_undated_timeline_entries_stay_out() -> None:
+def test_undated_timeline_entries_go_last() -> None:
     f = facts_a()
     f.timeline.append(
         TimelineEntry(
@@ -344,8 +344,8 @@ def test_undated_timeline_entries_stay_out() -> None:
         ),
     )
     out = merge_timeline([f], 40)
-    # Undated entries stay out of the timeline (they keep no place among dated days).
-    assert [e.text for e in out] == ["Long ago", "Kim met Putin"]
+    # A month and day whose year no document gives goes last.
+    assert [e.text for e in out] == ["Long ago", "Kim met Putin", "Something undated"]
 
 
 def test_ids_are_renumbered(brief: Any) -> None:

@@ -137,6 +137,14 @@ def _as_written(sent: Span) -> str | None:
     return text.rstrip(".").rstrip()
 
 
+def _dates_main_clause(gov: Token) -> bool:
+    """The date belongs to the sentence's main event: it modifies the root verb, or the
+    reported clause of a root verb of saying ("Police said he died on 25 June")."""
+    if gov.dep_ == "ROOT":
+        return True
+    return gov.dep_ in ("ccomp", "conj") and gov.head.dep_ == "ROOT"
+
+
 def _depth(tok: Token) -> int:
     depth = 0
     while tok.head is not tok and depth < 50:
@@ -150,9 +158,9 @@ def extract_timeline(
 ) -> list[TimelineEntry]:
     """The dated events of one document.
 
-    Each entry's text is its sentence as written when the sentence dates one event (no
-    clause cut out of it and spliced with a subject), else the clause of the date's
-    verb. A document without a publication date takes the year of a month-day date from
+    Each entry's text is its sentence as written when the sentence dates one event and
+    the date belongs to its main clause (no clause cut out of it and spliced with a
+    subject), else the clause of the date's verb. A document without a publication date takes the year of a month-day date from
     its own latest full date (:func:`own_year_ref`); relative dates ("yesterday", "last
     week") stay unresolved there. "Last week" names no day (:mod:`.dates`)."""
     entries: list[TimelineEntry] = []
@@ -186,9 +194,13 @@ def extract_timeline(
                 continue
             anchor = val
             found.append((val, gov, raw))
-        whole = _as_written(sent) if len({v.sort_key for v, _, _ in found}) == 1 else None
-        if whole is not None:
-            found = [min(found, key=lambda f: _depth(f[1]))]  # one event, one entry
+        whole = None
+        if len({v.sort_key for v, _, _ in found}) == 1:
+            main = min(found, key=lambda f: _depth(f[1]))
+            if _dates_main_clause(main[1]):
+                whole = _as_written(sent)
+                if whole is not None:
+                    found = [main]  # one event, one entry
         for val, gov, raw in found:
             text = whole or _event_text(gov, actors)
             if len(text.split()) < 3:

@@ -56,7 +56,8 @@ def rank_timeline(
     which many were published) ranks high, as in the date-frequency method of timeline
     summarisation; then the entry dated by more independent documents, dating an event
     the brief reports, reading as a reported event. One entry per day; entries without
-    a date, or outside the period, are never shown (they stay in the rest)."""
+    a date (not even a month and day whose year no document gives), or outside the
+    period, are never shown (they stay in the rest)."""
     out: list[TimelineEntry] = []
     sigs: list[set[str]] = []
     # Entries of one date (and sort key) are compared, through a word index per date.
@@ -90,17 +91,17 @@ def rank_timeline(
     # The best account of each day (or month, year) ...
     best: dict[str, tuple[float, int]] = {}
     for i, e in enumerate(out):
-        if not e.date or not _inside(e, period):
+        if not (e.date or e.sort_key) or not _inside(e, period):
             continue  # undated, or outside the period the brief covers
         quality = _timeline_score(e, sources, period, cited) + central[i]
-        slot = e.date if e.precision == "day" else e.sort_key
+        slot = e.date if e.precision == "day" and e.date else e.sort_key
         if slot not in best or quality > best[slot][0]:
             best[slot] = (quality, i)
 
     # ... and the days that matter: mentioned by many documents, then well told.
     def day_score(slot: str) -> float:
         quality, i = best[slot]
-        mentioned = support.get(slot, 0.0) if out[i].precision == "day" else 0.0
+        mentioned = support.get(slot, 0.0) if out[i].precision == "day" and out[i].date else 0.0
         return DATE_WEIGHT * math.log1p(mentioned) + QUALITY_WEIGHT * quality
 
     days = sorted(best, key=lambda slot: (-day_score(slot), slot))[:limit]

@@ -63,7 +63,7 @@ def rank_timeline(
     # Entries of one date (and sort key) are compared, through a word index per date.
     buckets: dict[tuple[str, str | None], tuple[SetIndex, list[int]]] = {}
     for f in facts:
-        for e in f.timeline:
+        for e in [*f.timeline, *_lead_entries(f)]:
             sig = words(e.text)
             index, members = buckets.setdefault((e.sort_key, e.date), (SetIndex(), []))
             match = next(
@@ -136,6 +136,30 @@ def _centrality(out: Sequence[TimelineEntry], sigs: Sequence[set[str]]) -> list[
         pile = sum(math.log1p(every[w]) / math.log1p(n) for w in sig)
         scores.append(CENTRAL_WEIGHT * (day + PILE_WEIGHT * pile) / math.sqrt(len(sig)))
     return scores
+
+
+def _lead_entries(f: DocFacts) -> list[TimelineEntry]:
+    """A document's lead development as a dated entry when it has a day (written, or the
+    publication day it reports) and no timeline entry of its own cites its sentence:
+    documents *report* days as well as mention them."""
+    if not f.key_developments:
+        return []
+    dev = f.key_developments[0]
+    if dev.when.precision != "day" or not dev.when.date or not dev.evidence:
+        return []
+    cited = {evidence_key(ev) for e in f.timeline for ev in e.evidence}
+    if evidence_key(dev.evidence[0]) in cited:
+        return []
+    return [
+        TimelineEntry(
+            date=dev.when.date,
+            precision="day",
+            text=dev.summary.rstrip(" ."),
+            evidence=dev.evidence[:1],
+            when=dev.when.text,
+            sort_key=dev.when.date,
+        )
+    ]
 
 
 def _inside(e: TimelineEntry, period: Period | None) -> bool:

@@ -160,9 +160,10 @@ def extract_timeline(
 
     Each entry's text is its sentence as written when the sentence dates one event and
     the date belongs to its main clause (no clause cut out of it and spliced with a
-    subject), else the clause of the date's verb. A document without a publication date takes the year of a month-day date from
-    its own latest full date (:func:`own_year_ref`); relative dates ("yesterday", "last
-    week") stay unresolved there. "Last week" names no day (:mod:`.dates`)."""
+    subject), else the clause of the date's verb. A document without a publication date
+    takes the year of a month-day date from its own latest full date
+    (:func:`own_year_ref`); relative dates ("yesterday", "last week") stay unresolved
+    there. "Last week" names no day (:mod:`.dates`)."""
     entries: list[TimelineEntry] = []
     seen: set[tuple[str, str]] = set()
     own = own_year_ref(doc) if ref is None else None

@@ -261,3 +261,12 @@ def test_coverage_chart_escapes_story_labels() -> None:
     root = ElementTree.fromstring(svg)  # well-formed
     assert "<script>" not in svg and root.tag.endswith("svg")
     assert coverage_chart([hostile.model_copy(update={"documents": ["a"], "coverage": []})]) == ""
+
+
+def test_a_story_with_an_undated_document_has_its_dated_coverage() -> None:
+    from briefgen.fuse.stories import coverage
+
+    sources = Sources(published={"a": "2024-06-12", "b": None, "c": "2024-06-12"})
+    assert [(c.date, c.documents) for c in coverage(["a", "b", "c"], sources)] == [
+        ("2024-06-12", 2)
+    ]

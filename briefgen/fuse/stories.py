@@ -475,8 +475,8 @@ def _repeats(reports: Sequence[KeyDevelopment], sources: Sources) -> dict[str, s
 
 
 def coverage(docs: Sequence[str], sources: Sources) -> list[DayCount]:
-    days = Counter(sources.published.get(d) for d in docs)
-    return [DayCount(date=k, documents=v) for k, v in sorted(days.items()) if k]
+    days = Counter(p for d in docs if (p := sources.published.get(d)))
+    return [DayCount(date=k, documents=v) for k, v in sorted(days.items())]
 
 
 def _top_names(facts: Sequence[DocFacts], places: bool, limit: int) -> list[str]:

@@ -54,7 +54,7 @@ CLASS_WEIGHT = {"e:": 1.0, "n:": 1.0, "d:": 1.0, "y:": 2.0}
 #: alone: :func:`split_story`); parts of at least ``SPLIT_MIN`` documents become stories.
 SPLIT_THRESHOLD = 0.12
 SPLIT_MIN = 4
-MAX_POSTINGS = 200
+MAX_POSTINGS = 60
 #: How many of a document's heaviest terms find its candidate pairs.
 TOP_TERMS = 40
 MAX_POSTINGS_SHARE = 0.3

@@ -402,10 +402,10 @@ def story_contradictions(
 
 
 def _evidence(
-    reports: Sequence[KeyDevelopment], lead: KeyDevelopment, limit: int = 5
+    reports: Sequence[KeyDevelopment], lead: KeyDevelopment, sources: Sources, limit: int = 5
 ) -> list[Evidence]:
-    """The lead's evidence first, then one sentence from each other report's document,
-    earliest document first, up to ``limit`` documents."""
+    """The lead's sentence and one from each other report's document, up to ``limit``
+    documents (the lead's always among them), earliest document first."""
     out = list(lead.evidence[:2])
     docs = {ev.doc for ev in out}
     for d in reports:
@@ -414,7 +414,7 @@ def _evidence(
         if d.evidence and d.evidence[0].doc not in docs:
             out.append(d.evidence[0])
             docs.add(d.evidence[0].doc)
-    return out
+    return sorted(out, key=lambda ev: sources.sort_key(ev.doc))
 
 
 def _names(items: Sequence[str], limit: int = 4) -> str:
@@ -563,7 +563,7 @@ def build_story(
     story.score = round(score, 4)
     dev = lead.model_copy(
         update={
-            "evidence": _evidence(reports, lead),
+            "evidence": _evidence(reports, lead, sources),
             "documents": docs,
             "corroboration": max(1, len(independent)),
             "outlets": max(1, outlet_count(docs, sources)),

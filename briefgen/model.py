@@ -173,6 +173,8 @@ class KeyDevelopment(_Model):
     first_reported: str | None = Field(default=None, pattern=ISO_DATE)
     grading: str | None = None  # Admiralty code: best source reliability + credibility ("B2")
     contradictions: list[Contradiction] = []
+    outlets: int = 1  # distinct outlets among its documents (corroboration: independent docs)
+    story: str | None = None  # id of the story it leads (Brief.stories)
 
 
 class ActorRole(_Model):
@@ -252,6 +254,33 @@ class TimelineEntry(_Model):
     documents: list[str] = []  # ids of the documents that date this event
 
 
+class DayCount(_Model):
+    date: str = Field(pattern=ISO_DATE)
+    documents: int
+
+
+class Story(_Model):
+    """The documents of a pile that report one story (one event and its follow-ups).
+
+    Every document of a brief is in exactly one story; ``developments`` are the ids of
+    the story's key developments (one: the story's lead event), ``timeline`` its own
+    dated sub-events."""
+
+    id: str
+    label: str
+    documents: list[str] = []  # ids, earliest first
+    outlets: list[str] = []  # distinct publishers, in order of first report
+    first_reported: str | None = Field(default=None, pattern=ISO_DATE)
+    last_reported: str | None = Field(default=None, pattern=ISO_DATE)
+    actors: list[str] = []  # names of the actors most documents name
+    places: list[str] = []
+    developments: list[str] = []
+    corroboration: int = 1  # independent documents (wire copies counted once)
+    score: float = 0.0
+    coverage: list[DayCount] = []  # documents per publication day
+    timeline: list[TimelineEntry] = []  # the story's dated sub-events, in date order
+
+
 class BlufItem(_Model):
     text: str
     refs: list[str] = []  # ids of the developments, risks and questions it rests on
@@ -324,6 +353,8 @@ class Brief(_Model):
     appendix: Appendix = Appendix()  # the overflow of the capped sections
     since_last: SinceLast = SinceLast()  # new since the previous brief of this config
     watchlist_items: list[WatchEntry] = []  # each watched actor and topic, with its items
+    #: The stories of the pile, ranked; every document is in exactly one.
+    stories: list[Story] = []
 
     def to_json(self, indent: int | None = 2) -> str:
         return self.model_dump_json(indent=indent)
@@ -383,6 +414,17 @@ CONTRACT_REQUIRED: dict[str, set[str]] = {
     "OpenQuestion": {"id", "question", "basis", "evidence"},
     "TimelineEntry": {"date", "precision", "text", "evidence"},
     "Evidence": {"doc", "start", "end", "text"},
+    "Story": {
+        "id",
+        "label",
+        "documents",
+        "outlets",
+        "first_reported",
+        "last_reported",
+        "actors",
+        "places",
+        "developments",
+    },
 }
 
 
@@ -413,6 +455,8 @@ class DocFacts(_Model):
     timeline: list[TimelineEntry] = []
     extractor_version: str = ""
     model: str = ""
+    #: Weighted terms of the whole document (:mod:`briefgen.extract.profile`), for stories.
+    profile: dict[str, float] = {}
 
 
 # --- the brief's JSON with a pre-serialised appendix ----------------------------------------

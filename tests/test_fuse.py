@@ -344,6 +344,7 @@ def test_undated_timeline_entries_go_last() -> None:
         ),
     )
     out = merge_timeline([f], 40)
+    # A month and day whose year no document gives goes last.
     assert [e.text for e in out] == ["Long ago", "Kim met Putin", "Something undated"]
 
 

@@ -11,6 +11,7 @@ from ..model import Actor, DocFacts, Document, DocumentRef
 from .actors import ActorIndex, extract_actors
 from .dates import parse_iso
 from .developments import extract_developments
+from .profile import term_profile
 from .questions import extract_questions
 from .risks import extract_risks
 from .spans import doc_text, evidence
@@ -139,6 +140,7 @@ def extract(doc: Doc, document: Document, options: ExtractOptions | None = None)
     opts = options or ExtractOptions()
     doc = bounded_sentences(doc)
     ref = parse_iso(document.published)
+    title_sentences = _title_sentences(doc, document)
     actors = extract_actors(doc, opts.watch_actors)
     _salience(actors, len(doc_text(doc)), {}, {})
     statements = extract_statements(doc, document.id, actors)
@@ -153,7 +155,7 @@ def extract(doc: Doc, document: Document, options: ExtractOptions | None = None)
         actors,
         ref,
         opts.watch_topics,
-        _title_sentences(doc, document),
+        title_sentences,
         opts.max_developments,
         document.published,
     )
@@ -185,4 +187,5 @@ def extract(doc: Doc, document: Document, options: ExtractOptions | None = None)
         open_questions=extract_questions(doc, document.id, actors),
         timeline=extract_timeline(doc, document.id, ref, actors),
         extractor_version=EXTRACTOR_VERSION,
+        profile=term_profile(doc, title_sentences, ref),
     )

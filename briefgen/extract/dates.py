@@ -144,6 +144,12 @@ def _from_match(
     )
 
 
+def _no_day(text: str) -> DateValue:
+    """A relative expression that names a span of days ("last week"): no date, no place
+    in the timeline (an entry dated to one of its days would be wrong most of the time)."""
+    return DateValue(text, None, None, sort_key="", relative=True)
+
+
 def _relative(expr: str, ref: date | None, anchor: date | None, text: str) -> DateValue | None:
     low = " ".join(expr.lower().split())
     base = (
@@ -187,8 +193,7 @@ def _relative(expr: str, ref: date | None, anchor: date | None, text: str) -> Da
             d = base + timedelta(days=sign * n)
             return DateValue(text, _iso(d), "day", sort_key=_iso(d), relative=True)
         if unit == "week":
-            d = base + timedelta(days=7 * sign * n)
-            return DateValue(text, _iso(d), "day", sort_key=_iso(d), relative=True)
+            return _no_day(text)  # "two weeks ago" names a week, not a day
         if unit == "month":
             months = base.year * 12 + base.month - 1 + sign * n
             y, mo = divmod(months, 12)
@@ -221,10 +226,7 @@ def _relative(expr: str, ref: date | None, anchor: date | None, text: str) -> Da
             text, f"{y:04d}-01-01", "year", sort_key=_key(y, None, None), relative=True
         )
     if unit in ("week", "weekend"):
-        d = base + timedelta(days=7 * step)
-        return DateValue(
-            text, _iso(d - timedelta(days=d.weekday())), "day", sort_key=_iso(d), relative=True
-        )
+        return _no_day(text)  # "last week" is not a day
     if unit == "day":
         d = base + timedelta(days=step)
         return DateValue(text, _iso(d), "day", sort_key=_iso(d), relative=True)

@@ -14,10 +14,17 @@ from ..model import TimelineEntry
 from .actors import ActorIndex
 from .clauses import is_speech, realise, shorten, subject_text
 from .dates import DateValue, parse_date, parse_iso
-from .spans import join_tokens, sent_ents, sentence_evidence, trim_clause, upper_first
+from .spans import (
+    doc_ents,
+    join_tokens,
+    sent_ents,
+    sentence_evidence,
+    trim_clause,
+    upper_first,
+)
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 VAGUE = {
     "today",
@@ -34,6 +41,8 @@ VAGUE = {
     "since then",
 }
 MAX_TOKENS = 30
+#: A sentence up to this many words is an entry's text as written.
+MAX_SENTENCE_WORDS = 45
 
 
 def _dated_noun(tok: Token) -> bool:
@@ -101,13 +110,66 @@ def _shift_partial(anchor: DateValue, text: str) -> DateValue | None:
     return DateValue(label, None, val.precision, sort_key="9999" + val.date[4:], relative=True)
 
 
+def own_year_ref(doc: Doc) -> date | None:
+    """The latest full date (day, month and year) the document writes, for a document
+    without a publication date: its month-day dates take their year from it."""
+    best: date | None = None
+    for ent in doc_ents(doc):
+        if ent.label_ != "DATE" or not any(ch.isdigit() for ch in ent.text):
+            continue
+        val = parse_date(ent.text)
+        if val is not None and val.date and val.precision == "day" and not val.relative:
+            d = parse_iso(val.date)
+            if d is not None and (best is None or d > best):
+                best = d
+    return best
+
+
+def _as_written(sent: Span) -> str | None:
+    """The sentence as written, when it reads as an entry: whole, not too long, not a
+    quotation cut from its speaker."""
+    text = " ".join(sent.text.split()).rstrip()
+    words = text.split()
+    if not 4 <= len(words) <= MAX_SENTENCE_WORDS:
+        return None
+    if text[:1] in "\"“‘'" or not (text[:1].isupper() or text[:1].isdigit()):
+        return None
+    return text.rstrip(".").rstrip()
+
+
+def _dates_main_clause(gov: Token) -> bool:
+    """The date belongs to the sentence's main event: it modifies the root verb, or the
+    reported clause of a root verb of saying ("Police said he died on 25 June")."""
+    if gov.dep_ == "ROOT":
+        return True
+    return gov.dep_ in ("ccomp", "conj") and gov.head.dep_ == "ROOT"
+
+
+def _depth(tok: Token) -> int:
+    depth = 0
+    while tok.head is not tok and depth < 50:
+        tok = tok.head
+        depth += 1
+    return depth
+
+
 def extract_timeline(
     doc: Doc, doc_id: str, ref: date | None, actors: ActorIndex
 ) -> list[TimelineEntry]:
+    """The dated events of one document.
+
+    Each entry's text is its sentence as written when the sentence dates one event and
+    the date belongs to its main clause (no clause cut out of it and spliced with a
+    subject), else the clause of the date's verb. A document without a publication date
+    takes the year of a month-day date from its own latest full date
+    (:func:`own_year_ref`); relative dates ("yesterday", "last week") stay unresolved
+    there. "Last week" names no day (:mod:`.dates`)."""
     entries: list[TimelineEntry] = []
     seen: set[tuple[str, str]] = set()
+    own = own_year_ref(doc) if ref is None else None
     for sent in doc.sents:
         anchor: DateValue | None = None
+        found: list[tuple[DateValue, Token, str]] = []
         for ent in sent_ents(sent):
             if ent.label_ != "DATE":
                 continue
@@ -119,12 +181,29 @@ def extract_timeline(
             val = parse_date(
                 raw, ref=ref, anchor=parse_iso(anchor.date) if anchor else None, future=future
             )
+            if (
+                own is not None
+                and val is not None
+                and val.date is None
+                and val.sort_key.startswith("9999")
+                and not val.relative
+            ):
+                val = parse_date(raw, ref=own, future=future)
             if val is not None and val.date is None and not val.sort_key and anchor:
                 val = _shift_partial(anchor, raw)
             if val is None or (val.date is None and not val.sort_key):
                 continue
             anchor = val
-            text = _event_text(gov, actors)
+            found.append((val, gov, raw))
+        whole = None
+        if len({v.sort_key for v, _, _ in found}) == 1:
+            main = min(found, key=lambda f: _depth(f[1]))
+            if _dates_main_clause(main[1]):
+                whole = _as_written(sent)
+                if whole is not None:
+                    found = [main]  # one event, one entry
+        for val, gov, raw in found:
+            text = whole or _event_text(gov, actors)
             if len(text.split()) < 3:
                 continue
             key = (val.sort_key, text[:40])

@@ -18,7 +18,7 @@ keeps everything.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -26,11 +26,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from briefgen.config import Sections, Watchlist
 from briefgen.fuse.actors import merge_actors, rename_actors
 from briefgen.fuse.bluf import write_bluf
-from briefgen.fuse.developments import cluster_developments, with_devs
+from briefgen.fuse.developments import Sources, cluster_developments, with_devs
 from briefgen.fuse.risks import merge_questions, merge_risks
 from briefgen.fuse.simindex import STOP, jaccard, words
 from briefgen.fuse.sources import document_refs, evidence_key
 from briefgen.fuse.statements import rank_statements
+from briefgen.fuse.stories import build_story, detect_stories, idf_table, profile_of
 from briefgen.fuse.timeline import merge_timeline, rank_timeline
 from briefgen.fuse.watchlist import watch_entry, watch_items
 from briefgen.model import (
@@ -44,6 +45,7 @@ from briefgen.model import (
     Period,
     Risk,
     Statement,
+    Story,
 )
 
 if TYPE_CHECKING:
@@ -149,7 +151,7 @@ def fuse(
     all_actors, remap = merge_actors(facts, None, order)
     names = {a.id: a.name for a in all_actors}
     devs_in, statements_in, risks_in = rename_actors(facts, remap, names)
-    all_devs = cluster_developments(with_devs(facts, devs_in), sources, topics, options.period)
+    stories, all_devs = _stories(with_devs(facts, devs_in), sources, topics, options.period)
     all_statements = rank_statements(
         [s.model_copy() for s in statements_in], all_actors[: caps.actors], sources
     )
@@ -158,18 +160,24 @@ def fuse(
     devs, more_devs = _split(all_devs, caps.key_developments)
     cited = {evidence_key(ev) for d in devs for ev in d.evidence}
     timeline, more_timeline = rank_timeline(
-        facts, caps.timeline, sources, _period(documents, options.period), cited
+        facts, caps.timeline, sources, _timeline_period(documents, options.period), cited
     )
     actors, more_actors = _split(all_actors, caps.actors)
     statements, more_statements = _split(all_statements, caps.statements)
     risks, more_risks = _split(all_risks, caps.risks)
     questions, more_questions = _split(all_questions, caps.open_questions)
+    for s in stories:
+        s.developments = []
+    by_story = {s.id: s for s in stories}
     _renumber(
         devs + more_devs,
         statements + more_statements,
         risks + more_risks,
         questions + more_questions,
     )
+    for d in devs + more_devs:
+        if d.story in by_story:
+            by_story[d.story].developments.append(d.id)
     contradictions = []
     for d in devs:
         for c in d.contradictions:
@@ -181,7 +189,7 @@ def fuse(
             supported[doc_id] = supported.get(doc_id, 0) + 1
     for doc in documents:
         doc.developments = supported.get(doc.id, 0)
-    bluf_items = write_bluf(devs, risks, questions)
+    bluf_items = write_bluf(devs, risks, questions, stories)
     watch = [d.id for d in devs if d.watchlist] + [a.id for a in actors if a.watchlist]
     watch_entries = [
         watch_entry(item, devs, more_devs, actors) for item in watch_items(options.watchlist)
@@ -203,6 +211,7 @@ def fuse(
         watchlist=watch,
         watchlist_items=watch_entries,
         contradictions=contradictions,
+        stories=stories,
         appendix=Appendix(
             key_developments=more_devs,
             actors=more_actors,
@@ -212,6 +221,80 @@ def fuse(
             timeline=more_timeline,
         ),
     )
+
+
+def _stories(
+    facts: Sequence[DocFacts],
+    sources: Sources,
+    topics: tuple[str, ...],
+    period: Period | None,
+) -> tuple[list[Story], list[KeyDevelopment]]:
+    """The stories of the pile, ranked, and their key developments: each story's lead
+    (:mod:`briefgen.fuse.stories`) in the stories' order, then the stories' further
+    developments — a story's sub-events, and what a one-document brief reports beside
+    its lead — clustered across each story's documents and ranked by score."""
+    newest, span = _span(sources, period)
+    idf = idf_table([profile_of(f) for f in facts])
+    devs_of = {f.document.id: f.key_developments for f in facts}
+    built: list[tuple[Story, KeyDevelopment | None, list[KeyDevelopment]]] = []
+    for k, members in enumerate(detect_stories(facts, sources), 1):
+        group = [facts[i] for i in members]
+        story, dev, reports = build_story(k, group, devs_of, sources, idf, topics, newest, span)
+        used = {id(d) for d in reports}
+        rest = []
+        for f in group:
+            left = [d for d in f.key_developments if id(d) not in used]
+            if left:
+                rest.append(f.model_copy(update={"key_developments": left}))
+        further = cluster_developments(rest, sources, topics, period) if rest else []
+        built.append((story, dev, further))
+    built.sort(key=lambda b: (-b[0].score, sources.sort_key(b[0].documents[0])))
+    stories: list[Story] = []
+    leads: list[KeyDevelopment] = []
+    secondary: list[KeyDevelopment] = []
+    for k, (story, dev, further) in enumerate(built, 1):
+        story.id = f"s{k}"
+        stories.append(story)
+        if dev is not None:
+            dev.story = story.id
+            leads.append(dev)
+        for d in further:
+            d.story = story.id
+            secondary.append(d)
+    secondary.sort(key=lambda d: -d.score)
+    return stories, leads + secondary
+
+
+def _span(sources: Sources, period: Period | None) -> tuple[int | None, int]:
+    """The newest day of the pile (or the period's end) and the pile's span in days."""
+    days = [date.fromisoformat(p).toordinal() for p in sources.published.values() if p]
+    newest = max(days) if days else None
+    if period is not None and period.end:
+        newest = date.fromisoformat(period.end).toordinal()
+    oldest = min(days) if days else None
+    if period is not None and period.start:
+        oldest = date.fromisoformat(period.start).toordinal()
+    span = (newest - oldest) if newest is not None and oldest is not None else 0
+    return newest, span
+
+
+#: Without a period asked for, the timeline keeps to the documents' dates, widened by this
+#: many days each side (events reported after they happen; dates set for what comes next).
+TIMELINE_SLACK_DAYS = 31
+
+
+def _timeline_period(docs: list[DocumentRef], asked: Period | None) -> Period:
+    """The period the timeline keeps to: the one asked for, each end the documents' date
+    widened by :data:`TIMELINE_SLACK_DAYS` where none is asked."""
+    own = _period(docs, None)
+    slack = timedelta(days=TIMELINE_SLACK_DAYS)
+    start = asked.start if asked and asked.start else own.start
+    end = asked.end if asked and asked.end else own.end
+    if start and not (asked and asked.start):
+        start = (date.fromisoformat(start) - slack).isoformat()
+    if end and not (asked and asked.end):
+        end = (date.fromisoformat(end) + slack).isoformat()
+    return Period(start=start, end=end)
 
 
 def _split(items: list[_T], limit: int) -> tuple[list[_T], list[_T]]:

@@ -274,8 +274,62 @@ def figures(text: str) -> list[tuple[str, float, str]]:
                 and not m.group("scale")
             ):
                 continue  # a year ("2016 election")
-        out.append((unit, value, m.group(0).strip()))
+        out.append((_what_counted(unit, text, m.start(), m.end()), value, m.group(0).strip()))
+    for m in _WORD_NUMBER.finditer(text):
+        unit = m.group("unit").lower()
+        if unit in _PEOPLE or unit in _PEOPLE_FIRST:
+            value = float(_NUMBER_WORDS[m.group("num").lower()])
+            counted = _what_counted(unit, text, m.start(), m.end())
+            out.append((counted, value, m.group(0).strip()))
     return out
+
+
+#: Nouns that count people: "three crew members" and "four sailors" count the same thing.
+_PEOPLE = frozenset(
+    """people persons men women children sailors soldiers troops civilians passengers
+    crew crewmen crewmembers victims residents workers officers police policemen migrants
+    refugees protesters fishermen hostages students miners tourists""".split()
+)
+_PEOPLE_FIRST = frozenset({"crew"})  # "crew members": the first word says it
+_FATE = {
+    "killed": "killed",
+    "dead": "killed",
+    "died": "killed",
+    "deaths": "killed",
+    "injured": "injured",
+    "wounded": "injured",
+    "hurt": "injured",
+    "missing": "missing",
+    "kidnapped": "abducted",
+    "abducted": "abducted",
+    "taken": "abducted",
+    "arrested": "arrested",
+    "detained": "arrested",
+    "rescued": "rescued",
+}
+_NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+_WORD_NUMBER = re.compile(
+    r"(?<![\w-])(?P<num>" + "|".join(_NUMBER_WORDS) + r")\s+(?P<unit>[A-Za-z]+)\b", re.I
+)
+
+
+def _what_counted(unit: str, text: str, start: int, end: int) -> str:
+    """What a figure counts, comparable across wordings: people of any kind ("crew
+    members", "sailors") are "people", with their fate when the words around say it
+    ("killed 12 people", "four sailors were kidnapped": "people killed", "people
+    abducted")."""
+    if unit not in _PEOPLE:
+        return unit
+    after = re.findall(r"[a-z]+", text[end : end + 40].lower())[:4]
+    before = re.findall(r"[a-z]+", text[max(0, start - 30) : start].lower())[-2:]
+    fate = next((_FATE[w] for w in after + before[::-1] if w in _FATE), None)
+    return f"people {fate}" if fate else "people"
 
 
 def _absolute(when: str) -> bool:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 
@@ -14,6 +16,15 @@ from briefgen.model import (
     Period,
     TimelineEntry,
 )
+
+#: How much the number of documents that mention a day (or were published on it) counts.
+DATE_WEIGHT = 1.5
+PUBLISHED_WEIGHT = 1.0
+#: How much an entry's centrality counts (:func:`_centrality`), and the pile's share in it.
+CENTRAL_WEIGHT = 4.0
+PILE_WEIGHT = 1.5
+#: How much the best account of a day counts in choosing the day, beside its mentions.
+QUALITY_WEIGHT = 0.3
 
 
 def _timeline_order(e: TimelineEntry) -> tuple[str, str]:
@@ -41,14 +52,18 @@ def rank_timeline(
 ) -> tuple[list[TimelineEntry], list[TimelineEntry]]:
     """The timeline shown (at most ``limit`` entries) and the rest, each in date order.
 
-    With more entries than fit, the shown ones are the most important: dated by more
-    independent documents, dating an event the brief reports, inside the period."""
+    The shown ones pick the days that matter: a day mentioned by many documents (and on
+    which many were published) ranks high, as in the date-frequency method of timeline
+    summarisation; then the entry dated by more independent documents, dating an event
+    the brief reports, reading as a reported event. One entry per day; entries without
+    a date (not even a month and day whose year no document gives), or outside the
+    period, are never shown (they stay in the rest)."""
     out: list[TimelineEntry] = []
     sigs: list[set[str]] = []
     # Entries of one date (and sort key) are compared, through a word index per date.
     buckets: dict[tuple[str, str | None], tuple[SetIndex, list[int]]] = {}
     for f in facts:
-        for e in f.timeline:
+        for e in [*f.timeline, *_lead_entries(f)]:
             sig = words(e.text)
             index, members = buckets.setdefault((e.sort_key, e.date), (SetIndex(), []))
             match = next(
@@ -68,14 +83,111 @@ def rank_timeline(
                 out[match].evidence = dedupe_evidence(out[match].evidence + e.evidence)
     for e in out:
         e.documents = list(dict.fromkeys(ev.doc for ev in e.evidence))
-    if limit is None or len(out) <= limit:
+    support = _date_support(out, sources)
+    if limit is None:
         out.sort(key=_timeline_order)
         return out, []
-    ranked = sorted(range(len(out)), key=lambda i: -_timeline_score(out[i], sources, period, cited))
-    keep = set(ranked[:limit])
+    central = _centrality(out, sigs)
+    # The best account of each day (or month, year) ...
+    best: dict[str, tuple[float, int]] = {}
+    for i, e in enumerate(out):
+        if not (e.date or e.sort_key) or not _inside(e, period):
+            continue  # undated, or outside the period the brief covers
+        quality = _timeline_score(e, sources, period, cited) + central[i]
+        slot = e.date if e.precision == "day" and e.date else e.sort_key
+        if slot not in best or quality > best[slot][0]:
+            best[slot] = (quality, i)
+
+    # ... and the days that matter: mentioned by many documents, then well told.
+    def day_score(slot: str) -> float:
+        quality, i = best[slot]
+        mentioned = support.get(slot, 0.0) if out[i].precision == "day" and out[i].date else 0.0
+        return DATE_WEIGHT * math.log1p(mentioned) + QUALITY_WEIGHT * quality
+
+    days = sorted(best, key=lambda slot: (-day_score(slot), slot))[:limit]
+    keep = [best[slot][1] for slot in days]
+    chosen = set(keep)
     shown = sorted((out[i] for i in keep), key=_timeline_order)
-    rest = sorted((out[i] for i in range(len(out)) if i not in keep), key=_timeline_order)
+    rest = sorted((out[i] for i in range(len(out)) if i not in chosen), key=_timeline_order)
     return shown, rest
+
+
+def _centrality(out: Sequence[TimelineEntry], sigs: Sequence[set[str]]) -> list[float]:
+    """How central each entry is: how many of its words the other entries of its day
+    share, and how many the whole timeline's entries share (the pile's subject), per
+    square root of its length: the most representative account of a day wins."""
+    every: Counter[str] = Counter()
+    by_day: dict[str, Counter[str]] = {}
+    size: Counter[str] = Counter()
+    for e, sig in zip(out, sigs, strict=True):
+        every.update(sig)
+        slot = e.date or e.sort_key
+        by_day.setdefault(slot, Counter()).update(sig)
+        size[slot] += 1
+    n = max(1, len(out))
+    scores = []
+    for e, sig in zip(out, sigs, strict=True):
+        if not sig:
+            scores.append(0.0)
+            continue
+        slot = e.date or e.sort_key
+        k = size[slot]
+        day = sum((by_day[slot][w] - 1) / (k - 1) for w in sig) if k > 1 else 0.0
+        pile = sum(math.log1p(every[w]) / math.log1p(n) for w in sig)
+        scores.append(CENTRAL_WEIGHT * (day + PILE_WEIGHT * pile) / math.sqrt(len(sig)))
+    return scores
+
+
+def _lead_entries(f: DocFacts) -> list[TimelineEntry]:
+    """A document's lead development as a dated entry when it has a day (written, or the
+    publication day it reports) and no timeline entry of its own cites its sentence:
+    documents *report* days as well as mention them."""
+    if not f.key_developments:
+        return []
+    dev = f.key_developments[0]
+    if dev.when.precision != "day" or not dev.when.date or not dev.evidence:
+        return []
+    cited = {evidence_key(ev) for e in f.timeline for ev in e.evidence}
+    if evidence_key(dev.evidence[0]) in cited:
+        return []
+    return [
+        TimelineEntry(
+            date=dev.when.date,
+            precision="day",
+            text=dev.summary.rstrip(" ."),
+            evidence=dev.evidence[:1],
+            when=dev.when.text,
+            sort_key=dev.when.date,
+        )
+    ]
+
+
+def _inside(e: TimelineEntry, period: Period | None) -> bool:
+    if period is None or not e.date:
+        return True
+    if e.precision != "day":
+        return not (period.end and e.date > period.end)
+    return not ((period.start and e.date < period.start) or (period.end and e.date > period.end))
+
+
+def _date_support(out: Sequence[TimelineEntry], sources: Sources | None) -> dict[str, float]:
+    """Day date → how many documents mention it (independent documents), plus half the
+    documents published that day: the date-frequency signal of timeline summarisation."""
+    docs: dict[str, set[str]] = {}
+    for e in out:
+        if e.date and e.precision == "day":
+            docs.setdefault(e.date, set()).update(
+                sources.source(d) if sources else d for d in e.documents
+            )
+    published: dict[str, int] = {}
+    if sources is not None:
+        for d, p in sources.published.items():
+            if p and d not in sources.original:
+                published[p] = published.get(p, 0) + 1
+    return {
+        day: len(docs.get(day, ())) + PUBLISHED_WEIGHT * published.get(day, 0)
+        for day in set(docs) | set(published)
+    }
 
 
 def _timeline_score(
@@ -84,7 +196,7 @@ def _timeline_score(
     period: Period | None,
     cited: set[tuple[str, int, int]] | None,
 ) -> float:
-    n = len(sources.independent(e.documents)) if sources else len(e.documents)
+    n = len({sources.source(d) for d in e.documents}) if sources else len(e.documents)
     score = math.log(max(1, n))
     if cited and any(evidence_key(ev) in cited for ev in e.evidence):
         score += 0.6  # dates an event the brief reports
@@ -100,12 +212,22 @@ def _timeline_score(
 _MODALS = {"can", "could", "may", "might", "should", "would"}
 
 
+STAMP = re.compile(
+    r"\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?\s*)?(?:GMT|BST|UTC|EDT|EST|CET|CEST|PDT|PST)\b"
+    r"|\blast updated\b|\bupdated:?\s+\d",
+    re.I,
+)
+
+
 def _vague_event(text: str) -> float:
     """How little an entry's text says as an event: a bare fragment ("Winning in
-    November", "Next year's election") or a generic possibility ("A candidate can win in
-    November") says less than a dated report of something done."""
+    November", "Next year's election"), a generic possibility ("A candidate can win in
+    November") or a page's time stamp ("Page last updated at 08:58 GMT") says less than
+    a dated report of something done."""
     tokens = text.split()
     penalty = 0.0
+    if STAMP.search(text):
+        penalty += 2.0
     if len(tokens) < 4:
         penalty += 0.5
     if tokens and tokens[0].endswith("ing") and tokens[0][:1].isupper():

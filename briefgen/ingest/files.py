@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import glob
 import logging
+import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from briefgen.ingest.base import DEFAULT_MAX_CHARS, SkippedInput, decode_bytes, limit_text
@@ -65,7 +67,27 @@ def read_file(
     else:
         assert reader is not None
         document = reader(decode_bytes(data), path)
+    if not document.published:
+        document.published = filename_date(path.name)
     return limited(document, max_chars, str(path))
+
+
+_FILE_DATE = re.compile(
+    r"^(?P<y>(?:19|20)\d{2})(?P<sep>[-_.]?)(?P<m>\d{2})(?P=sep)(?P<d>\d{2})(?!\d)"
+)
+
+
+def filename_date(name: str) -> str | None:
+    """The publication date a file name starts with (``2016-10-12-fbi.md``,
+    ``20161012_fbi.txt``), as Pelican reads one; None when it starts with no valid date.
+    Front matter (``published:``) wins over it."""
+    m = _FILE_DATE.match(name)
+    if m is None:
+        return None
+    try:
+        return date(int(m["y"]), int(m["m"]), int(m["d"])).isoformat()
+    except ValueError:
+        return None
 
 
 def limited(document: Document, max_chars: int, shown: str) -> Document:

@@ -28,8 +28,8 @@ BRIEF_HTML = """\
     blocks you change; everything else stays as it is.
 
     Blocks, in page order: head, style, page_style, banner_top, title, bluf,
-    developments, since_last, watchlist, actors, statements, risks, questions,
-    timeline, sources, evidence, footer, banner_bottom. Inside a block,
+    developments, since_last, stories, watchlist, actors, statements, risks,
+    questions, timeline, sources, evidence, footer, banner_bottom. Inside a block,
     {{ super() }} inserts the built-in content. Variables, filters, macros and
     blocks are described in REFERENCE.md, next to this file (briefgen init wrote
     it from the installed briefgen); `briefgen templates list` shows which file

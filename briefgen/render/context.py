@@ -34,6 +34,8 @@ EMPTY = "None identified."
 #: The Sources table lists every document up to this many; beyond, the documents the
 #: brief cites and those supporting the most developments (the JSON lists them all).
 SOURCES_SHOWN = 40
+#: How many stories the Stories section shows (the JSON lists them all).
+STORIES_SHOWN = 8
 
 
 def bluf_items(brief: Brief) -> list[BlufItem]:
@@ -71,7 +73,35 @@ def build_context(brief: Brief, *, author: str | None = None) -> dict[str, Any]:
         "since_last": since_last(brief),
         "watch_items": watch_items(brief),
         "source_rows": lambda cited=(): shown_sources(brief, cited),
+        "stories": story_views(brief),
     }
+
+
+def story_views(brief: Brief, limit: int = STORIES_SHOWN) -> list[dict[str, Any]]:
+    """The Stories section: the first ``limit`` stories that have a development, each with
+    its number (S1 …, as in the coverage chart), its developments and up to three
+    statements of its documents (objects, in the brief's order). Empty for a pile of
+    one story: the brief itself is that story."""
+    if len(brief.stories) < 2:
+        return []
+    devs = {d.id: d for d in brief.key_developments + brief.appendix.key_developments}
+    out = []
+    for number, story in enumerate(brief.stories, 1):
+        developments = [devs[i] for i in story.developments if i in devs]
+        if not developments:
+            continue
+        docs = set(story.documents)
+        out.append(
+            {
+                "number": number,
+                "story": story,
+                "developments": developments[:4],
+                "statements": [st for st in brief.statements if st.doc in docs][:3],
+            }
+        )
+        if len(out) >= limit:
+            break
+    return out
 
 
 def since_last(brief: Brief) -> dict[str, Any] | None:

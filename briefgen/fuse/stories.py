@@ -1,0 +1,585 @@
+"""Stories: the pile's documents grouped by what they report, compared as whole documents.
+
+Topic detection and tracking compares whole documents, not sentences: outlets word one
+event differently, but their articles share its names, places, figures, dates and
+vocabulary. Each document's term profile (:mod:`briefgen.extract.profile`: lemmas and
+named entities, headline and lead weighted up, figures and day dates) is weighed by
+inverse document frequency — from the pile, blended with a background table shipped
+with the package (:mod:`briefgen.data`, ``background_df.tsv``) so that a pile of three
+articles still knows that "say" is common and "tanker" is not — and compared by cosine.
+
+* **Candidates, never all pairs.** An inverted index from each document's heaviest
+  terms (:data:`TOP_TERMS`) proposes the pairs that share one that is selective (among
+  the heaviest of at most :data:`MAX_POSTINGS` documents, or :data:`MAX_POSTINGS_SHARE`
+  of the pile); only those are compared.
+* **Time.** Reports published far apart are less likely one story: the similarity of
+  two dated documents is divided by ``1 + max(0, days - 3) / 14``.
+* **Clustering.** Average linkage over the sparse similarity graph (a pair never
+  proposed counts as 0), merging while the mean similarity of two stories is at least
+  :data:`THRESHOLD`. Two similar events (two earthquakes) differ in their places,
+  dates, people and figures — heavy, rare terms — and stay apart; follow-up reports
+  share them and join.
+
+Each story yields one key development (:func:`story_development`): its most
+representative sentence among its documents' developments, corroborated by its
+independent documents.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from briefgen.fuse.developments import (
+    Sources,
+    _confidence,
+    contradictions,
+    grading,
+)
+from briefgen.fuse.simindex import words
+from briefgen.fuse.timeline import STAMP
+from briefgen.model import Contradiction, DayCount, DocFacts, Evidence, KeyDevelopment, Story
+from briefgen.watchlist import mentions_topic
+
+THRESHOLD = 0.12
+#: Term classes weighed up: names (``e:``), figures (``n:``) and day dates (``d:``) tell
+#: two similar events apart.
+CLASS_WEIGHT = {"e:": 1.0, "n:": 1.0, "d:": 1.0, "y:": 2.0}
+#: Within a story, documents are clustered again at this similarity (IDF of the story
+#: alone: :func:`split_story`); parts of at least ``SPLIT_MIN`` documents become stories.
+SPLIT_THRESHOLD = 0.12
+SPLIT_MIN = 4
+MAX_POSTINGS = 60
+#: How many of a document's heaviest terms find its candidate pairs.
+TOP_TERMS = 40
+MAX_POSTINGS_SHARE = 0.3
+MIN_PAIR = 0.05
+DAYS_SAME = 3
+DAYS_HALF = 14
+
+
+def idf_table(profiles: Sequence[Mapping[str, float]]) -> dict[str, float]:
+    """Smoothed IDF of every term of the pile: ``log((n + 1) / (df + 1)) + 1``."""
+    df: Counter[str] = Counter()
+    for p in profiles:
+        df.update(p.keys())
+    n = len(profiles)
+    return {t: math.log((n + 1) / (k + 1)) + 1.0 for t, k in df.items()}
+
+
+def vectors(
+    profiles: Sequence[Mapping[str, float]], idf: Mapping[str, float]
+) -> list[dict[str, float]]:
+    """Unit-length TF-IDF vectors (sub-linear term weights)."""
+    out = []
+    for p in profiles:
+        v = {
+            t: (1.0 + math.log(w)) * idf[t] * CLASS_WEIGHT.get(t[:2], 1.0)
+            for t, w in p.items()
+            if w > 0
+        }
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        out.append({t: x / norm for t, x in v.items()})
+    return out
+
+
+def _day(iso: str | None) -> int | None:
+    try:
+        return date.fromisoformat(iso).toordinal() if iso else None
+    except ValueError:
+        return None
+
+
+def similar_pairs(
+    vecs: Sequence[Mapping[str, float]],
+    days: Sequence[int | None],
+) -> dict[tuple[int, int], float]:
+    """Cosine (time-discounted) of the pairs of documents that share one of their
+    :data:`TOP_TERMS` heaviest terms, at least :data:`MIN_PAIR`.
+
+    Only each document's heaviest terms are indexed and looked up, and a term that is
+    among the heaviest of more than :data:`MAX_POSTINGS` documents (or
+    :data:`MAX_POSTINGS_SHARE` of the pile) proposes no pair: the pairs compared grow
+    with the pile, not with its square."""
+    n = len(vecs)
+    cap = max(2, min(MAX_POSTINGS, max(int(MAX_POSTINGS_SHARE * n), 10)))
+    tops = [
+        [t for t, _ in sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_TERMS]] for v in vecs
+    ]
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, top in enumerate(tops):
+        for t in top:
+            postings[t].append(i)
+    pairs: dict[tuple[int, int], float] = {}
+    for i, v in enumerate(vecs):
+        seen: set[int] = set()
+        for t in tops[i]:
+            docs = postings[t]
+            if len(docs) > cap:
+                continue
+            seen.update(j for j in docs if j > i)
+        for j in seen:
+            w = vecs[j]
+            small, big = (v, w) if len(v) <= len(w) else (w, v)
+            sim = sum(x * big[t] for t, x in small.items() if t in big)
+            if days[i] is not None and days[j] is not None:
+                gap = abs(days[i] - days[j])  # type: ignore[operator]
+                sim /= 1.0 + max(0, gap - DAYS_SAME) / DAYS_HALF
+            if sim >= MIN_PAIR:
+                pairs[(i, j)] = sim
+    return pairs
+
+
+def average_linkage(n: int, pairs: Mapping[tuple[int, int], float], threshold: float) -> list[int]:
+    """Cluster label of each of ``n`` items: average linkage over a sparse similarity
+    graph (absent pairs count 0), merging while the mean similarity ≥ ``threshold``."""
+    nbr: list[dict[int, float]] = [{} for _ in range(n)]
+    for (i, j), s in pairs.items():
+        nbr[i][j] = nbr[i].get(j, 0.0) + s
+        nbr[j][i] = nbr[j].get(i, 0.0) + s
+    size = [1] * n
+    version = [0] * n
+    alive = [True] * n
+    parent = list(range(n))
+    heap = [(-s, i, j, 0, 0) for (i, j), s in pairs.items() if s >= threshold]
+    heapq.heapify(heap)
+    while heap:
+        _, i, j, vi, vj = heapq.heappop(heap)
+        if not (alive[i] and alive[j]) or version[i] != vi or version[j] != vj:
+            continue
+        if i > j:
+            i, j = j, i
+        alive[j] = False
+        parent[j] = i
+        for x, s in nbr[j].items():
+            if x == i:
+                continue
+            nbr[i][x] = nbr[i].get(x, 0.0) + s
+            del nbr[x][j]
+            nbr[x][i] = nbr[i][x]
+        nbr[i].pop(j, None)
+        nbr[j] = {}
+        size[i] += size[j]
+        version[i] += 1
+        for x, s in nbr[i].items():
+            avg = s / (size[i] * size[x])
+            if avg >= threshold:
+                a, b = (i, x) if i < x else (x, i)
+                heapq.heappush(heap, (-avg, a, b, version[a], version[b]))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            k = parent[k]
+        return k
+
+    return [root(k) for k in range(n)]
+
+
+_PROPER = re.compile(r"(?<!^)\b[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*")
+
+
+def profile_of(f: DocFacts) -> dict[str, float]:
+    """The document's term profile; for facts without one (cached before profiles, or
+    built by hand), one made from its title and developments: their content words,
+    crudely stemmed, and the names of their actors and places."""
+    if f.profile:
+        return f.profile
+    out: defaultdict[str, float] = defaultdict(float)
+    for w in words(f.document.title or ""):
+        out[stem(w)] += 3.0
+    for d in f.key_developments:
+        for w in words(d.summary):
+            out[stem(w)] += 1.0
+        for name in [*d.who, *d.where]:
+            out["e:" + " ".join(name.lower().split())] += 2.0
+        for name in _PROPER.findall(d.what):
+            out["e:" + " ".join(name.lower().split())] += 2.0
+        if d.when.date and d.when.precision == "day":
+            out["d:" + d.when.date] += 1.0
+    return dict(out)
+
+
+def detect_stories(facts: Sequence[DocFacts], sources: Sources) -> list[list[int]]:
+    """Indices of ``facts`` grouped into stories; each story earliest report first.
+
+    A wire copy joins the story of its original whatever its profile says."""
+    profiles = [profile_of(f) for f in facts]
+    idf = idf_table(profiles)
+    vecs = vectors(profiles, idf)
+    days = [_day(f.document.published) for f in facts]
+    pairs = similar_pairs(vecs, days)
+    index = {f.document.id: i for i, f in enumerate(facts)}
+    for i, f in enumerate(facts):
+        original = sources.original.get(f.document.id)
+        if original in index and index[original] != i:
+            a, b = sorted((i, index[original]))
+            pairs[(a, b)] = 1.0
+    labels = average_linkage(len(facts), pairs, THRESHOLD)
+    groups: dict[int, list[int]] = {}
+    for i, lab in enumerate(labels):
+        groups.setdefault(lab, []).append(i)
+    split: list[list[int]] = []
+    for g in groups.values():
+        split.extend(split_story(g, profiles, days))
+    out = [sorted(g, key=lambda i: sources.sort_key(facts[i].document.id)) for g in split]
+    out.sort(key=lambda g: sources.sort_key(facts[g[0]].document.id))
+    return out
+
+
+def split_story(
+    members: list[int],
+    profiles: Sequence[Mapping[str, float]],
+    days: Sequence[int | None],
+) -> list[list[int]]:
+    """A story's documents re-clustered on what sets them apart *within* it.
+
+    Two similar events (two pirate attacks in one gulf) share most of their vocabulary,
+    so across the pile they look like one story; within it, the terms they all share
+    weigh little (IDF computed over the story alone) and the ship's name, the place, the
+    figures weigh much. The story's documents are clustered again on those weights
+    (:data:`SPLIT_THRESHOLD`); parts of at least :data:`SPLIT_MIN` documents (and
+    :data:`SPLIT_SHARE` of the story) become stories, and each smaller part goes back to
+    the one it resembles most, so a story splits only into substantial events."""
+    if len(members) < 2 * SPLIT_MIN:
+        return [members]
+    local = [profiles[i] for i in members]
+    vecs = vectors(local, idf_table(local))
+    pairs = similar_pairs(vecs, [days[i] for i in members])
+    labels = average_linkage(len(members), pairs, SPLIT_THRESHOLD)
+    parts: dict[int, list[int]] = {}
+    for k, lab in enumerate(labels):
+        parts.setdefault(lab, []).append(k)
+    least = SPLIT_MIN
+    big = [p for p in parts.values() if len(p) >= least]
+    if len(big) < 2:
+        return [members]
+    sims: dict[tuple[int, int], float] = {}
+    for (a, b), sim in pairs.items():
+        sims[(a, b)] = sims[(b, a)] = sim
+    for k in (k for p in parts.values() if len(p) < least for k in p):
+        best = max(
+            range(len(big)),
+            key=lambda j: (sum(sims.get((k, x), 0.0) for x in big[j]) / len(big[j]), -j),
+        )
+        big[best].append(k)
+    return [[members[k] for k in p] for p in big]
+
+
+# --- one key development per story ---------------------------------------------------------
+
+_SUFFIX = re.compile(r"(?:ing|ed|es|s)$")
+_QUOTES = set('"“”„«»')
+
+
+def stem(word: str) -> str:
+    """A crude stem that lets a surface word meet its lemma ("killed" / "kill")."""
+    return _SUFFIX.sub("", word) if len(word) > 4 else word
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(w) for w in words(text)}
+
+
+def _headline(title: str) -> bool:
+    """A title that reads as a headline (three words or more), not a file name
+    ("2011 09 27 1127") that a document without a title was given."""
+    return sum(1 for w in title.split() if any(ch.isalpha() for ch in w)) >= 3
+
+
+def _event_day(dev: KeyDevelopment) -> int | None:
+    return _day(dev.when.date) if dev.when.precision == "day" else None
+
+
+def _fragment(summary: str) -> bool:
+    """A caption or a fragment ("A 61-year-old man."): too short to report an event."""
+    return len(summary.split()) < 6
+
+
+def _quoted(summary: str) -> bool:
+    return sum(1 for ch in summary if ch in _QUOTES) >= 2 or summary[:1] in _QUOTES
+
+
+@dataclass
+class _Candidate:
+    dev: KeyDevelopment
+    doc: str
+    rank: int  # rank of the development in its document
+    position: int  # rank of the document in the story, earliest first
+    stems: set[str]
+
+
+def _story_weights(facts: Sequence[DocFacts], idf: Mapping[str, float]) -> dict[str, float]:
+    """Stem → share of the story's documents whose profile has it, times its IDF."""
+    df: Counter[str] = Counter()
+    for f in facts:
+        profile = profile_of(f)
+        df.update(
+            {stem(t) for t in profile if t[1:2] != ":"}
+            | {stem(w) for t in profile if t.startswith("e:") for w in t[2:].split()}
+        )
+    n = max(1, len(facts))
+    return {s: (k / n) * idf.get(s, 1.0) for s, k in df.items()}
+
+
+def _representative(cands: Sequence[_Candidate], weights: Mapping[str, float]) -> _Candidate:
+    def score(c: _Candidate) -> float:
+        if not c.stems:
+            return -10.0
+        central = sum(weights.get(s, 0.0) for s in c.stems) / math.sqrt(len(c.stems))
+        s = central
+        s += 0.3 if c.rank == 0 else 0.1 if c.rank == 1 else 0.0
+        s += 0.2 / (1 + c.position)  # early reports
+        s += 0.2 * c.dev.score
+        if _fragment(c.dev.summary):
+            s -= 2.0
+        if _quoted(c.dev.summary):
+            s -= 0.8
+        if STAMP.search(c.dev.summary):
+            s -= 1.5  # "5 January 2011 Last updated at 06:50 GMT": page furniture
+        if c.dev.hedges or c.dev.confidence == "low":
+            s -= 0.5
+        return s
+
+    return max(cands, key=lambda c: (score(c), -c.position, -c.rank))
+
+
+def story_development(
+    facts: Sequence[DocFacts],
+    devs: Mapping[str, Sequence[KeyDevelopment]],
+    sources: Sources,
+    idf: Mapping[str, float],
+) -> tuple[KeyDevelopment | None, list[KeyDevelopment]]:
+    """The story's key development (None when no document has one) and the per-document
+    developments that report the same event (its corroborating reports)."""
+    cands: list[_Candidate] = []
+    for position, f in enumerate(facts):
+        for rank, d in enumerate(devs.get(f.document.id, ())):
+            cands.append(_Candidate(d, f.document.id, rank, position, _stems(d.summary)))
+    if not cands:
+        return None, []
+    best = _representative(cands, _story_weights(facts, idf))
+    # Each other document's development closest to the chosen one reports it too.
+    reports = [best]
+    by_doc: dict[str, list[_Candidate]] = defaultdict(list)
+    for c in cands:
+        if c.doc != best.doc:
+            by_doc[c.doc].append(c)
+    lead_day = _event_day(best.dev)
+    for cs in by_doc.values():
+        top = max(cs, key=lambda c: (len(c.stems & best.stems), -c.rank))
+        day = _event_day(top.dev)
+        if lead_day is not None and day is not None and abs(day - lead_day) > 1:
+            continue  # an event on another day: a sub-event of the story, not a report
+        if len(top.stems & best.stems) >= 2:
+            reports.append(top)
+    reports.sort(key=lambda c: c.position)
+    return best.dev, [c.dev for c in reports]
+
+
+def story_contradictions(
+    reports: Sequence[KeyDevelopment],
+    members: Sequence[DocFacts],
+    devs: Mapping[str, Sequence[KeyDevelopment]],
+    sources: Sources,
+) -> list[Contradiction]:
+    """Where a story's reports disagree: any figure or date between the reports of its
+    lead event (:func:`~briefgen.fuse.developments.contradictions`), and counts of people
+    with the same fate ("people missing", "people killed") between any of its documents'
+    developments — a story has one toll, however each outlet words it."""
+    found = contradictions(reports, sources)
+    about = {c.about for c in found}
+    everything = [d for f in members for d in devs.get(f.document.id, ())]
+    for c in contradictions(everything, sources):
+        if c.kind == "figure" and c.about.startswith("people ") and c.about not in about:
+            found.append(c)
+            about.add(c.about)
+    return found
+
+
+def _evidence(
+    reports: Sequence[KeyDevelopment], lead: KeyDevelopment, sources: Sources, limit: int = 5
+) -> list[Evidence]:
+    """The lead's sentence and one from each other report's document, up to ``limit``
+    documents (the lead's always among them), earliest document first."""
+    out = list(lead.evidence[:2])
+    docs = {ev.doc for ev in out}
+    for d in reports:
+        if len(docs) >= limit:
+            break
+        if d.evidence and d.evidence[0].doc not in docs:
+            out.append(d.evidence[0])
+            docs.add(d.evidence[0].doc)
+    return sorted(out, key=lambda ev: sources.sort_key(ev.doc))
+
+
+def _names(items: Sequence[str], limit: int = 4) -> str:
+    shown = list(items[:limit])
+    if len(items) > limit:
+        shown.append(f"{len(items) - limit} more")
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def outlet_count(docs: Sequence[str], sources: Sources) -> int:
+    """Distinct outlets of ``docs``: named publishers, and each independent document
+    without one counted as its own."""
+    unnamed = {sources.source(d) for d in docs if not sources.publisher.get(sources.source(d))}
+    return len(outlet_names(docs, sources)) + len(unnamed)
+
+
+def outlet_names(docs: Sequence[str], sources: Sources) -> list[str]:
+    """Distinct publishers of ``docs`` in order (a copy counts as its original's)."""
+    out: dict[str, str] = {}
+    for d in docs:
+        name = sources.publisher.get(sources.source(d)) or ""
+        key = " ".join(name.split()).casefold()
+        if key:
+            out.setdefault(key, " ".join(name.split()))
+    return list(out.values())
+
+
+def independent_docs(
+    docs: Sequence[str], sources: Sources, repeats: Mapping[str, str] | None = None
+) -> list[str]:
+    """One document per independent report: a wire copy stands for its original, and an
+    outlet's repeat of its own report (``repeats``: :func:`_repeats`) for its first."""
+    again = repeats or {}
+    return list(dict.fromkeys(again.get(sources.source(d), sources.source(d)) for d in docs))
+
+
+def _repeats(reports: Sequence[KeyDevelopment], sources: Sources) -> dict[str, str]:
+    """Document → the earlier document of the same outlet that reported the same event
+    in the same words (half its content words or more): an outlet repeating itself
+    corroborates nothing. Follow-up reports that say something new still count."""
+    first: dict[str, list[tuple[str, set[str]]]] = {}
+    out: dict[str, str] = {}
+    for d in reports:
+        if not d.evidence:
+            continue
+        doc = sources.source(d.evidence[0].doc)
+        outlet = " ".join((sources.publisher.get(doc) or "").split()).casefold()
+        if not outlet:
+            continue
+        sig = _stems(d.summary)
+        for earlier, other in first.get(outlet, []):
+            if earlier != doc and sig and len(sig & other) / len(sig | other) >= 0.5:
+                out[doc] = earlier
+                break
+        else:
+            first.setdefault(outlet, []).append((doc, sig))
+    return out
+
+
+def coverage(docs: Sequence[str], sources: Sources) -> list[DayCount]:
+    days = Counter(p for d in docs if (p := sources.published.get(d)))
+    return [DayCount(date=k, documents=v) for k, v in sorted(days.items())]
+
+
+def _top_names(facts: Sequence[DocFacts], places: bool, limit: int) -> list[str]:
+    """Names most documents of the story give, most documents first."""
+    count: Counter[str] = Counter()
+    first: dict[str, float] = {}
+    for f in facts:
+        seen = set()
+        for a in f.actors:
+            is_place = a.type in ("location", "state")
+            if is_place != places or a.salience < 0.2 or a.name in seen:
+                continue
+            seen.add(a.name)
+            count[a.name] += 1
+            first[a.name] = max(first.get(a.name, 0.0), a.salience)
+    ranked = sorted(count, key=lambda k: (-count[k], -first[k], k))
+    return ranked[:limit]
+
+
+def build_story(
+    number: int,
+    members: Sequence[DocFacts],
+    devs: Mapping[str, Sequence[KeyDevelopment]],
+    sources: Sources,
+    idf: Mapping[str, float],
+    watch_topics: tuple[str, ...],
+    newest: int | None,
+    span_days: int,
+) -> tuple[Story, KeyDevelopment | None, list[KeyDevelopment]]:
+    """One story, its key development and the documents' developments that report it
+    (ids are set by the caller)."""
+    docs = [f.document.id for f in members]
+    outlets = outlet_names(docs, sources)
+    dates = sorted(p for d in docs if (p := sources.published.get(d)))
+    lead, reports = story_development(members, devs, sources, idf)
+    independent = independent_docs(docs, sources, _repeats(reports, sources))
+    label = lead.summary if lead is not None else (members[0].document.title or "")
+    title_of = {f.document.id: f.document.title for f in members}
+    headline = title_of.get(lead.evidence[0].doc, "") if lead and lead.evidence else ""
+    if _headline(headline):
+        label = headline
+    story = Story(
+        id=f"s{number}",
+        label=" ".join(label.split())[:200],
+        documents=docs,
+        outlets=outlets,
+        first_reported=dates[0] if dates else None,
+        last_reported=dates[-1] if dates else None,
+        actors=_top_names(members, False, 6),
+        places=_top_names(members, True, 4),
+        corroboration=max(1, len(independent)),
+        coverage=coverage(docs, sources),
+    )
+    # Ranking: independent coverage first, then outlets, recency and the watchlist.
+    score = 1.5 * math.log(1 + len(independent)) + 0.3 * math.log(1 + len(outlets))
+    last = _day(story.last_reported)
+    if newest is not None and last is not None and span_days > 0:
+        score += 0.3 * (1 - min(1.0, (newest - last) / span_days))
+    if lead is None:
+        story.score = round(score, 4)
+        return story, None, []
+    if watch_topics and any(mentions_topic(d.summary, watch_topics) for d in reports):
+        score += 0.3
+    if any(d.watchlist for d in reports):
+        score += 0.3
+    score += 0.1 * lead.score
+    found = story_contradictions(reports, members, devs, sources) if len(independent) > 1 else []
+    hedges = sorted(set(lead.hedges))
+    letters = [sources.grade.get(d) for d in independent]
+    confidence = _confidence(lead.confidence, len(independent), hedges, letters, bool(found))
+    known = [x for x in letters if x and x != "F"]
+    if known:
+        score += {"A": 0.15, "B": 0.1, "C": 0.0, "D": -0.1, "E": -0.15}[min(known)]
+    sourcing = lead.sourcing
+    if len(independent) > 1:
+        also = f"reported by {_names(outlets)}" if outlets else "reported"
+        also += f" in {len(independent)} independent documents"
+        copies = sum(1 for d in docs if d in sources.original)
+        if copies:
+            also += f" ({copies} wire cop{'y' if copies == 1 else 'ies'} counted once)"
+        sourcing = f"{sourcing}; {also}" if sourcing else also
+    if found:
+        sourcing += f"; reports differ on {_names([c.about for c in found])}"
+    story.score = round(score, 4)
+    dev = lead.model_copy(
+        update={
+            "evidence": _evidence(reports, lead, sources),
+            "documents": docs,
+            "corroboration": max(1, len(independent)),
+            "outlets": max(1, outlet_count(docs, sources)),
+            "first_reported": story.first_reported,
+            "hedges": hedges,
+            "who": list(dict.fromkeys(lead.who)),
+            "where": list(dict.fromkeys(w for d in reports for w in d.where))[:4],
+            "actor_ids": list(dict.fromkeys(a for d in reports for a in d.actor_ids)),
+            "watchlist": any(d.watchlist for d in reports),
+            "contradictions": found,
+            "confidence": confidence,
+            "grading": grading(
+                independent, sources, bool(hedges) or lead.confidence == "low" or bool(found)
+            ),
+            "sourcing": sourcing,
+            "score": round(score, 4),
+        }
+    )
+    return story, dev, reports

@@ -1,0 +1,272 @@
+"""Stories across outlets (issue 13): whole documents compared by their term profiles,
+one key development per story, independence per document, contradictions, key judgments
+with coverage, the coverage chart. Small texts of our own."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+import spacy
+from conftest import ev, ref
+
+from briefgen.extract.profile import term_profile
+from briefgen.fuse import FuseOptions, fuse
+from briefgen.fuse.bluf import coverage_text, span_text
+from briefgen.fuse.developments import Sources, contradictions, figures
+from briefgen.fuse.stories import average_linkage, detect_stories, similar_pairs
+from briefgen.model import DocFacts, Document, KeyDevelopment, Story, json_schema
+from briefgen.render.figures.coverage import coverage_chart
+
+WHEN = datetime(2024, 6, 20, 6, 0, tzinfo=timezone.utc)
+
+# One attack on a tanker in the Red Sea, worded by two outlets (and a later follow-up) ...
+RED_SEA = [
+    (
+        "AP",
+        "2024-06-12",
+        "Houthi missile strikes Greek tanker Tutor in Red Sea",
+        "Houthi rebels struck the Greek-owned tanker Tutor with a missile in the Red Sea off "
+        "Hodeidah on Wednesday, setting the engine room on fire. Three crew members were "
+        "missing, the ship's manager Evalend Shipping said. The Liberian-flagged Tutor was "
+        "carrying coal from Russia.",
+    ),
+    (
+        "Reuters",
+        "2024-06-12",
+        "Yemen's Houthis hit coal carrier Tutor off Hodeidah",
+        "A coal carrier, the Tutor, was hit by a Houthi missile and a drone boat off the "
+        "Yemeni port of Hodeidah on Wednesday, the UK Maritime Trade Operations agency said. "
+        "Four sailors were missing after the strike flooded the engine room, Evalend Shipping "
+        "said of the Liberian-flagged ship.",
+    ),
+    (
+        "AP",
+        "2024-06-15",
+        "Crew of stricken tanker Tutor evacuated in Red Sea",
+        "Sailors from the Greek-owned coal carrier Tutor, hit by Houthi rebels off Hodeidah, "
+        "were evacuated by a US Navy helicopter on Saturday. The Liberian-flagged Tutor "
+        "remained adrift in the Red Sea with its engine room flooded, Evalend Shipping said.",
+    ),
+]
+# ... and a similar but different event: another ship, another sea, other people and days.
+OMAN = [
+    (
+        "AFP",
+        "2024-06-13",
+        "Limpet mine damages Norwegian tanker Front Altair in Gulf of Oman",
+        "A limpet mine damaged the Norwegian tanker Front Altair near the Strait of Hormuz in "
+        "the Gulf of Oman on Thursday, the Iranian navy said. Frontline, the ship's owner, "
+        "said all 23 crew had been rescued by the Iranian vessel Coastal Ace.",
+    ),
+    (
+        "BBC",
+        "2024-06-13",
+        "Front Altair ablaze in the Gulf of Oman after Hormuz blast",
+        "The Norwegian-owned Front Altair was ablaze in the Gulf of Oman on Thursday after a "
+        "blast near the Strait of Hormuz, owner Frontline said. Iran said its navy and the "
+        "vessel Coastal Ace picked up the 23 crew near Jask.",
+    ),
+]
+
+
+def documents(items: list[tuple[str, str, str, str]]) -> list[Document]:
+    return [
+        Document(text=f"{title}\n\n{body}", title=title, publisher=pub, published=day)
+        for pub, day, title, body in items
+    ]
+
+
+def facts_with_profiles(nlp: Any, docs: list[Document]) -> list[DocFacts]:
+    out = []
+    for d in docs:
+        parsed = nlp(d.text)
+        lead = parsed.text.split("\n\n", 1)[1]
+        sentences = [x if x.endswith(".") else x + "." for x in lead.split(". ")][:2]
+        out.append(
+            DocFacts(
+                document=ref(d),
+                profile=term_profile(parsed, 1, None),
+                key_developments=[
+                    KeyDevelopment(
+                        id=f"{d.id}-kd{k}",
+                        summary=sentence,
+                        what=sentence,
+                        evidence=[ev(d, sentence)],
+                        score=2.0 - k,
+                    )
+                    for k, sentence in enumerate(sentences)
+                ],
+            )
+        )
+    return out
+
+
+@pytest.fixture(scope="module")
+def pile(nlp: Any) -> tuple[list[Document], list[DocFacts]]:
+    docs = documents(RED_SEA + OMAN)
+    return docs, facts_with_profiles(nlp, docs)
+
+
+def test_two_outlets_wordings_of_one_event_join_and_a_similar_event_stays_apart(
+    pile: Any,
+) -> None:
+    docs, facts = pile
+    sources = Sources(published={d.id: d.published for d in docs})
+    groups = detect_stories(facts, sources)
+    as_ids = sorted(sorted(facts[i].document.id for i in g) for g in groups)
+    red = sorted(d.id for d in docs[:3])
+    oman = sorted(d.id for d in docs[3:])
+    assert as_ids == sorted([red, oman])
+
+
+def test_every_document_is_in_exactly_one_story_with_its_coverage(pile: Any) -> None:
+    docs, facts = pile
+    brief = fuse(facts, FuseOptions(), WHEN)
+    placed = [d for s in brief.stories for d in s.documents]
+    assert sorted(placed) == sorted(d.id for d in docs)
+    first = brief.stories[0]
+    assert first.documents[0] == docs[0].id  # earliest first
+    assert first.outlets == ["AP", "Reuters"]
+    assert (first.first_reported, first.last_reported) == ("2024-06-12", "2024-06-15")
+    assert [c.documents for c in first.coverage] == [2, 1]
+    # One key development per story, leading the story; every story lists its own.
+    lead = brief.key_developments[0]
+    assert lead.story == first.id and first.developments[0] == lead.id
+    # Independence per document: an outlet's follow-up report counts, outlets beside it.
+    assert (lead.corroboration, lead.outlets) == (3, 2)
+    assert {ev.doc for ev in lead.evidence} == set(first.documents)
+
+
+def test_contradictions_across_a_storys_reports_lower_confidence(pile: Any) -> None:
+    _, facts = pile
+    brief = fuse(facts, FuseOptions(), WHEN)
+    lead = brief.key_developments[0]
+    (c,) = [c for c in lead.contradictions if c.kind == "figure"]
+    assert c.about == "people missing"
+    assert sorted(claim.value for claim in c.claims) == ["Four sailors", "Three crew"]
+    assert lead.confidence != "high"
+    assert "reports differ on people missing" in lead.sourcing
+
+
+def test_wire_copies_count_once(pile: Any) -> None:
+    docs, facts = pile
+    copy = docs[0].id
+    brief = fuse(facts, FuseOptions(), WHEN, copy_of={docs[1].id: copy})
+    lead = brief.key_developments[0]
+    assert lead.corroboration == 2  # Reuters' text is AP's copy: the two count once
+    assert "(1 wire copy counted once)" in lead.sourcing
+
+
+def test_key_judgments_name_the_top_stories_coverage(pile: Any) -> None:
+    _, facts = pile
+    brief = fuse(facts, FuseOptions(), WHEN)
+    assert len(brief.bluf_items) == 2  # one per story
+    first = brief.bluf[0]
+    assert "reported by 3 documents from 2 outlets, 12–15 June 2024" in first
+    assert "confidence" in first and "likely" not in first  # ICD 203: never both
+    assert brief.bluf_items[0].refs == [brief.key_developments[0].id]
+
+
+def test_the_stories_validate_against_the_schema(pile: Any) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    _, facts = pile
+    brief = fuse(facts, FuseOptions(), WHEN)
+    schema = json_schema()
+    jsonschema.validate(brief.model_dump(mode="json"), schema)
+    required = set(schema["$defs"]["Story"]["required"])
+    assert {"id", "label", "documents", "outlets", "developments"} <= required
+
+
+# --- small parts, no model ------------------------------------------------------------------
+
+
+def test_profile_weighs_the_headline_and_lead_up() -> None:
+    nlp = spacy.blank("en")
+    doc = nlp("Tanker hit.\nThe tanker burned. Crews fled. Ships waited. Later, talks went on.")
+    # blank pipeline: no sentence boundaries unless set
+    for i, tok in enumerate(doc):
+        tok.is_sent_start = i == 0 or doc[i - 1].text == "."
+    profile = term_profile(doc, 1, None)
+    assert profile["tanker"] == 3.0 + 2.0  # once in the headline, once in the lead
+    assert profile["talks"] == 1.0  # after the lead
+    assert "the" not in profile
+
+
+def test_similar_pairs_skip_common_terms_and_link_rare_ones() -> None:
+    vecs = [{"common": 0.6, "rare": 0.8}, {"common": 0.6, "rare": 0.8}, {"common": 1.0}]
+    vecs += [{"common": 1.0} for _ in range(30)]
+    pairs = similar_pairs(vecs, [None] * len(vecs))
+    assert pairs == {(0, 1): pytest.approx(1.0)}  # "common" is in every document
+
+
+def test_average_linkage_merges_while_the_mean_is_high_enough() -> None:
+    pairs = {(0, 1): 0.9, (1, 2): 0.5, (0, 2): 0.1, (3, 4): 0.3}
+    labels = average_linkage(5, pairs, 0.25)
+    assert labels[0] == labels[1] == labels[2] and labels[3] == labels[4]
+    assert labels[0] != labels[3]
+    assert len(set(average_linkage(5, pairs, 0.6))) == 4  # only 0 and 1 join
+
+
+def test_figures_in_words_count_people_under_any_noun() -> None:
+    assert figures("Three crew members were missing.") == [("people missing", 3.0, "Three crew")]
+    assert figures("Four sailors were missing after the strike.")[0][:2] == (
+        "people missing",
+        4.0,
+    )
+
+
+def test_contradiction_between_two_outlets_on_a_count() -> None:
+    a = Document(text="Three crew members were missing.", title="a", publisher="AP")
+    b = Document(text="Four sailors were missing.", title="b", publisher="Reuters")
+    devs = [
+        KeyDevelopment(id="a", summary=a.text, evidence=[ev(a, a.text)]),
+        KeyDevelopment(id="b", summary=b.text, evidence=[ev(b, b.text)]),
+    ]
+    (c,) = contradictions(devs, Sources())
+    assert c.about == "people missing" and len(c.claims) == 2
+
+
+def test_coverage_text_and_spans() -> None:
+    story = Story(
+        id="s1",
+        label="x",
+        documents=["a"] * 12,
+        outlets=["A", "B", "C", "D", "E", "F"],
+        first_reported="2016-10-25",
+        last_reported="2016-10-28",
+        corroboration=12,
+    )
+    assert coverage_text(story) == "reported by 12 documents from 6 outlets, 25–28 October 2016"
+    assert span_text("2016-10-30", "2016-11-02") == "30 October – 2 November 2016"
+    assert span_text("2016-10-30", None) == "30 October 2016"
+
+
+def test_coverage_chart_escapes_story_labels() -> None:
+    from xml.etree import ElementTree
+
+    from briefgen.model import DayCount
+
+    hostile = Story(
+        id="s1",
+        label="<script>alert(1)</script> & co",
+        documents=["a", "b", "c"],
+        coverage=[
+            DayCount(date="2024-06-12", documents=2),
+            DayCount(date="2024-06-15", documents=1),
+        ],
+    )
+    svg = str(coverage_chart([hostile]))
+    root = ElementTree.fromstring(svg)  # well-formed
+    assert "<script>" not in svg and root.tag.endswith("svg")
+    assert coverage_chart([hostile.model_copy(update={"documents": ["a"], "coverage": []})]) == ""
+
+
+def test_a_story_with_an_undated_document_has_its_dated_coverage() -> None:
+    from briefgen.fuse.stories import coverage
+
+    sources = Sources(published={"a": "2024-06-12", "b": None, "c": "2024-06-12"})
+    assert [(c.date, c.documents) for c in coverage(["a", "b", "c"], sources)] == [
+        ("2024-06-12", 2)
+    ]

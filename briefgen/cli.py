@@ -226,6 +226,12 @@ def cli() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Append the log lines to this file too (default: log_file in the config).",
 )
+@click.option(
+    "--executor",
+    metavar="SPEC",
+    help="Where documents are parsed: local, dask://HOST:PORT (a Dask scheduler) or "
+    "dask-local:N (N local Dask workers); default nlp.executor in the config.",
+)
 @_QUIET
 @_VERBOSE
 def build(
@@ -236,6 +242,7 @@ def build(
     until: datetime | None,
     only_new: bool | None,
     log_file: Path | None,
+    executor: str | None,
     quiet: bool,
     verbose: int,
 ) -> None:
@@ -253,6 +260,13 @@ def build(
         raise click.BadParameter(
             f"{since:%Y-%m-%d} is after --until {until:%Y-%m-%d}", param_hint="--since"
         )
+    if executor is not None:
+        from briefgen.config import parse_executor
+
+        try:
+            parse_executor(executor)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--executor") from None
     from briefgen.render import pdfworker
 
     pdfworker.prestart(wanted)  # WeasyPrint imports in it while the configuration loads
@@ -266,6 +280,7 @@ def build(
             since=since.date() if since else None,
             until=until.date() if until else None,
             only_new=only_new,
+            executor=executor,
         )
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--format") from None

@@ -64,3 +64,9 @@ class ScheduleError(BriefgenError):
 class ProjectExistsError(BriefgenError):
     """Raised by :mod:`briefgen.project.scaffold` (``briefgen init``) when the target folder is not
     empty and ``--force`` was not given, or cannot be written."""
+
+
+class ExecutorError(BriefgenError):
+    """Raised by :mod:`briefgen.nlp.cluster` when the Dask executor cannot run the per-document
+    work: the extra is not installed, the scheduler cannot be reached or went away mid-build,
+    no worker joined, or a worker cannot load the model. The message names the address."""

@@ -284,11 +284,19 @@ def map_dask(
 
 def _lost(distributed: Any) -> tuple[type[BaseException], ...]:
     """What a client raises when its scheduler is gone."""
-    from asyncio import CancelledError
+    from asyncio import CancelledError as AsyncCancelled
+    from concurrent.futures import CancelledError
 
     from distributed.comm.core import CommClosedError
 
-    return (CancelledError, CommClosedError, OSError, TimeoutError, distributed.TimeoutError)
+    return (
+        CancelledError,  # distributed's FutureCancelledError ("scheduler-connection-lost")
+        AsyncCancelled,
+        CommClosedError,
+        OSError,
+        TimeoutError,
+        distributed.TimeoutError,
+    )
 
 
 def _gone(where: str, exc: BaseException) -> ExecutorError:

@@ -101,7 +101,8 @@ def test_unknown_keys_get_a_suggestion(tmp_path: Path) -> None:
     assert "outptu: unknown key; did you mean 'output'?" in problems
     assert "output.fromats: unknown key; did you mean 'formats'?" in problems
     assert "sources.0.pth: unknown key; did you mean 'path'?" in problems
-    assert "nlp.zzz: unknown key; known keys here: model, batch_size, n_process, executor" in problems
+    known = "model, batch_size, n_process, executor"
+    assert f"nlp.zzz: unknown key; known keys here: {known}" in problems
 
 
 def test_yaml_syntax_error_gives_line_and_column(tmp_path: Path) -> None:

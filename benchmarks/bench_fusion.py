@@ -55,8 +55,9 @@ SYNONYMS = [
 ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
-def base_facts(corpus: Path, cache: Path) -> list[str]:
-    """The facts of every PolNeAR training article as cached JSON (parsed once)."""
+def base_facts(corpus: Path, cache: Path, articles: int | None = None) -> list[str]:
+    """The facts of the PolNeAR training articles (all, or ``articles`` of them picked as
+    ``bench_build.py`` picks) as cached JSON (parsed once)."""
     from briefgen.config import load_config
     from briefgen.facts import collect_facts
     from briefgen.ingest import ingest
@@ -64,7 +65,9 @@ def base_facts(corpus: Path, cache: Path) -> list[str]:
     text_dir = corpus / "polnear-train" / "text"
     files = sorted(text_dir.glob("*.txt"))
     meta = bench_build.read_metadata(corpus)
-    root = cache.parent
+    if articles:
+        files = bench_build.pick(files, meta, articles)
+    root = cache.parent / "project"
     root.mkdir(parents=True, exist_ok=True)
     args = argparse.Namespace(
         formats="json", model="auto", batch_size=32, n_process="auto", grade=[]
@@ -78,30 +81,44 @@ def base_facts(corpus: Path, cache: Path) -> list[str]:
     return [f.model_dump_json() for f in facts]
 
 
+_PATTERNS: dict[str, re.Pattern[str] | None] = {}
+_SYNONYM = re.compile(r"\b(" + "|".join(a for a, _ in SYNONYMS) + r")\b")
+
+
+def _names(base: str) -> re.Pattern[str] | None:
+    """One pattern for the last words of a document's actor names (cached per document)."""
+    if base not in _PATTERNS:
+        data = json.loads(base)
+        names = set()
+        for a in data.get("actors", []):
+            names.add(a["name"])
+            names.update(a.get("aliases", []))
+        lasts = {n.split()[-1] for n in names if n.split() and n.split()[-1][:1].isupper()}
+        alternation = "|".join(re.escape(w) for w in sorted(lasts, key=len, reverse=True))
+        _PATTERNS[base] = re.compile(rf"\b({alternation})\b") if lasts else None
+    return _PATTERNS[base]
+
+
 def perturb(base: str, base_id: str, copy: int) -> str:
     """Copy ``copy`` of one document's facts (JSON): new id, names, dates and wording."""
     new_id = f"{copy:08x}{base_id[8:]}"[: len(base_id)]
     text = base.replace(base_id, new_id)
-    data = json.loads(text)
-    names = {a["name"] for a in data.get("actors", [])}
-    for a in data.get("actors", []):
-        names.update(a.get("aliases", []))
     suffix = SUFFIXES[copy % len(SUFFIXES)] + SUFFIXES[(copy // len(SUFFIXES)) % len(SUFFIXES)]
-    lasts = {n.split()[-1] for n in names if n.split() and n.split()[-1][:1].isupper()}
-    for last in sorted(lasts, key=len, reverse=True):
-        text = re.sub(rf"\b{re.escape(last)}\b", last + suffix, text)
+    names = _names(base)
+    if names is not None:
+        text = names.sub(lambda m: m[0] + suffix, text)
     shift = timedelta(days=copy % 180)
 
     def move(m: re.Match[str]) -> str:
         try:
             return (date(int(m[1]), int(m[2]), int(m[3])) + shift).isoformat()
-        except ValueError:
+        except (ValueError, OverflowError):  # not a date, or the 9999 sort key
             return m[0]
 
     text = ISO.sub(move, text)
-    for k, (a, b) in enumerate(SYNONYMS):
-        if (copy >> k) & 1:
-            text = re.sub(rf"\b{a}\b", b, text)
+    swaps = {a: b for k, (a, b) in enumerate(SYNONYMS) if (copy >> k) & 1}
+    if swaps:
+        text = _SYNONYM.sub(lambda m: swaps.get(m[0], m[0]), text)
     return text
 
 
@@ -119,11 +136,15 @@ def child(sizes_file: Path, n: int, compact: bool) -> None:
         from briefgen.store.compact import Compactor
 
         compactor = Compactor()
+    made = 0.0
     for i in range(n):
         k = i % len(bases)
-        got = DocFacts.model_validate_json(perturb(bases[k], ids[k], i // len(bases) * 97 + k))
+        t = time.perf_counter()
+        text = perturb(bases[k], ids[k], i // len(bases) * 97 + k)
+        made += time.perf_counter() - t
+        got = DocFacts.model_validate_json(text)
         facts.append(compactor.compact(got) if compactor else got)
-    load = time.perf_counter() - t0
+    load = time.perf_counter() - t0 - made  # validating (and compacting): what a cache read costs
     held = _rss_mb()
     t1 = time.perf_counter()
     brief = fuse(facts, FuseOptions(), datetime(2024, 1, 1, tzinfo=timezone.utc))
@@ -137,6 +158,7 @@ def child(sizes_file: Path, n: int, compact: bool) -> None:
         json.dumps(
             {
                 "n": n,
+                "make_s": round(made, 2),
                 "load_s": round(load, 2),
                 "fuse_s": round(fused, 2),
                 "json_s": round(dump, 2),
@@ -162,7 +184,7 @@ def _rss_mb() -> float:
 def run_child(bases: Path, n: int, compact: bool, max_gb: float) -> dict | None:
     cmd = [sys.executable, __file__, "--child", str(n), "--bases", str(bases)]
     if compact:
-        cmd.append("--compact")
+        cmd.append("--child-compact")
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     killed = threading.Event()
 
@@ -195,6 +217,12 @@ def main(argv: list[str] | None = None) -> int:
         default=Path(os.environ.get("BRIEFGEN_CORPUS", bench_build.DEFAULT_CORPUS)),
     )
     parser.add_argument("--cache", type=Path, default=REPO / "out" / "bench-fusion" / "cache")
+    parser.add_argument(
+        "--articles",
+        type=int,
+        help="use this many PolNeAR articles as the real facts (default all 840); "
+        "bench_dask.py --keep DIR leaves 400 cached in DIR/local/cache",
+    )
     parser.add_argument("--max-gb", type=float, default=8.0, help="stop a child above this")
     parser.add_argument(
         "--compact",
@@ -204,16 +232,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--bases", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--child-compact", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        child(args.bases, args.child, "--compact" in (argv or sys.argv))
+        child(args.bases, args.child, args.child_compact)
         return 0
     if not (args.corpus / "polnear-train" / "text").is_dir():
         print(f"corpus not found at {args.corpus}; skipping")
         return 0
     t0 = time.perf_counter()
-    bases = base_facts(args.corpus, args.cache.absolute())
-    bases_file = args.cache.parent / "bases.json"
+    bases = base_facts(args.corpus, args.cache.absolute(), args.articles)
+    bases_file = args.cache.parent / "project" / "bases.json"
     bases_file.write_text(json.dumps(bases), encoding="utf-8")
     load = os.getloadavg()[0]
     print(

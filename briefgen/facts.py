@@ -37,6 +37,7 @@ from briefgen.nlp.workers import (
     processes_for,
 )
 from briefgen.store.cache import FactsCache, Setting, source_digest
+from briefgen.store.compact import Compactor
 from briefgen.store.heap import gc_checkpoints, gc_paused
 
 if TYPE_CHECKING:
@@ -111,12 +112,13 @@ def collect_facts(
     facts: list[DocFacts | None] = [None] * total
     cache = FactsCache(config.cache_dir(), config.cache.enabled)
     keyed = keyed or facts_setting(config)
+    compactor = Compactor()  # each repeated string and evidence span held once
     t0 = time.perf_counter()
     with gc_paused():
         for i, document in enumerate(documents):
             hit = cache.get(keyed.key(document), document) if keyed else None
             if hit is not None:
-                facts[i] = _relocated(hit, document)
+                facts[i] = compactor.compact(_relocated(hit, document))
     misses = [i for i, f in enumerate(facts) if f is None]
     timings["cache"] = time.perf_counter() - t0
     done = total - len(misses)
@@ -150,9 +152,9 @@ def collect_facts(
     stream, stored = _parse_and_extract(config, pending, options, store, timings)
     with gc_checkpoints() as checkpoint:
         for n, (j, got) in enumerate(stream):
-            facts[misses[j]] = got
             if not stored:
                 store(j, got)
+            facts[misses[j]] = compactor.compact(got)
             done += 1
             if progress:
                 progress(done, total)

@@ -190,6 +190,7 @@ def _parse_and_extract(
             address=executor.address,
             local_workers=executor.workers,
             batch_size=batch,
+            fingerprint=extractor_digest,
         )
         return pairs, False
     n_process = processes_for(config.nlp.n_process, len(documents), batch)

@@ -303,3 +303,17 @@ def test_build_through_a_local_cluster_writes_the_same_json(tmp_path: Path, work
     local, dask = briefs.values()
     assert local == dask
     assert len(json.loads(dask)["documents"]) == len(ARTICLES)
+
+
+def _other_code() -> str:
+    return "digest-on-the-worker"
+
+
+def test_worker_with_other_briefgen_refuses_to_extract() -> None:
+    cluster._WORKER.clear()
+    spec = WorkSpec(
+        _blank_with_sentences, facts_job, 8, "token-x", _other_code, "digest-on-the-client"
+    )
+    with pytest.raises(RuntimeError, match="install the same briefgen on every worker"):
+        run_batch(spec, [(0, doc_of("a.txt", "One."))])
+    assert "nlp" not in cluster._WORKER  # nothing loaded

@@ -84,6 +84,10 @@ class WorkSpec:
     job: DocJob
     batch_size: int
     token: str
+    #: What names the job's code on the worker (the extractor's digest), and the client's:
+    #: a worker whose briefgen differs would fill the client's cache with other facts.
+    fingerprint: Callable[[], str] | None = None
+    expected: str = ""
 
 
 _WORKER: dict[str, Any] = {}
@@ -97,6 +101,11 @@ def _pipeline(spec: WorkSpec) -> Language:
     """This worker's pipeline for ``spec``, loaded on first use and kept."""
     if _WORKER.get("token") != spec.token:
         _WORKER.clear()  # one pipeline per worker: a new setting replaces the old one
+        if spec.fingerprint is not None and spec.fingerprint() != spec.expected:
+            raise RuntimeError(
+                "briefgen's extractor on this worker is not the client's (another version "
+                "or edited code); install the same briefgen on every worker"
+            )
         _WORKER["nlp"] = spec.load()
         _WORKER["token"] = spec.token
     nlp: Language = _WORKER["nlp"]
@@ -201,12 +210,15 @@ def map_dask(
     address: str | None = None,
     local_workers: int = 2,
     batch_size: int = 32,
+    fingerprint: Callable[[], str] | None = None,
 ) -> Iterator[tuple[int, DocFacts]]:
     """``(index, facts)`` for ``documents``, as the Dask workers finish them.
 
     ``address`` (``tcp://HOST:PORT``) is an existing scheduler; without it a
     ``distributed.LocalCluster`` of ``local_workers`` worker processes is started here
     and closed at the end. Documents that crash the job are skipped with a warning.
+    ``fingerprint`` (a module-level function) names the job's code; each worker checks that
+    it gives what it gives here before its first batch.
     Raises :class:`~briefgen.errors.ExecutorError` when the scheduler cannot be
     reached or goes away, or a worker cannot load the pipeline.
     """
@@ -218,7 +230,8 @@ def map_dask(
     try:
         workers = _workers(client, where)
         per_batch = batch_plan(len(documents), workers, batch_size)
-        spec = WorkSpec(load, job, batch_size, pipeline_token(load))
+        expected = fingerprint() if fingerprint is not None else ""
+        spec = WorkSpec(load, job, batch_size, pipeline_token(load), fingerprint, expected)
         log.info(
             "nlp: parsing %d document(s) on %d Dask worker(s) at %s, %d per batch",
             len(documents),

@@ -265,6 +265,12 @@ def cli() -> None:
     is_flag=True,
     help="Write the brief but do not send it (deliver: in the config is skipped).",
 )
+@click.option(
+    "--executor",
+    metavar="SPEC",
+    help="Where documents are parsed: local, dask://HOST:PORT (a Dask scheduler) or "
+    "dask-local:N (N local Dask workers); default nlp.executor in the config.",
+)
 @_QUIET
 @_VERBOSE
 def build(
@@ -276,6 +282,7 @@ def build(
     only_new: bool | None,
     log_file: Path | None,
     no_deliver: bool,
+    executor: str | None,
     quiet: bool,
     verbose: int,
 ) -> None:
@@ -293,6 +300,13 @@ def build(
         raise click.BadParameter(
             f"{since:%Y-%m-%d} is after --until {until:%Y-%m-%d}", param_hint="--since"
         )
+    if executor is not None:
+        from briefgen.config import parse_executor
+
+        try:
+            parse_executor(executor)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--executor") from None
     from briefgen.render import pdfworker
 
     pdfworker.prestart(wanted)  # WeasyPrint imports in it while the configuration loads
@@ -306,6 +320,7 @@ def build(
             since=since.date() if since else None,
             until=until.date() if until else None,
             only_new=only_new,
+            executor=executor,
         )
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--format") from None

@@ -15,7 +15,7 @@ import stat
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import Annotated, Any, Literal, NamedTuple, get_args, get_origin
 from urllib.parse import urlsplit
 
 import yaml
@@ -211,10 +211,86 @@ class Output(_Section):
         return list(dict.fromkeys(value))
 
 
+class Executor(NamedTuple):
+    """Where the per-document work (parse + extract) runs: ``nlp.executor`` parsed."""
+
+    kind: Literal["local", "dask", "dask-local"]
+    #: ``tcp://HOST:PORT`` of an existing Dask scheduler (kind ``dask``).
+    address: str | None = None
+    #: Worker processes of the ``distributed.LocalCluster`` to start (kind ``dask-local``).
+    workers: int = 0
+
+    def __str__(self) -> str:
+        if self.kind == "dask":
+            return f"dask://{(self.address or '').removeprefix('tcp://')}"
+        if self.kind == "dask-local":
+            return f"dask-local:{self.workers}"
+        return "local"
+
+
+_EXECUTOR_HINT = "use local, dask://HOST:PORT or dask-local:N"
+
+
+def parse_executor(value: str) -> Executor:
+    """``local``, ``dask://HOST:PORT`` (also ``tcp://HOST:PORT``) or ``dask-local:N``.
+
+    Raises :class:`ValueError` with a one-line message saying what is accepted.
+    """
+    text = value.strip()
+    low = text.lower()
+    if low == "local":
+        return Executor("local")
+    if low.startswith("dask-local"):
+        count = text[len("dask-local") :].lstrip(":").strip()
+        if not count.isdigit() or not 1 <= int(count) <= 1024:
+            raise ValueError(
+                f"{value!r}: dask-local needs a worker count from 1 to 1024, as in dask-local:2"
+            )
+        return Executor("dask-local", workers=int(count))
+    for scheme in ("dask://", "tcp://"):
+        if low.startswith(scheme):
+            hostport = text[len(scheme) :].rstrip("/")
+            host, _, port = hostport.rpartition(":")
+            if not host or not port.isdigit() or not 0 < int(port) < 65536:
+                raise ValueError(
+                    f"{value!r}: give the scheduler as dask://HOST:PORT, as in dask://10.0.0.5:8786"
+                )
+            return Executor("dask", address=f"tcp://{hostport}")
+    raise ValueError(f"{value!r} is not an executor; {_EXECUTOR_HINT}")
+
+
 class Nlp(_Section):
     model: str = Field(default="auto", min_length=1)
     batch_size: int = Field(default=32, ge=1, le=1024)
-    n_process: int = Field(default=1, ge=1)
+    #: Worker processes on this machine; ``auto``: every core when there is enough to parse.
+    n_process: int | Literal["auto"] = "auto"
+    #: ``local``, ``dask://HOST:PORT`` or ``dask-local:N`` (see :func:`parse_executor`).
+    executor: str = "local"
+
+    @field_validator("n_process", mode="before")
+    @classmethod
+    def _n_process(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip().lower()
+            if text == "auto":
+                return "auto"
+            if not text.isdigit():
+                raise ValueError(f"expected a whole number or auto, got {value!r}")
+            value = int(text)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"expected a whole number or auto, got {value!r}")
+        if value < 1:
+            raise ValueError(f"must be at least 1 (or auto), got {value!r}")
+        return value
+
+    @field_validator("executor")
+    @classmethod
+    def _executor(cls, value: str) -> str:
+        return str(parse_executor(value))
+
+    def parsed_executor(self) -> Executor:
+        """``executor`` parsed (it was checked when the configuration loaded)."""
+        return parse_executor(self.executor)
 
 
 class WatchItem(_Section):
@@ -538,13 +614,16 @@ class Config(_Section):
         since: date | None = None,
         until: date | None = None,
         only_new: bool | None = None,
+        executor: str | None = None,
     ) -> Config:
         """This configuration with the command line's options applied, once, for everything
         downstream to read: ``--format`` (``output.formats``), ``--out`` (``output.dir``,
         relative to the working folder), ``--since``/``--until`` (each replaces its end of
-        ``period``) and ``--only-new``. An option left at None changes nothing.
+        ``period``), ``--only-new`` and ``--executor`` (``nlp.executor``). An option left
+        at None changes nothing.
 
-        Raises :class:`ValueError` naming a format that is not one of :data:`FORMATS`.
+        Raises :class:`ValueError` naming a format that is not one of :data:`FORMATS`, or
+        an executor that :func:`parse_executor` does not accept.
         """
         output: dict[str, Any] = {}
         if formats is not None:
@@ -567,6 +646,8 @@ class Config(_Section):
         }
         if only_new is not None:
             update["only_new"] = only_new
+        if executor is not None:
+            update["nlp"] = self.nlp.model_copy(update={"executor": str(parse_executor(executor))})
         return self.model_copy(update=update)
 
     def marking_info(self) -> Marking:

@@ -83,3 +83,9 @@ class DeliveryError(BriefgenError):
     after a build. The brief is written and kept; the message names what failed and why."""
 
     exit_code = 5
+
+
+class ExecutorError(BriefgenError):
+    """Raised by :mod:`briefgen.nlp.cluster` when the Dask executor cannot run the per-document
+    work: the extra is not installed, the scheduler cannot be reached or went away mid-build,
+    no worker joined, or a worker cannot load the model. The message names the address."""

@@ -27,6 +27,7 @@ import briefgen.extract
 from briefgen.extract import ExtractOptions, extract
 from briefgen.model import DocFacts, Document
 from briefgen.nlp import PIPELINE_VERSION, load_nlp, model_info, spacy_version
+from briefgen.nlp.cluster import map_dask
 from briefgen.nlp.workers import (
     DocJob,
     SkipDocument,
@@ -34,8 +35,10 @@ from briefgen.nlp.workers import (
     map_overlapped,
     map_parallel,
     map_serial,
+    processes_for,
 )
 from briefgen.store.cache import FactsCache, Setting, source_digest
+from briefgen.store.compact import Compactor
 from briefgen.store.heap import gc_checkpoints, gc_paused
 
 if TYPE_CHECKING:
@@ -132,12 +135,13 @@ def collect_facts(
     facts: list[DocFacts | None] = [None] * total
     cache = FactsCache(config.cache_dir(), config.cache.enabled)
     keyed = keyed or facts_setting(config)
+    compactor = Compactor()  # each repeated string and evidence span held once
     t0 = time.perf_counter()
     with gc_paused():
         for i, document in enumerate(documents):
             hit = cache.get(keyed.key(document), document) if keyed else None
             if hit is not None:
-                facts[i] = _relocated(hit, document)
+                facts[i] = compactor.compact(_relocated(hit, document))
     misses = [i for i, f in enumerate(facts) if f is None]
     timings["cache"] = time.perf_counter() - t0
     done = total - len(misses)
@@ -170,14 +174,14 @@ def collect_facts(
     t1 = time.perf_counter()
     stream, stored = _parse_and_extract(config, pending, options, store, timings)
     with gc_checkpoints() as checkpoint:
-        for j, got in enumerate(stream):
-            facts[misses[j]] = got
+        for n, (j, got) in enumerate(stream):
             if not stored:
                 store(j, got)
+            facts[misses[j]] = compactor.compact(got) if got is not None else None
             done += 1
             if progress:
                 progress(done, total)
-            if (j + 1) % 128 == 0:
+            if (n + 1) % 128 == 0:
                 checkpoint()
     timings["extract"] = time.perf_counter() - t1 - timings["model"]
     log.info("extract: %d document(s) parsed (%.2f s)", len(pending), timings["extract"])
@@ -190,26 +194,42 @@ def _parse_and_extract(
     options: ExtractOptions,
     store: Callable[[int, DocFacts | None], None],
     timings: dict[str, float],
-) -> tuple[Iterator[DocFacts | None], bool]:
+) -> tuple[Iterator[tuple[int, DocFacts | None]], bool]:
     """The per-document map that suits the configuration and the work, with extraction as
-    its job, and whether it stores each document's facts itself (the overlapped worker
-    does, off this process)."""
+    its job, as ``(index, facts)`` pairs (a Dask cluster answers out of order; facts are
+    None for a document the job skipped), and whether it stores each document's facts
+    itself (the overlapped worker does, off this process)."""
     job: DocJob = partial(extract_or_skip, options=options)
     model, base_dir, actors = config.nlp.model, config.base_dir, options.watch_actors
-    n_process, batch = config.nlp.n_process, config.nlp.batch_size
-    if n_process > 1 and len(documents) > batch:
+    batch = config.nlp.batch_size
+    executor = config.nlp.parsed_executor()
+    if executor.kind != "local":
+        timings["model"] = 0.0
+        load = partial(load_nlp, model, base_dir, actors)
+        pairs = map_dask(
+            documents,
+            load,
+            partial(extract, options=options),  # the cluster skips a raising document itself
+            address=executor.address,
+            local_workers=executor.workers,
+            batch_size=batch,
+            fingerprint=extractor_digest,
+        )
+        return pairs, False
+    n_process = processes_for(config.nlp.n_process, len(documents), batch)
+    if n_process > 1:
         log.info("nlp: parsing %d document(s) in %d processes", len(documents), n_process)
         timings["model"] = 0.0
         load = partial(load_nlp, model, base_dir, actors)
-        return map_parallel(documents, load, job, batch, n_process), False
+        return enumerate(map_parallel(documents, load, job, batch, n_process)), False
     t0 = time.perf_counter()
     nlp = load_nlp(model, base_dir, actors)
     timings["model"] = time.perf_counter() - t0
     log.info("nlp: loaded %s (%.2f s)", nlp.meta.get("name", "model"), timings["model"])
     if can_overlap(len(documents)):
         log.debug("extract: in a worker process beside the parser")
-        return map_overlapped(nlp, documents, job, batch, store=store), True
-    return map_serial(nlp, documents, job, batch), False
+        return enumerate(map_overlapped(nlp, documents, job, batch, store=store)), True
+    return enumerate(map_serial(nlp, documents, job, batch)), False
 
 
 def _relocated(facts: DocFacts, document: Document) -> DocFacts:

@@ -41,7 +41,7 @@ def test_defaults(tmp_path: Path) -> None:
     assert config.output.dir == "out"
     assert config.output.name == "brief-{date:%Y-%m-%d}"
     assert config.output.formats == list(DEFAULT_FORMATS)
-    assert (config.nlp.model, config.nlp.batch_size, config.nlp.n_process) == ("auto", 32, 1)
+    assert (config.nlp.model, config.nlp.batch_size, config.nlp.n_process) == ("auto", 32, "auto")
     assert config.watchlist.actors == [] and config.watchlist.topics == []
     assert config.ingest.max_bytes == 15_000_000
     assert config.base_dir == tmp_path.absolute()
@@ -101,7 +101,8 @@ def test_unknown_keys_get_a_suggestion(tmp_path: Path) -> None:
     assert "outptu: unknown key; did you mean 'output'?" in problems
     assert "output.fromats: unknown key; did you mean 'formats'?" in problems
     assert "sources.0.pth: unknown key; did you mean 'path'?" in problems
-    assert "nlp.zzz: unknown key; known keys here: model, batch_size, n_process" in problems
+    known = "model, batch_size, n_process, executor"
+    assert f"nlp.zzz: unknown key; known keys here: {known}" in problems
 
 
 def test_yaml_syntax_error_gives_line_and_column(tmp_path: Path) -> None:
@@ -232,7 +233,7 @@ def test_type_errors_are_plain(tmp_path: Path) -> None:
         tmp_path, "title: 12\nnlp: {n_process: many}\noutput: fast\nsources: [{path: a}]\n"
     )
     assert "title: expected text, got a number; put it in quotes" in problems
-    assert "nlp.n_process: expected a whole number, got 'many'" in problems
+    assert "nlp.n_process: expected a whole number or auto, got 'many'" in problems
     assert "output: expected a mapping of keys, got text" in problems
 
 

@@ -143,6 +143,38 @@ def _work(documents: list[Document]) -> list[DocFacts | str]:
     return [_run_job(job, doc, d, name) for doc, d in zip(stream, documents, strict=True)]
 
 
+#: ``nlp.n_process: auto`` starts a second process only when each process gets at least
+#: this many documents: a worker process costs about a second and a half (spawn, import
+#: spaCy, load the model), some ten documents' parse, and below a few batches each the
+#: overlapped single process (:func:`map_overlapped`) is as fast.
+AUTO_DOCS_PER_PROCESS = 48
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the OS tells)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    if affinity is not None:
+        try:
+            return max(1, len(affinity(0)))
+        except OSError:
+            pass
+    return max(1, os.cpu_count() or 1)
+
+
+def processes_for(n_process: int | str, documents: int, batch_size: int) -> int:
+    """How many processes parse ``documents``: ``nlp.n_process`` as configured (when there
+    is more than one batch to share), or for ``auto`` every core when the documents are
+    enough to pay for the extra model loads (:data:`AUTO_DOCS_PER_PROCESS` each), and one
+    otherwise."""
+    if n_process == "auto":
+        wanted = min(available_cores(), documents // AUTO_DOCS_PER_PROCESS)
+    else:
+        wanted = int(n_process)
+    if wanted <= 1 or documents <= batch_size:
+        return 1
+    return wanted
+
+
 def map_parallel(
     documents: Sequence[Document],
     load: Callable[[], Language],

@@ -1,0 +1,193 @@
+"""Dask executor benchmark: a local build against the same build on ``dask-local:N``.
+
+    python benchmarks/bench_dask.py                  # 400 articles, dask-local:2
+    python benchmarks/bench_dask.py --n 200 --workers 2 --repeat 2
+
+On N PolNeAR articles (``../shared/corpus/polnear-train/text/``, publisher and date from
+its ``metadata.tsv``, the same pick as ``bench_build.py``), each build a separate cold
+process (empty cache, JSON only, so that the figures are the per-document work):
+
+* **local, 1 process** — ``nlp.executor: local``, ``nlp.n_process: 1`` (one spaCy process,
+  extraction overlapped in a forked worker): the single-process throughput;
+* **dask-local:N** — ``nlp.executor: dask-local:N``: a ``distributed.LocalCluster`` of N
+  worker processes, each loading the model once, documents in batches;
+
+and checks that both write the same JSON (``SOURCE_DATE_EPOCH`` pinned). Then the
+**per-document scheduling overhead**: a trivial job (a blank spaCy pipeline, nothing
+extracted) over the same documents through the cluster, at batch size 1 and at the
+executor's batch size, against the same job run in one process; the difference per
+document is what Dask's scheduling, serialisation and transfer cost.
+
+Prints one table; a measurement, not a test. Exits 0 with a message when the corpus or
+the ``dask`` extra is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_build  # noqa: E402 - the benchmark next door: corpus pick, project, process timing
+
+
+def project(root: Path, files: list[Path], meta: dict, executor: str, n_process: str) -> Path:
+    args = argparse.Namespace(
+        formats="json", model="auto", batch_size=32, n_process=n_process, grade=[]
+    )
+    root.mkdir(parents=True, exist_ok=True)
+    config = bench_build.write_project(root, files, meta, args)
+    text = config.read_text(encoding="utf-8").replace(
+        f"  n_process: {n_process}\n", f"  n_process: {n_process}\n  executor: {executor}\n"
+    )
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
+def cold_build(config: Path, env: dict[str, str]) -> bench_build.Run:
+    shutil.rmtree(config.parent / "cache", ignore_errors=True)
+    cmd = [sys.executable, "-m", "briefgen", "build", "--config", str(config)]
+    return bench_build.run(cmd, env=env)
+
+
+def _trivial(doc: object, document: object) -> object:
+    from briefgen.model import DocFacts, DocumentRef
+
+    d = document  # a briefgen Document
+    return DocFacts(
+        document=DocumentRef(id=d.id, title=d.title, sha256=d.sha256)  # type: ignore[attr-defined]
+    )
+
+
+def _blank() -> object:
+    import spacy
+
+    return spacy.blank("en")
+
+
+def overhead(files: list[Path], workers: int, batch: int) -> list[tuple[str, float, float]]:
+    """(label, seconds, ms per document) for the trivial job, in one process and on the
+    cluster at batch size 1 and ``batch``."""
+    import cloudpickle
+
+    from briefgen.model import Document
+    from briefgen.nlp.cluster import map_dask
+    from briefgen.nlp.workers import map_serial
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    docs = [Document(text=f.read_text(encoding="utf-8"), title=f.stem) for f in files]
+    nlp = _blank()
+    t0 = time.perf_counter()
+    for _ in map_serial(nlp, docs, _trivial, batch):  # type: ignore[arg-type]
+        pass
+    serial = time.perf_counter() - t0
+    rows = [("one process, no Dask", serial, 1000 * serial / len(docs))]
+    import logging
+
+    import distributed
+
+    # One cluster, started and warmed before the clock: the overhead per document, not
+    # the start-up (which the builds above include).
+    with distributed.LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    ) as cluster:
+        address = cluster.scheduler_address
+        list(map_dask(docs[:8], _blank, _trivial, address=address, batch_size=1))  # type: ignore[arg-type]
+        for size in (1, batch):
+            t0 = time.perf_counter()
+            got = sum(
+                1
+                for _ in map_dask(docs, _blank, _trivial, address=address, batch_size=size)  # type: ignore[arg-type]
+            )
+            seconds = time.perf_counter() - t0
+            assert got == len(docs)
+            label = f"dask-local:{workers}, batch {size}"
+            rows.append((label, seconds, 1000 * seconds / len(docs)))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=400, help="articles (default 400)")
+    parser.add_argument("--workers", type=int, default=2, help="dask-local workers (default 2)")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=Path(os.environ.get("BRIEFGEN_CORPUS", bench_build.DEFAULT_CORPUS)),
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="keep the fastest of this many")
+    parser.add_argument("--keep", type=Path, help="keep the projects and briefs in this folder")
+    args = parser.parse_args(argv)
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        print("the dask extra is not installed (pip install 'briefgen[dask]'); skipping")
+        return 0
+    text_dir = args.corpus / "polnear-train" / "text"
+    files = sorted(text_dir.glob("*.txt")) if text_dir.is_dir() else []
+    if not files:
+        print(f"corpus not found at {text_dir}; skipping")
+        return 0
+    meta = bench_build.read_metadata(args.corpus)
+    chosen = bench_build.pick(files, meta, min(args.n, len(files)))
+    n = len(chosen)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"briefgen Dask benchmark: {n} articles, dask-local:{args.workers}, {os.cpu_count()} "
+        f"CPU(s), load average {load:.1f} at start; best of {args.repeat}",
+        flush=True,
+    )
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="briefgen-bench-dask-"))
+    env = dict(os.environ, PYTHONHASHSEED="0", SOURCE_DATE_EPOCH="1700000000")
+    env.pop("BRIEFGEN_CACHE_DIR", None)
+    cluster = f"dask-local:{args.workers}"
+    configs = {
+        "local": project(workdir / "local", chosen, meta, "local", "1"),
+        cluster: project(workdir / "dask", chosen, meta, cluster, "1"),
+    }
+    best: dict[str, bench_build.Run] = {}
+    try:
+        for _ in range(args.repeat):  # interleaved, so that a slow spell hits both
+            for label, config in configs.items():
+                got = cold_build(config, env)
+                if label not in best or got.seconds < best[label].seconds:
+                    best[label] = got
+                print(f"  {label}: {got.seconds:.1f} s", flush=True)
+        same = (workdir / "local" / "out" / "brief.json").read_bytes() == (
+            workdir / "dask" / "out" / "brief.json"
+        ).read_bytes()
+        rows = overhead(chosen, args.workers, 32)
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    base = best["local"].seconds
+    print(f"{'build':<22} {'wall s':>7} {'docs/s':>7} {'× local':>8} {'peak MB':>8}  stages (s)")
+    for label, r in best.items():
+        stages = ", ".join(f"{k} {v:.2f}" for k, v in bench_build.stage_times(r.stderr).items())
+        print(
+            f"{label:<22} {r.seconds:>7.1f} {n / r.seconds:>7.2f} {base / r.seconds:>8.2f} "
+            f"{r.peak_mb:>8.0f}  {stages}"
+        )
+    print(f"same JSON from both builds: {'yes' if same else 'NO'}")
+    print(f"{'trivial job':<28} {'wall s':>7} {'ms/doc':>7}")
+    for label, seconds, per_doc in rows:
+        print(f"{label:<28} {seconds:>7.2f} {per_doc:>7.2f}")
+    serial = rows[0][2]
+    for label, _, per_doc in rows[1:]:
+        print(f"scheduling overhead, {label}: {per_doc - serial:+.2f} ms per document")
+    speedup = base / best[cluster].seconds
+    print(f"target: {cluster} near 1.7× the single-process throughput: {speedup:.2f}×")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 #: Bump when extraction output changes: it keys the per-document cache.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 #: Longest sentence (in tokens) the extractors see. Some of them take time that grows
 #: faster than the square of a sentence's length, so a text without sentence ends (one
@@ -141,7 +141,8 @@ def extract(doc: Doc, document: Document, options: ExtractOptions | None = None)
     ref = parse_iso(document.published)
     actors = extract_actors(doc, opts.watch_actors)
     _salience(actors, len(doc_text(doc)), {}, {})
-    statements = extract_statements(doc, document.id, actors)
+    title_sents = _title_sentences(doc, document)
+    statements = extract_statements(doc, document.id, actors, title_sents)
     speakers: dict[str, int] = {}
     for st in statements:
         if st.speaker.actor_id:
@@ -153,9 +154,10 @@ def extract(doc: Doc, document: Document, options: ExtractOptions | None = None)
         actors,
         ref,
         opts.watch_topics,
-        _title_sentences(doc, document),
+        title_sents,
         opts.max_developments,
         document.published,
+        document.dateline.place if document.dateline else None,
     )
     doers: dict[str, float] = {}
     for rank, dev in enumerate(developments):
@@ -177,6 +179,8 @@ def extract(doc: Doc, document: Document, options: ExtractOptions | None = None)
             publisher=document.publisher,
             published=document.published,
             sha256=document.sha256,
+            dateline=document.dateline,
+            language=document.language,
         ),
         actors=_actor_models(doc, document, actors),
         key_developments=developments,

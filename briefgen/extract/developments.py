@@ -24,7 +24,9 @@ from .clauses import (
     clause_tokens,
     event_phrase,
     event_verb,
+    is_fragment,
     is_future,
+    is_hypothetical,
     np_tokens,
 )
 from .dates import DateValue, parse_date, parse_iso
@@ -309,6 +311,7 @@ def _settle_main_event(
     ref: date | None,
     published: str | None,
     skip: int = 0,
+    filed_at: str | None = None,
 ) -> None:
     """Put the main event first and complete its who / what / when / where."""
     if title_words:
@@ -349,11 +352,14 @@ def _settle_main_event(
             if better is not None and SPECIFIC_TIME.search(better[0].text):
                 main.when, main.when_span = better
     places = list(main.where)
-    for sent in sents[skip : first_body + 3]:  # a dateline may be a sentence of its own
-        line = dateline_place(sent.doc, sent.start_char)
-        if line:
-            places.append(line)
-            break
+    if filed_at:  # the dateline parsed at ingest
+        places.append(filed_at)
+    else:
+        for sent in sents[skip : first_body + 3]:  # a dateline may be a sentence of its own
+            line = dateline_place(sent.doc, sent.start_char)
+            if line:
+                places.append(line)
+                break
     places += lead_places(sents, first_body, actors, set(main.who_keys))
     main.where = choose_places(places)
 
@@ -367,7 +373,11 @@ def extract_developments(
     skip_sents: int = 0,
     limit: int = 8,
     published: str | None = None,
+    dateline_place: str | None = None,
 ) -> list[KeyDevelopment]:
+    """The document's key developments, ranked, the main event first: events that
+    happened or are happening (never a possibility, an intention or a fragment).
+    ``dateline_place`` (where wire copy was filed) may fill the main event's *where*."""
     sents = list(doc.sents)
     cands: list[Candidate] = []
     words = [_content_words(s) if i >= skip_sents else set() for i, s in enumerate(sents)]
@@ -380,8 +390,8 @@ def extract_developments(
         if idx < skip_sents or len(sent) < 4:
             continue
         clause = analyse_sentence(sent)
-        if clause is None:
-            continue
+        if clause is None or is_fragment(clause) or is_hypothetical(clause):
+            continue  # not an event: a fragment, or a possibility (a risk or the outlook)
         verb = clause.verb
         subj_toks = np_tokens(clause.subject, max_len=14) if clause.subject is not None else []
         who_keys = [k for k in actors.actors_in(subj_toks) if actors.actors[k].type != "location"]
@@ -473,6 +483,7 @@ def extract_developments(
             ref,
             published,
             skip_sents,
+            dateline_place,
         )
     out: list[KeyDevelopment] = []
     seen: list[set[str]] = []

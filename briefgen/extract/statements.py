@@ -19,6 +19,7 @@ speakers are resolved to the person they most likely refer to.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from ..model import SpanRef, Speaker, Statement
@@ -158,27 +159,46 @@ def _quoted_ranges(sent: Span) -> list[tuple[int, int]]:
     return ranges
 
 
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")
+_QUOTE_MARK = re.compile(r"[\"“”«»]|(?<![\w])‘|’(?![\w])")
+
+
+def quoted_at(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies inside quotation marks in ``text``: straight quotes toggle,
+    curly ones (and guillemets, and single curly quotes that are no apostrophe) open and
+    close; a paragraph break ends a quotation (a journalist who continues a quote into
+    the next paragraph opens that paragraph with a quotation mark again)."""
+    starts = [m.end() for m in _PARAGRAPH.finditer(text, max(0, pos - 4000), pos)]
+    start = starts[-1] if starts else max(0, pos - 4000)
+    state = False
+    for m in _QUOTE_MARK.finditer(text, start, pos):
+        ch = m.group()
+        state = (not state) if ch == '"' else ch in "“«‘"
+    return state
+
+
 def _is_direct(doc: Doc, content: SpanRef) -> bool:
-    """Quoted speech: the content sits inside quotation marks (mostly)."""
+    """Quoted speech: the content starts and ends inside quotation marks in the source
+    (quote marks and punctuation at its edges aside), continued quotes included."""
     text = doc_text(doc)
-    before = text[max(0, content.start - 2) : content.start].strip()
-    after = text[content.end : content.end + 3].strip()
-    if (content.text[:1] in "“\"«'" or before[-1:] in "“\"«'") and (
-        content.text[-1:] in "”\"»'" or after[:1] in "”\"»',"
-    ):
-        return True
-    quoted = 0
-    inside = False
-    for ch in content.text:
-        if ch in "“«":
-            inside = True
-        elif ch in "”»":
-            inside = False
-        elif ch == '"':
-            inside = not inside
-        elif inside:
-            quoted += 1
-    return quoted >= 0.5 * max(1, len(content.text))
+    start, end = content.start, content.end
+    while start < end and (text[start].isspace() or text[start] in QUOTE_CHARS):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in QUOTE_CHARS + ".,;:!?"):
+        end -= 1
+    if start >= end:
+        return False
+    if not (quoted_at(text, start) and quoted_at(text, end)):
+        return False
+    # No closing mark in between that is not followed by a new paragraph reopening it.
+    for k, para in enumerate(_PARAGRAPH.split(text[start:end])):
+        state = k == 0  # a later paragraph must open its quotation again
+        for m in _QUOTE_MARK.finditer(para):
+            ch = m.group()
+            state = (not state) if ch == '"' else ch in "“«‘"
+            if not state and m.end() < len(para.rstrip()):
+                return False
+    return True
 
 
 def _speaker_tokens(subj: Token) -> list[Token]:
@@ -418,11 +438,19 @@ def _subject(tok: Token) -> Token | None:
     return subj
 
 
-def extract_statements(doc: Doc, doc_id: str, actors: ActorIndex) -> list[Statement]:
+def extract_statements(
+    doc: Doc, doc_id: str, actors: ActorIndex, skip_sents: int = 0
+) -> list[Statement]:
+    """Who said what: speech verbs, stance verbs, "according to" and headline colons.
+
+    The first ``skip_sents`` sentences (the title line) give no statements: a headline
+    compresses ("MANILA SAID TO OFFER …") what the body attributes to its real speaker.
+    """
     out: list[Statement] = []
     used: set[tuple[int, int]] = set()
     mask = quote_mask(doc)
     sents = list(doc.sents)
+    body = sents[skip_sents:]
 
     def emit(
         speaker: tuple[SpanRef, str | None] | None, cue: SpanRef, toks: list[Token] | None
@@ -441,7 +469,7 @@ def extract_statements(doc: Doc, doc_id: str, actors: ActorIndex) -> list[Statem
         used.add((content.start, content.end))
         out.append(_statement(doc, doc_id, speaker, cue, content, actors))
 
-    for sent in sents:
+    for sent in body:
         for tok in sent:
             lemma = tok.lemma_.lower()
             if tok.pos_ != "VERB" or tok.i in mask:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from briefgen.ingest.base import DEFAULT_MAX_CHARS, SkippedInput, decode_bytes, limit_text
+from briefgen.ingest.dateline import with_dateline
 from briefgen.ingest.read_html import read_html
 from briefgen.ingest.read_md import read_md
 from briefgen.ingest.read_txt import read_txt
@@ -51,7 +52,7 @@ def read_file(
     except OSError as exc:
         raise SkippedInput(f"unreadable ({exc.strerror or exc})") from None
     document = reader(decode_bytes(data), path)
-    return limited(document, max_chars, str(path))
+    return with_dateline(limited(document, max_chars, str(path)))
 
 
 def limited(document: Document, max_chars: int, shown: str) -> Document:

@@ -52,7 +52,7 @@ def map_serial(
     flat however many documents.
     """
     name = model_name(nlp)
-    texts = (d.text for d in documents)
+    texts = (d.parse_text() for d in documents)
     for doc, document in zip(pipe_streamed(nlp, texts, batch_size), documents, strict=True):
         facts = job(doc, document)
         facts.model = name
@@ -208,7 +208,7 @@ def map_overlapped(
             yield DocFacts.model_validate_json(payload)
 
     try:
-        texts = (d.text for d in documents)
+        texts = (d.parse_text() for d in documents)
         for doc in pipe_streamed(nlp, texts, batch_size):
             inbox.put((sent, doc.to_bytes(exclude=["tensor", "user_data"])))
             sent += 1

@@ -124,6 +124,7 @@ MODALITY_LIKELIHOOD: tuple[tuple[str, str], ...] = (
     ("almost certainly", "almost certain"),
     ("almost certain", "almost certain"),
     ("virtually certain", "almost certain"),
+    ("certainly", "almost certain"),
     ("no chance", "almost no chance"),
     ("highly unlikely", "very unlikely"),
     ("very unlikely", "very unlikely"),

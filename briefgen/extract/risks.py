@@ -83,14 +83,19 @@ def _figurative(tok: Token) -> bool:
     return lemma == "combat" and tok.pos_ == "VERB"
 
 
-def _categories(tokens: list[Token]) -> list[tuple[str, int]]:
+def _categories(tokens: list[Token], focus: frozenset[str] = frozenset()) -> list[tuple[str, int]]:
+    """Risk categories by cue hits; a cue that is the verb or its object (``focus``)
+    counts double ("raise war-risk premiums" is about premiums)."""
     tokens = [t for t in tokens if not _figurative(t)]
     lemmas = {t.lemma_.lower() for t in tokens} | {t.lower_ for t in tokens}
     text = " ".join(t.lower_ for t in tokens)
     scores: list[tuple[str, int]] = []
     for cat, cues in RISK_CATEGORIES.items():
         weight = 3 if cat == "WMD/nuclear" else 1
-        hits = weight * sum(2 * (cue in text) if " " in cue else int(cue in lemmas) for cue in cues)
+        hits = weight * sum(
+            2 * (cue in text) if " " in cue else int(cue in lemmas) + int(cue in focus)
+            for cue in cues
+        )
         if hits:
             scores.append((cat, hits))
     # Specific categories beat the broad military one on a tie.
@@ -109,6 +114,8 @@ def _modality(verb: Token) -> tuple[list[str], bool]:
             if c.dep_ == "aux" and c.tag_ == "MD":
                 words.append(c.lower_)
             elif c.dep_ == "advmod" and c.lower_ in MODAL_ADVERBS:
+                # "almost certainly", "very likely": the degree word first
+                words += [g.lower_ for g in c.children if g.dep_ == "advmod" and g.i < c.i]
                 words.append(c.lower_)
             elif c.dep_ == "neg":
                 negated = True
@@ -223,8 +230,14 @@ def _holder(verb: Token, actors: ActorIndex) -> str | None:
 def _summary(verb: Token, actors: ActorIndex) -> tuple[str, Token | None, bool]:
     """(the risk as text, its first token when it may be lowered, whether it has a
     subject: "Might actually kill them" has none)."""
-    while verb.dep_ == "xcomp" and verb.head.pos_ in ("VERB", "AUX"):
-        verb = verb.head  # "plans to obtain": the whole predicate
+    while verb.dep_ == "xcomp":
+        head = verb.head
+        if head.pos_ in ("VERB", "AUX"):
+            verb = head  # "plans to obtain": the whole predicate
+        elif head.dep_ == "acomp" and head.head.pos_ in ("VERB", "AUX"):
+            verb = head.head  # "are likely to raise": the subject is the verb's
+        else:
+            break
     clause = Clause(verb=verb, subject=subject_of(verb), sentence=verb.sent)
     pred = predicate_tokens(clause, max_len=22)
     aux = [c for c in verb.children if c.dep_ in ("aux", "neg") and c.i < verb.i]
@@ -261,7 +274,8 @@ def extract_risks(doc: Doc, doc_id: str, actors: ActorIndex, limit: int = 8) -> 
             scope = list(verb.subtree)
             if verb.dep_ == "relcl":
                 scope += list(verb.head.head.subtree) if verb.head.dep_ == "appos" else []
-            cats = _categories(scope)
+            focus = frozenset(c.lemma_.lower() for c in verb.children if c.dep_ == "dobj")
+            cats = _categories(scope, focus)
             if not cats:
                 continue
             text, first, has_subject = _summary(verb, actors)

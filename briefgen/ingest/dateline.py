@@ -47,7 +47,10 @@ _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
-_DATE = rf"(?:(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})|(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH}))"
+_DATE = (
+    rf"(?:(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})|(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH})"
+    r"|(?P<typo>[A-Z][a-z]{2,8}\.?\s+\d{1,2}))"  # "Narch 2": a misspelt month (no date)
+)
 # A place word: capitalised, may hold dots, apostrophes and hyphens ("ST. LOUIS", "N.Y.").
 _WORD = r"[A-Z][\w.'’\-]*"
 _PLACE = rf"{_WORD}(?:[ /]{_WORD}){{0,4}}"
@@ -55,8 +58,8 @@ _AGENCY = r"\((?P<agency>[A-Z][\w.&' ]{0,30})\)"
 _DASH = r"\s*(?:-{1,2}|–|—)\s+"
 _DATELINE = re.compile(
     rf"(?P<place>{_PLACE})"
-    rf"(?P<region>(?:,\s*{_PLACE}){{0,2}}?)"
-    rf"(?:,\s*(?P<date>{_DATE}))?"
+    rf"(?P<region>(?:\s?,\s*{_PLACE}){{0,2}}?)"
+    rf"(?:\s?,\s*(?P<date>{_DATE}))?"
     rf"(?:\s*{_AGENCY})?"
     rf"(?P<dash>{_DASH})",
     re.IGNORECASE,
@@ -87,7 +90,7 @@ def place_name(printed: str) -> str:
     for w in words:
         if len(w) <= 1 or not w[0].isalpha():
             out.append(w)
-        elif "." in w and len(w.replace(".", "")) <= 2:  # an abbreviation: "N.Y.", "U.S."
+        elif w.count(".") >= 2 or len(w.replace(".", "")) == 1:  # "N.Y.", "U.S."
             out.append(w)
         else:
             out.append(w[0] + w[1:].lower())
@@ -122,12 +125,14 @@ def find_dateline(
 
     The first lines are read in order: the title line is passed over, byline and
     "updated" lines start the block, the first line that opens with a dateline ends
-    it; two other lines (a subtitle, then the body) and there is none.
+    it; the first other line (the body; the second when no title was recognised)
+    and there is none.
     """
     head = text[:HEAD_CHARS]
     title_line = " ".join((title or "").split())
     block_start: int | None = None
     others = 0
+    limit = 2  # a title line briefgen was not told of, then the body
     for m in re.finditer(r"[^\n]+", head):
         stripped = m.group().strip()
         if not stripped:
@@ -135,7 +140,8 @@ def find_dateline(
         lead = m.start() + len(m.group()) - len(m.group().lstrip())
         if m.start() == 0 or not head[: m.start()].strip():
             if title_line and " ".join(stripped.split()) == title_line and m.end() < len(text):
-                continue  # the title line
+                limit = 1  # the title line: the next other line is the body
+                continue
         found = _match(text, lead, published)
         if found is not None:
             if block_start is not None:
@@ -148,7 +154,7 @@ def find_dateline(
             continue
         others += 1
         block_start = None
-        if others >= 2:
+        if others >= limit:
             return None
     return None
 
@@ -164,13 +170,16 @@ def _match(text: str, at: int, published: str | None) -> Dateline | None:
         return None  # "Smith - the …" is no dateline
     if not _is_upper(place.split("/")[0].split()[0]) and not (has_date or has_agency):
         return None
-    if not place[0].isupper():
-        return None
+    words = place.replace("/", " ").split()
+    if not all(w[:1].isupper() for w in words):
+        return None  # "The minister, Feb 26 -": a place is capitalised word by word
+    if m.group("typo") and not _is_upper(place):
+        return None  # a misspelt month is taken only after a place in wire capitals
     rest = text[m.end() : m.end() + 1]
     if not rest or not (rest[0].isalnum() or rest[0] in "\"“‘'(<"):
         return None
     when = None
-    if has_date:
+    if has_date and not m.group("typo"):
         month = (m.group("month") or m.group("month2")).rstrip(".").lower()
         day = int(m.group("day") or m.group("day2"))
         when = resolve_date(_MONTHS[month[:3]], day, published)

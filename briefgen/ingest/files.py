@@ -9,6 +9,7 @@ from pathlib import Path
 
 from briefgen.ingest.base import DEFAULT_MAX_CHARS, SkippedInput, decode_bytes, limit_text
 from briefgen.ingest.dateline import with_dateline
+from briefgen.ingest.language import check_language
 from briefgen.ingest.read_html import read_html
 from briefgen.ingest.read_md import read_md
 from briefgen.ingest.read_txt import read_txt
@@ -52,7 +53,7 @@ def read_file(
     except OSError as exc:
         raise SkippedInput(f"unreadable ({exc.strerror or exc})") from None
     document = reader(decode_bytes(data), path)
-    return with_dateline(limited(document, max_chars, str(path)))
+    return check_language(with_dateline(limited(document, max_chars, str(path))))
 
 
 def limited(document: Document, max_chars: int, shown: str) -> Document:

@@ -29,8 +29,17 @@ SAMPLE_CHARS = 3000
 #: Fewer words than this and nothing is decided (a title, a list of figures).
 MIN_WORDS = 12
 #: Share of English function words above which a text is English without the model
-#: (English news runs at 0.3–0.45; French, Spanish, German under 0.08).
-ENGLISH_SHARE = 0.18
+#: (English news runs at 0.3–0.45, a short headline-like text full of names at ~0.1;
+#: French, Spanish, German run under 0.05).
+ENGLISH_SHARE = 0.08
+#: How sure the identifier must be before a document is left out as not English.
+MIN_PROBABILITY = 0.95
+#: The languages the identifier chooses among: the major languages of the news (a short
+#: English text is otherwise sometimes taken for a pidgin or a dialect).
+LANGUAGES = (
+    "en fr de es it pt nl ru uk ar zh ja ko tr pl sv no da fi fa he id hi cs ro hu el bg "
+    "sr hr vi th ms ca sk sl lt lv et ur bn ta sw"
+).split()
 
 _ENGLISH = frozenset(
     """
@@ -71,19 +80,22 @@ def language_name(code: str) -> str:
 def _identifier() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ident.set_languages(LANGUAGES)
+    return ident
 
 
 def detect_language(text: str) -> str | None:
-    """The ISO 639-1 code of ``text``'s language, or None when it is too short to tell."""
+    """The ISO 639-1 code of ``text``'s language, or None when it cannot be told (too
+    short, or the identifier is not sure)."""
     sample = text[:SAMPLE_CHARS]
     words = [w.lower() for w in _WORD.findall(sample)]
     if len(words) < MIN_WORDS:
         return None
     if sum(w in _ENGLISH for w in words) >= ENGLISH_SHARE * len(words):
         return "en"
-    code, _prob = _identifier().classify(sample)
-    return str(code)
+    code, prob = _identifier().classify(sample)
+    return str(code) if prob >= MIN_PROBABILITY else None
 
 
 def check_language(document: Document) -> Document:

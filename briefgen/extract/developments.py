@@ -333,7 +333,13 @@ def _settle_main_event(
         main.where = headline.where + [w for w in main.where if w not in headline.where]
     if headline is not None:
         # An actor beats a common noun ("Race to reach boy…", "Footage shows…").
-        if headline.who_keys or (headline.who and not main.who_keys):
+        # ... but a state the headline names ("U.K. MONEY MARKET …") does not replace
+        # the body's own who ("The Bank of England said it forecast …").
+        only_states = bool(headline.who_keys) and all(
+            actors.actors[k].type in ("state", "location") for k in headline.who_keys
+        )
+        keep_own = bool(main.who) and only_states
+        if not keep_own and (headline.who_keys or (headline.who and not main.who_keys)):
             main.who, main.who_keys = headline.who, headline.who_keys or main.who_keys
         main.what = headline.what
     sent = sents[main.sent_idx]
@@ -398,7 +404,21 @@ def extract_developments(
         if clause.subject is not None and not who_keys and clause.subject.lower_ in ("he", "she"):
             prior = actors.last_before(clause.subject.idx)
             who_keys = [prior] if prior else []
-        who = [actors.actors[k].name for k in who_keys]
+        source_who: list[str] = []
+        if (
+            clause.subject is not None
+            and not who_keys
+            and clause.subject.lower_ in ("it", "they", "we")
+            and clause.source
+        ):
+            # "The Bank of England said it forecast …": "it" is who said so.
+            src = clause.source[0]
+            key = actors.actor_at(src)
+            if key is not None and actors.actors[key].type != "location":
+                who_keys = [key]
+            elif src.pos_ != "PRON":
+                source_who = [join_tokens(np_tokens(src, max_len=8))]
+        who = [actors.actors[k].name for k in who_keys] or source_who
         if not who and subj_toks and clause.subject is not None and clause.subject.pos_ != "PRON":
             who = [join_tokens(subj_toks)]
         what = join_tokens(event_phrase(verb))

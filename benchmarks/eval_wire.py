@@ -239,7 +239,13 @@ def brief_texts(brief: Brief) -> Iterator[str]:
 def place_forms(story: Story) -> set[str]:
     """The dateline place as a reader may meet it: as printed, as a name, its state."""
     from briefgen.extract.gazetteer import load_gazetteer
-    from briefgen.ingest.dateline import place_name
+
+    try:
+        from briefgen.ingest.dateline import place_name
+    except ImportError:  # an older briefgen (measured for comparison): no dateline parser
+
+        def place_name(printed: str) -> str:
+            return printed.title() if printed.isupper() else printed
 
     forms = {story.place.casefold(), place_name(story.place).casefold()}
     entry = load_gazetteer().lookup(place_name(story.place))

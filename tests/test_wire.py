@@ -232,6 +232,7 @@ def test_hypotheticals_are_never_developments_and_become_risks(wire_facts: Any) 
         "The group would respond.",
         "The company plans to sell its shipping unit.",
         "The board is expected to approve the merger.",
+        "A study could show that the certificates cost the government money.",
         "Officials said Friday.",
         "A 61-year-old man.",
     ],

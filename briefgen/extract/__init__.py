@@ -186,7 +186,7 @@ def extract(doc: Doc, document: Document, options: ExtractOptions | None = None)
         key_developments=developments,
         statements=statements,
         risks=extract_risks(doc, document.id, actors),
-        open_questions=extract_questions(doc, document.id, actors),
+        open_questions=extract_questions(doc, document.id, actors, skip_sents=title_sents),
         timeline=extract_timeline(doc, document.id, ref, actors),
         extractor_version=EXTRACTOR_VERSION,
     )

@@ -517,6 +517,10 @@ def extract_actors(doc: Doc, watchlist: tuple[str, ...] = ()) -> ActorIndex:
         rec = actors.get(key)
         if rec is None:
             rec = actors[key] = ActorRecord(key=key, name=name, type=type_)
+        elif rec.name.isupper() and not m.text.isupper() and _norm(m.text) == _norm(rec.name):
+            # A wire headline in capitals named it first: the body's spelling is its name.
+            rec.aliases.add(rec.name)
+            rec.name = m.text
         rec.mentions.append(m)
         if m.text != rec.name:
             rec.aliases.add(m.text)

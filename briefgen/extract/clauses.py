@@ -327,9 +327,16 @@ def is_hypothetical(clause: Clause) -> bool:
     should ("Profits may be below…", "The group would respond."), "plans/intends/expects
     to …", "is expected/due/likely to …" (attribution already peeled off)."""
     verb = clause.verb
+    report = verb
+    while report.dep_ == "ccomp" and report.head is not report:
+        report = report.head  # the attribution peeled off: "a study could show that …"
+        if any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL_MODALS for c in report.children):
+            return True
     for _ in range(2):  # "sources said Craxi told him he would …": past every report
         if not (is_speech(verb) or verb.lemma_.lower() in REPORT_VERBS):
             break
+        if any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL_MODALS for c in verb.children):
+            return True  # "a study could show that …": the report itself is a possibility
         comps = [c for c in verb.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")]
         if not comps:
             break

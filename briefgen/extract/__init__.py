@@ -142,7 +142,10 @@ def extract(doc: Doc, document: Document, options: ExtractOptions | None = None)
     actors = extract_actors(doc, opts.watch_actors)
     _salience(actors, len(doc_text(doc)), {}, {})
     title_sents = _title_sentences(doc, document)
-    statements = extract_statements(doc, document.id, actors, title_sents)
+    # An all-capitals wire headline ("MANILA SAID TO OFFER DEBT BONDS") drops articles and
+    # names places for governments: its statements are left to the body.
+    wire_title = title_sents if (document.title or "").isupper() else 0
+    statements = extract_statements(doc, document.id, actors, wire_title)
     speakers: dict[str, int] = {}
     for st in statements:
         if st.speaker.actor_id:

@@ -96,6 +96,15 @@ XCOMP_STANCE = frozenset(
     urge ask tell
 """.split()
 )
+# "Voters see Clinton as the stronger candidate": a view, with "as".
+AS_STANCE = frozenset({"see", "view", "regard", "consider", "describe", "portray", "cast"})
+# What a sentence-opening "In a poll, …" cites as its source.
+SOURCE_NOUNS = frozenset(
+    """
+    poll survey study report interview statement article letter memo tweet post speech
+    analysis filing complaint lawsuit editorial column op-ed book documentary video email
+    """.split()
+)
 # Verbs that report speech or findings only with a clausal complement ("polls show that …").
 CCOMP_STANCE = frozenset("show find conclude determine demonstrate".split())
 OPEN_Q = ("“", "«", "''", "``")
@@ -308,6 +317,11 @@ def _stance_content(verb: Token) -> list[Token] | None:
         if comp is not None:
             obj_toks = [t for c in after if c.dep_ == "dobj" and c.i < comp.i for t in c.subtree]
             return obj_toks + list(comp.subtree)
+    if lemma in AS_STANCE:
+        obj = next((c for c in after if c.dep_ == "dobj"), None)
+        as_ = next((c for c in after if c.dep_ == "prep" and c.lower_ == "as"), None)
+        if obj is not None and as_ is not None and as_.i > obj.i:
+            return list(obj.subtree) + list(as_.subtree)
     if lemma in OBJECT_STANCE:
         obj = next((c for c in after if c.dep_ == "dobj"), None)
         if obj is not None:
@@ -322,6 +336,10 @@ def _stance_content(verb: Token) -> list[Token] | None:
                     toks += list(c.subtree)
             return toks
     return None
+
+
+def is_speech_verb(tok: Token) -> bool:
+    return tok.lemma_.lower() in SPEECH_VERBS or tok.lemma_.lower() in STANCE_LEMMAS
 
 
 def _colon_statement(sent: Span) -> tuple[Token, Token, list[Token]] | None:
@@ -421,7 +439,9 @@ def _statement(
     )
 
 
-STANCE_LEMMAS = OBJECT_STANCE | frozenset(PREP_STANCE) | XCOMP_STANCE | CCOMP_STANCE
+STANCE_LEMMAS = OBJECT_STANCE | frozenset(PREP_STANCE) | XCOMP_STANCE | CCOMP_STANCE | AS_STANCE
+#: Verbs that attribute a view only as "see X as Y" (never "see that …", "saw the film").
+AS_ONLY = AS_STANCE - SPEECH_VERBS - OBJECT_STANCE
 
 
 def _subject(tok: Token) -> Token | None:
@@ -443,8 +463,9 @@ def extract_statements(
 ) -> list[Statement]:
     """Who said what: speech verbs, stance verbs, "according to" and headline colons.
 
-    The first ``skip_sents`` sentences (the title line) give no statements: a headline
-    compresses ("MANILA SAID TO OFFER …") what the body attributes to its real speaker.
+    The first ``skip_sents`` sentences (an all-capitals wire headline) give no statements:
+    such a headline compresses ("MANILA SAID TO OFFER …") what the body attributes to its
+    real speaker.
     """
     out: list[Statement] = []
     used: set[tuple[int, int]] = set()
@@ -485,11 +506,11 @@ def extract_statements(
             subj = _subject(tok)
             if subj is None:
                 continue
-            toks = _content_tokens(tok)
+            toks = _content_tokens(tok) if lemma not in AS_ONLY else None
             has_ccomp = any(c.dep_ == "ccomp" for c in tok.children)
             if toks is None or (lemma in WEAK_SPEECH_VERBS | CCOMP_STANCE and not has_ccomp):
                 toks = _stance_content(tok)
-            if toks is None and tok.dep_ == "ROOT":
+            if toks is None and tok.dep_ == "ROOT" and lemma not in AS_ONLY:
                 # Parenthetical: "Washington, Kirby elaborated, remained concerned …".
                 conj = [
                     c
@@ -498,7 +519,7 @@ def extract_statements(
                 ]
                 if conj:
                     toks = [t for c in conj for t in c.subtree]
-            if toks is None:
+            if toks is None and lemma not in AS_ONLY:
                 toks = _quote_for(sent, tok)
             if toks is not None:
                 skip = {t.i for t in subj.subtree} | {tok.i}
@@ -563,6 +584,24 @@ def extract_statements(
             nxt = doc[tok.i + 1] if tok.lower_ == "according" and tok.i + 1 < len(doc) else tok
             cue = _span(doc, cue_start, nxt.idx + len(nxt.text))
             emit(_speaker(doc, src, actors), cue, toks)
+        # "In a CNN poll, Clinton held a 24-point lead": the poll is the source.
+        for tok in sent:
+            if tok.lower_ != "in" or tok.dep_ != "prep" or tok.i in mask:
+                continue
+            head = tok.head
+            if head.pos_ not in ("VERB", "AUX") or tok.i > head.i or is_speech_verb(head):
+                continue
+            origin = next((c for c in tok.children if c.dep_ == "pobj"), None)
+            if origin is None or origin.lemma_.lower() not in SOURCE_NOUNS:
+                continue
+            if any(c.dep_ == "prep" and c.lower_ in ("on", "about") for c in origin.children):
+                continue  # "in a report on X": about X, not by it
+            skip = {t.i for t in tok.subtree}
+            toks = [t for t in head.subtree if t.i not in skip]
+            origin_toks = [t for t in origin.subtree if t.dep_ not in ("relcl", "acl")]
+            span = _tok_span(doc, origin_toks)
+            if span is not None:
+                emit((span, actors.actor_at(origin)), _span(doc, tok.idx, tok.idx + 2), toks)
     out.sort(key=lambda s: s.content.start)
     for i, st in enumerate(out, 1):
         st.id = f"{doc_id}-st{i}"

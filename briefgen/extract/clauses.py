@@ -314,10 +314,16 @@ def is_future(clause: Clause) -> bool:
 
 
 def _has_to_complement(word: Token) -> bool:
-    """ "plans *to form*", "is due *to report*": an infinitive complement."""
+    """An infinitive complement, however the parser attached it: "plans *to form*", "is
+    due *to report*", "expects more vessels *to divert*"."""
     return any(
-        c.dep_ in ("xcomp", "ccomp") and any(g.lower_ == "to" for g in c.children)
+        c.dep_ in ("xcomp", "ccomp", "dobj", "acl")
+        and any(
+            g.lower_ == "to" and g.dep_ == "aux" and g.head.pos_ in ("VERB", "AUX")
+            for g in c.subtree
+        )
         for c in word.children
+        if c.i > word.i
     )
 
 

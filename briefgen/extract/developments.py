@@ -329,6 +329,10 @@ def _settle_main_event(
     main = cands[0]
     # The main event outranks everything else of its document, in fusion too.
     main.score = round(max(c.score for c in cands) + 0.25, 4)
+    # The headline speaks for the main event only when that event is what it is about
+    # (a lead left out as a possibility leaves another sentence first).
+    if headline is not None and title_words and not words[main.sent_idx] & title_words:
+        headline = None
     if headline is not None and headline.where:
         main.where = headline.where + [w for w in main.where if w not in headline.where]
     if headline is not None:

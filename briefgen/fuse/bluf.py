@@ -40,13 +40,21 @@ def write_bluf(
     if risks:
         r = risks[0]
         clause = (r.clause or r.summary).rstrip(" .")
+        # ``clause`` is already cased to follow other words ("the deal would …", "Russia
+        # plans …"): it is capitalised only when it opens the sentence.
         if r.likelihood is None:  # the source's "could"/"may" kept, no likelihood invented
-            text = f"{clause[:1].upper()}{clause[1:]} (likelihood not stated, {r.category})"
+            text = f"{clause} (likelihood not stated, {r.category})"
         else:
             low, high = LIKELIHOOD_SCALE[r.likelihood]
-            text = f"{_likelihood_phrase(r.likelihood)} {clause} ({low}–{high}%, {r.category})"
+            if r.basis and r.basis.lower() in clause.lower():  # "… are likely to raise …"
+                text = f"{clause} ({low}–{high}%, {r.category})"
+            else:
+                text = f"{_likelihood_phrase(r.likelihood)} {clause} ({low}–{high}%, {r.category})"
         if r.attributed_to:  # the source's holder's view, not the brief's
-            text = f"According to {r.attributed_to}, {text[:1].lower()}{text[1:]}"
+            if text.startswith(("It is ", "There is ")):
+                text = text[:1].lower() + text[1:]
+            text = f"According to {r.attributed_to}, {text}"
+        text = text[:1].upper() + text[1:]
         items.append(BlufItem(text=_sentence(text), refs=[r.id], evidence=r.evidence[:1]))
     if questions:
         q = questions[0]

@@ -65,9 +65,8 @@ _DATELINE = re.compile(
     re.IGNORECASE,
 )
 _BYLINE = re.compile(
-    r"(?:By\s+[A-Z][\w.'’\-]*(?:[ ,]+(?:and\s+)?[A-Z][\w.'’\-]*){0,8}"
-    r"|(?:Last\s+)?(?:Updated|Published|Posted)\b[^\n]{0,80})\s*$",
-    re.IGNORECASE,
+    r"(?:(?:By|BY)\s+[A-Z][\w.'’\-]*(?:[ ,]+(?:and\s+)?[A-Z][\w.'’\-]*){0,8}"
+    r"|(?i:(?:last\s+)?(?:updated|published|posted))\b[^\n]{0,80})\s*$"
 )
 _SIGN_OFF = re.compile(
     r"\n\s*(?:Reuters?|AP|AFP|\((?:Reporting|Writing|Editing|Additional reporting)[^\n]{0,300}\))"
@@ -165,7 +164,7 @@ def _match(text: str, at: int, published: str | None) -> Dateline | None:
         return None
     place = m.group("place")
     has_date = m.group("date") is not None
-    has_agency = m.group("agency") is not None
+    has_agency = m.group("agency") is not None and m.group("agency")[:1].isupper()
     if not (has_date or has_agency or _is_upper(place)):
         return None  # "Smith - the …" is no dateline
     if not _is_upper(place.split("/")[0].split()[0]) and not (has_date or has_agency):

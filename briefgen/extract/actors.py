@@ -387,16 +387,24 @@ def _cue_words(m: Mention) -> tuple[list[str], list[str]]:
     doc = m.root.doc
     first = doc.char_span(m.start, m.end, alignment_mode="expand")
     before: list[str] = []
+    heads = [m.root.head.lemma_.lower()] if m.root.dep_ in ("appos", "compound") else []
     if first is not None:
+        sent = first.sent
         i = first.start - 1
-        while i >= first.sent.start and len(before) < 4:
+        while i >= sent.start and len(before) < 4:
             tok = doc[i]
             if tok.is_punct and tok.text not in ("-", "/"):
                 break
             before.insert(0, tok.lower_)
             i -= 1
-    heads = [m.root.head.lemma_.lower()] if m.root.dep_ in ("appos", "compound") else []
-    heads += [c.lemma_.lower() for c in m.root.children if c.dep_ == "appos"]
+        # Appositions of the name ("Aurora Star, a bulk carrier"), read through each
+        # token's head (a Doc whose long sentences were cut keeps no child lists).
+        root = m.root.i
+        heads += [
+            doc[j].lemma_.lower()
+            for j in range(sent.start, sent.end)
+            if doc[j].dep_ == "appos" and doc[j].head.i == root and j != root
+        ]
     return before, heads
 
 

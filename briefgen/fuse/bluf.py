@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from briefgen.model import (
     LIKELIHOOD_SCALE,
     BlufItem,
@@ -16,6 +18,12 @@ from briefgen.model import (
 def _sentence(text: str) -> str:
     text = " ".join(text.split()).rstrip(" .;,")
     return text[:1].upper() + text[1:] + "."
+
+
+#: Words that carry a likelihood themselves: a clause holding one needs no "It is … that".
+LIKELIHOOD_WORDS = frozenset(
+    {"likely", "unlikely", "probably", "almost certainly", "certainly", "very likely"}
+)
 
 
 def _likelihood_phrase(likelihood: str) -> str:
@@ -46,7 +54,8 @@ def write_bluf(
             text = f"{clause} (likelihood not stated, {r.category})"
         else:
             low, high = LIKELIHOOD_SCALE[r.likelihood]
-            if r.basis and r.basis.lower() in clause.lower():  # "… are likely to raise …"
+            said = re.search(rf"\b{re.escape(r.basis)}\b", clause, re.I) if r.basis else None
+            if said is not None and r.basis.lower() in LIKELIHOOD_WORDS:  # "are likely to …"
                 text = f"{clause} ({low}–{high}%, {r.category})"
             else:
                 text = f"{_likelihood_phrase(r.likelihood)} {clause} ({low}–{high}%, {r.category})"

@@ -333,6 +333,10 @@ def _settle_main_event(
     # (a lead left out as a possibility leaves another sentence first).
     if headline is not None and title_words and not words[main.sent_idx] & title_words:
         headline = None
+    # A wire headline in capitals ("JANUARY HOUSING SALES DROP") abbreviates: its words
+    # are no who or what; the body's sentence speaks for itself.
+    if headline is not None and headline.evidence.text.isupper() and not headline.who_keys:
+        headline = None
     if headline is not None and headline.where:
         main.where = headline.where + [w for w in main.where if w not in headline.where]
     if headline is not None:

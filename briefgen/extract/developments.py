@@ -351,11 +351,8 @@ def _settle_main_event(
             main.who, main.who_keys = headline.who, headline.who_keys or main.who_keys
         main.what = headline.what
     sent = sents[main.sent_idx]
-    # The lead's time and places are the main event's only when the main event is in
-    # the lead (a lead left out as a possibility is about something else).
-    in_lead = main.sent_idx < first_body + 3
     if main.when_span is None or main.when is None:
-        found = lead_when(sents, first_body, ref, sent) if in_lead else None
+        found = lead_when(sents, first_body, ref, sent)
         if found is not None:
             main.when, main.when_span = found
         elif published:
@@ -364,7 +361,7 @@ def _settle_main_event(
         richer = when_phrase(sent, ref)
         if richer is not None and richer[1][0] <= main.when_span[0] < richer[1][1]:
             main.when, main.when_span = richer
-        if in_lead and not SPECIFIC_TIME.search(main.when.text):
+        if not SPECIFIC_TIME.search(main.when.text):
             better = lead_when(sents, first_body, ref, sent)
             if better is not None and SPECIFIC_TIME.search(better[0].text):
                 main.when, main.when_span = better
@@ -377,8 +374,7 @@ def _settle_main_event(
             if line:
                 places.append(line)
                 break
-    if in_lead:
-        places += lead_places(sents, first_body, actors, set(main.who_keys))
+    places += lead_places(sents, first_body, actors, set(main.who_keys))
     main.where = choose_places(places)
 
 

@@ -74,6 +74,12 @@ _SIGN_OFF = re.compile(
 )
 
 
+#: Words a capitalised phrase that is no place starts with.
+_NOT_PLACE_STARTS = frozenset(
+    "the a an this that these those his her its our their my your some any every".split()
+)
+
+
 def _is_upper(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
@@ -170,8 +176,11 @@ def _match(text: str, at: int, published: str | None) -> Dateline | None:
     if not _is_upper(place.split("/")[0].split()[0]) and not (has_date or has_agency):
         return None
     words = place.replace("/", " ").split()
-    if not all(w[:1].isupper() for w in words):
-        return None  # "The minister, Feb 26 -": a place is capitalised word by word
+    if not all(w[:1].isupper() for w in words) and not (
+        has_date and len(words) <= 3 and words[0].lower() not in _NOT_PLACE_STARTS
+    ):
+        # "The minister, Feb 26 -" is no dateline; "New york, March 2 -" (a typo) is one
+        return None
     if m.group("typo") and not _is_upper(place):
         return None  # a misspelt month is taken only after a place in wire capitals
     rest = text[m.end() : m.end() + 1]

@@ -335,8 +335,17 @@ def _settle_main_event(
         headline = None
     # A wire headline in capitals ("JANUARY HOUSING SALES DROP") abbreviates: its words
     # are no who or what; the body's sentence speaks for itself.
-    if headline is not None and headline.evidence.text.isupper() and not headline.who_keys:
-        headline = None
+    if headline is not None and headline.evidence.text.isupper():
+        if not headline.who_keys:
+            headline = None
+        else:  # only the actors it names, by their names
+            headline = Headline(
+                who=[actors.actors[k].name for k in headline.who_keys],
+                who_keys=headline.who_keys,
+                what=main.what,
+                where=headline.where,
+                evidence=headline.evidence,
+            )
     if headline is not None and headline.where:
         main.where = headline.where + [w for w in main.where if w not in headline.where]
     if headline is not None:
@@ -444,7 +453,10 @@ def extract_developments(
         if pick:
             when_val, when_span = pick[0], (pick[1].start_char, pick[1].end_char)
         where = _places(sent, verb, actors, set(who_keys))
-        clause_text = join_tokens(clause_tokens(clause))
+        summary_toks = clause_tokens(clause)
+        if not any(t.pos_ in ("VERB", "AUX") for t in summary_toks):
+            continue  # "Venezuela and its bank advisory committee.": a fragment
+        clause_text = join_tokens(summary_toks)
         hedges = list(clause.hedges)
         cand = Candidate(
             clause=clause,

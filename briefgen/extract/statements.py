@@ -544,8 +544,12 @@ def extract_statements(
                 if obj is not None and actors.actor_at(obj):
                     subj = obj
                     toks = [t for t in toks if t.i not in {x.i for x in citing.subtree}]
-            if tok.tag_ == "VBG" and not any(c.dep_ == "aux" for c in tok.children):
-                continue  # "Labeling it …", "adding …": no cue in its reporting form
+            if tok.tag_ == "VBG" and not any(
+                c.dep_ in ("aux", "nsubj", "nsubjpass") for c in tok.children
+            ):
+                # "Labeling it …", "…, adding that …": a participle that borrows its
+                # subject is no cue in reporting form ("with Peskov declaring" has one)
+                continue
             end_tok = particle if phrasal and particle is not None else tok
             cue = _span(doc, tok.idx, end_tok.idx + len(end_tok.text))
             emit(_speaker(doc, subj, actors), cue, toks)

@@ -347,7 +347,6 @@ def score(
 
 def documents(stories: Sequence[Story], mode: str) -> tuple[list[Document], list[str | None]]:
     from briefgen.ingest.base import headline
-    from briefgen.ingest.dateline import with_dateline
     from briefgen.model import Document
 
     docs, places = [], []
@@ -362,6 +361,8 @@ def documents(stories: Sequence[Story], mode: str) -> tuple[list[Document], list
             text=text, title=headline(text) or s.title, path=s.file, published=s.published
         )
         if mode == "briefgen":
+            from briefgen.ingest.dateline import with_dateline
+
             with_dateline(doc)
         docs.append(doc)
         places.append(place)

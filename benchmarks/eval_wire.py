@@ -315,7 +315,8 @@ def score(
                 "first_who", f"{story.file}: who={devs[0].who} — {devs[0].summary[:80]}", keep
             )
     where = {w.casefold() for d in devs for w in d.where}
-    dateline_places = {(d.dateline.place if d.dateline else "").casefold() for d in brief.documents}
+    lines = [getattr(d, "dateline", None) for d in brief.documents]  # None: an older briefgen
+    dateline_places = {(line.place if line else "").casefold() for line in lines}
     if place:
         dateline_places.add(place.casefold())
     got = (where | dateline_places) & forms or any(

@@ -269,3 +269,13 @@ def test_a_wire_headline_in_capitals_is_no_who(wire_facts: Any) -> None:
     )
     first = facts.key_developments[0]
     assert not any(w.isupper() for w in first.who), first.who
+
+
+def test_the_report_is_no_speaker(facts_of: Any) -> None:
+    facts = facts_of(
+        "The New York Times reported that Kim would travel by train. The same report "
+        "indicated that Russia plans to obtain artillery shells from North Korea."
+    )
+    speakers = [s.speaker.text for s in facts.statements]
+    assert "The New York Times" in speakers
+    assert not any("report" in sp.lower() for sp in speakers), speakers

@@ -238,9 +238,18 @@ def _speaker_tokens(subj: Token) -> list[Token]:
     return [t for t in toks if lo <= t.i <= hi]
 
 
+#: Heads of phrases that point back at a text or an event, never a speaker: "the (same)
+#: report", "Kim's visit" (a report's author would be one).
+NOT_SPEAKERS = frozenset({"report", "visit", "trip", "meeting", "move", "decision"})
+
+
 def _speaker(doc: Doc, subj: Token, actors: ActorIndex) -> tuple[SpanRef, str | None] | None:
     if subj.lower_ in ("it", "there", "this", "that", "which", "what", "these", "those"):
         return None
+    if subj.lemma_.lower() in NOT_SPEAKERS and not any(
+        c.dep_ in ("compound", "poss") and c.pos_ == "PROPN" for c in subj.children
+    ):
+        return None  # "the same report indicated …" (but "the Mueller report" has an author)
     if subj.lower_ in ("who", "whom") and subj.head.dep_ == "relcl":
         subj = subj.head.head
     toks = _speaker_tokens(subj)

@@ -76,7 +76,7 @@ def _parsed(
     if path.exists():
         return list(DocBin().from_disk(path).get_docs(nlp.vocab))
     t0 = time.perf_counter()
-    docs = list(nlp.pipe((d.text for d in documents), batch_size=32))
+    docs = list(nlp.pipe((d.parse_text() for d in documents), batch_size=32))
     timings["parse"] = time.perf_counter() - t0
     path.parent.mkdir(parents=True, exist_ok=True)
     DocBin(store_user_data=True, docs=docs).to_disk(path)

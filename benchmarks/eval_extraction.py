@@ -108,13 +108,16 @@ class Timer:
 def _single_briefs(
     nlp: Language, documents: Sequence[Any], max_statements: int | None = None
 ) -> list[tuple[DocFacts, Brief]]:
-    """One single-document brief per document (the model is already loaded)."""
+    """One single-document brief per document (the model is already loaded); each
+    document's dateline is parsed first, as ``briefgen build`` does at ingest."""
     from briefgen.config import Sections
     from briefgen.facts import extract_documents
     from briefgen.fuse import FuseOptions, fuse
+    from briefgen.ingest.dateline import with_dateline
 
     now = datetime.now()
     out = []
+    documents = [with_dateline(d) for d in documents]  # as ingest reads them
     for facts in extract_documents(nlp, documents, batch_size=32):
         opts = FuseOptions(title=facts.document.title or "brief")
         if max_statements is not None:

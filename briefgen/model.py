@@ -64,6 +64,42 @@ def doc_id_for(sha256: str) -> str:
     return sha256[:16]
 
 
+class _Model(BaseModel):
+    # Unknown keys survive a round-trip: later schema additions stay readable.
+    model_config = ConfigDict(
+        extra="allow", populate_by_name=True, json_schema_serialization_defaults_required=True
+    )
+
+
+class Dateline(_Model):
+    """Where (and when) wire copy was filed, as its body opens: ``SALVADOR, Feb 26 -``.
+
+    Parsed once at ingest (:mod:`briefgen.ingest.dateline`). ``place`` is where the
+    report was filed, never an actor or a speaker; ``date`` is resolved against the
+    publication date (None without one). ``start``/``end`` index the ingested text and
+    cover the byline and "updated" lines above the dateline and its dash; ``tail`` is
+    where a wire sign-off line at the end starts ("Reuter"), if any. Extraction reads
+    the text without both.
+    """
+
+    text: str
+    place: str
+    date: str | None = Field(default=None, pattern=ISO_DATE)
+    agency: str | None = None
+    byline: str | None = None
+    start: int = Field(default=0, ge=0)
+    end: int = Field(default=0, ge=0)
+    tail: int | None = None
+
+
+def blank(text: str, start: int, end: int) -> str:
+    """``text`` with ``[start, end)`` turned into spaces ending in a newline: the same
+    length, so offsets still index ``text``, and a sentence starts after it."""
+    if end <= start:
+        return text
+    return text[:start] + " " * (end - start - 1) + "\n" + text[end:]
+
+
 @dataclass
 class Document:
     """One ingested article: its text exactly as offsets index it, and its metadata."""
@@ -77,6 +113,8 @@ class Document:
     sha256: str = ""
     id: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    dateline: Dateline | None = None  # set at ingest for wire copy
+    language: str | None = None  # ISO 639-1 code, detected at ingest (None: not checked)
 
     def __post_init__(self) -> None:
         if not self.sha256:
@@ -84,12 +122,16 @@ class Document:
         if not self.id:
             self.id = doc_id_for(self.sha256)
 
-
-class _Model(BaseModel):
-    # Unknown keys survive a round-trip: later schema additions stay readable.
-    model_config = ConfigDict(
-        extra="allow", populate_by_name=True, json_schema_serialization_defaults_required=True
-    )
+    def parse_text(self) -> str:
+        """What the parser reads: the text with the dateline block and the wire sign-off
+        blanked out (same length, so every offset still indexes :attr:`text`)."""
+        line = self.dateline
+        if line is None:
+            return self.text
+        text = blank(self.text, line.start, line.end)
+        if line.tail is not None and line.tail > line.end:
+            text = blank(text, line.tail, len(text))
+        return text
 
 
 class Evidence(_Model):
@@ -126,6 +168,8 @@ class DocumentRef(_Model):
     developments: int = 0  # how many key developments this document supports
     grading: str | None = None  # Admiralty source reliability (A-F) from sources_grading
     copy_of: str | None = None  # id of the earlier document this one nearly duplicates
+    dateline: Dateline | None = None  # wire copy: where and when it was filed
+    language: str | None = None  # ISO 639-1 code detected at ingest
 
 
 class When(_Model):
@@ -223,7 +267,10 @@ class Risk(_Model):
     id: str
     summary: str
     category: str
-    likelihood: Likelihood
+    #: The ICD 203 term when the source's own words carry a likelihood ("likely",
+    #: "probably", a percentage); None when they do not ("could", "may", "might"):
+    #: ``basis`` then keeps the source's word and the brief says "likelihood not stated".
+    likelihood: Likelihood | None
     evidence: list[Evidence] = []
     basis: str = ""  # the source's own modal wording the likelihood is read from
     clause: str = ""  # the risk as a clause that can follow "It is likely that"

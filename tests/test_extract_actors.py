@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from briefgen.model import Actor, DocFacts
 
 
@@ -199,3 +201,52 @@ def test_a_lowercase_plural_is_no_part_of_a_title(facts_of: Any) -> None:
     assert macron.role == "President"
     assert macron.affiliation != "Syria"
     assert actor(facts, "Sergei Lavrov").role == "Foreign Affairs Minister"
+
+
+# --- vessels, companies, ports; tails merge (wire copy)
+
+SHIP_ATTACK = (
+    "A missile struck the Aurora Star, a Liberian-flagged bulk carrier, off Ras Isa on "
+    "Tuesday, U.S. Central Command said. The ship is managed by Poseidon Bulk Management, "
+    "which said the crew was safe. Central Command said the Houthis fired two missiles. "
+    "Officials at the port of Ras Isa said damage was light."
+)
+
+
+def test_a_vessel_a_company_and_a_port_are_not_persons(facts_of: Any) -> None:
+    types = {a.name: a.type for a in facts_of(SHIP_ATTACK).actors}
+    assert types.get("Aurora Star") == "other"  # a ship
+    assert types.get("Poseidon Bulk Management") == "organization"
+    assert types.get("Ras Isa") == "location"
+    assert "person" not in {types.get(n) for n in ("Aurora Star", "Ras Isa")}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind"),
+    [
+        (
+            "Gulf Star Shipping Ltd said its tanker was hit.",
+            "Gulf Star Shipping Ltd",
+            "organization",
+        ),
+        ("The tanker Marlin Luanda caught fire after the strike.", "Marlin Luanda", "other"),
+        (
+            "Fighting closed Hodeidah Airport on Monday, witnesses said.",
+            "Hodeidah Airport",
+            "location",
+        ),
+    ],
+)
+def test_names_are_typed_by_their_own_words_and_context(
+    facts_of: Any, text: str, name: str, kind: str
+) -> None:
+    types = {a.name: a.type for a in facts_of(text).actors}
+    assert types.get(name) == kind, types
+
+
+def test_a_name_that_is_the_tail_of_a_longer_one_merges(facts_of: Any) -> None:
+    actors = facts_of(SHIP_ATTACK).actors
+    command = [a for a in actors if "Central Command" in a.name]
+    assert len(command) == 1
+    assert command[0].name == "U.S. Central Command"
+    assert "Central Command" in command[0].aliases

@@ -28,10 +28,10 @@ def first_question(facts: DocFacts) -> OpenQuestion:
 # --- risks
 
 
-def test_would_violate_is_a_likely_legal_breach(facts_of: Any) -> None:
+def test_would_violate_is_a_legal_breach_whose_likelihood_is_not_stated(facts_of: Any) -> None:
     text = "Any sale of the missiles would violate United Nations sanctions, diplomats said."
     risk = only_risk(facts_of(text))
-    assert risk.likelihood == "likely"
+    assert risk.likelihood is None  # "would" keeps its word; no ICD 203 term is invented
     assert risk.category == "sanctions or legal breach"
     assert risk.basis == "would"
     assert risk.summary == "Any sale of the missiles would violate United Nations sanctions."
@@ -44,7 +44,8 @@ def test_could_trigger_a_nuclear_arms_race(facts_of: Any) -> None:
         "arms race in the region."
     )
     risk = only_risk(facts)
-    assert risk.likelihood == "roughly even chance"
+    assert risk.likelihood is None
+    assert risk.basis == "could"
     assert risk.category == "WMD/nuclear"
     assert "trigger a nuclear arms race" in risk.summary
     assert risk.impact == "high"
@@ -52,7 +53,7 @@ def test_could_trigger_a_nuclear_arms_race(facts_of: Any) -> None:
 
 def test_transfer_of_troops_with_would_is_a_military_risk(facts_of: Any) -> None:
     risk = only_risk(facts_of("Berlin said it would send more troops to Lithuania."))
-    assert risk.likelihood == "likely"
+    assert risk.likelihood is None
     assert risk.category == "military escalation"
     # The pronoun subject is replaced by the actor it stands for.
     assert risk.summary == "Germany would send more troops to Lithuania."
@@ -70,20 +71,56 @@ def test_a_plain_past_fact_is_not_a_risk(facts_of: Any, text: str) -> None:
     assert facts_of(text).risks == []
 
 
-def test_hedging_lowers_the_likelihood(facts_of: Any) -> None:
-    plain = only_risk(facts_of("The deal would violate United Nations sanctions."))
-    hedged = only_risk(facts_of("The deal would reportedly violate United Nations sanctions."))
-    assert plain.likelihood == "likely"
-    assert ICD203.index(hedged.likelihood) == ICD203.index(plain.likelihood) - 1
+@pytest.mark.parametrize(
+    ("text", "term", "basis"),
+    [
+        ("The deal will likely violate United Nations sanctions.", "likely", "likely"),
+        ("The deal would probably violate United Nations sanctions.", "likely", "probably"),
+        (
+            "The strikes will almost certainly escalate the war in the region.",
+            "almost certain",
+            "almost certainly",
+        ),
+        ("The rebels are unlikely to attack the capital this year.", "unlikely", "unlikely"),
+    ],
+)
+def test_the_sources_own_likelihood_word_gives_the_icd203_term(
+    facts_of: Any, text: str, term: str, basis: str
+) -> None:
+    risk = only_risk(facts_of(text))
+    assert (risk.likelihood, risk.basis) == (term, basis)
 
 
-def test_risk_likelihoods_are_icd203_words(facts_of: Any) -> None:
+def test_a_percentage_chance_gives_its_icd203_term(facts_of: Any) -> None:
+    risk = only_risk(
+        facts_of("Analysts see a 70% chance that the strikes will escalate the war in the north.")
+    )
+    assert risk.likelihood == "likely"  # 55–80 %
+
+
+@pytest.mark.parametrize("modal", ["could", "may", "might"])
+def test_could_may_might_keep_their_word_and_state_no_likelihood(facts_of: Any, modal: str) -> None:
+    risk = only_risk(facts_of(f"The missile tests {modal} provoke a nuclear war."))
+    assert risk.likelihood is None
+    assert risk.basis == modal
+
+
+def test_insurers_likely_to_raise_premiums_is_a_risk(facts_of: Any) -> None:
+    risk = only_risk(
+        facts_of("Insurers are likely to raise war-risk premiums for ships in the Red Sea.")
+    )
+    assert risk.likelihood == "likely"
+    assert risk.category == "economic"
+    assert "raise war-risk premiums" in risk.summary
+
+
+def test_risk_likelihoods_are_icd203_words_or_not_stated(facts_of: Any) -> None:
     facts = facts_of(
         "The deal would violate United Nations sanctions. The tests could provoke "
         "a nuclear war. Officials may impose new tariffs on steel."
     )
     assert facts.risks
-    assert all(r.likelihood in ICD203 for r in facts.risks)
+    assert all(r.likelihood in ICD203 or r.likelihood is None for r in facts.risks)
     assert [r.id for r in facts.risks] == [
         f"{facts.document.id}-rk{i}" for i in range(1, len(facts.risks) + 1)
     ]

@@ -507,3 +507,59 @@ def test_a_middle_name_form_that_dominates_keeps_its_name() -> None:
     out = fuse([a, b], FuseOptions(), WHEN)
     names = [x.name for x in out.actors + out.appendix.actors]
     assert "Hillary Rodham Clinton" in names and "Hillary Clinton" not in names
+
+
+# --- tails merge across documents; the watchlist reads the actors' aliases
+
+
+def test_an_actor_named_by_the_tail_of_a_longer_name_elsewhere_merges() -> None:
+    from briefgen.fuse.actors import merge_actors
+
+    text_a = "U.S. Central Command said a missile hit the ship."
+    text_b = "Central Command said the crew was safe."
+    doc_a = Document(text=text_a, title="a", published="2024-03-12")
+    doc_b = Document(text=text_b, title="b", published="2024-03-12")
+
+    def one(doc: Document, key: str, name: str) -> DocFacts:
+        return DocFacts(
+            document=ref(doc),
+            actors=[actor(key, name, "organization", doc, name, 1, 1.0)],
+        )
+
+    actors, remap = merge_actors(
+        [
+            one(doc_a, "u-s-central-command", "U.S. Central Command"),
+            one(doc_b, "central-command", "Central Command"),
+        ]
+    )
+    assert [a.name for a in actors] == ["U.S. Central Command"]
+    assert actors[0].aliases == ["Central Command"] and actors[0].documents == 2
+    assert remap == {"central-command": "u-s-central-command"}
+
+
+def test_watchlist_finds_developments_by_an_alias_of_the_actor() -> None:
+    from briefgen.fuse.watchlist import watch_entry
+
+    houthis = Actor(id="ansar-allah", name="Ansar Allah", type="group", aliases=["Houthis"])
+    dev = KeyDevelopment(
+        id="kd1", summary="Houthi rebels fired two missiles at a bulk carrier.", who=[]
+    )
+    other = KeyDevelopment(id="kd2", summary="Oil prices rose on Tuesday.", who=[])
+    entry = watch_entry(("actor", "Houthis", ()), [dev, other], [], [houthis])
+    assert entry.actors == ["ansar-allah"]
+    assert entry.developments == ["kd1"]
+
+
+def test_bluf_says_likelihood_not_stated_when_the_source_gave_none() -> None:
+    risk = Risk(
+        id="r1",
+        summary="The tests could provoke a nuclear war.",
+        category="WMD/nuclear",
+        likelihood=None,
+        basis="could",
+        clause="the tests could provoke a nuclear war",
+    )
+    items = write_bluf([], [risk], [])
+    assert items[0].text.startswith("The tests could provoke a nuclear war")
+    assert "likelihood not stated" in items[0].text
+    assert not any(re.search(rf"\\b{w}\\b", items[0].text) for w in LIKELIHOOD_SCALE)

@@ -250,6 +250,17 @@ def test_risk_matrix_places_each_risk_in_its_cell() -> None:
     assert "+4" in svg_texts(parse_svg(risk_matrix(many)))  # 7 discs and "+4"
 
 
+def test_risks_whose_source_gave_no_likelihood_sit_in_a_not_stated_column() -> None:
+    risks = [
+        Risk(id="r1", summary="a", category="c", likelihood=None, basis="could", impact="high"),
+        Risk(id="r2", summary="b", category="c", likelihood="likely", impact="high"),
+    ]
+    texts = svg_texts(parse_svg(risk_matrix(risks)))
+    assert "not stated" in texts and "could / may" in texts
+    # Without such a risk there is no such column.
+    assert "not stated" not in svg_texts(parse_svg(risk_matrix(risks[1:])))
+
+
 def test_publisher_chart_needs_two_documents_and_shows_grades(brief: Brief) -> None:
     assert publisher_chart(brief.documents[:1]) == ""
     texts = svg_texts(parse_svg(publisher_chart(graded(brief).documents)))

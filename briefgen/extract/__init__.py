@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 #: Bump when extraction output changes: it keys the per-document cache.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 #: Longest sentence (in tokens) the extractors see. Some of them take time that grows
 #: faster than the square of a sentence's length, so a text without sentence ends (one
@@ -140,10 +140,13 @@ def extract(doc: Doc, document: Document, options: ExtractOptions | None = None)
     opts = options or ExtractOptions()
     doc = bounded_sentences(doc)
     ref = parse_iso(document.published)
-    title_sentences = _title_sentences(doc, document)
     actors = extract_actors(doc, opts.watch_actors)
     _salience(actors, len(doc_text(doc)), {}, {})
-    statements = extract_statements(doc, document.id, actors)
+    title_sents = _title_sentences(doc, document)
+    # An all-capitals wire headline ("MANILA SAID TO OFFER DEBT BONDS") drops articles and
+    # names places for governments: its statements are left to the body.
+    wire_title = title_sents if (document.title or "").isupper() else 0
+    statements = extract_statements(doc, document.id, actors, wire_title)
     speakers: dict[str, int] = {}
     for st in statements:
         if st.speaker.actor_id:
@@ -155,9 +158,10 @@ def extract(doc: Doc, document: Document, options: ExtractOptions | None = None)
         actors,
         ref,
         opts.watch_topics,
-        title_sentences,
+        title_sents,
         opts.max_developments,
         document.published,
+        document.dateline.place if document.dateline else None,
     )
     doers: dict[str, float] = {}
     for rank, dev in enumerate(developments):
@@ -179,13 +183,15 @@ def extract(doc: Doc, document: Document, options: ExtractOptions | None = None)
             publisher=document.publisher,
             published=document.published,
             sha256=document.sha256,
+            dateline=document.dateline,
+            language=document.language,
         ),
         actors=_actor_models(doc, document, actors),
         key_developments=developments,
         statements=statements,
         risks=extract_risks(doc, document.id, actors),
-        open_questions=extract_questions(doc, document.id, actors),
+        open_questions=extract_questions(doc, document.id, actors, skip_sents=title_sents),
         timeline=extract_timeline(doc, document.id, ref, actors),
         extractor_version=EXTRACTOR_VERSION,
-        profile=term_profile(doc, title_sentences, ref),
+        profile=term_profile(doc, title_sents, ref),
     )

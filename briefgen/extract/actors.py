@@ -52,6 +52,32 @@ PLACE_HEADS = {
     "border",
     "capital",
 }
+#: Nouns that say a name is a ship ("the bulk carrier Aurora Star", "Aurora Star, a
+#: Liberian-flagged tanker") and the prefixes ships' names carry.
+VESSEL_NOUNS = frozenset(
+    """
+    ship vessel tanker carrier freighter cargo boat yacht ferry trawler destroyer frigate
+    warship submarine cruiser corvette liner dhow tug barge containership bulker
+    """.split()
+)
+VESSEL_PREFIXES = frozenset({"mv", "m/v", "mt", "m/t", "uss", "hms", "ss", "ins", "fv"})
+#: Last words of a company's name: "Poseidon Bulk Management", "Acme Shipping Ltd".
+COMPANY_WORDS = frozenset(
+    """
+    ltd ltd. limited inc inc. incorporated corp corp. corporation co co. company llc plc
+    gmbh ag sa nv bv spa lp llp holdings holding group management shipping maritime lines
+    logistics partners capital industries enterprises airlines airways bancorp bancshares
+    insurance securities investments ventures technologies systems motors petroleum
+    """.split()
+)
+#: Words that make a name a place or a facility, first or last: "Port of Aden",
+#: "Ras Isa port", "Hodeidah Airport", "Jebel Ali Terminal".
+FACILITY_WORDS = frozenset(
+    """
+    port harbor harbour terminal airport airbase base refinery plant strait canal bay gulf
+    pier dock quay anchorage oilfield field pipeline dam bridge
+    """.split()
+)
 NAME_JOINERS = {"-", "‐", "–", "'", "’", "."}
 LOWER_NAME_PARTICLES = {
     "de",
@@ -355,6 +381,81 @@ def _actor_position(tok: Token) -> bool:
     )
 
 
+def _cue_words(m: Mention) -> tuple[list[str], list[str]]:
+    """Lower-case words just before the mention in its sentence (up to four) and the
+    heads it is in apposition with or a compound of."""
+    doc = m.root.doc
+    first = doc.char_span(m.start, m.end, alignment_mode="expand")
+    before: list[str] = []
+    heads = [m.root.head.lemma_.lower()] if m.root.dep_ in ("appos", "compound") else []
+    if first is not None:
+        sent = first.sent
+        i = first.start - 1
+        while i >= sent.start and len(before) < 4:
+            tok = doc[i]
+            if tok.is_punct and tok.text not in ("-", "/"):
+                break
+            before.insert(0, tok.lower_)
+            i -= 1
+        # Appositions of the name ("Aurora Star, a bulk carrier"), read through each
+        # token's head (a Doc whose long sentences were cut keeps no child lists).
+        root = m.root.i
+        heads += [
+            doc[j].lemma_.lower()
+            for j in range(sent.start, sent.end)
+            if doc[j].dep_ == "appos" and doc[j].head.i == root and j != root
+        ]
+    return before, heads
+
+
+def kind_by_name(m: Mention) -> str | None:
+    """The actor type a name's own words or its context give, whatever the tagger said:
+    vessels are ``other``, companies ``organization``, ports and facilities ``location``;
+    None when nothing tells."""
+    words = [w.lower() for w in _name_words(m.text)]
+    if not words:
+        return None
+    before, heads = _cue_words(m)
+    if words[0] in VESSEL_PREFIXES or (before and before[-1] in VESSEL_PREFIXES):
+        return "other"
+    if words[-1].rstrip(".,") in COMPANY_WORDS and len(words) > 1:
+        return "organization"
+    if (words[0] in FACILITY_WORDS or words[-1] in FACILITY_WORDS) and len(words) > 1:
+        return "location"
+    if any(h in VESSEL_NOUNS for h in heads) or (before and before[-1] in VESSEL_NOUNS):
+        return "other"
+    if any(h in FACILITY_WORDS for h in heads) or before[-2:] in (["port", "of"], ["port", "at"]):
+        return "location"
+    if before and before[-1] in FACILITY_WORDS:
+        return "location"
+    return None
+
+
+def _merge_tails(actors: dict[str, ActorRecord], by_token: dict[int, str]) -> None:
+    """Join an actor whose name is the tail of a longer one of the same type
+    ("Central Command" → "U.S. Central Command"); people are joined by their names
+    elsewhere, and one-word tails are left alone ("Command" may be anything)."""
+    recs = sorted(actors.values(), key=lambda r: -len(_name_words(r.name)))
+    for short in list(recs):
+        words = _name_words(_norm(short.name))
+        if short.key not in actors or short.type in ("person", "state") or len(words) < 2:
+            continue
+        for long in recs:
+            if long is short or long.key not in actors or long.type != short.type:
+                continue
+            longer = _name_words(_norm(long.name))
+            if len(longer) > len(words) and longer[-len(words) :] == words:
+                long.aliases.add(short.name)
+                long.aliases |= short.aliases
+                long.mentions.extend(short.mentions)
+                long.watchlist = long.watchlist or short.watchlist
+                for i, key in list(by_token.items()):
+                    if key == short.key:
+                        by_token[i] = long.key
+                del actors[short.key]
+                break
+
+
 def extract_actors(doc: Doc, watchlist: tuple[str, ...] = ()) -> ActorIndex:
     gz = load_gazetteer()
     mentions: list[Mention] = []
@@ -389,10 +490,22 @@ def extract_actors(doc: Doc, watchlist: tuple[str, ...] = ()) -> ActorIndex:
         if m is not None:
             mentions.append(m)
 
+    # What any mention's words or context say a name is holds for all its mentions
+    # ("off Ras Isa" … "the port of Ras Isa").
+    name_kinds: dict[str, str] = {}
+    for m in mentions:
+        kind = kind_by_name(m)
+        if kind is not None:
+            name_kinds.setdefault(_norm(m.text), kind)
     # Full person names (two or more words) are the canonical forms.
     full_names: dict[str, str] = {}  # normalised full name -> display
     for m in mentions:
-        if m.label == "PERSON" and len(_name_words(m.text)) >= 2 and not _is_junk_person(m, gz):
+        if (
+            m.label == "PERSON"
+            and len(_name_words(m.text)) >= 2
+            and not _is_junk_person(m, gz)
+            and _norm(m.text) not in name_kinds
+        ):
             full_names.setdefault(_norm(m.text), m.text)
     # Prefer the longest form when one full name contains another ("Kim Jong-un" / "Jong-un").
     part_index: dict[str, list[str]] = defaultdict(list)
@@ -412,6 +525,10 @@ def extract_actors(doc: Doc, watchlist: tuple[str, ...] = ()) -> ActorIndex:
         rec = actors.get(key)
         if rec is None:
             rec = actors[key] = ActorRecord(key=key, name=name, type=type_)
+        elif rec.name.isupper() and not m.text.isupper() and _norm(m.text) == _norm(rec.name):
+            # A wire headline in capitals named it first: the body's spelling is its name.
+            rec.aliases.add(rec.name)
+            rec.name = m.text
         rec.mentions.append(m)
         if m.text != rec.name:
             rec.aliases.add(m.text)
@@ -424,6 +541,13 @@ def extract_actors(doc: Doc, watchlist: tuple[str, ...] = ()) -> ActorIndex:
         words = _name_words(norm)
         if len(words) > 1 and words[-1] in NOT_NAME_ENDINGS:
             continue  # "Sunak Are", whatever label the tagger gave it
+        # 0. A ship, a company, a port: its words or context say so, whatever the label.
+        if m.label in ("PERSON", "ORG", "GPE", "FAC", "LOC") and norm not in full_names:
+            kind = name_kinds.get(norm)
+            if kind is not None and not (kind == "location" and m.label in ("GPE", "LOC")):
+                if kind != "organization" or m.label != "ORG" or gz.lookup(m.text) is None:
+                    add(slug(m.text), m.text, kind, m)
+                    continue
         # 1. A surname / first name of a full person name in this document.
         if len(words) == 1 and norm in part_index and m.label in ("PERSON", "ORG", "GPE", "NORP"):
             cands = part_index[norm]
@@ -494,6 +618,7 @@ def extract_actors(doc: Doc, watchlist: tuple[str, ...] = ()) -> ActorIndex:
         add(slug(m.text), m.text, type_, m)
 
     _merge_acronyms(actors, by_token)
+    _merge_tails(actors, by_token)
     _assign_roles(doc, actors, role_ranges, gz)
     if watchlist:
         wl = {_norm(w) for w in watchlist}

@@ -15,9 +15,12 @@ from .lexicon import (
     CONFIRM_VERBS,
     CONTROL_VERBS,
     EVENT_NOUNS,
+    FORECAST_WORDS,
     FUTURE_VERBS,
     HEDGE_ADJECTIVES,
     HEDGE_ADVERBS,
+    HYPOTHETICAL_MODALS,
+    INTENTION_VERBS,
     MODALS,
     REPORT_VERBS,
     SPEECH_VERBS,
@@ -308,6 +311,72 @@ def is_future(clause: Clause) -> bool:
     if verb.lemma_.lower() in FUTURE_VERBS:
         return True
     return any(c.lemma_.lower() in FUTURE_VERBS for c in verb.children if c.dep_ == "xcomp")
+
+
+def _has_to_complement(word: Token) -> bool:
+    """An infinitive complement, however the parser attached it: "plans *to form*", "is
+    due *to report*", "expects more vessels *to divert*"."""
+    return any(
+        c.dep_ in ("xcomp", "ccomp", "dobj", "acl")
+        and any(
+            g.lower_ == "to" and g.dep_ == "aux" and g.head.pos_ in ("VERB", "AUX")
+            for g in c.subtree
+        )
+        for c in word.children
+        if c.i > word.i
+    )
+
+
+def is_hypothetical(clause: Clause) -> bool:
+    """Whether the clause states a possibility, an intention or a forecast rather than
+    something that happened or is happening: a main verb with would/could/may/might/
+    should ("Profits may be below…", "The group would respond."), "plans/intends/expects
+    to …", "is expected/due/likely to …" (attribution already peeled off)."""
+    verb = clause.verb
+    report = verb
+    while report.dep_ == "ccomp" and report.head is not report:
+        report = report.head  # the attribution peeled off: "a study could show that …"
+        if any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL_MODALS for c in report.children):
+            return True
+    for _ in range(2):  # "sources said Craxi told him he would …": past every report
+        if not (is_speech(verb) or verb.lemma_.lower() in REPORT_VERBS):
+            break
+        if any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL_MODALS for c in verb.children):
+            return True  # "a study could show that …": the report itself is a possibility
+        comps = [c for c in verb.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")]
+        if not comps:
+            break
+        verb = comps[0]
+    kids = list(verb.children)
+    if any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL_MODALS for c in kids):
+        return True
+    lemma = verb.lemma_.lower()
+    if lemma in INTENTION_VERBS and _has_to_complement(verb):
+        return True
+    if verb.lower_ in FORECAST_WORDS and _has_to_complement(verb):
+        return True  # "is expected to …" (passive: the participle is the verb)
+    if lemma == "be":
+        for c in kids:
+            if c.dep_ in ("acomp", "attr", "oprd") and c.lower_ in FORECAST_WORDS:
+                if _has_to_complement(c) or _has_to_complement(verb):
+                    return True
+    # "if …, X would …" is caught above; "X said it may …" through the attribution.
+    return False
+
+
+def is_fragment(clause: Clause) -> bool:
+    """A sentence that reports nothing by itself: a speech verb with nothing said
+    ("Officials said Friday.") or a clause without a subject or an object."""
+    verb = clause.verb
+    if is_speech(verb) or verb.lemma_.lower() in REPORT_VERBS:
+        said = [
+            c
+            for c in verb.children
+            if c.dep_ in ("ccomp", "xcomp", "dobj", "attr", "oprd")
+            or (c.dep_ == "prep" and c.lower_ in ("on", "about", "of"))
+        ]
+        return not said
+    return False
 
 
 def modal_of(verb: Token) -> str | None:

@@ -24,7 +24,9 @@ from .clauses import (
     clause_tokens,
     event_phrase,
     event_verb,
+    is_fragment,
     is_future,
+    is_hypothetical,
     np_tokens,
 )
 from .dates import DateValue, parse_date, parse_iso
@@ -335,6 +337,7 @@ def _settle_main_event(
     ref: date | None,
     published: str | None,
     skip: int = 0,
+    filed_at: str | None = None,
 ) -> None:
     """Put the main event first and complete its who / what / when / where."""
     if title_words:
@@ -352,11 +355,34 @@ def _settle_main_event(
     main = cands[0]
     # The main event outranks everything else of its document, in fusion too.
     main.score = round(max(c.score for c in cands) + 0.25, 4)
+    # The headline speaks for the main event only when that event is what it is about
+    # (a lead left out as a possibility leaves another sentence first).
+    if headline is not None and title_words and not words[main.sent_idx] & title_words:
+        headline = None
+    # A wire headline in capitals ("JANUARY HOUSING SALES DROP") abbreviates: its words
+    # are no who or what; the body's sentence speaks for itself.
+    if headline is not None and headline.evidence.text.isupper():
+        if not headline.who_keys:
+            headline = None
+        else:  # only the actors it names, by their names
+            headline = Headline(
+                who=[actors.actors[k].name for k in headline.who_keys],
+                who_keys=headline.who_keys,
+                what=main.what,
+                where=headline.where,
+                evidence=headline.evidence,
+            )
     if headline is not None and headline.where:
         main.where = headline.where + [w for w in main.where if w not in headline.where]
     if headline is not None:
         # An actor beats a common noun ("Race to reach boy…", "Footage shows…").
-        if headline.who_keys or (headline.who and not main.who_keys):
+        # ... but a state the headline names ("U.K. MONEY MARKET …") does not replace
+        # the body's own who ("The Bank of England said it forecast …").
+        only_states = bool(headline.who_keys) and all(
+            actors.actors[k].type in ("state", "location") for k in headline.who_keys
+        )
+        keep_own = bool(main.who) and only_states
+        if not keep_own and (headline.who_keys or (headline.who and not main.who_keys)):
             main.who, main.who_keys = headline.who, headline.who_keys or main.who_keys
         main.what = headline.what
     sent = sents[main.sent_idx]
@@ -375,11 +401,14 @@ def _settle_main_event(
             if better is not None and SPECIFIC_TIME.search(better[0].text):
                 main.when, main.when_span = better
     places = list(main.where)
-    for sent in sents[skip : first_body + 3]:  # a dateline may be a sentence of its own
-        line = dateline_place(sent.doc, sent.start_char)
-        if line:
-            places.append(line)
-            break
+    if filed_at:  # the dateline parsed at ingest
+        places.append(filed_at)
+    else:
+        for sent in sents[skip : first_body + 3]:  # a dateline may be a sentence of its own
+            line = dateline_place(sent.doc, sent.start_char)
+            if line:
+                places.append(line)
+                break
     places += lead_places(sents, first_body, actors, set(main.who_keys))
     main.where = choose_places(places)
 
@@ -393,7 +422,11 @@ def extract_developments(
     skip_sents: int = 0,
     limit: int = 8,
     published: str | None = None,
+    dateline_place: str | None = None,
 ) -> list[KeyDevelopment]:
+    """The document's key developments, ranked, the main event first: events that
+    happened or are happening (never a possibility, an intention or a fragment).
+    ``dateline_place`` (where wire copy was filed) may fill the main event's *where*."""
     sents = list(doc.sents)
     cands: list[Candidate] = []
     words = [_content_words(s) if i >= skip_sents else set() for i, s in enumerate(sents)]
@@ -406,15 +439,29 @@ def extract_developments(
         if idx < skip_sents or len(sent) < 4:
             continue
         clause = analyse_sentence(sent)
-        if clause is None:
-            continue
+        if clause is None or is_fragment(clause) or is_hypothetical(clause):
+            continue  # not an event: a fragment, or a possibility (a risk or the outlook)
         verb = clause.verb
         subj_toks = np_tokens(clause.subject, max_len=14) if clause.subject is not None else []
         who_keys = [k for k in actors.actors_in(subj_toks) if actors.actors[k].type != "location"]
         if clause.subject is not None and not who_keys and clause.subject.lower_ in ("he", "she"):
             prior = actors.last_before(clause.subject.idx)
             who_keys = [prior] if prior else []
-        who = [actors.actors[k].name for k in who_keys]
+        source_who: list[str] = []
+        if (
+            clause.subject is not None
+            and not who_keys
+            and clause.subject.lower_ in ("it", "they", "we")
+            and clause.source
+        ):
+            # "The Bank of England said it forecast …": "it" is who said so.
+            src = clause.source[0]
+            key = actors.actor_at(src)
+            if key is not None and actors.actors[key].type != "location":
+                who_keys = [key]
+            elif src.pos_ != "PRON":
+                source_who = [join_tokens(np_tokens(src, max_len=8))]
+        who = [actors.actors[k].name for k in who_keys] or source_who
         if not who and subj_toks and clause.subject is not None and clause.subject.pos_ != "PRON":
             who = [join_tokens(subj_toks)]
         what = join_tokens(event_phrase(verb))
@@ -432,7 +479,10 @@ def extract_developments(
         if pick:
             when_val, when_span = pick[0], (pick[1].start_char, pick[1].end_char)
         where = _places(sent, verb, actors, set(who_keys))
-        clause_text = join_tokens(clause_tokens(clause))
+        summary_toks = clause_tokens(clause)
+        if not any(t.pos_ in ("VERB", "AUX") for t in summary_toks):
+            continue  # "Venezuela and its bank advisory committee.": a fragment
+        clause_text = join_tokens(summary_toks)
         hedges = list(clause.hedges)
         cand = Candidate(
             clause=clause,
@@ -499,6 +549,7 @@ def extract_developments(
             ref,
             published,
             skip_sents,
+            dateline_place,
         )
     out: list[KeyDevelopment] = []
     seen: list[set[str]] = []

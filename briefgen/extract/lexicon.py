@@ -69,6 +69,13 @@ FUTURE_VERBS = frozenset(
     """.split()
 )
 
+# A main clause with one of these modals states a possibility, not an event.
+HYPOTHETICAL_MODALS = frozenset({"would", "could", "may", "might", "should", "'d", "’d"})
+# "plans to", "intends to", "expects to", "aims to": an intention, not an event.
+INTENTION_VERBS = frozenset({"plan", "intend", "expect", "aim", "hope", "propose", "seek"})
+# "is expected to", "is due to", "is likely to", "is set to": a forecast, not an event.
+FORECAST_WORDS = frozenset({"expected", "due", "likely", "unlikely", "set", "poised", "slated"})
+
 # Control verbs whose complement carries the real event ("tried to procure").
 CONTROL_VERBS = FUTURE_VERBS | frozenset(
     {
@@ -115,35 +122,46 @@ MODALS = frozenset(
 # (cue, likelihood): matched against lower-cased lemmas/words of the clause.
 MODALITY_LIKELIHOOD: tuple[tuple[str, str], ...] = (
     ("almost certainly", "almost certain"),
+    ("almost certain", "almost certain"),
+    ("virtually certain", "almost certain"),
     ("certainly", "almost certain"),
     ("no chance", "almost no chance"),
     ("highly unlikely", "very unlikely"),
     ("very unlikely", "very unlikely"),
+    ("highly improbable", "very unlikely"),
     ("unlikely", "unlikely"),
-    ("doubtful", "unlikely"),
+    ("improbable", "unlikely"),
+    ("even chance", "roughly even chance"),
     ("very likely", "very likely"),
     ("highly likely", "very likely"),
+    ("most likely", "very likely"),
     ("probably", "likely"),
+    ("probable", "likely"),
     ("likely", "likely"),
-    ("expected", "likely"),
-    ("poised", "likely"),
-    ("set to", "likely"),
-    ("plan", "likely"),
-    ("intend", "likely"),
-    ("will", "very likely"),
-    ("would", "likely"),
-    ("could", "roughly even chance"),
-    ("may", "roughly even chance"),
-    ("might", "roughly even chance"),
-    ("possibility", "roughly even chance"),
-    ("consider", "roughly even chance"),
-    ("possible", "roughly even chance"),
-    ("risk", "roughly even chance"),
-    ("threaten", "roughly even chance"),
-    ("fear", "roughly even chance"),
-    ("concern", "roughly even chance"),
-    ("worry", "roughly even chance"),
-    ("warn", "roughly even chance"),
+)
+#: Modal words that make a claim a possibility, an intention or a fear without saying how
+#: likely it is: the risk keeps the word and the brief says "likelihood not stated".
+UNSTATED_MODALITY: tuple[str, ...] = (
+    "will",
+    "would",
+    "could",
+    "may",
+    "might",
+    "can",
+    "expected",
+    "poised",
+    "set to",
+    "plan",
+    "intend",
+    "possibility",
+    "consider",
+    "possible",
+    "risk",
+    "threaten",
+    "fear",
+    "concern",
+    "worry",
+    "warn",
 )
 
 LIKELIHOOD_ORDER = (
@@ -262,6 +280,12 @@ RISK_CATEGORIES: dict[str, tuple[str, ...]] = {
         "oil",
         "gas",
         "energy",
+        "premium",
+        "insurance",
+        "insurer",
+        "shipping",
+        "freight",
+        "cost",
     ),
     "humanitarian": (
         "civilian",
@@ -314,7 +338,13 @@ ADVERSE_VERBS = frozenset(
     breach violate provoke escalate jeopardize jeopardise threaten undermine destabilize
     destabilise worsen harm damage endanger imperil trigger spark prolong intensify attack
     strike invade kill destroy disrupt retaliate collapse default spread fuel erode weaken
+    halt suspend delay
     """.split()
+)
+# Verbs that are adverse when what they act on is a cost ("raise war-risk premiums").
+COST_VERBS = frozenset("raise increase hike double triple lift push".split())
+COST_NOUNS = frozenset(
+    "premium price cost rate tariff fee tax charge fare rent bill surcharge".split()
 )
 # Verbs that are adverse only when what they act on is military ("enhance military successes").
 AMPLIFY_VERBS = frozenset("enhance strengthen bolster boost expand increase aid help".split())

@@ -146,6 +146,8 @@ def place_phrases(
         key = actors.actor_at(ent.root)
         if key in exclude:
             continue
+        if key is not None and actors.actors[key].type in ("other", "person"):
+            continue  # a ship ("on the Aurora Star"), a person: no place
         root = ent.root
         if root.dep_ == "appos" and root.head.ent_type_:
             continue  # the "South London" of "Croydon, South London" joins its head below
@@ -419,7 +421,15 @@ def lead_places(
         found += place_phrases([t for t in sent], actors, exclude)
     if not found:  # any place the lead names at all
         for sent in sents[first_body : first_body + LEAD_SENTENCES]:
-            found += [e.text for e in sent_ents(sent) if e.label_ in ("GPE", "LOC", "FAC")]
+            found += [
+                e.text
+                for e in sent_ents(sent)
+                if e.label_ in ("GPE", "LOC", "FAC")
+                and not (
+                    (key := actors.actor_at(e.root)) is not None
+                    and actors.actors[key].type in ("other", "person")
+                )
+            ]
     return found
 
 

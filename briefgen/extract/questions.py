@@ -218,11 +218,15 @@ def _words(text: str) -> set[str]:
 
 
 def extract_questions(
-    doc: Doc, doc_id: str, actors: ActorIndex, limit: int = 8
+    doc: Doc, doc_id: str, actors: ActorIndex, limit: int = 8, skip_sents: int = 0
 ) -> list[OpenQuestion]:
+    """Open questions from hedged, unconfirmed, conditional and future claims; the first
+    ``skip_sents`` sentences (the title line, which compresses the body) give none."""
     sents = list(doc.sents)
     found: list[tuple[float, str, str, Span]] = []
     for idx, sent in enumerate(sents):
+        if idx < skip_sents:
+            continue
         items = (
             _unconfirmed(sent, idx, sents, actors)
             + _conditional(sent, actors)

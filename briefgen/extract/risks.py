@@ -4,21 +4,26 @@ A clause is a risk when its verb names an adverse outcome ("would breach",
 "could provoke"), amplifies something military ("could enhance Russia's
 military successes") or moves weapons ("would supply … nuclear-powered
 submarines") — *and* the source frames it as possible, planned or feared
-rather than done. The likelihood is read from that modality ("would" → likely,
-"could" → roughly even chance, "plans to" → likely) and lowered one step when
-the claim is hedged. No risk is emitted without such a statement in the text.
+rather than done. An ICD 203 likelihood is given only when the source's own words
+carry one ("likely", "probably", "almost certainly", "unlikely", "a 70% chance");
+"could", "may", "might", "would", "plans to" keep their word (``basis``) and the
+likelihood stays None ("likelihood not stated"). No risk is emitted without such a
+statement in the text.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
-from ..model import Risk
+from ..model import LIKELIHOOD_SCALE, Risk
 from .clauses import Clause, is_speech, np_tokens, predicate_tokens
 from .lexicon import (
     ADVERSE_VERBS,
     AMPLIFY_VERBS,
     CONCERN_WORDS,
+    COST_NOUNS,
+    COST_VERBS,
     FUTURE_VERBS,
     GENERIC_ANTECEDENTS,
     HEDGE_ADVERBS,
@@ -28,6 +33,7 @@ from .lexicon import (
     RISK_CATEGORIES,
     RISK_IMPACT,
     TRANSFER_VERBS,
+    UNSTATED_MODALITY,
 )
 from .spans import (
     join_tokens,
@@ -44,6 +50,7 @@ if TYPE_CHECKING:
     from .actors import ActorIndex
 
 IMPACT_WEIGHT = {"high": 1.0, "medium": 0.7, "low": 0.45}
+LIKELY_WORDS = frozenset({"likely", "unlikely", "certain", "probable", "improbable"})
 MODAL_ADVERBS = frozenset(
     {"probably", "likely", "certainly", "possibly", "almost", "highly", "very", "unlikely"}
 )
@@ -76,14 +83,19 @@ def _figurative(tok: Token) -> bool:
     return lemma == "combat" and tok.pos_ == "VERB"
 
 
-def _categories(tokens: list[Token]) -> list[tuple[str, int]]:
+def _categories(tokens: list[Token], focus: frozenset[str] = frozenset()) -> list[tuple[str, int]]:
+    """Risk categories by cue hits; a cue that is the verb or its object (``focus``)
+    counts double ("raise war-risk premiums" is about premiums)."""
     tokens = [t for t in tokens if not _figurative(t)]
     lemmas = {t.lemma_.lower() for t in tokens} | {t.lower_ for t in tokens}
     text = " ".join(t.lower_ for t in tokens)
     scores: list[tuple[str, int]] = []
     for cat, cues in RISK_CATEGORIES.items():
         weight = 3 if cat == "WMD/nuclear" else 1
-        hits = weight * sum(2 * (cue in text) if " " in cue else int(cue in lemmas) for cue in cues)
+        hits = weight * sum(
+            2 * (cue in text) if " " in cue else int(cue in lemmas) + int(cue in focus)
+            for cue in cues
+        )
         if hits:
             scores.append((cat, hits))
     # Specific categories beat the broad military one on a tie.
@@ -102,10 +114,14 @@ def _modality(verb: Token) -> tuple[list[str], bool]:
             if c.dep_ == "aux" and c.tag_ == "MD":
                 words.append(c.lower_)
             elif c.dep_ == "advmod" and c.lower_ in MODAL_ADVERBS:
+                # "almost certainly", "very likely": the degree word first
+                words += [g.lower_ for g in c.children if g.dep_ == "advmod" and g.i < c.i]
                 words.append(c.lower_)
             elif c.dep_ == "neg":
                 negated = True
         lemma = tok.lemma_.lower()
+        if tok is not verb and tok.lower_ in LIKELY_WORDS:
+            words.append(tok.lower_)  # "are likely to raise", "is unlikely to …"
         if tok is not verb and (
             lemma in FUTURE_VERBS or lemma in CONCERN_WORDS or lemma == "consider"
         ):
@@ -121,22 +137,49 @@ def _modality(verb: Token) -> tuple[list[str], bool]:
     return words, negated
 
 
-def _likelihood(words: list[str], negated: bool, hedged: bool) -> tuple[str, str] | None:
+_PERCENT = re.compile(
+    r"\b(\d{1,3}(?:\.\d+)?)\s*(?:%|per ?cent|pct)\s+(?:chance|probability|likelihood|risk)"
+)
+
+
+def _likelihood(
+    words: list[str], negated: bool, sentence: str = ""
+) -> tuple[str | None, str] | None:
+    """(the ICD 203 term, the source's word) when the source's own words carry a
+    likelihood ("likely", "probably", "almost certainly", "unlikely", "a 70% chance");
+    (None, the word) for a modality that states none ("could", "may", "might", "would",
+    "plans to"): the brief then says "likelihood not stated". None: no modality at all."""
     text = " " + " ".join(words) + " "
     for cue, word in MODALITY_LIKELIHOOD:
         if f" {cue} " in text:
             idx = LIKELIHOOD_ORDER.index(word)
             if negated:
                 idx = max(0, len(LIKELIHOOD_ORDER) - 1 - idx)
-            if hedged and idx > 1:
-                idx -= 1
             return LIKELIHOOD_ORDER[idx], cue
+    pct = _PERCENT.search(sentence)
+    if pct is not None:
+        return percent_term(float(pct.group(1))), pct.group(0)
+    for cue in UNSTATED_MODALITY:
+        if f" {cue} " in text:
+            return None, cue
     return None
+
+
+def percent_term(value: float) -> str:
+    """The ICD 203 term whose range holds a percentage the source gives."""
+    for term, (_low, high) in LIKELIHOOD_SCALE.items():
+        if value <= high:
+            return term
+    return "almost certain"
 
 
 def _is_risk_verb(verb: Token) -> bool:
     lemma = verb.lemma_.lower()
     if lemma in ADVERSE_VERBS:
+        return True
+    if lemma in COST_VERBS and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in COST_NOUNS for c in verb.children
+    ):
         return True
     objects = [
         t for c in verb.children if c.dep_ in ("dobj", "dative", "prep", "attr") for t in c.subtree
@@ -187,8 +230,14 @@ def _holder(verb: Token, actors: ActorIndex) -> str | None:
 def _summary(verb: Token, actors: ActorIndex) -> tuple[str, Token | None, bool]:
     """(the risk as text, its first token when it may be lowered, whether it has a
     subject: "Might actually kill them" has none)."""
-    while verb.dep_ == "xcomp" and verb.head.pos_ in ("VERB", "AUX"):
-        verb = verb.head  # "plans to obtain": the whole predicate
+    while verb.dep_ == "xcomp":
+        head = verb.head
+        if head.pos_ in ("VERB", "AUX"):
+            verb = head  # "plans to obtain": the whole predicate
+        elif head.dep_ == "acomp" and head.head.pos_ in ("VERB", "AUX"):
+            verb = head.head  # "are likely to raise": the subject is the verb's
+        else:
+            break
     clause = Clause(verb=verb, subject=subject_of(verb), sentence=verb.sent)
     pred = predicate_tokens(clause, max_len=22)
     aux = [c for c in verb.children if c.dep_ in ("aux", "neg") and c.i < verb.i]
@@ -210,26 +259,23 @@ def _summary(verb: Token, actors: ActorIndex) -> tuple[str, Token | None, bool]:
     return join_tokens(toks), toks[0] if toks else None, bool(subj_toks)
 
 
-_HEDGES_NOT_LIKELIHOOD = HEDGE_ADVERBS - {"probably", "likely"}  # hoisted out of the loop
-
-
 def extract_risks(doc: Doc, doc_id: str, actors: ActorIndex, limit: int = 8) -> list[Risk]:
     found: list[tuple[float, Risk]] = []
     for idx, sent in enumerate(doc.sents):
-        hedged = any(t.lower_ in _HEDGES_NOT_LIKELIHOOD for t in sent)
         for verb in sent:
             if verb.pos_ not in ("VERB", "AUX") or verb.dep_ in ("aux", "auxpass", "amod"):
                 continue
             if is_speech(verb) or not _is_risk_verb(verb):
                 continue
             words, negated = _modality(verb)
-            lk = _likelihood(words, negated, hedged)
+            lk = _likelihood(words, negated, sent.text)
             if lk is None:
                 continue
             scope = list(verb.subtree)
             if verb.dep_ == "relcl":
                 scope += list(verb.head.head.subtree) if verb.head.dep_ == "appos" else []
-            cats = _categories(scope)
+            focus = frozenset(c.lemma_.lower() for c in verb.children if c.dep_ == "dobj")
+            cats = _categories(scope, focus)
             if not cats:
                 continue
             text, first, has_subject = _summary(verb, actors)
@@ -240,7 +286,9 @@ def extract_risks(doc: Doc, doc_id: str, actors: ActorIndex, limit: int = 8) -> 
             likelihood, cue = lk
             impact = RISK_IMPACT.get(category, "medium")
             score = (
-                IMPACT_WEIGHT[impact] * (1 + LIKELIHOOD_ORDER.index(likelihood)) / 7
+                IMPACT_WEIGHT[impact]
+                * (1 + (LIKELIHOOD_ORDER.index(likelihood) if likelihood else 3))
+                / 7
                 + 0.3 / (1 + 0.2 * idx)
                 + 0.05 * min(cats[0][1], 4)
             )

@@ -19,6 +19,7 @@ speakers are resolved to the person they most likely refer to.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from ..model import SpanRef, Speaker, Statement
@@ -95,6 +96,15 @@ XCOMP_STANCE = frozenset(
     urge ask tell
 """.split()
 )
+# "Voters see Clinton as the stronger candidate": a view, with "as".
+AS_STANCE = frozenset({"see", "view", "regard", "consider", "describe", "portray", "cast"})
+# What a sentence-opening "In a poll, …" cites as its source.
+SOURCE_NOUNS = frozenset(
+    """
+    poll survey study report interview statement article letter memo tweet post speech
+    analysis filing complaint lawsuit editorial column op-ed book documentary video email
+    """.split()
+)
 # Verbs that report speech or findings only with a clausal complement ("polls show that …").
 CCOMP_STANCE = frozenset("show find conclude determine demonstrate".split())
 OPEN_Q = ("“", "«", "''", "``")
@@ -158,27 +168,46 @@ def _quoted_ranges(sent: Span) -> list[tuple[int, int]]:
     return ranges
 
 
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")
+_QUOTE_MARK = re.compile(r"[\"“”«»]|(?<![\w])‘|’(?![\w])")
+
+
+def quoted_at(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies inside quotation marks in ``text``: straight quotes toggle,
+    curly ones (and guillemets, and single curly quotes that are no apostrophe) open and
+    close; a paragraph break ends a quotation (a journalist who continues a quote into
+    the next paragraph opens that paragraph with a quotation mark again)."""
+    starts = [m.end() for m in _PARAGRAPH.finditer(text, max(0, pos - 4000), pos)]
+    start = starts[-1] if starts else max(0, pos - 4000)
+    state = False
+    for m in _QUOTE_MARK.finditer(text, start, pos):
+        ch = m.group()
+        state = (not state) if ch == '"' else ch in "“«‘"
+    return state
+
+
 def _is_direct(doc: Doc, content: SpanRef) -> bool:
-    """Quoted speech: the content sits inside quotation marks (mostly)."""
+    """Quoted speech: the content starts and ends inside quotation marks in the source
+    (quote marks and punctuation at its edges aside), continued quotes included."""
     text = doc_text(doc)
-    before = text[max(0, content.start - 2) : content.start].strip()
-    after = text[content.end : content.end + 3].strip()
-    if (content.text[:1] in "“\"«'" or before[-1:] in "“\"«'") and (
-        content.text[-1:] in "”\"»'" or after[:1] in "”\"»',"
-    ):
-        return True
-    quoted = 0
-    inside = False
-    for ch in content.text:
-        if ch in "“«":
-            inside = True
-        elif ch in "”»":
-            inside = False
-        elif ch == '"':
-            inside = not inside
-        elif inside:
-            quoted += 1
-    return quoted >= 0.5 * max(1, len(content.text))
+    start, end = content.start, content.end
+    while start < end and (text[start].isspace() or text[start] in QUOTE_CHARS):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in QUOTE_CHARS + ".,;:!?"):
+        end -= 1
+    if start >= end:
+        return False
+    if not (quoted_at(text, start) and quoted_at(text, end)):
+        return False
+    # No closing mark in between that is not followed by a new paragraph reopening it.
+    for k, para in enumerate(_PARAGRAPH.split(text[start:end])):
+        state = k == 0  # a later paragraph must open its quotation again
+        for m in _QUOTE_MARK.finditer(para):
+            ch = m.group()
+            state = (not state) if ch == '"' else ch in "“«‘"
+            if not state and m.end() < len(para.rstrip()):
+                return False
+    return True
 
 
 def _speaker_tokens(subj: Token) -> list[Token]:
@@ -209,9 +238,18 @@ def _speaker_tokens(subj: Token) -> list[Token]:
     return [t for t in toks if lo <= t.i <= hi]
 
 
+#: Heads of phrases that point back at a text or an event, never a speaker: "the (same)
+#: report", "Kim's visit" (a report's author would be one).
+NOT_SPEAKERS = frozenset({"report", "visit", "trip", "meeting", "move", "decision"})
+
+
 def _speaker(doc: Doc, subj: Token, actors: ActorIndex) -> tuple[SpanRef, str | None] | None:
     if subj.lower_ in ("it", "there", "this", "that", "which", "what", "these", "those"):
         return None
+    if subj.lemma_.lower() in NOT_SPEAKERS and not any(
+        c.dep_ in ("compound", "poss") and c.pos_ == "PROPN" for c in subj.children
+    ):
+        return None  # "the same report indicated …" (but "the Mueller report" has an author)
     if subj.lower_ in ("who", "whom") and subj.head.dep_ == "relcl":
         subj = subj.head.head
     toks = _speaker_tokens(subj)
@@ -288,6 +326,11 @@ def _stance_content(verb: Token) -> list[Token] | None:
         if comp is not None:
             obj_toks = [t for c in after if c.dep_ == "dobj" and c.i < comp.i for t in c.subtree]
             return obj_toks + list(comp.subtree)
+    if lemma in AS_STANCE:
+        obj = next((c for c in after if c.dep_ == "dobj"), None)
+        as_ = next((c for c in after if c.dep_ == "prep" and c.lower_ == "as"), None)
+        if obj is not None and as_ is not None and as_.i > obj.i:
+            return list(obj.subtree) + list(as_.subtree)
     if lemma in OBJECT_STANCE:
         obj = next((c for c in after if c.dep_ == "dobj"), None)
         if obj is not None:
@@ -302,6 +345,10 @@ def _stance_content(verb: Token) -> list[Token] | None:
                     toks += list(c.subtree)
             return toks
     return None
+
+
+def is_speech_verb(tok: Token) -> bool:
+    return tok.lemma_.lower() in SPEECH_VERBS or tok.lemma_.lower() in STANCE_LEMMAS
 
 
 def _colon_statement(sent: Span) -> tuple[Token, Token, list[Token]] | None:
@@ -401,7 +448,9 @@ def _statement(
     )
 
 
-STANCE_LEMMAS = OBJECT_STANCE | frozenset(PREP_STANCE) | XCOMP_STANCE | CCOMP_STANCE
+STANCE_LEMMAS = OBJECT_STANCE | frozenset(PREP_STANCE) | XCOMP_STANCE | CCOMP_STANCE | AS_STANCE
+#: Verbs that attribute a view only as "see X as Y" (never "see that …", "saw the film").
+AS_ONLY = AS_STANCE - SPEECH_VERBS - OBJECT_STANCE
 
 
 def _subject(tok: Token) -> Token | None:
@@ -418,11 +467,20 @@ def _subject(tok: Token) -> Token | None:
     return subj
 
 
-def extract_statements(doc: Doc, doc_id: str, actors: ActorIndex) -> list[Statement]:
+def extract_statements(
+    doc: Doc, doc_id: str, actors: ActorIndex, skip_sents: int = 0
+) -> list[Statement]:
+    """Who said what: speech verbs, stance verbs, "according to" and headline colons.
+
+    The first ``skip_sents`` sentences (an all-capitals wire headline) give no statements:
+    such a headline compresses ("MANILA SAID TO OFFER …") what the body attributes to its
+    real speaker.
+    """
     out: list[Statement] = []
     used: set[tuple[int, int]] = set()
     mask = quote_mask(doc)
     sents = list(doc.sents)
+    body = sents[skip_sents:]
 
     def emit(
         speaker: tuple[SpanRef, str | None] | None, cue: SpanRef, toks: list[Token] | None
@@ -441,7 +499,7 @@ def extract_statements(doc: Doc, doc_id: str, actors: ActorIndex) -> list[Statem
         used.add((content.start, content.end))
         out.append(_statement(doc, doc_id, speaker, cue, content, actors))
 
-    for sent in sents:
+    for sent in body:
         for tok in sent:
             lemma = tok.lemma_.lower()
             if tok.pos_ != "VERB" or tok.i in mask:
@@ -457,11 +515,11 @@ def extract_statements(doc: Doc, doc_id: str, actors: ActorIndex) -> list[Statem
             subj = _subject(tok)
             if subj is None:
                 continue
-            toks = _content_tokens(tok)
+            toks = _content_tokens(tok) if lemma not in AS_ONLY else None
             has_ccomp = any(c.dep_ == "ccomp" for c in tok.children)
             if toks is None or (lemma in WEAK_SPEECH_VERBS | CCOMP_STANCE and not has_ccomp):
                 toks = _stance_content(tok)
-            if toks is None and tok.dep_ == "ROOT":
+            if toks is None and tok.dep_ == "ROOT" and lemma not in AS_ONLY:
                 # Parenthetical: "Washington, Kirby elaborated, remained concerned …".
                 conj = [
                     c
@@ -470,7 +528,7 @@ def extract_statements(doc: Doc, doc_id: str, actors: ActorIndex) -> list[Statem
                 ]
                 if conj:
                     toks = [t for c in conj for t in c.subtree]
-            if toks is None:
+            if toks is None and lemma not in AS_ONLY:
                 toks = _quote_for(sent, tok)
             if toks is not None:
                 skip = {t.i for t in subj.subtree} | {tok.i}
@@ -495,6 +553,10 @@ def extract_statements(doc: Doc, doc_id: str, actors: ActorIndex) -> list[Statem
                 if obj is not None and actors.actor_at(obj):
                     subj = obj
                     toks = [t for t in toks if t.i not in {x.i for x in citing.subtree}]
+            if tok.tag_ == "VBG" and tok.i == tok.sent.start:
+                # "Labeling the plan a disaster, the senator …": an opening participle
+                # characterises; it is no cue in reporting form
+                continue
             end_tok = particle if phrasal and particle is not None else tok
             cue = _span(doc, tok.idx, end_tok.idx + len(end_tok.text))
             emit(_speaker(doc, subj, actors), cue, toks)
@@ -535,6 +597,24 @@ def extract_statements(doc: Doc, doc_id: str, actors: ActorIndex) -> list[Statem
             nxt = doc[tok.i + 1] if tok.lower_ == "according" and tok.i + 1 < len(doc) else tok
             cue = _span(doc, cue_start, nxt.idx + len(nxt.text))
             emit(_speaker(doc, src, actors), cue, toks)
+        # "In a CNN poll, Clinton held a 24-point lead": the poll is the source.
+        for tok in sent:
+            if tok.lower_ != "in" or tok.dep_ != "prep" or tok.i in mask:
+                continue
+            head = tok.head
+            if head.pos_ not in ("VERB", "AUX") or tok.i > head.i or is_speech_verb(head):
+                continue
+            origin = next((c for c in tok.children if c.dep_ == "pobj"), None)
+            if origin is None or origin.lemma_.lower() not in SOURCE_NOUNS:
+                continue
+            if any(c.dep_ == "prep" and c.lower_ in ("on", "about") for c in origin.children):
+                continue  # "in a report on X": about X, not by it
+            skip = {t.i for t in tok.subtree}
+            toks = [t for t in head.subtree if t.i not in skip]
+            origin_toks = [t for t in origin.subtree if t.dep_ not in ("relcl", "acl")]
+            span = _tok_span(doc, origin_toks)
+            if span is not None:
+                emit((span, actors.actor_at(origin)), _span(doc, tok.idx, tok.idx + 2), toks)
     out.sort(key=lambda s: s.content.start)
     for i, st in enumerate(out, 1):
         st.id = f"{doc_id}-st{i}"

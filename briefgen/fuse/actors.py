@@ -230,6 +230,40 @@ def _common_role(roles: Sequence[str]) -> str | None:
     return groups[best].most_common(1)[0][0]
 
 
+def _join_tails(merged: dict[str, _ActorAcc], remap: dict[str, str]) -> None:
+    """Join an organisation, group or other actor whose name is the tail of a longer
+    one of the same type in another document ("Central Command" → "U.S. Central
+    Command"); one-word tails, people and states are left alone."""
+
+    def words(acc: _ActorAcc) -> list[str]:
+        return " ".join(acc.name.replace("’", "'").split()).lower().split()
+
+    keys = sorted(merged, key=lambda k: -len(words(merged[k])))
+    for k in reversed(keys):  # shortest first
+        if k not in merged:
+            continue
+        short = merged[k]
+        tail = words(short)
+        if short.type in ("person", "state") or len(tail) < 2:
+            continue
+        longer = [
+            o
+            for o in keys
+            if o != k
+            and o in merged
+            and merged[o].type == short.type
+            and len(words(merged[o])) > len(tail)
+            and words(merged[o])[-len(tail) :] == tail
+        ]
+        if len(longer) == 1:  # only when the longer name it belongs to is not in doubt
+            merged[longer[0]].absorb(merged.pop(k))
+            remap[k] = longer[0]
+    for old, new in list(remap.items()):
+        while new in remap:
+            new = remap[new]
+        remap[old] = new
+
+
 def merge_actors(
     facts: Sequence[DocFacts],
     limit: int | None = None,
@@ -246,6 +280,7 @@ def merge_actors(
     order = order or {f.document.id: ("", i) for i, f in enumerate(facts)}
     merged = _accumulate(facts, order)
     remap = _join_people(merged)
+    _join_tails(merged, remap)
     n = max(1, len(facts))
     actors: list[Actor] = []
     for acc in merged.values():

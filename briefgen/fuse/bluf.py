@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from briefgen.model import (
@@ -19,6 +20,12 @@ from briefgen.model import (
 def _sentence(text: str) -> str:
     text = " ".join(text.split()).rstrip(" .;,")
     return text[:1].upper() + text[1:] + "."
+
+
+#: Words that carry a likelihood themselves: a clause holding one needs no "It is … that".
+LIKELIHOOD_WORDS = frozenset(
+    {"likely", "unlikely", "probably", "almost certainly", "certainly", "very likely"}
+)
 
 
 def _likelihood_phrase(likelihood: str) -> str:
@@ -97,10 +104,22 @@ def write_bluf(
     if risks:
         r = risks[0]
         clause = (r.clause or r.summary).rstrip(" .")
-        low, high = LIKELIHOOD_SCALE[r.likelihood]
-        text = f"{_likelihood_phrase(r.likelihood)} {clause} ({low}–{high}%, {r.category})"
+        # ``clause`` is already cased to follow other words ("the deal would …", "Russia
+        # plans …"): it is capitalised only when it opens the sentence.
+        if r.likelihood is None:  # the source's "could"/"may" kept, no likelihood invented
+            text = f"{clause} (likelihood not stated, {r.category})"
+        else:
+            low, high = LIKELIHOOD_SCALE[r.likelihood]
+            said = re.search(rf"\b{re.escape(r.basis)}\b", clause, re.I) if r.basis else None
+            if said is not None and r.basis.lower() in LIKELIHOOD_WORDS:  # "are likely to …"
+                text = f"{clause} ({low}–{high}%, {r.category})"
+            else:
+                text = f"{_likelihood_phrase(r.likelihood)} {clause} ({low}–{high}%, {r.category})"
         if r.attributed_to:  # the source's holder's view, not the brief's
-            text = f"According to {r.attributed_to}, {text[:1].lower()}{text[1:]}"
+            if text.startswith(("It is ", "There is ")):
+                text = text[:1].lower() + text[1:]
+            text = f"According to {r.attributed_to}, {text}"
+        text = text[:1].upper() + text[1:]
         items.append(BlufItem(text=_sentence(text), refs=[r.id], evidence=r.evidence[:1]))
     if questions:
         q = questions[0]

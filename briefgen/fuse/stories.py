@@ -326,7 +326,24 @@ def _story_weights(facts: Sequence[DocFacts], idf: Mapping[str, float]) -> dict[
     return {s: (k / n) * idf.get(s, 1.0) for s, k in df.items()}
 
 
-def _representative(cands: Sequence[_Candidate], weights: Mapping[str, float]) -> _Candidate:
+def _representative(
+    cands: Sequence[_Candidate], weights: Mapping[str, float], documents: int
+) -> _Candidate:
+    """The candidate that best represents the story: central to its documents, early, a
+    reported event. Centrality (terms the story's documents share) says nothing inside
+    one document, where every term is shared: a one-document story keeps its document's
+    own ranking, passing over fragments, quotes and page furniture only."""
+
+    def unfit(c: _Candidate) -> float:
+        s = 0.0
+        if _fragment(c.dev.summary):
+            s += 2.0
+        if _quoted(c.dev.summary):
+            s += 0.8
+        if STAMP.search(c.dev.summary):
+            s += 1.5  # "5 January 2011 Last updated at 06:50 GMT": page furniture
+        return s
+
     def score(c: _Candidate) -> float:
         if not c.stems:
             return -10.0
@@ -335,16 +352,12 @@ def _representative(cands: Sequence[_Candidate], weights: Mapping[str, float]) -
         s += 0.3 if c.rank == 0 else 0.1 if c.rank == 1 else 0.0
         s += 0.2 / (1 + c.position)  # early reports
         s += 0.2 * c.dev.score
-        if _fragment(c.dev.summary):
-            s -= 2.0
-        if _quoted(c.dev.summary):
-            s -= 0.8
-        if STAMP.search(c.dev.summary):
-            s -= 1.5  # "5 January 2011 Last updated at 06:50 GMT": page furniture
         if c.dev.hedges or c.dev.confidence == "low":
             s -= 0.5
-        return s
+        return s - unfit(c)
 
+    if documents <= 1:
+        return min(cands, key=lambda c: (unfit(c) > 0, c.rank, c.position))
     return max(cands, key=lambda c: (score(c), -c.position, -c.rank))
 
 
@@ -362,7 +375,7 @@ def story_development(
             cands.append(_Candidate(d, f.document.id, rank, position, _stems(d.summary)))
     if not cands:
         return None, []
-    best = _representative(cands, _story_weights(facts, idf))
+    best = _representative(cands, _story_weights(facts, idf), len(facts))
     # Each other document's development closest to the chosen one reports it too.
     reports = [best]
     by_doc: dict[str, list[_Candidate]] = defaultdict(list)

@@ -21,17 +21,26 @@ def watch_entry(
 
     An actor item names the actors whose name or an alias is one of the item's names
     (ignoring case and spacing); its developments are those with one of them among their
-    actors, or one of the names in their *who*. A topic item's developments are those whose
+    actors, or one of those actors' names or aliases (or the item's) in their *who* or,
+    as whole words, in their summary. A topic item's developments are those whose
     summary, *what* or evidence names one of its terms as whole words.
     """
     kind, name, aliases = item
     if kind == "actor":
         names = {name_key(n) for n in (name, *aliases)}
-        ids = [a.id for a in actors if {name_key(n) for n in (a.name, *a.aliases)} & names]
+        matched = [a for a in actors if {name_key(n) for n in (a.name, *a.aliases)} & names]
+        ids = [a.id for a in matched]
         wanted = set(ids)
+        forms = names | {name_key(n) for a in matched for n in (a.name, *a.aliases)}
+        forms |= {f[:-1] for f in forms if f.endswith("s") and len(f) > 4}  # "Houthi rebels"
+        said = (encode_topic(name, sorted(forms)),)
 
         def about(d: KeyDevelopment) -> bool:
-            return bool(wanted & set(d.actor_ids)) or any(name_key(w) in names for w in d.who)
+            return (
+                bool(wanted & set(d.actor_ids))
+                or any(name_key(w) in forms for w in d.who)
+                or any(mentions_topic(t, said) for t in (d.summary, *d.who))
+            )
     else:
         ids = []
         topic = (encode_topic(name, aliases),)

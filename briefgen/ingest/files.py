@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 
 from briefgen.ingest.base import DEFAULT_MAX_CHARS, SkippedInput, decode_bytes, limit_text
+from briefgen.ingest.dateline import with_dateline
+from briefgen.ingest.language import check_language
 from briefgen.ingest.read_docx import read_docx
 from briefgen.ingest.read_html import read_html
 from briefgen.ingest.read_md import read_md
@@ -69,7 +71,7 @@ def read_file(
         document = reader(decode_bytes(data), path)
     if not document.published:
         document.published = filename_date(path.name)
-    return limited(document, max_chars, str(path))
+    return check_language(with_dateline(limited(document, max_chars, str(path))))
 
 
 _FILE_DATE = re.compile(

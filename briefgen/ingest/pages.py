@@ -19,6 +19,8 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from briefgen.ingest.base import SkippedInput, check_text, guess_title, iso_date
+from briefgen.ingest.dateline import with_dateline
+from briefgen.ingest.language import check_language
 from briefgen.ingest.read_html import MainTextParser, defuse
 from briefgen.ingest.web import Fetcher, FetchError, Response, decode_body
 from briefgen.model import Document
@@ -54,19 +56,32 @@ def page_document(response: Response) -> Document:
             check_text(text)
         except SkippedInput as exc:
             raise FetchError(exc.reason) from None
-        return Document(
-            text=text,
-            title=guess_title(text, _url_name(response.final_url)),
-            url=response.final_url,
+        return _prepared(
+            Document(
+                text=text,
+                title=guess_title(text, _url_name(response.final_url)),
+                url=response.final_url,
+            )
         )
     article = extract_article(text, response.final_url)
-    return Document(
-        text=article.text,
-        title=article.title or guess_title(article.text, _url_name(response.final_url)),
-        url=article.url or response.final_url,
-        publisher=article.publisher,
-        published=article.published,
+    return _prepared(
+        Document(
+            text=article.text,
+            title=article.title or guess_title(article.text, _url_name(response.final_url)),
+            url=article.url or response.final_url,
+            publisher=article.publisher,
+            published=article.published,
+        )
     )
+
+
+def _prepared(document: Document) -> Document:
+    """``document`` with its dateline and language; :class:`FetchError` when it is in a
+    language briefgen does not read."""
+    try:
+        return check_language(with_dateline(document))
+    except SkippedInput as exc:
+        raise FetchError(exc.reason) from None
 
 
 def extract_article(html: str, url: str) -> Article:

@@ -122,7 +122,7 @@ def run_batch(spec: WorkSpec, batch: list[tuple[int, Document]]) -> list[Result]
         todo = list(batch)
         while todo:
             try:
-                texts = (document.text for _, document in todo)
+                texts = (document.parse_text() for _, document in todo)
                 for doc, (index, document) in zip(
                     pipe_streamed(nlp, texts, spec.batch_size), list(todo), strict=True
                 ):

@@ -112,7 +112,7 @@ def map_serial(
     flat however many documents.
     """
     name = model_name(nlp)
-    texts = (d.text for d in documents)
+    texts = (d.parse_text() for d in documents)
     for doc, document in zip(pipe_streamed(nlp, texts, batch_size), documents, strict=True):
         yield _reported(_run_job(job, doc, document, name))
 
@@ -138,7 +138,7 @@ def _work(documents: list[Document]) -> list[DocFacts | str]:
         raise _STATE["error"]
     nlp, job = _STATE["nlp"], _STATE["job"]
     name = model_name(nlp)
-    texts = (d.text for d in documents)
+    texts = (d.parse_text() for d in documents)
     stream = pipe_streamed(nlp, texts, _STATE["batch_size"])
     return [_run_job(job, doc, d, name) for doc, d in zip(stream, documents, strict=True)]
 
@@ -336,7 +336,7 @@ def map_overlapped(
             yield DocFacts.model_validate_json(payload) if ok else _reported(payload)
 
     try:
-        texts = (d.text for d in documents)
+        texts = (d.parse_text() for d in documents)
         for doc in pipe_streamed(nlp, texts, batch_size):
             _put(inbox, (sent, doc.to_bytes(exclude=["tensor", "user_data"])), worker)
             sent += 1

@@ -361,7 +361,11 @@ class _Writer:
             (
                 r.summary + self._cite(r.evidence),
                 r.category,
-                f"{r.likelihood} ({filters.likelihood_range(r.likelihood)})",
+                (
+                    f"{r.likelihood} ({filters.likelihood_range(r.likelihood)})"
+                    if r.likelihood
+                    else "not stated" + (f" (source: “{r.basis}”)" if r.basis else "")
+                ),
                 r.impact,
             )
             for r in risks

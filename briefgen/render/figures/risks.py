@@ -2,7 +2,8 @@
 
 Each risk is a numbered disc in its cell; the numbers are those of the risks
 table. Cells shade from pale (unlikely, low impact) to deep red (almost
-certain, high impact).
+certain, high impact). Risks whose source gave no likelihood ("could", "may")
+sit in a grey "not stated" column of their own, left of the scale.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ ROW = 44.0
 IMPACTS = ["high", "medium", "low"]
 TERMS = list(LIKELIHOOD_SCALE)
 #: Pale to deep, by severity bucket.
+NOT_STATED = "not stated"
+UNSTATED_SHADE = "#e9eaec"
 SHADES = ["#f1f3f6", "#f5efdc", "#f7e3bd", "#f5d0a3", "#f0b592", "#e79a86", "#dc7e78"]
 
 
@@ -42,10 +45,13 @@ def risk_matrix(risks: list[Risk]) -> Markup:
     """The SVG matrix of ``risks`` (numbered in list order), or empty Markup without risks."""
     if not risks:
         return Markup("")
-    col = (WIDTH - LEFT - RIGHT) / len(TERMS)
+    unstated = any(r.likelihood not in TERMS for r in risks)
+    columns = ([NOT_STATED] if unstated else []) + TERMS
+    shift = 1 if unstated else 0
+    col = (WIDTH - LEFT - RIGHT) / len(columns)
     cells: dict[tuple[int, int], list[int]] = {}
     for number, risk in enumerate(risks, start=1):
-        t = TERMS.index(risk.likelihood) if risk.likelihood in TERMS else 3
+        t = TERMS.index(risk.likelihood) + shift if risk.likelihood in TERMS else 0
         i = IMPACTS.index(risk.impact) if risk.impact in IMPACTS else 1
         cells.setdefault((t, i), []).append(number)
     body: list[str] = []
@@ -62,9 +68,9 @@ def risk_matrix(risks: list[Risk]) -> Markup:
                 fill=svg.INK,
             )
         )
-        for t in range(len(TERMS)):
+        for t in range(len(columns)):
             x = LEFT + t * col
-            shade = SHADES[_severity(t, i)]
+            shade = UNSTATED_SHADE if t < shift else SHADES[_severity(t - shift, i)]
             body.append(
                 svg.el(
                     "rect",
@@ -80,16 +86,15 @@ def risk_matrix(risks: list[Risk]) -> Markup:
             numbers = cells.get((t, i), [])
             body += _discs(numbers, x, y, col)
     label_y = TOP + 3 * ROW + 13
-    for t, term in enumerate(TERMS):
+    for t, term in enumerate(columns):
         cx = LEFT + (t + 0.5) * col
         for k, line in enumerate(_term_lines(term)):
             body.append(
                 svg.text(cx, label_y + k * 10.5, line, 9, text_anchor="middle", fill=svg.INK)
             )
-        low, high = LIKELIHOOD_SCALE[term]
-        body.append(
-            svg.text(cx, label_y + 23, f"{low}–{high}%", 8, text_anchor="middle", fill=svg.MUTED)
-        )
+        low, high = LIKELIHOOD_SCALE.get(term, (0, 0))
+        shown = f"{low}–{high}%" if term in LIKELIHOOD_SCALE else "could / may"
+        body.append(svg.text(cx, label_y + 23, shown, 8, text_anchor="middle", fill=svg.MUTED))
     axis_y = label_y + 38
     body.append(
         svg.text(
@@ -116,7 +121,7 @@ def risk_matrix(risks: list[Risk]) -> Markup:
         )
     )
     desc = "; ".join(
-        f"risk {n}: {risk.likelihood}, {risk.impact} impact"
+        f"risk {n}: {risk.likelihood or 'likelihood not stated'}, {risk.impact} impact"
         for n, risk in enumerate(risks, start=1)
     )
     return svg.document(WIDTH, axis_y + 6, body, "Risk matrix", desc)

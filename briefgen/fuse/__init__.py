@@ -31,7 +31,7 @@ from briefgen.fuse.risks import merge_questions, merge_risks
 from briefgen.fuse.simindex import STOP, jaccard, words
 from briefgen.fuse.sources import document_refs, evidence_key
 from briefgen.fuse.statements import rank_statements
-from briefgen.fuse.stories import build_story, detect_stories, idf_table, profile_of
+from briefgen.fuse.stories import build_story, detect_stories, idf_table, profile_of, topicality
 from briefgen.fuse.timeline import merge_timeline, rank_timeline
 from briefgen.fuse.watchlist import watch_entry, watch_items
 from briefgen.model import (
@@ -160,7 +160,12 @@ def fuse(
     devs, more_devs = _split(all_devs, caps.key_developments)
     cited = {evidence_key(ev) for d in devs for ev in d.evidence}
     timeline, more_timeline = rank_timeline(
-        facts, caps.timeline, sources, _timeline_period(documents, options.period), cited
+        facts,
+        caps.timeline,
+        sources,
+        _timeline_period(documents, options.period),
+        cited,
+        topicality(facts),
     )
     actors, more_actors = _split(all_actors, caps.actors)
     statements, more_statements = _split(all_statements, caps.statements)

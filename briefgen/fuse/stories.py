@@ -72,6 +72,24 @@ def idf_table(profiles: Sequence[Mapping[str, float]]) -> dict[str, float]:
     return {t: math.log((n + 1) / (k + 1)) + 1.0 for t, k in df.items()}
 
 
+def topicality(facts: Sequence[DocFacts]) -> dict[str, float]:
+    """Document id → how much it is about the pile's subject: the cosine of its TF-IDF
+    vector with the pile's centroid, over the median document's, at most 1. A radio
+    schedule in a pile about a trial weighs little; most documents weigh 1."""
+    if not facts:
+        return {}
+    profiles = [profile_of(f) for f in facts]
+    vecs = vectors(profiles, idf_table(profiles))
+    centroid: defaultdict[str, float] = defaultdict(float)
+    for v in vecs:
+        for t, x in v.items():
+            centroid[t] += x
+    norm = math.sqrt(sum(x * x for x in centroid.values())) or 1.0
+    sims = [sum(x * centroid[t] for t, x in v.items()) / norm for v in vecs]
+    middle = sorted(sims)[len(sims) // 2] or 1.0
+    return {f.document.id: min(1.0, s / middle) for f, s in zip(facts, sims, strict=True)}
+
+
 def vectors(
     profiles: Sequence[Mapping[str, float]], idf: Mapping[str, float]
 ) -> list[dict[str, float]]:

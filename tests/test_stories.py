@@ -179,6 +179,34 @@ def test_the_stories_validate_against_the_schema(pile: Any) -> None:
     assert {"id", "label", "documents", "outlets", "developments"} <= required
 
 
+def _as_previous(dev: KeyDevelopment) -> dict[str, Any]:
+    """The options a last brief that reported ``dev`` gives (as the run state keeps it)."""
+    return {
+        "previous_spans": tuple(f"{e.doc}:{e.start}:{e.end}" for e in dev.evidence),
+        "previous_summaries": (tuple(w.lower() for w in dev.summary.split()),),
+    }
+
+
+def test_at_equal_coverage_a_story_the_last_brief_missed_ranks_first(nlp: Any) -> None:
+    docs = documents(RED_SEA[:2] + OMAN)  # two documents from two outlets each
+    facts = facts_with_profiles(nlp, docs)
+    first = fuse(facts, FuseOptions(), WHEN)
+    assert [s.corroboration for s in first.stories] == [2, 2]
+    top = first.stories[0].documents
+    again = fuse(facts, FuseOptions(**_as_previous(first.key_developments[0])), WHEN)
+    assert again.stories[0].documents != top  # the story already reported goes second
+    assert again.stories[1].documents == top
+    assert again.key_developments[0].story == again.stories[0].id
+
+
+def test_novelty_never_outranks_more_coverage(pile: Any) -> None:
+    _, facts = pile
+    first = fuse(facts, FuseOptions(), WHEN)
+    assert first.stories[0].corroboration == 3
+    again = fuse(facts, FuseOptions(**_as_previous(first.key_developments[0])), WHEN)
+    assert again.stories[0].documents == first.stories[0].documents
+
+
 # --- small parts, no model ------------------------------------------------------------------
 
 
@@ -270,3 +298,35 @@ def test_a_story_with_an_undated_document_has_its_dated_coverage() -> None:
     assert [(c.date, c.documents) for c in coverage(["a", "b", "c"], sources)] == [
         ("2024-06-12", 2)
     ]
+
+
+def test_a_rebuild_whose_stories_were_all_in_the_last_brief_keeps_the_plain_ranking() -> None:
+    from briefgen.fuse.stories import Seen
+    from briefgen.model import Brief, Marking
+    from briefgen.pipeline import _Fused, _novelty_matters
+    from briefgen.store.state import BriefKeys
+
+    seen = Seen.of(["a:0:10"], [["houthi", "missile", "tanker", "struck"]])
+    assert seen.known("Houthi missile struck tanker", [])  # the same summary's words
+    assert seen.known("Anything at all", ["a:0:10"])  # a span it cited
+    assert not seen.known("Limpet mine damaged Front Altair", ["b:0:9"])
+    keys = BriefKeys(
+        "2024-06-20T06:00:00+00:00",
+        developments=[
+            {"id": "kd1", "spans": ["a:0:10"], "words": ["houthi"]},
+            {"id": "kd2", "spans": ["b:0:9"], "words": ["limpet", "mine"]},
+        ],
+    )
+    brief = Brief(
+        title="t",
+        generated_at=keys.generated_at,
+        marking=Marking(label="UNCLASSIFIED"),
+        stories=[
+            Story(id="s1", label="Tutor", developments=["kd1"]),
+            Story(id="s2", label="Front Altair", developments=["kd2"]),
+        ],
+    )
+    fused = _Fused(brief, "{}", keys)
+    assert _novelty_matters(fused, seen)  # one story known, one new: rank again
+    assert not _novelty_matters(fused, Seen.of(["a:0:10", "b:0:9"], []))  # all known
+    assert not _novelty_matters(fused, Seen.of([], [["weather"]]))  # none known

@@ -330,3 +330,62 @@ def test_a_rebuild_whose_stories_were_all_in_the_last_brief_keeps_the_plain_rank
     assert _novelty_matters(fused, seen)  # one story known, one new: rank again
     assert not _novelty_matters(fused, Seen.of(["a:0:10", "b:0:9"], []))  # all known
     assert not _novelty_matters(fused, Seen.of([], [["weather"]]))  # none known
+
+
+def test_a_storys_own_timeline_holds_its_documents_days_one_entry_each() -> None:
+    from briefgen.fuse.timeline import story_timeline
+    from briefgen.model import Period, TimelineEntry
+
+    docs = documents(RED_SEA + OMAN)
+    red, oman = [d.id for d in docs[:3]], [d.id for d in docs[3:]]
+
+    def entry(day: str, text: str, *ds: Document) -> TimelineEntry:
+        return TimelineEntry(
+            date=day,
+            precision="day",
+            text=text,
+            evidence=[ev(d, d.text[:20]) for d in ds],
+            documents=[d.id for d in ds],
+            sort_key=day,
+        )
+
+    entries = [
+        entry("2024-06-12", "Houthi rebels struck the tanker Tutor", docs[0], docs[1], docs[3]),
+        entry("2024-06-12", "The Tutor's engine room caught fire", docs[1]),
+        entry("2024-06-15", "A US Navy helicopter evacuated the crew", docs[2]),
+        entry("2024-06-13", "A limpet mine damaged Front Altair", docs[3], docs[4]),
+        entry("2023-01-01", "Shipping began in the region", docs[0]),  # outside the period
+    ]
+    period = Period(start="2024-06-01", end="2024-06-30")
+    shown = story_timeline(entries, red, period)
+    assert [(e.date, e.text) for e in shown] == [
+        ("2024-06-12", "Houthi rebels struck the tanker Tutor"),
+        ("2024-06-15", "A US Navy helicopter evacuated the crew"),
+    ]
+    assert set(shown[0].documents) == {docs[0].id, docs[1].id}  # the story's own only
+    assert len(story_timeline(entries, oman, period)) == 2
+    assert story_timeline(entries, oman[1:], period) == []  # one day: its coverage dates it
+    assert len(story_timeline(entries * 4, red, period, limit=1)) == 1
+
+
+def test_the_stories_view_shows_a_storys_timeline(pile: Any) -> None:
+    from briefgen.model import TimelineEntry
+    from briefgen.render import render
+
+    docs, facts = pile
+    brief = fuse(facts, FuseOptions(), WHEN)
+    d = docs[2]
+    brief.stories[0].timeline = [
+        TimelineEntry(
+            date="2024-06-15",
+            precision="day",
+            text="Sailors <b>evacuated</b> by helicopter",
+            evidence=[ev(d, d.text[:30])],
+            sort_key="2024-06-15",
+        )
+    ]
+    out = render(brief, ["html", "md"])
+    html, md = out["html"].decode(), out["md"].decode()
+    assert 'class="story-timeline"' in html
+    assert "Sailors &lt;b&gt;evacuated&lt;/b&gt; by helicopter" in html
+    assert "- **Timeline:**" in md and "15 June 2024" in md

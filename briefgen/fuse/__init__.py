@@ -39,7 +39,7 @@ from briefgen.fuse.stories import (
     profile_of,
     topicality,
 )
-from briefgen.fuse.timeline import merge_timeline, rank_timeline
+from briefgen.fuse.timeline import merge_timeline, rank_timeline, story_timeline
 from briefgen.fuse.watchlist import watch_entry, watch_items
 from briefgen.model import (
     Appendix,
@@ -172,14 +172,13 @@ def fuse(
     all_questions = merge_questions([q for f in facts for q in f.open_questions])
     devs, more_devs = _split(all_devs, caps.key_developments)
     cited = {evidence_key(ev) for d in devs for ev in d.evidence}
+    timeline_period = _timeline_period(documents, options.period)
     timeline, more_timeline = rank_timeline(
-        facts,
-        caps.timeline,
-        sources,
-        _timeline_period(documents, options.period),
-        cited,
-        topicality(facts),
+        facts, caps.timeline, sources, timeline_period, cited, topicality(facts)
     )
+    every_entry = sorted([*timeline, *more_timeline], key=lambda e: -len(e.documents))
+    for s in stories:
+        s.timeline = story_timeline(every_entry, s.documents, timeline_period)
     actors, more_actors = _split(all_actors, caps.actors)
     statements, more_statements = _split(all_statements, caps.statements)
     risks, more_risks = _split(all_risks, caps.risks)

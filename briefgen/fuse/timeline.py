@@ -127,6 +127,42 @@ def rank_timeline(
     return shown, rest
 
 
+#: How many dated entries a story's own timeline keeps (the days most of its documents
+#: date), shown compactly under the story.
+STORY_TIMELINE_ENTRIES = 6
+
+
+def story_timeline(
+    entries: Sequence[TimelineEntry],
+    documents: Sequence[str],
+    period: Period | None,
+    limit: int = STORY_TIMELINE_ENTRIES,
+) -> list[TimelineEntry]:
+    """A story's own timeline: the dated entries of its documents (``entries``: the
+    brief's, shown and not, already merged across documents), one per day — the account
+    most of the story's documents give — inside the period; the ``limit`` days most of
+    its documents date, in date order, each citing only the story's documents. A story
+    of one day's reports has no timeline of its own (its coverage dates it)."""
+    mine = set(documents)
+    best: dict[str, tuple[int, int, TimelineEntry]] = {}
+    dating: dict[str, set[str]] = {}
+    for k, e in enumerate(entries):
+        if not e.date or e.precision != "day" or not _inside(e, period):
+            continue
+        evidence = [ev for ev in e.evidence if ev.doc in mine]
+        if not evidence:
+            continue
+        docs = list(dict.fromkeys(ev.doc for ev in evidence))
+        dating.setdefault(e.date, set()).update(docs)
+        if e.date not in best or len(docs) > best[e.date][0]:
+            entry = e.model_copy(update={"evidence": evidence, "documents": docs})
+            best[e.date] = (len(docs), -k, entry)
+    if len(best) < 2:
+        return []
+    days = sorted(best, key=lambda day: (-len(dating[day]), day))[:limit]
+    return [best[day][2] for day in sorted(days)]
+
+
 def _centrality(out: Sequence[TimelineEntry], sigs: Sequence[set[str]]) -> list[float]:
     """How central each entry is: how many of its words the other entries of its day
     share, and how many the whole timeline's entries share (the pile's subject), per

@@ -221,3 +221,29 @@ def test_an_off_topic_document_weighs_little() -> None:
     weights = topicality([*facts, radio])
     assert weights[radio.document.id] < 0.5
     assert all(weights[f.document.id] == 1.0 for f in facts)
+
+
+def test_a_clause_cut_from_its_subject_reads_as_its_sentence() -> None:
+    from briefgen.fuse.timeline import as_written
+
+    d = _doc("He said 160 passengers arriving from Mexico yesterday were screened.", "2009-04-25")
+    cut = _entry(
+        d, "He said 160 passengers arriving from Mexico yesterday were screened.", "2009-04-24"
+    )
+    cut = cut.model_copy(update={"text": "Arriving from Mexico yesterday"})
+    assert as_written(cut) == "He said 160 passengers arriving from Mexico yesterday were screened"
+    d = _doc("The WHO has brought forward its meeting to today.", "2009-04-29")
+    bare = _entry(d, "The WHO has brought forward its meeting to today.", "2009-04-29")
+    bare = bare.model_copy(update={"text": "Has brought forward its meeting to today"})
+    assert as_written(bare) == "The WHO has brought forward its meeting to today"
+    whole = _entry(d, "The WHO has brought forward its meeting to today.", "2009-04-29")
+    assert as_written(whole) == whole.text  # a whole clause stays as it is
+
+
+def test_a_captions_closing_page_date_is_taken_off() -> None:
+    from briefgen.fuse.timeline import entry_text
+
+    caption = "Crew member in hospital after a flight from Mexico Saturday 25 April 2009"
+    assert entry_text(caption) == "Crew member in hospital after a flight from Mexico"
+    # A date the report gives stays.
+    assert entry_text("The crew flew out on 20 April 2009") == "The crew flew out on 20 April 2009"

@@ -73,7 +73,7 @@ def rank_timeline(
     buckets: dict[tuple[str, str | None], tuple[SetIndex, list[int]]] = {}
     for f in facts:
         for e in [*f.timeline, *_lead_entries(f)]:
-            text = entry_text(e.text)
+            text = entry_text(as_written(e))
             if text is None:
                 continue  # page furniture, no report
             sig = words(text)
@@ -310,6 +310,12 @@ _TRAILING_DATE = re.compile(
     rf"(?:\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}),?\s+\d{{4}}[\s,;|-]*$",
     re.I,
 )
+#: A page's date closing a caption: a weekday, a day, a month and a year.
+_STAMP_DATE = re.compile(
+    rf"\s+(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+"
+    rf"(?:\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}),?\s+\d{{4}}\s*$",
+    re.I,
+)
 #: Date words that dangle around a time stamp ("Friday 28 May 2010", "Tue Apr 28, 2009").
 _DATE_WORD = re.compile(
     r"^(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
@@ -323,6 +329,32 @@ _FURNITURE = re.compile(
     r"|most popular|comments?)\b",
     re.I,
 )
+
+
+#: Words that open no whole clause: an auxiliary or verb whose subject was cut off
+#: ("Has brought forward its meeting …").
+_NO_SUBJECT = frozenset(
+    {"has", "have", "had", "is", "are", "was", "were", "will", "would", "did", "does", "says"}
+)
+#: A sentence up to this many words replaces a cut clause of it as the entry's text.
+AS_WRITTEN_WORDS = 45
+
+
+def as_written(e: TimelineEntry) -> str:
+    """The entry's text, or its sentence as written when the text is a clause cut from
+    it without its subject — a participle ("Arriving from Mexico yesterday", of "He said
+    160 passengers arriving from Mexico yesterday were screened") or a bare verb ("Has
+    brought forward its meeting") — and the sentence is short enough to read."""
+    words_ = e.text.split()
+    if not words_ or not e.evidence:
+        return e.text
+    first = words_[0]
+    cut = (first.endswith("ing") and first[:1].isupper()) or first.lower() in _NO_SUBJECT
+    sentence = " ".join(e.evidence[0].text.split())
+    inside = " ".join(words_).strip(" .").casefold() in sentence.casefold()
+    if cut and inside and len(sentence.split()) <= AS_WRITTEN_WORDS:
+        return sentence.rstrip(" .")
+    return e.text
 
 
 def entry_text(text: str) -> str | None:
@@ -347,6 +379,8 @@ def entry_text(text: str) -> str | None:
             t = " ".join(after)  # a stamp heading the report
         elif len(after) <= 1:
             t = _TRAILING_DATE.sub("", t[: first.start()])  # a stamp closing it
+    if not clocks:
+        t = _STAMP_DATE.sub("", t)  # "… outbreaks Saturday 25 April 2009": a page's date
     t = t.strip(" -–—|;,")
     if _CLOCK.search(t) or _FURNITURE.search(t) or not t:
         return None

@@ -39,7 +39,7 @@ from briefgen.fuse.stories import (
     profile_of,
     topicality,
 )
-from briefgen.fuse.timeline import merge_timeline, rank_timeline, story_timeline
+from briefgen.fuse.timeline import merge_timeline, rank_timeline, story_timelines
 from briefgen.fuse.watchlist import watch_entry, watch_items
 from briefgen.model import (
     Appendix,
@@ -177,8 +177,9 @@ def fuse(
         facts, caps.timeline, sources, timeline_period, cited, topicality(facts)
     )
     every_entry = sorted([*timeline, *more_timeline], key=lambda e: -len(e.documents))
-    for s in stories:
-        s.timeline = story_timeline(every_entry, s.documents, timeline_period)
+    own = story_timelines(every_entry, [s.documents for s in stories], timeline_period)
+    for s, entries in zip(stories, own, strict=True):
+        s.timeline = entries
     actors, more_actors = _split(all_actors, caps.actors)
     statements, more_statements = _split(all_statements, caps.statements)
     risks, more_risks = _split(all_risks, caps.risks)

@@ -143,24 +143,45 @@ def story_timeline(
     most of the story's documents give — inside the period; the ``limit`` days most of
     its documents date, in date order, each citing only the story's documents. A story
     of one day's reports has no timeline of its own (its coverage dates it)."""
-    mine = set(documents)
-    best: dict[str, tuple[int, int, TimelineEntry]] = {}
-    dating: dict[str, set[str]] = {}
+    return story_timelines(entries, [documents], period, limit)[0]
+
+
+def story_timelines(
+    entries: Sequence[TimelineEntry],
+    stories: Sequence[Sequence[str]],
+    period: Period | None,
+    limit: int = STORY_TIMELINE_ENTRIES,
+) -> list[list[TimelineEntry]]:
+    """:func:`story_timeline` of each story (its documents' ids), through one index of
+    the entries by document: each story reads only its own documents' entries."""
+    by_doc: dict[str, list[int]] = {}
     for k, e in enumerate(entries):
-        if not e.date or e.precision != "day" or not _inside(e, period):
+        if e.date and e.precision == "day" and _inside(e, period):
+            for ev in e.evidence:
+                by_doc.setdefault(ev.doc, []).append(k)
+    out: list[list[TimelineEntry]] = []
+    for documents in stories:
+        mine = set(documents)
+        best: dict[str, tuple[int, TimelineEntry]] = {}
+        dating: dict[str, set[str]] = {}
+        ks = sorted({k for d in mine for k in by_doc.get(d, ())})
+        for k in ks:
+            e = entries[k]
+            assert e.date is not None
+            evidence = [ev for ev in e.evidence if ev.doc in mine]
+            docs = list(dict.fromkeys(ev.doc for ev in evidence))
+            dating.setdefault(e.date, set()).update(docs)
+            if e.date not in best or len(docs) > best[e.date][0]:
+                best[e.date] = (
+                    len(docs),
+                    e.model_copy(update={"evidence": evidence, "documents": docs}),
+                )
+        if len(best) < 2:
+            out.append([])
             continue
-        evidence = [ev for ev in e.evidence if ev.doc in mine]
-        if not evidence:
-            continue
-        docs = list(dict.fromkeys(ev.doc for ev in evidence))
-        dating.setdefault(e.date, set()).update(docs)
-        if e.date not in best or len(docs) > best[e.date][0]:
-            entry = e.model_copy(update={"evidence": evidence, "documents": docs})
-            best[e.date] = (len(docs), -k, entry)
-    if len(best) < 2:
-        return []
-    days = sorted(best, key=lambda day: (-len(dating[day]), day))[:limit]
-    return [best[day][2] for day in sorted(days)]
+        days = sorted(best, key=lambda day: (-len(dating[day]), day))[:limit]
+        out.append([best[day][1] for day in sorted(days)])
+    return out
 
 
 def _centrality(out: Sequence[TimelineEntry], sigs: Sequence[set[str]]) -> list[float]:

@@ -33,6 +33,7 @@ from briefgen.facts import (
 )
 from briefgen.fuse import FuseOptions, fuse
 from briefgen.fuse.duplicates import fingerprint, near_duplicates
+from briefgen.fuse.stories import Seen
 from briefgen.ingest import Skipped, SkippedInput, display_path, filter_period, ingest, read_file
 from briefgen.model import Appendix, Brief, Document, SinceLast, appendix_json
 from briefgen.nlp import load_nlp
@@ -81,7 +82,8 @@ def build(
         if not documents:
             return BuildResult(None, [], skipped, timings)
         when = generated_at or now()
-        fused = _fused(config, documents, when, progress, timings)
+        previous = run.state.previous(when.isoformat(timespec="seconds"))
+        fused = _fused(config, documents, when, progress, timings, previous)
         brief = _since_last(fused.brief, run.state)
         outputs = _render(config, brief, fused.appendix, run.pdf_worker, timings)
         paths = _write(config, brief, outputs, when, timings)
@@ -201,10 +203,60 @@ def _fused(
     when: datetime,
     progress: Progress | None,
     timings: dict[str, float],
+    previous: BriefKeys | None = None,
 ) -> _Fused:
     """The fused brief: from the cache when this corpus was fused before with the same
-    options, else from every document's facts (themselves cached, :mod:`briefgen.facts`)."""
+    options, else from every document's facts (themselves cached, :mod:`briefgen.facts`).
+    ``previous`` (the last brief's keys) lets stories it did not report rank first at
+    equal coverage: when some of the stories were in it and some not, the pile is fused
+    again with it among the options (its own cache entry); a rebuild of the same pile,
+    whose stories were all in the last brief, keeps the plain cached brief."""
     options = FuseOptions.from_config(config)
+    fused = _fused_with(config, options, documents, when, progress, timings)
+    if previous is None:
+        return fused
+    seen = Seen.of(
+        sorted({str(s) for d in previous.developments for s in d.get("spans", [])}),
+        [[str(w) for w in d.get("words", [])] for d in previous.developments],
+    )
+    if not _novelty_matters(fused, seen):
+        return fused
+    log.info("fuse: stories new since the last brief rank first at equal coverage")
+    options = options.model_copy(
+        update={
+            "previous_spans": tuple(sorted(seen.spans)),
+            "previous_summaries": tuple(sorted(tuple(sorted(w)) for w in seen.summaries)),
+        }
+    )
+    return _fused_with(config, options, documents, when, progress, timings)
+
+
+def _novelty_matters(fused: _Fused, seen: Seen) -> bool:
+    """Whether the last brief had some of the stories' key developments and not others
+    (all or none: novelty lifts every story alike and the ranking stands)."""
+    keys = {d.get("id"): d for d in fused.keys.developments}
+    flags = set()
+    for story in fused.brief.stories:
+        lead = keys.get(story.developments[0]) if story.developments else None
+        if lead is None:
+            continue
+        flags.add(
+            seen.known_words(
+                [str(w) for w in lead.get("words", [])], [str(x) for x in lead.get("spans", [])]
+            )
+        )
+    return len(flags) > 1
+
+
+def _fused_with(
+    config: Config,
+    options: FuseOptions,
+    documents: Sequence[Document],
+    when: datetime,
+    progress: Progress | None,
+    timings: dict[str, float],
+) -> _Fused:
+    """The fused brief of ``documents`` with ``options``: cached, else fused."""
     keyed = facts_setting(config)
     cache = FusedCache(config.cache_dir(), config.cache.enabled)
     key = None

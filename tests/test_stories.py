@@ -179,6 +179,34 @@ def test_the_stories_validate_against_the_schema(pile: Any) -> None:
     assert {"id", "label", "documents", "outlets", "developments"} <= required
 
 
+def _as_previous(dev: KeyDevelopment) -> dict[str, Any]:
+    """The options a last brief that reported ``dev`` gives (as the run state keeps it)."""
+    return {
+        "previous_spans": tuple(f"{e.doc}:{e.start}:{e.end}" for e in dev.evidence),
+        "previous_summaries": (tuple(w.lower() for w in dev.summary.split()),),
+    }
+
+
+def test_at_equal_coverage_a_story_the_last_brief_missed_ranks_first(nlp: Any) -> None:
+    docs = documents(RED_SEA[:2] + OMAN)  # two documents from two outlets each
+    facts = facts_with_profiles(nlp, docs)
+    first = fuse(facts, FuseOptions(), WHEN)
+    assert [s.corroboration for s in first.stories] == [2, 2]
+    top = first.stories[0].documents
+    again = fuse(facts, FuseOptions(**_as_previous(first.key_developments[0])), WHEN)
+    assert again.stories[0].documents != top  # the story already reported goes second
+    assert again.stories[1].documents == top
+    assert again.key_developments[0].story == again.stories[0].id
+
+
+def test_novelty_never_outranks_more_coverage(pile: Any) -> None:
+    _, facts = pile
+    first = fuse(facts, FuseOptions(), WHEN)
+    assert first.stories[0].corroboration == 3
+    again = fuse(facts, FuseOptions(**_as_previous(first.key_developments[0])), WHEN)
+    assert again.stories[0].documents == first.stories[0].documents
+
+
 # --- small parts, no model ------------------------------------------------------------------
 
 
@@ -270,3 +298,94 @@ def test_a_story_with_an_undated_document_has_its_dated_coverage() -> None:
     assert [(c.date, c.documents) for c in coverage(["a", "b", "c"], sources)] == [
         ("2024-06-12", 2)
     ]
+
+
+def test_a_rebuild_whose_stories_were_all_in_the_last_brief_keeps_the_plain_ranking() -> None:
+    from briefgen.fuse.stories import Seen
+    from briefgen.model import Brief, Marking
+    from briefgen.pipeline import _Fused, _novelty_matters
+    from briefgen.store.state import BriefKeys
+
+    seen = Seen.of(["a:0:10"], [["houthi", "missile", "tanker", "struck"]])
+    assert seen.known("Houthi missile struck tanker", [])  # the same summary's words
+    assert seen.known("Anything at all", ["a:0:10"])  # a span it cited
+    assert not seen.known("Limpet mine damaged Front Altair", ["b:0:9"])
+    keys = BriefKeys(
+        "2024-06-20T06:00:00+00:00",
+        developments=[
+            {"id": "kd1", "spans": ["a:0:10"], "words": ["houthi"]},
+            {"id": "kd2", "spans": ["b:0:9"], "words": ["limpet", "mine"]},
+        ],
+    )
+    brief = Brief(
+        title="t",
+        generated_at=keys.generated_at,
+        marking=Marking(label="UNCLASSIFIED"),
+        stories=[
+            Story(id="s1", label="Tutor", developments=["kd1"]),
+            Story(id="s2", label="Front Altair", developments=["kd2"]),
+        ],
+    )
+    fused = _Fused(brief, "{}", keys)
+    assert _novelty_matters(fused, seen)  # one story known, one new: rank again
+    assert not _novelty_matters(fused, Seen.of(["a:0:10", "b:0:9"], []))  # all known
+    assert not _novelty_matters(fused, Seen.of([], [["weather"]]))  # none known
+
+
+def test_a_storys_own_timeline_holds_its_documents_days_one_entry_each() -> None:
+    from briefgen.fuse.timeline import story_timeline
+    from briefgen.model import Period, TimelineEntry
+
+    docs = documents(RED_SEA + OMAN)
+    red, oman = [d.id for d in docs[:3]], [d.id for d in docs[3:]]
+
+    def entry(day: str, text: str, *ds: Document) -> TimelineEntry:
+        return TimelineEntry(
+            date=day,
+            precision="day",
+            text=text,
+            evidence=[ev(d, d.text[:20]) for d in ds],
+            documents=[d.id for d in ds],
+            sort_key=day,
+        )
+
+    entries = [
+        entry("2024-06-12", "Houthi rebels struck the tanker Tutor", docs[0], docs[1], docs[3]),
+        entry("2024-06-12", "The Tutor's engine room caught fire", docs[1]),
+        entry("2024-06-15", "A US Navy helicopter evacuated the crew", docs[2]),
+        entry("2024-06-13", "A limpet mine damaged Front Altair", docs[3], docs[4]),
+        entry("2023-01-01", "Shipping began in the region", docs[0]),  # outside the period
+    ]
+    period = Period(start="2024-06-01", end="2024-06-30")
+    shown = story_timeline(entries, red, period)
+    assert [(e.date, e.text) for e in shown] == [
+        ("2024-06-12", "Houthi rebels struck the tanker Tutor"),
+        ("2024-06-15", "A US Navy helicopter evacuated the crew"),
+    ]
+    assert set(shown[0].documents) == {docs[0].id, docs[1].id}  # the story's own only
+    assert len(story_timeline(entries, oman, period)) == 2
+    assert story_timeline(entries, oman[1:], period) == []  # one day: its coverage dates it
+    assert len(story_timeline(entries * 4, red, period, limit=1)) == 1
+
+
+def test_the_stories_view_shows_a_storys_timeline(pile: Any) -> None:
+    from briefgen.model import TimelineEntry
+    from briefgen.render import render
+
+    docs, facts = pile
+    brief = fuse(facts, FuseOptions(), WHEN)
+    d = docs[2]
+    brief.stories[0].timeline = [
+        TimelineEntry(
+            date="2024-06-15",
+            precision="day",
+            text="Sailors <b>evacuated</b> by helicopter",
+            evidence=[ev(d, d.text[:30])],
+            sort_key="2024-06-15",
+        )
+    ]
+    out = render(brief, ["html", "md"])
+    html, md = out["html"].decode(), out["md"].decode()
+    assert 'class="story-timeline"' in html
+    assert "Sailors &lt;b&gt;evacuated&lt;/b&gt; by helicopter" in html
+    assert "- **Timeline:**" in md and "15 June 2024" in md

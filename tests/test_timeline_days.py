@@ -134,3 +134,116 @@ def test_the_brief_timeline_is_capped_by_days() -> None:
         datetime(2024, 6, 20, tzinfo=timezone.utc),
     )
     assert len(brief.timeline) == 1 and len(brief.appendix.timeline) == 1
+
+
+def test_page_furniture_is_no_entry_text() -> None:
+    from briefgen.fuse.timeline import entry_text
+
+    # A caption run into its page's stamp and navigation: no report left.
+    assert entry_text("Page last updated at 11:14 GMT, Thursday, 3 February 2011 Help") is None
+    assert entry_text("Posted by: reader42 | June 14, 2010 9:28 PM | Report abuse") is None
+    assert entry_text("WASHINGTON | Wed Aug 4, 2010 11:17 am EDT WASHINGTON (Reuters) -") is None
+    assert entry_text("Sunday 26 April 2009 11.25 BST") is None
+    # The frame taken off a report: dateline and stamp before it, stamp after it.
+    assert (
+        entry_text(
+            "LONDON | Tue Apr 28, 2009 9:03 pm BST LONDON (Reuters) - Ministers met doctors today"
+        )
+        == "Ministers met doctors today"
+    )
+    assert (
+        entry_text("Wednesday 5 May 2010 19.52 BST Oil sheen remains in the sound")
+        == "Oil sheen remains in the sound"
+    )
+    assert (
+        entry_text("Divers sealed the leaking well on Thursday Friday 28 May 2010 10.27 BST")
+        == "Divers sealed the leaking well on Thursday"
+    )
+    # A plain report is kept as written, short ones too.
+    assert entry_text("Kim met Putin") == "Kim met Putin"
+
+
+def test_a_day_other_days_keep_citing_beats_a_day_dating_its_own_news() -> None:
+    """Two papers of 20 June date their own small news that day (four mentions and
+    publications in all); papers of three other days cite 2 June (the spill): 2 June is
+    the event day."""
+    spill = "The rig exploded and sank on 2 June."
+    facts = []
+    for k in range(2):
+        d = _doc(f"Council news {k}: the council met on 20 June.", "2024-06-20")
+        facts.append(
+            DocFacts(
+                document=ref(d),
+                timeline=[
+                    _entry(d, f"Council news {k}: the council met on 20 June.", "2024-06-20")
+                ],
+            )
+        )
+    for day in ("2024-06-05", "2024-06-12", "2024-06-26"):
+        d = _doc(f"Oil reached the coast by {day}. {spill}", day)
+        facts.append(DocFacts(document=ref(d), timeline=[_entry(d, spill, "2024-06-02")]))
+    sources = Sources(published={f.document.id: f.document.published for f in facts})
+    period = Period(start="2024-06-01", end="2024-06-30")
+    shown = merge_timeline(facts, limit=1, sources=sources, period=period)
+    assert [e.date for e in shown] == ["2024-06-02"]
+
+
+def test_a_year_before_the_period_is_background_not_timeline() -> None:
+    d = _doc("Putin visited Pyongyang in 2000. Kim met Putin on 13 September.", "2023-09-14")
+    facts = [
+        DocFacts(
+            document=ref(d),
+            timeline=[
+                _entry(d, "Putin visited Pyongyang in 2000.", "2000-01-01", "year"),
+                _entry(d, "Kim met Putin on 13 September.", "2023-09-13"),
+                _entry(d, "Kim met Putin on 13 September.", "2023-09-01", "month"),
+            ],
+        )
+    ]
+    period = Period(start="2023-09-01", end="2023-09-30")
+    shown = merge_timeline(facts, limit=5, period=period)
+    assert [(e.date, e.precision) for e in shown] == [
+        ("2023-09-01", "month"),
+        ("2023-09-13", "day"),
+    ]
+
+
+def test_an_off_topic_document_weighs_little() -> None:
+    from briefgen.fuse.stories import topicality
+
+    trial = "The doctor's trial heard the paramedic testify about the singer's death in court."
+    facts = [
+        DocFacts(document=ref(_doc(f"{trial} Day {k}.", f"2011-10-0{k}"))) for k in range(1, 6)
+    ]
+    radio = DocFacts(
+        document=ref(_doc("Radio schedule: the gardening programme airs on Monday.", "2011-10-03"))
+    )
+    weights = topicality([*facts, radio])
+    assert weights[radio.document.id] < 0.5
+    assert all(weights[f.document.id] == 1.0 for f in facts)
+
+
+def test_a_clause_cut_from_its_subject_reads_as_its_sentence() -> None:
+    from briefgen.fuse.timeline import as_written
+
+    d = _doc("He said 160 passengers arriving from Mexico yesterday were screened.", "2009-04-25")
+    cut = _entry(
+        d, "He said 160 passengers arriving from Mexico yesterday were screened.", "2009-04-24"
+    )
+    cut = cut.model_copy(update={"text": "Arriving from Mexico yesterday"})
+    assert as_written(cut) == "He said 160 passengers arriving from Mexico yesterday were screened"
+    d = _doc("The WHO has brought forward its meeting to today.", "2009-04-29")
+    bare = _entry(d, "The WHO has brought forward its meeting to today.", "2009-04-29")
+    bare = bare.model_copy(update={"text": "Has brought forward its meeting to today"})
+    assert as_written(bare) == "The WHO has brought forward its meeting to today"
+    whole = _entry(d, "The WHO has brought forward its meeting to today.", "2009-04-29")
+    assert as_written(whole) == whole.text  # a whole clause stays as it is
+
+
+def test_a_captions_closing_page_date_is_taken_off() -> None:
+    from briefgen.fuse.timeline import entry_text
+
+    caption = "Crew member in hospital after a flight from Mexico Saturday 25 April 2009"
+    assert entry_text(caption) == "Crew member in hospital after a flight from Mexico"
+    # A date the report gives stays.
+    assert entry_text("The crew flew out on 20 April 2009") == "The crew flew out on 20 April 2009"

@@ -31,8 +31,15 @@ from briefgen.fuse.risks import merge_questions, merge_risks
 from briefgen.fuse.simindex import STOP, jaccard, words
 from briefgen.fuse.sources import document_refs, evidence_key
 from briefgen.fuse.statements import rank_statements
-from briefgen.fuse.stories import build_story, detect_stories, idf_table, profile_of
-from briefgen.fuse.timeline import merge_timeline, rank_timeline
+from briefgen.fuse.stories import (
+    Seen,
+    build_story,
+    detect_stories,
+    idf_table,
+    profile_of,
+    topicality,
+)
+from briefgen.fuse.timeline import merge_timeline, rank_timeline, story_timelines
 from briefgen.fuse.watchlist import watch_entry, watch_items
 from briefgen.model import (
     Appendix,
@@ -85,6 +92,11 @@ class FuseOptions(BaseModel):
     sources_grading: dict[str, str] = Field(default_factory=dict)
     #: The period asked for (``--since``/``--until``); default: the documents' dates.
     period: Period | None = None
+    #: The last brief of this configuration (its developments' evidence spans,
+    #: ``doc:start:end``, and summaries' words, as the run state keeps them): a story it
+    #: did not report ranks above one it did at equal coverage. Empty for a first brief.
+    previous_spans: tuple[str, ...] = ()
+    previous_summaries: tuple[tuple[str, ...], ...] = ()
 
     @classmethod
     def from_config(cls, config: Config) -> FuseOptions:
@@ -151,7 +163,8 @@ def fuse(
     all_actors, remap = merge_actors(facts, None, order)
     names = {a.id: a.name for a in all_actors}
     devs_in, statements_in, risks_in = rename_actors(facts, remap, names)
-    stories, all_devs = _stories(with_devs(facts, devs_in), sources, topics, options.period)
+    seen = Seen.of(options.previous_spans, options.previous_summaries)
+    stories, all_devs = _stories(with_devs(facts, devs_in), sources, topics, options.period, seen)
     all_statements = rank_statements(
         [s.model_copy() for s in statements_in], all_actors[: caps.actors], sources
     )
@@ -159,9 +172,14 @@ def fuse(
     all_questions = merge_questions([q for f in facts for q in f.open_questions])
     devs, more_devs = _split(all_devs, caps.key_developments)
     cited = {evidence_key(ev) for d in devs for ev in d.evidence}
+    timeline_period = _timeline_period(documents, options.period)
     timeline, more_timeline = rank_timeline(
-        facts, caps.timeline, sources, _timeline_period(documents, options.period), cited
+        facts, caps.timeline, sources, timeline_period, cited, topicality(facts)
     )
+    every_entry = sorted([*timeline, *more_timeline], key=lambda e: -len(e.documents))
+    own = story_timelines(every_entry, [s.documents for s in stories], timeline_period)
+    for s, entries in zip(stories, own, strict=True):
+        s.timeline = entries
     actors, more_actors = _split(all_actors, caps.actors)
     statements, more_statements = _split(all_statements, caps.statements)
     risks, more_risks = _split(all_risks, caps.risks)
@@ -228,6 +246,7 @@ def _stories(
     sources: Sources,
     topics: tuple[str, ...],
     period: Period | None,
+    seen: Seen | None = None,
 ) -> tuple[list[Story], list[KeyDevelopment]]:
     """The stories of the pile, ranked, and their key developments: each story's lead
     (:mod:`briefgen.fuse.stories`) in the stories' order, then the stories' further
@@ -239,7 +258,9 @@ def _stories(
     built: list[tuple[Story, KeyDevelopment | None, list[KeyDevelopment]]] = []
     for k, members in enumerate(detect_stories(facts, sources), 1):
         group = [facts[i] for i in members]
-        story, dev, reports = build_story(k, group, devs_of, sources, idf, topics, newest, span)
+        story, dev, reports = build_story(
+            k, group, devs_of, sources, idf, topics, newest, span, seen
+        )
         used = {id(d) for d in reports}
         rest = []
         for f in group:

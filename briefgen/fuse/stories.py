@@ -31,7 +31,7 @@ import heapq
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -70,6 +70,73 @@ def idf_table(profiles: Sequence[Mapping[str, float]]) -> dict[str, float]:
         df.update(p.keys())
     n = len(profiles)
     return {t: math.log((n + 1) / (k + 1)) + 1.0 for t, k in df.items()}
+
+
+#: What a story the last brief did not report gains: more than recency can (0.3 at
+#: most), less than a third more independent documents (1.5 × log(1 + n) grows by 0.43),
+#: so coverage ranks first, then novelty.
+NOVELTY_WEIGHT = 0.35
+#: A summary sharing this share of its words with one of the last brief's is not new
+#: (the run state's rule, :data:`briefgen.store.state.SAME_SUMMARY`).
+SAME_SUMMARY = 0.6
+_KEY_WORD = re.compile(r"[^\W_]{3,}", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """The last brief's developments, as the run state keeps them: a story is known when
+    one of its reports cites a span they cited or its summary shares most of its words
+    with one of theirs (the rule of ``since_last``)."""
+
+    spans: frozenset[str]
+    summaries: tuple[frozenset[str], ...]
+
+    @classmethod
+    def of(cls, spans: Iterable[str], summaries: Iterable[Iterable[str]]) -> Seen:
+        return cls(frozenset(spans), tuple(frozenset(w) for w in summaries))
+
+    @property
+    def active(self) -> bool:
+        """Whether there was a last brief to compare with."""
+        return bool(self.spans or self.summaries)
+
+    def known(self, summary: str, spans: Iterable[Evidence | str]) -> bool:
+        """Whether a story's key development (its summary and evidence, or the spans
+        ``doc:start:end`` the run state keeps of it) was in the last brief."""
+        keys = {e if isinstance(e, str) else f"{e.doc}:{e.start}:{e.end}" for e in spans}
+        if keys & self.spans:
+            return True
+        mine = {w.lower() for w in _KEY_WORD.findall(summary)}
+        return bool(mine) and any(
+            len(mine & o) / len(mine | o) >= SAME_SUMMARY for o in self.summaries if o
+        )
+
+    def known_words(self, words: Iterable[str], spans: Iterable[str]) -> bool:
+        """:meth:`known` from the words the run state keeps of a summary."""
+        if set(spans) & self.spans:
+            return True
+        mine = set(words)
+        return bool(mine) and any(
+            len(mine & o) / len(mine | o) >= SAME_SUMMARY for o in self.summaries if o
+        )
+
+
+def topicality(facts: Sequence[DocFacts]) -> dict[str, float]:
+    """Document id → how much it is about the pile's subject: the cosine of its TF-IDF
+    vector with the pile's centroid, over the median document's, at most 1. A radio
+    schedule in a pile about a trial weighs little; most documents weigh 1."""
+    if not facts:
+        return {}
+    profiles = [profile_of(f) for f in facts]
+    vecs = vectors(profiles, idf_table(profiles))
+    centroid: defaultdict[str, float] = defaultdict(float)
+    for v in vecs:
+        for t, x in v.items():
+            centroid[t] += x
+    norm = math.sqrt(sum(x * x for x in centroid.values())) or 1.0
+    sims = [sum(x * centroid[t] for t, x in v.items()) / norm for v in vecs]
+    middle = sorted(sims)[len(sims) // 2] or 1.0
+    return {f.document.id: min(1.0, s / middle) for f, s in zip(facts, sims, strict=True)}
 
 
 def vectors(
@@ -518,6 +585,7 @@ def build_story(
     watch_topics: tuple[str, ...],
     newest: int | None,
     span_days: int,
+    seen: Seen | None = None,
 ) -> tuple[Story, KeyDevelopment | None, list[KeyDevelopment]]:
     """One story, its key development and the documents' developments that report it
     (ids are set by the caller)."""
@@ -543,7 +611,8 @@ def build_story(
         corroboration=max(1, len(independent)),
         coverage=coverage(docs, sources),
     )
-    # Ranking: independent coverage first, then outlets, recency and the watchlist.
+    # Ranking: independent coverage first, then outlets, novelty against the last brief,
+    # recency and the watchlist.
     score = 1.5 * math.log(1 + len(independent)) + 0.3 * math.log(1 + len(outlets))
     last = _day(story.last_reported)
     if newest is not None and last is not None and span_days > 0:
@@ -551,6 +620,9 @@ def build_story(
     if lead is None:
         story.score = round(score, 4)
         return story, None, []
+    evidence = _evidence(reports, lead, sources)
+    if seen is not None and seen.active and not seen.known(lead.summary, evidence):
+        score += NOVELTY_WEIGHT  # not in the last brief
     if watch_topics and any(mentions_topic(d.summary, watch_topics) for d in reports):
         score += 0.3
     if any(d.watchlist for d in reports):
@@ -576,7 +648,7 @@ def build_story(
     story.score = round(score, 4)
     dev = lead.model_copy(
         update={
-            "evidence": _evidence(reports, lead, sources),
+            "evidence": evidence,
             "documents": docs,
             "corroboration": max(1, len(independent)),
             "outlets": max(1, outlet_count(docs, sources)),

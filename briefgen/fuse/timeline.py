@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from briefgen.fuse.developments import Sources
@@ -17,14 +17,22 @@ from briefgen.model import (
     TimelineEntry,
 )
 
-#: How much the number of documents that mention a day (or were published on it) counts.
+#: How much a day's date-frequency signal (:func:`_date_support`) counts, and its parts:
+#: each other publication day citing it, each same-day document mentioning it, each
+#: document published on it.
 DATE_WEIGHT = 1.5
+OTHER_DAYS_WEIGHT = 1.0
+SAME_DAY_WEIGHT = 0.25
 PUBLISHED_WEIGHT = 1.0
 #: How much an entry's centrality counts (:func:`_centrality`), and the pile's share in it.
 CENTRAL_WEIGHT = 4.0
 PILE_WEIGHT = 1.5
+#: How much an entry's document being about the pile's subject counts in its quality
+#: (:func:`briefgen.fuse.stories.topicality`, 0–1): a radio schedule's dated line in a
+#: pile about a trial is neither the day's account nor a reason to pick the day.
+TOPIC_WEIGHT = 10.0
 #: How much the best account of a day counts in choosing the day, beside its mentions.
-QUALITY_WEIGHT = 0.3
+QUALITY_WEIGHT = 0.2
 
 
 def _timeline_order(e: TimelineEntry) -> tuple[str, str]:
@@ -49,6 +57,7 @@ def rank_timeline(
     sources: Sources | None,
     period: Period | None,
     cited: set[tuple[str, int, int]] | None,
+    topical: Mapping[str, float] | None = None,
 ) -> tuple[list[TimelineEntry], list[TimelineEntry]]:
     """The timeline shown (at most ``limit`` entries) and the rest, each in date order.
 
@@ -64,7 +73,10 @@ def rank_timeline(
     buckets: dict[tuple[str, str | None], tuple[SetIndex, list[int]]] = {}
     for f in facts:
         for e in [*f.timeline, *_lead_entries(f)]:
-            sig = words(e.text)
+            text = entry_text(as_written(e))
+            if text is None:
+                continue  # page furniture, no report
+            sig = words(text)
             index, members = buckets.setdefault((e.sort_key, e.date), (SetIndex(), []))
             match = next(
                 (
@@ -77,13 +89,13 @@ def rank_timeline(
             if match is None:
                 index.add(sig)
                 members.append(len(out))
-                out.append(e.model_copy(update={"evidence": list(e.evidence)}))
+                out.append(e.model_copy(update={"evidence": list(e.evidence), "text": text}))
                 sigs.append(sig)
             else:
                 out[match].evidence = dedupe_evidence(out[match].evidence + e.evidence)
     for e in out:
         e.documents = list(dict.fromkeys(ev.doc for ev in e.evidence))
-    support = _date_support(out, sources)
+    support = _date_support(out, sources, topical or {})
     if limit is None:
         out.sort(key=_timeline_order)
         return out, []
@@ -94,6 +106,9 @@ def rank_timeline(
         if not (e.date or e.sort_key) or not _inside(e, period):
             continue  # undated, or outside the period the brief covers
         quality = _timeline_score(e, sources, period, cited) + central[i]
+        if topical:
+            # an account from a document about the pile's subject
+            quality += TOPIC_WEIGHT * max((topical.get(d, 1.0) for d in e.documents), default=1.0)
         slot = e.date if e.precision == "day" and e.date else e.sort_key
         if slot not in best or quality > best[slot][0]:
             best[slot] = (quality, i)
@@ -110,6 +125,63 @@ def rank_timeline(
     shown = sorted((out[i] for i in keep), key=_timeline_order)
     rest = sorted((out[i] for i in range(len(out)) if i not in chosen), key=_timeline_order)
     return shown, rest
+
+
+#: How many dated entries a story's own timeline keeps (the days most of its documents
+#: date), shown compactly under the story.
+STORY_TIMELINE_ENTRIES = 6
+
+
+def story_timeline(
+    entries: Sequence[TimelineEntry],
+    documents: Sequence[str],
+    period: Period | None,
+    limit: int = STORY_TIMELINE_ENTRIES,
+) -> list[TimelineEntry]:
+    """A story's own timeline: the dated entries of its documents (``entries``: the
+    brief's, shown and not, already merged across documents), one per day — the account
+    most of the story's documents give — inside the period; the ``limit`` days most of
+    its documents date, in date order, each citing only the story's documents. A story
+    of one day's reports has no timeline of its own (its coverage dates it)."""
+    return story_timelines(entries, [documents], period, limit)[0]
+
+
+def story_timelines(
+    entries: Sequence[TimelineEntry],
+    stories: Sequence[Sequence[str]],
+    period: Period | None,
+    limit: int = STORY_TIMELINE_ENTRIES,
+) -> list[list[TimelineEntry]]:
+    """:func:`story_timeline` of each story (its documents' ids), through one index of
+    the entries by document: each story reads only its own documents' entries."""
+    by_doc: dict[str, list[int]] = {}
+    for k, e in enumerate(entries):
+        if e.date and e.precision == "day" and _inside(e, period):
+            for ev in e.evidence:
+                by_doc.setdefault(ev.doc, []).append(k)
+    out: list[list[TimelineEntry]] = []
+    for documents in stories:
+        mine = set(documents)
+        best: dict[str, tuple[int, TimelineEntry]] = {}
+        dating: dict[str, set[str]] = {}
+        ks = sorted({k for d in mine for k in by_doc.get(d, ())})
+        for k in ks:
+            e = entries[k]
+            assert e.date is not None
+            evidence = [ev for ev in e.evidence if ev.doc in mine]
+            docs = list(dict.fromkeys(ev.doc for ev in evidence))
+            dating.setdefault(e.date, set()).update(docs)
+            if e.date not in best or len(docs) > best[e.date][0]:
+                best[e.date] = (
+                    len(docs),
+                    e.model_copy(update={"evidence": evidence, "documents": docs}),
+                )
+        if len(best) < 2:
+            out.append([])
+            continue
+        days = sorted(best, key=lambda day: (-len(dating[day]), day))[:limit]
+        out.append([best[day][1] for day in sorted(days)])
+    return out
 
 
 def _centrality(out: Sequence[TimelineEntry], sigs: Sequence[set[str]]) -> list[float]:
@@ -166,26 +238,58 @@ def _inside(e: TimelineEntry, period: Period | None) -> bool:
     if period is None or not e.date:
         return True
     if e.precision != "day":
-        return not (period.end and e.date > period.end)
+        # A month or year overlaps the period: "1918" is background, not this period's.
+        span_end = _span_end(e)
+        return not (
+            (period.end and e.date > period.end) or (period.start and span_end < period.start)
+        )
     return not ((period.start and e.date < period.start) or (period.end and e.date > period.end))
 
 
-def _date_support(out: Sequence[TimelineEntry], sources: Sources | None) -> dict[str, float]:
-    """Day date → how many documents mention it (independent documents), plus half the
-    documents published that day: the date-frequency signal of timeline summarisation."""
+def _span_end(e: TimelineEntry) -> str:
+    """The last day a month or year entry covers (ISO text compares as dates do)."""
+    year = (e.date or "")[:4]
+    if e.precision == "month" and e.date:
+        return e.date[:7] + "-31"
+    return year + "-12-31"
+
+
+def _date_support(
+    out: Sequence[TimelineEntry], sources: Sources | None, topical: Mapping[str, float]
+) -> dict[str, float]:
+    """Day date → its date-frequency signal (as in timeline summarisation, Tran et al.
+    2013; Gholipour Ghalandari & Ifrim 2020): how many distinct *other* days' documents
+    refer to it (a day that later or earlier coverage keeps citing is an event day),
+    a quarter of the independent documents of that same day mentioning it (a paper
+    dating its own news says less), and the documents published that day; each
+    document weighted by how much it is about the pile's subject (``topical``, 1 where
+    not given)."""
     docs: dict[str, set[str]] = {}
     for e in out:
         if e.date and e.precision == "day":
             docs.setdefault(e.date, set()).update(
                 sources.source(d) if sources else d for d in e.documents
             )
-    published: dict[str, int] = {}
-    if sources is not None:
-        for d, p in sources.published.items():
-            if p and d not in sources.original:
-                published[p] = published.get(p, 0) + 1
+    published: dict[str, float] = {}
+    pub: Mapping[str, str | None] = sources.published if sources is not None else {}
+    for d, p in pub.items():
+        if p and sources is not None and d not in sources.original:
+            published[p] = published.get(p, 0.0) + topical.get(d, 1.0)
+
+    def mention(day: str) -> float:
+        ids = docs.get(day, set())
+        if sources is None:
+            return sum(topical.get(d, 1.0) for d in ids)
+        same = sum(topical.get(d, 1.0) for d in ids if pub.get(d) == day)
+        other_days: dict[str, float] = {}
+        for d in ids:
+            p = pub.get(d)
+            if p and p != day:
+                other_days[p] = max(other_days.get(p, 0.0), topical.get(d, 1.0))
+        return SAME_DAY_WEIGHT * same + OTHER_DAYS_WEIGHT * sum(other_days.values())
+
     return {
-        day: len(docs.get(day, ())) + PUBLISHED_WEIGHT * published.get(day, 0)
+        day: mention(day) + PUBLISHED_WEIGHT * published.get(day, 0)
         for day in set(docs) | set(published)
     }
 
@@ -210,6 +314,100 @@ def _timeline_score(
 
 
 _MODALS = {"can", "could", "may", "might", "should", "would"}
+
+
+#: A clock time with its zone or am/pm ("10.27 BST", "9:03 pm", "11:14 GMT"): page furniture.
+_CLOCK = re.compile(
+    r"\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?\b\s*)?(?:GMT|BST|UTC|EDT|EST|ET|CET|CEST|PDT|PST)\b"
+    r"|\b\d{1,2}:\d{2}\s*[ap]\.?m\.?(?!\w)",
+    re.I,
+)
+#: A wire dateline's end: "WASHINGTON (Reuters) -", "LONDON, April 27 (AP) —".
+_WIRE_DATELINE = re.compile(r"^.{0,120}?\((?:Reuters|AP|AFP|Bloomberg|UPI)\)\s*[-–—]*\s*")
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+#: The date of a closing time stamp ("Friday 28 May 2010", "Tue Apr 28, 2009").
+_TRAILING_DATE = re.compile(
+    rf"[\s,;|-]*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    rf"(?:\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}),?\s+\d{{4}}[\s,;|-]*$",
+    re.I,
+)
+#: A page's date closing a caption: a weekday, a day, a month and a year.
+_STAMP_DATE = re.compile(
+    rf"\s+(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+"
+    rf"(?:\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}),?\s+\d{{4}}\s*$",
+    re.I,
+)
+#: Date words that dangle around a time stamp ("Friday 28 May 2010", "Tue Apr 28, 2009").
+_DATE_WORD = re.compile(
+    r"^(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
+    r"[a-z]*\.?,?$|^\d{1,4}(?:st|nd|rd|th)?,?$|^[-–—;,|]$",
+    re.I,
+)
+#: Words of a page's frame, not of a report: bylines, comment threads, navigation.
+_FURNITURE = re.compile(
+    r"\b(?:last updated|posted by|report abuse|a version appeared on|click here|sign up"
+    r"|share this|follow the latest|print this|e-?mail this|help|related (?:stories|links)"
+    r"|most popular|comments?)\b",
+    re.I,
+)
+
+
+#: Words that open no whole clause: an auxiliary or verb whose subject was cut off
+#: ("Has brought forward its meeting …").
+_NO_SUBJECT = frozenset(
+    {"has", "have", "had", "is", "are", "was", "were", "will", "would", "did", "does", "says"}
+)
+#: A sentence up to this many words replaces a cut clause of it as the entry's text.
+AS_WRITTEN_WORDS = 45
+
+
+def as_written(e: TimelineEntry) -> str:
+    """The entry's text, or its sentence as written when the text is a clause cut from
+    it without its subject — a participle ("Arriving from Mexico yesterday", of "He said
+    160 passengers arriving from Mexico yesterday were screened") or a bare verb ("Has
+    brought forward its meeting") — and the sentence is short enough to read."""
+    words_ = e.text.split()
+    if not words_ or not e.evidence:
+        return e.text
+    first = words_[0]
+    cut = (first.endswith("ing") and first[:1].isupper()) or first.lower() in _NO_SUBJECT
+    sentence = " ".join(e.evidence[0].text.split())
+    inside = " ".join(words_).strip(" .").casefold() in sentence.casefold()
+    if cut and inside and len(sentence.split()) <= AS_WRITTEN_WORDS:
+        return sentence.rstrip(" .")
+    return e.text
+
+
+def entry_text(text: str) -> str | None:
+    """An entry's text with its page furniture taken off — a wire dateline and its
+    time stamp before the report ("WASHINGTON | Wed Aug 4, 2010 11:17 am EDT WASHINGTON
+    (Reuters) - …"), a time stamp before or after it ("Friday 28 May 2010 10.27 BST"),
+    the other cells of a "|"-separated line — or ``None`` when what is left is no
+    report: frame words (bylines, "Report abuse", "Last updated … Help"), a time stamp
+    inside it, or fewer than four words left once the frame is off."""
+    t = whole = " ".join(text.split())
+    if " | " in t or t.startswith("| ") or t.endswith(" |"):
+        t = max((c.strip() for c in t.split("|")), key=len)
+    m = _WIRE_DATELINE.match(t)
+    if m:
+        t = t[m.end() :]
+    clocks = list(_CLOCK.finditer(t))
+    if clocks:
+        first, last = clocks[0], clocks[-1]
+        before = t[: first.start()].split()
+        after = t[last.end() :].split()
+        if len(after) >= 4 and len([w for w in before if not _DATE_WORD.match(w)]) <= 2:
+            t = " ".join(after)  # a stamp heading the report
+        elif len(after) <= 1:
+            t = _TRAILING_DATE.sub("", t[: first.start()])  # a stamp closing it
+    if not clocks:
+        t = _STAMP_DATE.sub("", t)  # "… outbreaks Saturday 25 April 2009": a page's date
+    t = t.strip(" -–—|;,")
+    if _CLOCK.search(t) or _FURNITURE.search(t) or not t:
+        return None
+    if t != whole and len(t.split()) < 4:
+        return None  # a stub left once the frame is off
+    return t
 
 
 STAMP = re.compile(

@@ -59,3 +59,17 @@ def test_compact_shares_pydantic_bookkeeping_and_keeps_extras() -> None:
     assert copied.story == "s1" and copied.summary == "Changed."
     assert two.key_developments[0].story != "s1"
     assert '"story": "s1"' in one.model_dump_json(indent=2)
+
+
+def test_compact_shares_profile_terms() -> None:
+    compactor = Compactor()
+    term = "strike " * 12  # longer than what pydantic's JSON parser shares by itself
+    raw = '{"document": {"id": "%s", "title": "T", "sha256": "%s"}, "profile": {"TERM": 0.5}}'
+    raw = raw.replace("TERM", term)
+    one, two = (
+        compactor.compact(DocFacts.model_validate_json(raw % (doc, "0" * 64)))
+        for doc in ("aaaa", "bbbb")
+    )
+    assert one.profile == two.profile == {term: 0.5}
+    (a,), (b,) = one.profile, two.profile
+    assert a is b

@@ -78,6 +78,12 @@ class Compactor:
             for i, item in enumerate(value):
                 value[i] = self._value(item)
             return value
+        if isinstance(value, dict):  # e.g. a document's term profile: its keys shared
+            strings = self._strings
+            return {
+                strings.setdefault(k, k) if isinstance(k, str) else k: self._value(v)
+                for k, v in value.items()
+            }
         if isinstance(value, BaseModel):
             self._model(value)
         return value

@@ -164,14 +164,19 @@ def _name(document: Document) -> str:
 def _connect(distributed: Any, address: str | None, local_workers: int) -> tuple[Any, Any, str]:
     """A client (and the LocalCluster it owns, if any) and the address to report."""
     if address is None:
+        import dask
+
         try:
-            cluster = distributed.LocalCluster(
-                n_workers=local_workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
+            # Dask's statistical profiler wakes every 10 ms in each worker and takes the GIL
+            # to walk the stack of the thread that parses: nobody reads its profiles here.
+            with dask.config.set({"distributed.worker.profile.enabled": False}):
+                cluster = distributed.LocalCluster(
+                    n_workers=local_workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
         except Exception as exc:  # noqa: BLE001 - reported as one line
             raise ExecutorError(
                 f"nlp.executor: cannot start a local Dask cluster of {local_workers} "

@@ -272,7 +272,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{r['n']:>7} {'yes' if r['compact'] else 'no':>7} {r['load_s']:>7.1f} "
             f"{r['fuse_s']:>7.1f} {1000 * r['fuse_s'] / r['n']:>7.2f} {r['json_s']:>7.1f} "
-            f"{r['held_mb']:>8} {1000 * r['held_mb'] / r['n']:>7.0f} {r['peak_mb']:>8} {r['json_mb']:>8} {r['developments']:>7} "
+            f"{r['held_mb']:>8} {1000 * r['held_mb'] / r['n']:>7.0f} {r['peak_mb']:>8} "
+            f"{r['json_mb']:>8} {r['developments']:>7} "
             f"{r['actors']:>7}"
         )
     return 0

@@ -7,12 +7,16 @@ On N PolNeAR articles (``../shared/corpus/polnear-train/text/``, publisher and d
 its ``metadata.tsv``, the same pick as ``bench_build.py``), each build a separate cold
 process (empty cache, JSON only, so that the figures are the per-document work):
 
-* **local, 1 process** — ``nlp.executor: local``, ``nlp.n_process: 1`` (one spaCy process,
-  extraction overlapped in a forked worker): the single-process throughput;
+* **one process** — the true one-process floor: the same pipeline (``load_nlp`` with the
+  watchlist) parses and extracts every document in one process, one after the other
+  (``map_serial``, imports and model load included, no ingest, fusion or rendering), so a
+  build can only be slower than this by its other stages;
+* **local, 1 process** — ``nlp.executor: local``, ``nlp.n_process: 1``: the default build
+  (one spaCy process, extraction overlapped in a forked worker: already two cores);
 * **dask-local:N** — ``nlp.executor: dask-local:N``: a ``distributed.LocalCluster`` of N
   worker processes, each loading the model once, documents in batches;
 
-and checks that both write the same JSON (``SOURCE_DATE_EPOCH`` pinned). Then the
+and checks that both builds write the same JSON (``SOURCE_DATE_EPOCH`` pinned). Then the
 **per-document scheduling overhead**: a trivial job (a blank spaCy pipeline, nothing
 extracted) over the same documents through the cluster, at batch size 1 and at the
 executor's batch size, against the same job run in one process; the difference per
@@ -25,6 +29,7 @@ the ``dask`` extra is absent.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -35,6 +40,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_build  # noqa: E402 - the benchmark next door: corpus pick, project, process timing
+
+ACTORS = ["Donald Trump", "Hillary Clinton"]  # bench_build.write_project's watchlist
 
 
 def project(root: Path, files: list[Path], meta: dict, executor: str, n_process: str) -> Path:
@@ -48,6 +55,32 @@ def project(root: Path, files: list[Path], meta: dict, executor: str, n_process:
     )
     config.write_text(text, encoding="utf-8")
     return config
+
+
+FLOOR = """
+import json, sys, time
+from functools import partial
+from pathlib import Path
+from briefgen.facts import extract_or_skip
+from briefgen.extract import ExtractOptions
+from briefgen.model import Document
+from briefgen.nlp import load_nlp
+from briefgen.nlp.workers import map_serial
+args = json.load(sys.stdin)
+options = ExtractOptions(tuple(args["actors"]))
+nlp = load_nlp("auto", None, options.watch_actors)
+docs = [Document(text=Path(p).read_text(encoding="utf-8"), title=Path(p).stem, path=p)
+        for p in args["files"]]
+job = partial(extract_or_skip, options=options)
+kept = sum(1 for f in map_serial(nlp, docs, job, args["batch_size"]) if f is not None)
+print(kept)
+"""
+
+
+def one_process(files: list[Path], env: dict[str, str]) -> bench_build.Run:
+    """The one-process floor: parse and extract every document here, serially."""
+    stdin = json.dumps({"files": [str(f) for f in files], "batch_size": 32, "actors": ACTORS})
+    return bench_build.run([sys.executable, "-c", FLOOR], stdin, env)
 
 
 def cold_build(config: Path, env: dict[str, str]) -> bench_build.Run:
@@ -156,7 +189,11 @@ def main(argv: list[str] | None = None) -> int:
     }
     best: dict[str, bench_build.Run] = {}
     try:
-        for _ in range(args.repeat):  # interleaved, so that a slow spell hits both
+        for _ in range(args.repeat):  # interleaved, so that a slow spell hits all three
+            got = one_process(chosen, env)
+            if "one process" not in best or got.seconds < best["one process"].seconds:
+                best["one process"] = got
+            print(f"  one process: {got.seconds:.1f} s", flush=True)
             for label, config in configs.items():
                 got = cold_build(config, env)
                 if label not in best or got.seconds < best[label].seconds:
@@ -169,13 +206,17 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
+    floor = best["one process"].seconds
     base = best["local"].seconds
-    print(f"{'build':<22} {'wall s':>7} {'docs/s':>7} {'× local':>8} {'peak MB':>8}  stages (s)")
+    print(
+        f"{'run':<22} {'wall s':>7} {'docs/s':>7} {'× 1 proc':>8} {'× local':>8} "
+        f"{'peak MB':>8}  stages (s)"
+    )
     for label, r in best.items():
         stages = ", ".join(f"{k} {v:.2f}" for k, v in bench_build.stage_times(r.stderr).items())
         print(
-            f"{label:<22} {r.seconds:>7.1f} {n / r.seconds:>7.2f} {base / r.seconds:>8.2f} "
-            f"{r.peak_mb:>8.0f}  {stages}"
+            f"{label:<22} {r.seconds:>7.1f} {n / r.seconds:>7.2f} {floor / r.seconds:>8.2f} "
+            f"{base / r.seconds:>8.2f} {r.peak_mb:>8.0f}  {stages}"
         )
     print(f"same JSON from both builds: {'yes' if same else 'NO'}")
     print(f"{'trivial job':<28} {'wall s':>7} {'ms/doc':>7}")
@@ -184,8 +225,11 @@ def main(argv: list[str] | None = None) -> int:
     serial = rows[0][2]
     for label, _, per_doc in rows[1:]:
         print(f"scheduling overhead, {label}: {per_doc - serial:+.2f} ms per document")
-    speedup = base / best[cluster].seconds
-    print(f"target: {cluster} near 1.7× the single-process throughput: {speedup:.2f}×")
+    speedup = floor / best[cluster].seconds
+    print(
+        f"target: {cluster} near 1.7× the one-process throughput: {speedup:.2f}× "
+        f"({base / best[cluster].seconds:.2f}× the default local build)"
+    )
     return 0
 
 

@@ -253,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     modes = {"on": [True], "off": [False], "both": [False, True]}[args.compact]
     head = (
         f"{'N':>7} {'compact':>7} {'load s':>7} {'fuse s':>7} {'ms/doc':>7} {'json s':>7} "
-        f"{'held MB':>8} {'peak MB':>8} {'JSON MB':>8} {'devs':>7} {'actors':>7}"
+        f"{'held MB':>8} {'kB/doc':>7} {'peak MB':>8} {'JSON MB':>8} {'devs':>7} {'actors':>7}"
     )
     rows = []
     for n in [int(s) for s in args.sizes.split(",") if s.strip()]:
@@ -272,7 +272,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{r['n']:>7} {'yes' if r['compact'] else 'no':>7} {r['load_s']:>7.1f} "
             f"{r['fuse_s']:>7.1f} {1000 * r['fuse_s'] / r['n']:>7.2f} {r['json_s']:>7.1f} "
-            f"{r['held_mb']:>8} {r['peak_mb']:>8} {r['json_mb']:>8} {r['developments']:>7} "
+            f"{r['held_mb']:>8} {1000 * r['held_mb'] / r['n']:>7.0f} {r['peak_mb']:>8} "
+            f"{r['json_mb']:>8} {r['developments']:>7} "
             f"{r['actors']:>7}"
         )
     return 0

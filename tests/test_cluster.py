@@ -138,8 +138,9 @@ def test_processes_for_auto(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_batch_plan() -> None:
-    assert batch_plan(400, 2, 32) == 32  # capped by nlp.batch_size
-    assert batch_plan(40, 2, 32) == 5  # four batches per worker
+    assert batch_plan(4000, 2, 32) == 32  # capped by nlp.batch_size
+    assert batch_plan(400, 2, 32) == 13  # sixteen batches per worker: a short idle tail
+    assert batch_plan(40, 2, 32) == 2
     assert batch_plan(3, 8, 32) == 1
 
 

@@ -35,3 +35,41 @@ def test_compact_shares_values_and_changes_none() -> None:
     assert one.actors[0].name is two.actors[0].name
     strings, spans = compactor.distinct
     assert spans == 2 and strings < 20
+
+
+def test_compact_shares_pydantic_bookkeeping_and_keeps_extras() -> None:
+    compactor = Compactor()
+    sentence = "Union leader Mara Lind said the strike would continue."
+    first, second = facts("aaaa", sentence), facts("bbbb", sentence)
+    raw = first.model_dump()
+    raw["actors"][0]["future_field"] = "kept"  # an extra key written by a later version
+    third = DocFacts.model_validate(raw)
+    fresh = [f.model_copy(deep=True) for f in (first, second, third)]
+    one, two, three = (compactor.compact(f) for f in (first, second, third))
+    # one fields-set per kind of object, no empty extras dict per object
+    assert one.actors[0].model_fields_set is two.actors[0].model_fields_set
+    assert one.key_developments[0].__pydantic_extra__ is None
+    assert three.actors[0].model_extra == {"future_field": "kept"}
+    # the same values: equal, same JSON, copies and updates behave as before
+    assert [one, two, three] == fresh
+    assert [f.model_dump_json() for f in (one, two, three)] == [f.model_dump_json() for f in fresh]
+    dev = one.key_developments[0]
+    dev.story = "s1"
+    copied = dev.model_copy(update={"summary": "Changed."})
+    assert copied.story == "s1" and copied.summary == "Changed."
+    assert two.key_developments[0].story != "s1"
+    assert '"story": "s1"' in one.model_dump_json(indent=2)
+
+
+def test_compact_shares_profile_terms() -> None:
+    compactor = Compactor()
+    term = "strike " * 12  # longer than what pydantic's JSON parser shares by itself
+    raw = '{"document": {"id": "%s", "title": "T", "sha256": "%s"}, "profile": {"TERM": 0.5}}'
+    raw = raw.replace("TERM", term)
+    one, two = (
+        compactor.compact(DocFacts.model_validate_json(raw % (doc, "0" * 64)))
+        for doc in ("aaaa", "bbbb")
+    )
+    assert one.profile == two.profile == {term: 0.5}
+    (a,), (b,) = one.profile, two.profile
+    assert a is b

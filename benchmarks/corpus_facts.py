@@ -98,7 +98,15 @@ def fuse_pile(documents: Sequence[Document], facts: Sequence[DocFacts], options:
 
 
 def read_docs(paths: Sequence[Path]) -> list[Document]:
-    """Each file as ``briefgen build`` reads it."""
+    """Each file as ``briefgen build`` reads it; a file the build leaves out (not in
+    English, empty) is left out here too, with the same warning."""
+    from briefgen.ingest.base import SkippedInput
     from briefgen.ingest.files import read_file
 
-    return [read_file(p) for p in paths]
+    out = []
+    for p in paths:
+        try:
+            out.append(read_file(p))
+        except SkippedInput as exc:
+            log.warning("%s: skipped: %s", p.name, exc)
+    return out

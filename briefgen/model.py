@@ -310,7 +310,9 @@ class Story(_Model):
     """The documents of a pile that report one story (one event and its follow-ups).
 
     Every document of a brief is in exactly one story; ``developments`` are the ids of
-    the story's key developments (one: the story's lead event), ``timeline`` its own
+    the story's developments, its lead event first (in a brief of several stories the
+    only one among the key developments; the rest, its sub-events, in the appendix),
+    ``timeline`` its own
     dated sub-events."""
 
     id: str

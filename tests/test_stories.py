@@ -389,3 +389,31 @@ def test_the_stories_view_shows_a_storys_timeline(pile: Any) -> None:
     assert 'class="story-timeline"' in html
     assert "Sailors &lt;b&gt;evacuated&lt;/b&gt; by helicopter" in html
     assert "- **Timeline:**" in md and "15 June 2024" in md
+
+
+def test_one_key_development_per_story_and_its_sub_events_under_it(pile: Any) -> None:
+    from briefgen.render import render
+
+    _, facts = pile
+    brief = fuse(facts, FuseOptions(), WHEN)
+    # Two stories, two key developments: each story's lead, in the stories' order.
+    assert [d.story for d in brief.key_developments] == [s.id for s in brief.stories]
+    assert [s.developments[0] for s in brief.stories] == [d.id for d in brief.key_developments]
+    # The stories' further developments are theirs, kept (and resolvable) in the appendix.
+    more = {d.id: d for d in brief.appendix.key_developments}
+    subs = [i for s in brief.stories for i in s.developments[1:]]
+    assert subs and all(i in more for i in subs)
+    assert all(more[i].story == s.id for s in brief.stories for i in s.developments[1:])
+    html = render(brief, ["html"])["html"].decode()
+    first_sub = more[brief.stories[0].developments[1]]
+    assert first_sub.summary.split()[0] in html.split('id="stories"', 1)[1]
+    assert f'href="#dev-{first_sub.id}"' not in html  # no anchor for what is not shown
+    assert f'href="#dev-{brief.key_developments[0].id}"' in html
+
+
+def test_a_pile_of_one_story_keeps_its_developments_as_the_key_developments(nlp: Any) -> None:
+    facts = facts_with_profiles(nlp, documents(RED_SEA))
+    brief = fuse(facts, FuseOptions(), WHEN)
+    assert len(brief.stories) == 1
+    assert len(brief.key_developments) > 1  # the story's sub-events, as for one article
+    assert brief.stories[0].developments == [d.id for d in brief.key_developments]

@@ -247,3 +247,49 @@ def test_a_captions_closing_page_date_is_taken_off() -> None:
     assert entry_text(caption) == "Crew member in hospital after a flight from Mexico"
     # A date the report gives stays.
     assert entry_text("The crew flew out on 20 April 2009") == "The crew flew out on 20 April 2009"
+
+
+def test_a_heavily_covered_day_carries_a_second_event() -> None:
+    quake = "The earthquake struck the city of Ica at dawn on Monday."
+    dam = "Floodwater burst a dam upstream of Pisco on Monday."
+    again = "Ica shook again on Monday as the earthquake struck at dawn."
+    facts = []
+    for k in range(3):
+        d = _doc(f"{quake} {dam} {again} Report {k}.", f"2024-06-1{k + 1}")
+        entries = [_entry(d, quake, "2024-06-10"), _entry(d, again, "2024-06-10")]
+        if k < 2:  # two independent documents date the dam's burst that day
+            entries.append(_entry(d, dam, "2024-06-10"))
+        facts.append(DocFacts(document=ref(d), timeline=entries))
+    sources = Sources(published={f.document.id: f.document.published for f in facts})
+    period = Period(start="2024-06-01", end="2024-06-30")
+    shown = merge_timeline(facts, limit=1, sources=sources, period=period)
+    # One day, two events: the quake and the dam, not the quake's second wording.
+    assert sorted(e.text for e in shown) == sorted([quake.rstrip("."), dam.rstrip(".")])
+    # A second event dated by one document only is not enough.
+    lone = [f.model_copy(update={"timeline": f.timeline[:2]}) for f in facts]
+    lone[0] = facts[0]
+    assert len(merge_timeline(lone, limit=1, sources=sources, period=period)) == 1
+
+
+def test_a_publication_day_no_entry_dates_is_told_by_its_documents_lead() -> None:
+    from briefgen.model import KeyDevelopment
+
+    told = "Rescuers reached the flooded valley of Pisco by boat."
+    facts = []
+    for k, day in enumerate(("2024-06-12", "2024-06-12", "2024-06-14")):
+        d = _doc(f"{told} Report {k}.", day)
+        facts.append(
+            DocFacts(
+                document=ref(d),
+                key_developments=[
+                    KeyDevelopment(id=f"kd{k}", summary=told, what=told, evidence=[ev(d, told)])
+                ],
+                timeline=[_entry(d, f"Report {k}.", "2024-06-14")] if k == 2 else [],
+            )
+        )
+    sources = Sources(published={f.document.id: f.document.published for f in facts})
+    period = Period(start="2024-06-01", end="2024-06-30")
+    shown = merge_timeline(facts, limit=5, sources=sources, period=period)
+    assert ("2024-06-12", told.rstrip(".")) in [(e.date, e.text) for e in shown]
+    # A one-article brief's timeline is what the article dates.
+    assert merge_timeline(facts[:1], limit=5, sources=sources, period=period) == []

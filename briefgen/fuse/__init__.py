@@ -164,14 +164,19 @@ def fuse(
     names = {a.id: a.name for a in all_actors}
     devs_in, statements_in, risks_in = rename_actors(facts, remap, names)
     seen = Seen.of(options.previous_spans, options.previous_summaries)
-    stories, all_devs = _stories(with_devs(facts, devs_in), sources, topics, options.period, seen)
+    stories, leads, sub_events = _stories(
+        with_devs(facts, devs_in), sources, topics, options.period, seen
+    )
     all_statements = rank_statements(
         [s.model_copy() for s in statements_in], all_actors[: caps.actors], sources
     )
     all_risks = merge_risks(risks_in)
     all_questions = merge_questions([q for f in facts for q in f.open_questions])
-    devs, more_devs = _split(all_devs, caps.key_developments)
-    cited = {evidence_key(ev) for d in devs for ev in d.evidence}
+    devs, more_devs = _key_developments(leads, sub_events, caps.key_developments)
+    # What the brief reports: its key developments, and where they are one per story,
+    # the stories' sub-events as far as the section would have shown them.
+    reported = devs if len(leads) <= 1 else (leads + sub_events)[: caps.key_developments]
+    cited = {evidence_key(ev) for d in reported for ev in d.evidence}
     timeline_period = _timeline_period(documents, options.period)
     timeline, more_timeline = rank_timeline(
         facts, caps.timeline, sources, timeline_period, cited, topicality(facts)
@@ -241,17 +246,31 @@ def fuse(
     )
 
 
+def _key_developments(
+    leads: list[KeyDevelopment], sub_events: list[KeyDevelopment], limit: int
+) -> tuple[list[KeyDevelopment], list[KeyDevelopment]]:
+    """The key developments shown and the rest (the appendix). One per story — each
+    story's lead, in the stories' order — when the pile holds several stories: a big
+    story's sub-events belong to it (``Story.developments``, ``Story.timeline``), not
+    beside the other stories' leads. A pile of one story (one article, or every report
+    of one event) is that story: its sub-events are the brief's developments."""
+    if len(leads) <= 1:
+        return _split(leads + sub_events, limit)
+    shown, more = _split(leads, limit)
+    return shown, more + sub_events
+
+
 def _stories(
     facts: Sequence[DocFacts],
     sources: Sources,
     topics: tuple[str, ...],
     period: Period | None,
     seen: Seen | None = None,
-) -> tuple[list[Story], list[KeyDevelopment]]:
-    """The stories of the pile, ranked, and their key developments: each story's lead
-    (:mod:`briefgen.fuse.stories`) in the stories' order, then the stories' further
-    developments — a story's sub-events, and what a one-document brief reports beside
-    its lead — clustered across each story's documents and ranked by score."""
+) -> tuple[list[Story], list[KeyDevelopment], list[KeyDevelopment]]:
+    """The stories of the pile, ranked; each story's lead (:mod:`briefgen.fuse.stories`)
+    in the stories' order; and the stories' further developments — a story's sub-events,
+    and what a one-document brief reports beside its lead — clustered across each
+    story's documents and ranked by score."""
     newest, span = _span(sources, period)
     idf = idf_table([profile_of(f) for f in facts])
     devs_of = {f.document.id: f.key_developments for f in facts}
@@ -283,7 +302,7 @@ def _stories(
             d.story = story.id
             secondary.append(d)
     secondary.sort(key=lambda d: -d.score)
-    return stories, leads + secondary
+    return stories, leads, secondary
 
 
 def _span(sources: Sources, period: Period | None) -> tuple[int | None, int]:

@@ -64,9 +64,12 @@ def rank_timeline(
     The shown ones pick the days that matter: a day mentioned by many documents (and on
     which many were published) ranks high, as in the date-frequency method of timeline
     summarisation; then the entry dated by more independent documents, dating an event
-    the brief reports, reading as a reported event. One entry per day; entries without
+    the brief reports, reading as a reported event. One entry per day and event; entries without
     a date (not even a month and day whose year no document gives), or outside the
-    period, are never shown (they stay in the rest)."""
+    period, are never shown (they stay in the rest). ``limit`` counts days: a heavily
+    covered day carries a second entry for a distinct event (:func:`_second_event`), and
+    a publication day no entry dates is told by its documents' leads
+    (:func:`_publication_leads`)."""
     out: list[TimelineEntry] = []
     sigs: list[set[str]] = []
     # Entries of one date (and sort key) are compared, through a word index per date.
@@ -99,9 +102,14 @@ def rank_timeline(
     if limit is None:
         out.sort(key=_timeline_order)
         return out, []
+    told = len(out)
+    for e in _publication_leads(facts, out):
+        out.append(e)
+        sigs.append(words(e.text))
     central = _centrality(out, sigs)
     # The best account of each day (or month, year) ...
     best: dict[str, tuple[float, int]] = {}
+    accounts: dict[str, list[tuple[float, int]]] = {}
     for i, e in enumerate(out):
         if not (e.date or e.sort_key) or not _inside(e, period):
             continue  # undated, or outside the period the brief covers
@@ -110,6 +118,7 @@ def rank_timeline(
             # an account from a document about the pile's subject
             quality += TOPIC_WEIGHT * max((topical.get(d, 1.0) for d in e.documents), default=1.0)
         slot = e.date if e.precision == "day" and e.date else e.sort_key
+        accounts.setdefault(slot, []).append((quality, i))
         if slot not in best or quality > best[slot][0]:
             best[slot] = (quality, i)
 
@@ -121,10 +130,48 @@ def rank_timeline(
 
     days = sorted(best, key=lambda slot: (-day_score(slot), slot))[:limit]
     keep = [best[slot][1] for slot in days]
+    for slot in days:
+        second = _second_event(out, sigs, accounts[slot], best[slot][1], sources)
+        if second is not None:
+            keep.append(second)
     chosen = set(keep)
     shown = sorted((out[i] for i in keep), key=_timeline_order)
-    rest = sorted((out[i] for i in range(len(out)) if i not in chosen), key=_timeline_order)
+    rest = sorted((out[i] for i in range(told) if i not in chosen), key=_timeline_order)
     return shown, rest
+
+
+#: A day's second entry reports another event: it shares at most this share of words
+#: with the day's first (Jaccard), and is dated by at least :data:`SECOND_EVENT_DOCS`
+#: independent documents.
+SECOND_EVENT_OVERLAP = 0.2
+SECOND_EVENT_DOCS = 2
+
+
+def _second_event(
+    out: Sequence[TimelineEntry],
+    sigs: Sequence[set[str]],
+    accounts: Sequence[tuple[float, int]],
+    first: int,
+    sources: Sources | None,
+) -> int | None:
+    """A second entry for a day that carries two events (a day is a slot, an event is
+    an entry: "one entry per date per event"): the best other account of the day that
+    shares few words with the first and that independent documents date as well —
+    the section's cap counts days, so a heavily covered day says both things."""
+
+    def independent(i: int) -> int:
+        docs = out[i].documents
+        return len({sources.source(d) for d in docs}) if sources else len(docs)
+
+    if out[first].precision != "day":
+        return None
+    need = SECOND_EVENT_DOCS
+    for _, i in sorted(accounts, key=lambda a: (-a[0], a[1])):
+        if i == first or independent(i) < need:
+            continue
+        if jaccard(sigs[i], sigs[first]) <= SECOND_EVENT_OVERLAP:
+            return i
+    return None
 
 
 #: How many dated entries a story's own timeline keeps (the days most of its documents
@@ -208,6 +255,39 @@ def _centrality(out: Sequence[TimelineEntry], sigs: Sequence[set[str]]) -> list[
         pile = sum(math.log1p(every[w]) / math.log1p(n) for w in sig)
         scores.append(CENTRAL_WEIGHT * (day + PILE_WEIGHT * pile) / math.sqrt(len(sig)))
     return scores
+
+
+def _publication_leads(
+    facts: Sequence[DocFacts], entries: Sequence[TimelineEntry]
+) -> list[TimelineEntry]:
+    """Accounts for the days documents were published on but no entry dates: each such
+    document's lead development, dated by its publication (the day's news). They only
+    stand in for a day with no dated account of its own and add nothing to its
+    date-frequency signal. A one-article brief's timeline is what the article dates."""
+    if len(facts) < 2:
+        return []
+    dated = {e.date for e in entries if e.precision == "day"}
+    out = []
+    for f in facts:
+        day = f.document.published
+        if not day or day in dated or not f.key_developments:
+            continue
+        dev = f.key_developments[0]
+        text = entry_text(dev.summary.rstrip(" ."))
+        if not dev.evidence or text is None:
+            continue
+        out.append(
+            TimelineEntry(
+                date=day,
+                precision="day",
+                text=text,
+                evidence=dev.evidence[:1],
+                documents=[f.document.id],
+                when=dev.when.text,
+                sort_key=day,
+            )
+        )
+    return out
 
 
 def _lead_entries(f: DocFacts) -> list[TimelineEntry]:

@@ -79,12 +79,14 @@ def build_context(brief: Brief, *, author: str | None = None) -> dict[str, Any]:
 
 def story_views(brief: Brief, limit: int = STORIES_SHOWN) -> list[dict[str, Any]]:
     """The Stories section: the first ``limit`` stories that have a development, each with
-    its number (S1 …, as in the coverage chart), its developments and up to three
+    its number (S1 …, as in the coverage chart), its developments (its lead, then its
+    sub-events from the appendix) and up to three
     statements of its documents (objects, in the brief's order). Empty for a pile of
     one story: the brief itself is that story."""
     if len(brief.stories) < 2:
         return []
     devs = {d.id: d for d in brief.key_developments + brief.appendix.key_developments}
+    shown = {d.id for d in brief.key_developments}
     out = []
     for number, story in enumerate(brief.stories, 1):
         developments = [devs[i] for i in story.developments if i in devs]
@@ -96,6 +98,9 @@ def story_views(brief: Brief, limit: int = STORIES_SHOWN) -> list[dict[str, Any]
                 "number": number,
                 "story": story,
                 "developments": developments[:4],
+                # ids with an entry in Key developments (the rest, a story's sub-events,
+                # are in the JSON appendix): only those link
+                "shown": shown,
                 "statements": [st for st in brief.statements if st.doc in docs][:3],
             }
         )

@@ -169,7 +169,11 @@ def _quoted_ranges(sent: Span) -> list[tuple[int, int]]:
 
 
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
-_QUOTE_MARK = re.compile(r"[\"“”«»]|(?<![\w])‘|’(?![\w])")
+#: Quotation marks: straight and curly doubles, guillemets, curly singles that are no
+#: apostrophe, and the typewriter pairs ``''`` / ``\`\``` some papers print for doubles.
+_QUOTE_MARK = re.compile(r"''|``|[\"“”«»]|(?<![\w])‘|’(?![\w])")
+_TOGGLES = ('"', "''")
+_OPENS = ("“", "«", "‘", "``")
 
 
 def quoted_at(text: str, pos: int) -> bool:
@@ -182,7 +186,7 @@ def quoted_at(text: str, pos: int) -> bool:
     state = False
     for m in _QUOTE_MARK.finditer(text, start, pos):
         ch = m.group()
-        state = (not state) if ch == '"' else ch in "“«‘"
+        state = (not state) if ch in _TOGGLES else ch in _OPENS
     return state
 
 
@@ -204,7 +208,7 @@ def _is_direct(doc: Doc, content: SpanRef) -> bool:
         state = k == 0  # a later paragraph must open its quotation again
         for m in _QUOTE_MARK.finditer(para):
             ch = m.group()
-            state = (not state) if ch == '"' else ch in "“«‘"
+            state = (not state) if ch in _TOGGLES else ch in _OPENS
             if not state and m.end() < len(para.rstrip()):
                 return False
     return True

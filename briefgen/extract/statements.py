@@ -190,6 +190,21 @@ def quoted_at(text: str, pos: int) -> bool:
     return state
 
 
+def quote_opening(text: str, pos: int) -> int | None:
+    """Where the quotation holding ``pos`` opens (the offset just after its mark), within
+    ``pos``'s paragraph; None when ``pos`` is not inside quotation marks."""
+    starts = [m.end() for m in _PARAGRAPH.finditer(text, max(0, pos - 4000), pos)]
+    start = starts[-1] if starts else max(0, pos - 4000)
+    state, opened = False, None
+    for m in _QUOTE_MARK.finditer(text, start, pos):
+        ch = m.group()
+        new = (not state) if ch in _TOGGLES else ch in _OPENS
+        if new and not state:
+            opened = m.end()
+        state = new
+    return opened if state else None
+
+
 def _is_direct(doc: Doc, content: SpanRef) -> bool:
     """Quoted speech: the content starts and ends inside quotation marks in the source
     (quote marks and punctuation at its edges aside), continued quotes included."""
@@ -410,6 +425,12 @@ def _extend_quote(
     sent = next((s for s in sents if s.start_char <= content.start < s.end_char), None)
     if sent is None:
         return content
+    # A quotation opened in an earlier sentence of the paragraph ('"A. B," X said'):
+    # the statement starts where it opens.
+    start = content.start
+    opened = quote_opening(doc_text(doc), start)
+    if opened is not None and opened < sent.start_char:
+        start = opened
     # The rest of this sentence after the cue: another quotation?
     rest = [t for t in sent if t.idx >= max(end, cue_end)]
     quoted = [t for t in rest if t.i in mask]
@@ -427,9 +448,9 @@ def _extend_quote(
         last = [t for t in nxt if not t.is_space][-1]
         end = last.idx + len(last.text)
         sent = nxt
-    if end == content.end:
+    if end == content.end and start == content.start:
         return content
-    return _span(doc, content.start, end)
+    return _span(doc, start, end)
 
 
 def _statement(

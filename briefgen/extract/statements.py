@@ -618,6 +618,13 @@ def extract_statements(
             if as_per:
                 skip.add(tok.i - 1)
             toks = [t for t in head.subtree if t.i not in skip]
+            # The claim is the clause on one side of the attribution: "A, according to X."
+            # ends before it (its closing stop lies past the source), "According to X, A"
+            # starts after it.
+            lo, hi = min(skip), max(skip)
+            before = [t for t in toks if t.i < lo]
+            after = [t for t in toks if t.i > hi]
+            toks = before if len(before) >= len(after) else after
             cue_start = doc[tok.i - 1].idx if as_per else tok.idx
             nxt = doc[tok.i + 1] if tok.lower_ == "according" and tok.i + 1 < len(doc) else tok
             cue = _span(doc, cue_start, nxt.idx + len(nxt.text))

@@ -327,9 +327,24 @@ def _content_tokens(verb: Token) -> list[Token] | None:
     return None
 
 
+#: Verbs of belief, feeling and intention: what a source holds rather than says ("X fears
+#: that …", "X hopes to …"). Attributed speech only with a clause (or, for the intention
+#: verbs of :data:`XCOMP_STANCE`, an infinitive) after them: "feels tired" is none.
+BELIEF_VERBS = frozenset(
+    "fear hope feel worry doubt suspect expect assume wonder reckon imagine".split()
+)
+#: Lemmas the small English models get wrong for frequent cue verbs ("hopes" → "hop").
+_LEMMA_FIXES = {("hop", "hope"): "hope"}
+
+
+def _lemma(tok: Token) -> str:
+    lemma = tok.lemma_.lower()
+    return _LEMMA_FIXES.get((lemma, tok.lower_[:4]), lemma)
+
+
 def _stance_content(verb: Token) -> list[Token] | None:
     """What a stance verb attributes: its object, prepositional object or infinitive."""
-    lemma = verb.lemma_.lower()
+    lemma = _lemma(verb)
     after = [c for c in verb.children if c.i > verb.i]
     preps = PREP_STANCE.get(lemma, ())
     for c in after:
@@ -526,12 +541,18 @@ def extract_statements(
 
     for sent in body:
         for tok in sent:
-            lemma = tok.lemma_.lower()
+            lemma = _lemma(tok)
             if tok.pos_ != "VERB" or tok.i in mask:
                 continue  # a speech verb inside a quotation belongs to the quotation
             particle = next((c for c in tok.children if c.dep_ == "prt"), None)
             phrasal = particle is not None and (lemma, particle.lower_) in PHRASAL_SPEECH
-            if lemma not in SPEECH_VERBS and not phrasal and lemma not in STANCE_LEMMAS:
+            belief = lemma in BELIEF_VERBS and lemma not in SPEECH_VERBS
+            if (
+                lemma not in SPEECH_VERBS
+                and not phrasal
+                and lemma not in STANCE_LEMMAS
+                and not belief
+            ):
                 continue
             if any(c.dep_ == "neg" for c in tok.children) or any(
                 c.lower_ == "yet" for c in tok.head.children if tok.dep_ == "xcomp"
@@ -542,8 +563,12 @@ def extract_statements(
                 continue
             toks = _content_tokens(tok) if lemma not in AS_ONLY else None
             has_ccomp = any(c.dep_ == "ccomp" for c in tok.children)
-            if toks is None or (lemma in WEAK_SPEECH_VERBS | CCOMP_STANCE and not has_ccomp):
+            if belief and not has_ccomp:
+                toks = _stance_content(tok)  # "hopes to win" (an intention), or nothing
+            elif toks is None or (lemma in WEAK_SPEECH_VERBS | CCOMP_STANCE and not has_ccomp):
                 toks = _stance_content(tok)
+            if belief and toks is None:
+                continue  # "feels tired", "fears the worst": no attributed claim
             if toks is None and tok.dep_ == "ROOT" and lemma not in AS_ONLY:
                 # Parenthetical: "Washington, Kirby elaborated, remained concerned …".
                 conj = [

@@ -337,6 +337,38 @@ BELIEF_VERBS = frozenset(
 _LEMMA_FIXES = {("hop", "hope"): "hope"}
 
 
+#: Nouns that carry a view, claim or intention of their possessor when a clause follows:
+#: "Trump's claim that …", "his plan to cut taxes" (not "her support for the bill": what
+#: a possessor supports is an attitude, and whose it is the clause's subject decides).
+STANCE_NOUNS = frozenset(
+    """
+    view belief claim assertion argument suggestion promise pledge warning criticism
+    opposition support call demand concern fear hope plan proposal insistence accusation
+    vow threat denial admission assessment prediction contention complaint objection
+    endorsement praise condemnation defense defence rejection insinuation allegation
+    """.split()
+)
+
+
+def _noun_stance(tok: Token) -> tuple[Token, list[Token]] | None:
+    """ "X's view that …", "X's plan to …": (possessor, what it holds)."""
+    if tok.pos_ != "NOUN" or tok.lemma_.lower() not in STANCE_NOUNS:
+        return None
+    poss = next((c for c in tok.children if c.dep_ == "poss"), None)
+    if poss is None:
+        return None
+    for c in tok.children:
+        if c.i < tok.i:
+            continue
+        if c.dep_ in ("acl", "ccomp", "relcl") and any(
+            m.dep_ == "mark" and m.lower_ == "that" for m in c.children
+        ):
+            return poss, list(c.subtree)
+        if c.dep_ == "acl" and c.tag_ == "VB" and any(m.lower_ == "to" for m in c.children):
+            return poss, list(c.subtree)  # "his plan to cut taxes"
+    return None
+
+
 def _lemma(tok: Token) -> str:
     lemma = tok.lemma_.lower()
     return _LEMMA_FIXES.get((lemma, tok.lower_[:4]), lemma)
@@ -610,6 +642,16 @@ def extract_statements(
             end_tok = particle if phrasal and particle is not None else tok
             cue = _span(doc, tok.idx, end_tok.idx + len(end_tok.text))
             emit(_speaker(doc, subj, actors), cue, toks)
+
+        for tok in sent:
+            if tok.i in mask:
+                continue
+            held = _noun_stance(tok)
+            if held is not None:
+                poss, toks = held
+                if poss.pos_ == "PRON":
+                    continue  # "his claim that …": whose it is, the clause decides
+                emit(_speaker(doc, poss, actors), _span(doc, tok.idx, tok.idx + len(tok.text)), toks)
 
         colon = _colon_statement(sent)
         if colon is not None:

@@ -651,7 +651,9 @@ def extract_statements(
                 poss, toks = held
                 if poss.pos_ == "PRON":
                     continue  # "his claim that …": whose it is, the clause decides
-                emit(_speaker(doc, poss, actors), _span(doc, tok.idx, tok.idx + len(tok.text)), toks)
+                emit(
+                    _speaker(doc, poss, actors), _span(doc, tok.idx, tok.idx + len(tok.text)), toks
+                )
 
         colon = _colon_statement(sent)
         if colon is not None:

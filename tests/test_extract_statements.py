@@ -156,3 +156,77 @@ def test_pronoun_speaker_prefers_the_previous_subject(facts_of: Any) -> None:
     st = only(facts)
     assert st.speaker.text == "He"
     assert speaker_name(facts, st) == "Sergey Lavrov"
+
+
+# --- reported speech the annotators count: according-to last, beliefs, quotes that span
+
+
+def test_according_to_after_the_claim(facts_of: Any) -> None:
+    facts = facts_of(
+        "Fourteen bridges were closed after the storm, according to the transport agency."
+    )
+    st = only(facts)
+    assert st.speaker.text == "the transport agency"
+    assert st.cue.text == "according to"
+    assert st.content.text == "Fourteen bridges were closed after the storm"
+
+
+def test_belief_with_a_clause_is_attributed(facts_of: Any) -> None:
+    facts = facts_of("The farmers fear that the new tariff will ruin the harvest season.")
+    st = only(facts)
+    assert st.speaker.text == "The farmers"
+    assert st.cue.text == "fear"
+    assert st.content.text == "the new tariff will ruin the harvest season"
+
+
+def test_intention_with_an_infinitive_is_attributed(facts_of: Any) -> None:
+    facts = facts_of("The mayor hopes to reopen the old library before the winter.")
+    st = only(facts)
+    assert st.cue.text == "hopes"
+    assert st.content.text.startswith("to reopen the old library")
+
+
+def test_a_feeling_without_a_clause_is_no_statement(facts_of: Any) -> None:
+    assert facts_of("The tired nurses feel exhausted after the long night shift.").statements == []
+
+
+def test_named_possessor_view_that(facts_of: Any) -> None:
+    facts = facts_of(
+        "The vote came a day after Mayor Linda Osei's claim that the budget had been balanced."
+    )
+    st = next(s for s in facts.statements if s.cue.text == "claim")
+    assert "Linda Osei" in st.speaker.text
+    assert st.content.text == "the budget had been balanced"
+
+
+def test_pronoun_possessor_view_is_left_to_its_clause(facts_of: Any) -> None:
+    facts = facts_of("Nobody believed his claim that the vault had been empty for years.")
+    assert all(s.cue.text != "claim" for s in facts.statements)
+
+
+def test_typewriter_quotes_are_direct_and_continue(facts_of: Any) -> None:
+    text = (
+        "''The river rose too fast,'' the engineer said. "
+        "''We opened every gate. Nothing more could be done.''"
+    )
+    st = only(facts_of(text))
+    assert st.content.text.startswith("The river rose too fast")
+    assert st.content.text.endswith("Nothing more could be done.''")
+
+
+def test_quote_opened_in_an_earlier_sentence_starts_there(facts_of: Any) -> None:
+    text = "“The dam held for a week. Then it broke,” the engineer said."
+    st = only(facts_of(text))
+    assert st.content.text == "The dam held for a week. Then it broke"
+    assert st.direct is True
+
+
+def test_quoted_at_reads_typewriter_pairs() -> None:
+    from briefgen.extract.statements import quote_opening, quoted_at
+
+    text = "He said ''we are ready'' and left. ``Soon,'' she said."
+    assert quoted_at(text, text.index("ready"))
+    assert not quoted_at(text, text.index("left"))
+    assert quoted_at(text, text.index("Soon"))
+    assert quote_opening(text, text.index("ready")) == text.index("we")
+    assert quote_opening(text, text.index("left")) is None

@@ -169,7 +169,11 @@ def _quoted_ranges(sent: Span) -> list[tuple[int, int]]:
 
 
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
-_QUOTE_MARK = re.compile(r"[\"“”«»]|(?<![\w])‘|’(?![\w])")
+#: Quotation marks: straight and curly doubles, guillemets, curly singles that are no
+#: apostrophe, and the typewriter pairs ``''`` / ``\`\``` some papers print for doubles.
+_QUOTE_MARK = re.compile(r"''|``|[\"“”«»]|(?<![\w])‘|’(?![\w])")
+_TOGGLES = ('"', "''")
+_OPENS = ("“", "«", "‘", "``")
 
 
 def quoted_at(text: str, pos: int) -> bool:
@@ -182,8 +186,23 @@ def quoted_at(text: str, pos: int) -> bool:
     state = False
     for m in _QUOTE_MARK.finditer(text, start, pos):
         ch = m.group()
-        state = (not state) if ch == '"' else ch in "“«‘"
+        state = (not state) if ch in _TOGGLES else ch in _OPENS
     return state
+
+
+def quote_opening(text: str, pos: int) -> int | None:
+    """Where the quotation holding ``pos`` opens (the offset just after its mark), within
+    ``pos``'s paragraph; None when ``pos`` is not inside quotation marks."""
+    starts = [m.end() for m in _PARAGRAPH.finditer(text, max(0, pos - 4000), pos)]
+    start = starts[-1] if starts else max(0, pos - 4000)
+    state, opened = False, None
+    for m in _QUOTE_MARK.finditer(text, start, pos):
+        ch = m.group()
+        new = (not state) if ch in _TOGGLES else ch in _OPENS
+        if new and not state:
+            opened = m.end()
+        state = new
+    return opened if state else None
 
 
 def _is_direct(doc: Doc, content: SpanRef) -> bool:
@@ -204,7 +223,7 @@ def _is_direct(doc: Doc, content: SpanRef) -> bool:
         state = k == 0  # a later paragraph must open its quotation again
         for m in _QUOTE_MARK.finditer(para):
             ch = m.group()
-            state = (not state) if ch == '"' else ch in "“«‘"
+            state = (not state) if ch in _TOGGLES else ch in _OPENS
             if not state and m.end() < len(para.rstrip()):
                 return False
     return True
@@ -308,9 +327,56 @@ def _content_tokens(verb: Token) -> list[Token] | None:
     return None
 
 
+#: Verbs of belief, feeling and intention: what a source holds rather than says ("X fears
+#: that …", "X hopes to …"). Attributed speech only with a clause (or, for the intention
+#: verbs of :data:`XCOMP_STANCE`, an infinitive) after them: "feels tired" is none.
+BELIEF_VERBS = frozenset(
+    "fear hope feel worry doubt suspect expect assume wonder reckon imagine".split()
+)
+#: Lemmas the small English models get wrong for frequent cue verbs ("hopes" → "hop").
+_LEMMA_FIXES = {("hop", "hope"): "hope"}
+
+
+#: Nouns that carry a view, claim or intention of their possessor when a clause follows:
+#: "Trump's claim that …", "his plan to cut taxes" (not "her support for the bill": what
+#: a possessor supports is an attitude, and whose it is the clause's subject decides).
+STANCE_NOUNS = frozenset(
+    """
+    view belief claim assertion argument suggestion promise pledge warning criticism
+    opposition support call demand concern fear hope plan proposal insistence accusation
+    vow threat denial admission assessment prediction contention complaint objection
+    endorsement praise condemnation defense defence rejection insinuation allegation
+    """.split()
+)
+
+
+def _noun_stance(tok: Token) -> tuple[Token, list[Token]] | None:
+    """ "X's view that …", "X's plan to …": (possessor, what it holds)."""
+    if tok.pos_ != "NOUN" or tok.lemma_.lower() not in STANCE_NOUNS:
+        return None
+    poss = next((c for c in tok.children if c.dep_ == "poss"), None)
+    if poss is None:
+        return None
+    for c in tok.children:
+        if c.i < tok.i:
+            continue
+        if c.dep_ in ("acl", "ccomp", "relcl") and any(
+            m.dep_ == "mark" and m.lower_ == "that" for m in c.children
+        ):
+            return poss, list(c.subtree)
+        if c.dep_ == "acl" and c.tag_ == "VB" and any(m.lower_ == "to" for m in c.children):
+            return poss, list(c.subtree)  # "his plan to cut taxes"
+    return None
+
+
+def _lemma(tok: Token) -> str:
+    lemma = tok.lemma_.lower()
+    return _LEMMA_FIXES.get((lemma, tok.lower_[:4]), lemma)
+
+
 def _stance_content(verb: Token) -> list[Token] | None:
     """What a stance verb attributes: its object, prepositional object or infinitive."""
-    lemma = verb.lemma_.lower()
+    lemma = _lemma(verb)
     after = [c for c in verb.children if c.i > verb.i]
     preps = PREP_STANCE.get(lemma, ())
     for c in after:
@@ -406,6 +472,12 @@ def _extend_quote(
     sent = next((s for s in sents if s.start_char <= content.start < s.end_char), None)
     if sent is None:
         return content
+    # A quotation opened in an earlier sentence of the paragraph ('"A. B," X said'):
+    # the statement starts where it opens.
+    start = content.start
+    opened = quote_opening(doc_text(doc), start)
+    if opened is not None and opened < sent.start_char:
+        start = opened
     # The rest of this sentence after the cue: another quotation?
     rest = [t for t in sent if t.idx >= max(end, cue_end)]
     quoted = [t for t in rest if t.i in mask]
@@ -423,9 +495,9 @@ def _extend_quote(
         last = [t for t in nxt if not t.is_space][-1]
         end = last.idx + len(last.text)
         sent = nxt
-    if end == content.end:
+    if end == content.end and start == content.start:
         return content
-    return _span(doc, content.start, end)
+    return _span(doc, start, end)
 
 
 def _statement(
@@ -501,12 +573,18 @@ def extract_statements(
 
     for sent in body:
         for tok in sent:
-            lemma = tok.lemma_.lower()
+            lemma = _lemma(tok)
             if tok.pos_ != "VERB" or tok.i in mask:
                 continue  # a speech verb inside a quotation belongs to the quotation
             particle = next((c for c in tok.children if c.dep_ == "prt"), None)
             phrasal = particle is not None and (lemma, particle.lower_) in PHRASAL_SPEECH
-            if lemma not in SPEECH_VERBS and not phrasal and lemma not in STANCE_LEMMAS:
+            belief = lemma in BELIEF_VERBS and lemma not in SPEECH_VERBS
+            if (
+                lemma not in SPEECH_VERBS
+                and not phrasal
+                and lemma not in STANCE_LEMMAS
+                and not belief
+            ):
                 continue
             if any(c.dep_ == "neg" for c in tok.children) or any(
                 c.lower_ == "yet" for c in tok.head.children if tok.dep_ == "xcomp"
@@ -517,8 +595,12 @@ def extract_statements(
                 continue
             toks = _content_tokens(tok) if lemma not in AS_ONLY else None
             has_ccomp = any(c.dep_ == "ccomp" for c in tok.children)
-            if toks is None or (lemma in WEAK_SPEECH_VERBS | CCOMP_STANCE and not has_ccomp):
+            if belief and not has_ccomp:
+                toks = _stance_content(tok)  # "hopes to win" (an intention), or nothing
+            elif toks is None or (lemma in WEAK_SPEECH_VERBS | CCOMP_STANCE and not has_ccomp):
                 toks = _stance_content(tok)
+            if belief and toks is None:
+                continue  # "feels tired", "fears the worst": no attributed claim
             if toks is None and tok.dep_ == "ROOT" and lemma not in AS_ONLY:
                 # Parenthetical: "Washington, Kirby elaborated, remained concerned …".
                 conj = [
@@ -561,6 +643,18 @@ def extract_statements(
             cue = _span(doc, tok.idx, end_tok.idx + len(end_tok.text))
             emit(_speaker(doc, subj, actors), cue, toks)
 
+        for tok in sent:
+            if tok.i in mask:
+                continue
+            held = _noun_stance(tok)
+            if held is not None:
+                poss, toks = held
+                if poss.pos_ == "PRON":
+                    continue  # "his claim that …": whose it is, the clause decides
+                emit(
+                    _speaker(doc, poss, actors), _span(doc, tok.idx, tok.idx + len(tok.text)), toks
+                )
+
         colon = _colon_statement(sent)
         if colon is not None:
             head, mark, content_toks = colon
@@ -593,6 +687,13 @@ def extract_statements(
             if as_per:
                 skip.add(tok.i - 1)
             toks = [t for t in head.subtree if t.i not in skip]
+            # The claim is the clause on one side of the attribution: "A, according to X."
+            # ends before it (its closing stop lies past the source), "According to X, A"
+            # starts after it.
+            lo, hi = min(skip), max(skip)
+            before = [t for t in toks if t.i < lo]
+            after = [t for t in toks if t.i > hi]
+            toks = before if len(before) >= len(after) else after
             cue_start = doc[tok.i - 1].idx if as_per else tok.idx
             nxt = doc[tok.i + 1] if tok.lower_ == "according" and tok.i + 1 < len(doc) else tok
             cue = _span(doc, cue_start, nxt.idx + len(nxt.text))

@@ -399,7 +399,9 @@ def _representative(
     """The candidate that best represents the story: central to its documents, early, a
     reported event. Centrality (terms the story's documents share) says nothing inside
     one document, where every term is shared: a one-document story keeps its document's
-    own ranking, passing over fragments, quotes and page furniture only."""
+    own ranking (the extractor's, which already leaves fragments and hypotheticals out;
+    passing over its first development for a quote or a short one lost 5W F1 0.557 →
+    0.540 on 5w1h-train)."""
 
     def unfit(c: _Candidate) -> float:
         s = 0.0
@@ -424,7 +426,7 @@ def _representative(
         return s - unfit(c)
 
     if documents <= 1:
-        return min(cands, key=lambda c: (unfit(c) > 0, c.rank, c.position))
+        return min(cands, key=lambda c: (c.rank, c.position))
     return max(cands, key=lambda c: (score(c), -c.position, -c.rank))
 
 

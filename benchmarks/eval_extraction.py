@@ -63,8 +63,9 @@ DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 
 TARGET_5W = 0.55
 TARGET_BBC_MARGIN = 0.08
-TARGET_ST_F1 = 0.60
-TARGET_ST_SPEAKER = 0.85
+#: Issue 14's bar for reported speech on polnear-train (was 0.60 / 0.85).
+TARGET_ST_F1 = 0.68
+TARGET_ST_SPEAKER = 0.90
 
 SETS = {"5w": "5w1h-train", "bbc": "bbc-dev", "polnear": "polnear-train"}
 

@@ -203,6 +203,14 @@ class _Group(click.Group):
 
 _QUIET = click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
 _VERBOSE = click.option("-v", "--verbose", count=True, help="More detail (-vv: library logs too).")
+_CONFIG = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="config.yaml",
+    show_default=True,
+    help="Configuration file.",
+)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -216,14 +224,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default="config.yaml",
-    show_default=True,
-    help="Configuration file.",
-)
+@_CONFIG
 @click.option(
     "--format",
     "formats",
@@ -360,14 +361,7 @@ def build(
 
 
 @cli.command()
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default="config.yaml",
-    show_default=True,
-    help="Configuration file.",
-)
+@_CONFIG
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port",

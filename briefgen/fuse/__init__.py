@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from briefgen.config import Sections, Watchlist
 from briefgen.fuse.actors import merge_actors, rename_actors
 from briefgen.fuse.bluf import write_bluf
-from briefgen.fuse.developments import Sources, cluster_developments, with_devs
+from briefgen.fuse.developments import Sources, cluster_developments, pile_span, with_devs
 from briefgen.fuse.risks import merge_questions, merge_risks
 from briefgen.fuse.simindex import STOP, jaccard, words
 from briefgen.fuse.sources import document_refs, evidence_key
@@ -271,7 +271,7 @@ def _stories(
     in the stories' order; and the stories' further developments — a story's sub-events,
     and what a one-document brief reports beside its lead — clustered across each
     story's documents and ranked by score."""
-    newest, span = _span(sources, period)
+    newest, span = pile_span(sources, period)
     idf = idf_table([profile_of(f) for f in facts])
     devs_of = {f.document.id: f.key_developments for f in facts}
     built: list[tuple[Story, KeyDevelopment | None, list[KeyDevelopment]]] = []
@@ -303,19 +303,6 @@ def _stories(
             secondary.append(d)
     secondary.sort(key=lambda d: -d.score)
     return stories, leads, secondary
-
-
-def _span(sources: Sources, period: Period | None) -> tuple[int | None, int]:
-    """The newest day of the pile (or the period's end) and the pile's span in days."""
-    days = [date.fromisoformat(p).toordinal() for p in sources.published.values() if p]
-    newest = max(days) if days else None
-    if period is not None and period.end:
-        newest = date.fromisoformat(period.end).toordinal()
-    oldest = min(days) if days else None
-    if period is not None and period.start:
-        oldest = date.fromisoformat(period.start).toordinal()
-    span = (newest - oldest) if newest is not None and oldest is not None else 0
-    return newest, span
 
 
 #: Without a period asked for, the timeline keeps to the documents' dates, widened by this

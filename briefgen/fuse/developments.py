@@ -528,13 +528,8 @@ def with_devs(facts: Sequence[DocFacts], devs: Sequence[KeyDevelopment]) -> list
     return out
 
 
-def cluster_developments(
-    facts: Sequence[DocFacts],
-    sources: Sources,
-    watch_topics: tuple[str, ...] = (),
-    period: Period | None = None,
-) -> list[KeyDevelopment]:
-    """One development per event, ranked (most important first), uncapped."""
+def pile_span(sources: Sources, period: Period | None) -> tuple[int | None, int]:
+    """The newest day of the pile (or the period's end) and the pile's span in days."""
     days = [date.fromisoformat(p).toordinal() for p in sources.published.values() if p]
     newest = max(days) if days else None
     if period is not None and period.end:
@@ -543,6 +538,17 @@ def cluster_developments(
     if period is not None and period.start:
         oldest = date.fromisoformat(period.start).toordinal()
     span = (newest - oldest) if newest is not None and oldest is not None else 0
+    return newest, span
+
+
+def cluster_developments(
+    facts: Sequence[DocFacts],
+    sources: Sources,
+    watch_topics: tuple[str, ...] = (),
+    period: Period | None = None,
+) -> list[KeyDevelopment]:
+    """One development per event, ranked (most important first), uncapped."""
+    newest, span = pile_span(sources, period)
     out = [
         merge_group(group, sources, watch_topics, newest, span) for group in cluster(facts, sources)
     ]

@@ -235,26 +235,23 @@ def _join_tails(merged: dict[str, _ActorAcc], remap: dict[str, str]) -> None:
     one of the same type in another document ("Central Command" → "U.S. Central
     Command"); one-word tails, people and states are left alone."""
 
-    def words(acc: _ActorAcc) -> list[str]:
-        return " ".join(acc.name.replace("’", "'").split()).lower().split()
-
-    keys = sorted(merged, key=lambda k: -len(words(merged[k])))
-    for k in reversed(keys):  # shortest first
+    words = {
+        k: " ".join(a.name.replace("’", "'").split()).lower().split() for k, a in merged.items()
+    }
+    # Every name's proper tails of two words or more, by type: the candidates a shorter
+    # name can be the tail of, found without comparing every pair of names.
+    longer_by_tail: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
+    for k, w in words.items():
+        for n in range(2, len(w)):
+            longer_by_tail[(merged[k].type, tuple(w[-n:]))].append(k)
+    for k in sorted(merged, key=lambda k: len(words[k])):  # shortest first
         if k not in merged:
             continue
         short = merged[k]
-        tail = words(short)
+        tail = words[k]
         if short.type in ("person", "state") or len(tail) < 2:
             continue
-        longer = [
-            o
-            for o in keys
-            if o != k
-            and o in merged
-            and merged[o].type == short.type
-            and len(words(merged[o])) > len(tail)
-            and words(merged[o])[-len(tail) :] == tail
-        ]
+        longer = [o for o in longer_by_tail.get((short.type, tuple(tail)), []) if o in merged]
         if len(longer) == 1:  # only when the longer name it belongs to is not in doubt
             merged[longer[0]].absorb(merged.pop(k))
             remap[k] = longer[0]

@@ -80,6 +80,12 @@ def _key(year: int | None, month: int | None, day: int | None) -> str:
     return f"{y}-{(month or 0):02d}-{(day or 0):02d}"
 
 
+#: How much a day ahead of the reference date costs against a day behind it when a
+#: month-day date takes its year (:func:`_nearest_year`): ahead wins up to a third of a
+#: year (365 / (1 + 2) days).
+FUTURE_COST = 2
+
+
 def _nearest_year(month: int, day: int | None, ref: date) -> int:
     """The year that puts month/day closest to the reference date (news says past or near)."""
     best = ref.year
@@ -90,8 +96,10 @@ def _nearest_year(month: int, day: int | None, ref: date) -> int:
         except ValueError:
             continue
         gap = (cand - ref).days
-        # Prefer the past: a date up to ~10 months back beats one more than 2 months ahead.
-        cost = abs(gap) if gap <= 0 else gap * 4
+        # Prefer the past, but news writes the year of a date outside the current one:
+        # a date up to four months ahead ("the 8 October gig", written in July) beats
+        # one eight months back.
+        cost = abs(gap) if gap <= 0 else gap * FUTURE_COST
         if best_gap is None or cost < best_gap:
             best, best_gap = year, cost
     return best
@@ -150,8 +158,15 @@ def _no_day(text: str) -> DateValue:
     return DateValue(text, None, None, sort_key="", relative=True)
 
 
+#: Expressions that count from an earlier date of the text, not from the publication
+#: ("the next day", "two days later"): without that date they name no day.
+_ANAPHORIC_ONLY = re.compile(r"\bnext\s+day\b|\blater$")
+
+
 def _relative(expr: str, ref: date | None, anchor: date | None, text: str) -> DateValue | None:
     low = " ".join(expr.lower().split())
+    if anchor is None and _ANAPHORIC_ONLY.search(low):
+        return _no_day(text)  # "The next day, he was found …": the day after what?
     base = (
         anchor
         if (
@@ -161,6 +176,7 @@ def _relative(expr: str, ref: date | None, anchor: date | None, text: str) -> Da
             or "after" in low
             or "earlier" in low
             or "later" in low
+            or low.endswith("next day")
         )
         and anchor
         else ref
@@ -240,7 +256,8 @@ def _weekday(m: re.Match[str], ref: date | None, text: str, future: bool) -> Dat
     which = (m.group("which") or "").lower()
     delta = (ref.weekday() - target) % 7
     if which == "next" or (future and which != "last"):
-        ahead = (target - ref.weekday()) % 7 or 7
+        # "will meet on Friday" written on a Friday is that day; "next Friday" is not
+        ahead = (target - ref.weekday()) % 7 or (7 if which == "next" else 0)
         d = ref + timedelta(days=ahead)
     else:
         d = ref - timedelta(days=delta if delta else (7 if which == "last" else 0))

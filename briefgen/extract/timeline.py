@@ -68,6 +68,7 @@ def _governor(tok: Token) -> Token:
 
 
 _WILL = frozenset({"will", "'ll", "’ll", "shall"})
+_MODAL = frozenset({"could", "may", "might", "should", "would"})
 #: Heads of a planned event's infinitive ("is to meet", "is set to vote", "plans to
 #: sign", "is due to report"): its date is the coming one.
 _PLANNED = frozenset(
@@ -79,10 +80,14 @@ _PLANNED_WORDS = frozenset({"due", "scheduled", "slated"})
 
 def _future(gov: Token, date_root: Token | None = None) -> bool:
     """Whether the date's event is still to come when the text is written: "will meet
-    on Tuesday", "is to meet on Tuesday", "is due to report on Tuesday", "results due on
-    Tuesday". A weekday or a month-day date then takes its coming occurrence."""
+    on Tuesday", "could be working by Monday", "is to meet on Tuesday", "is due to report
+    on Tuesday", "results due on Tuesday". A weekday or a month-day date then takes its
+    coming occurrence."""
     if any(c.lower_ in _WILL for c in gov.children):
         return True
+    aux = {c.lower_ for c in gov.children if c.dep_ in ("aux", "auxpass")}
+    if aux & _MODAL and "have" not in aux:
+        return True  # "could be working by Monday" (not "could have died on Monday")
     tok = date_root
     for _ in range(8):  # the words between the date and its verb: "results due on …"
         if tok is None or tok is gov or tok.head is tok:

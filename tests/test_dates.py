@@ -206,3 +206,12 @@ def test_a_coming_weekday_on_that_weekday_is_the_same_day() -> None:
     assert iso("Friday", ref=friday, future=True) == ("2010-05-28", "day")  # "will go on Friday"
     assert iso("next Friday", ref=friday) == ("2010-06-04", "day")
     assert iso("Tuesday", ref=friday, future=True) == ("2010-06-01", "day")
+
+
+def test_a_past_event_takes_the_last_occurrence() -> None:
+    january = date(2011, 1, 11)
+    assert iso("March 20", ref=january) == ("2011-03-20", "day")  # nearest: 68 days ahead
+    assert iso("March 20", ref=january, past=True) == ("2010-03-20", "day")
+    assert iso("April 20", ref=january) == ("2010-04-20", "day")  # over a quarter ahead
+    assert iso("January 11", ref=january, past=True) == ("2011-01-11", "day")
+    assert iso("April 20", ref=january, future=True) == ("2011-04-20", "day")

@@ -81,9 +81,9 @@ def _key(year: int | None, month: int | None, day: int | None) -> str:
 
 
 #: How much a day ahead of the reference date costs against a day behind it when a
-#: month-day date takes its year (:func:`_nearest_year`): ahead wins up to a third of a
-#: year (365 / (1 + 2) days).
-FUTURE_COST = 2
+#: month-day date takes its year (:func:`_nearest_year`): ahead wins up to a quarter of a
+#: year (365 / (1 + 3) days).
+FUTURE_COST = 3
 
 
 def _nearest_year(month: int, day: int | None, ref: date) -> int:
@@ -97,8 +97,8 @@ def _nearest_year(month: int, day: int | None, ref: date) -> int:
             continue
         gap = (cand - ref).days
         # Prefer the past, but news writes the year of a date outside the current one:
-        # a date up to four months ahead ("the 8 October gig", written in July) beats
-        # one eight months back.
+        # a date up to three months ahead ("the 8 October gig", written in late July)
+        # beats one nine months back.
         cost = abs(gap) if gap <= 0 else gap * FUTURE_COST
         if best_gap is None or cost < best_gap:
             best, best_gap = year, cost
@@ -112,13 +112,19 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
+def _last_year(month: int, day: int | None, ref: date) -> int:
+    """The year of the last ``month``/``day`` on or before the reference date ("an April
+    20 explosion ruptured the well", written in January: last April)."""
+    return ref.year if (month, day or 1) <= (ref.month, ref.day) else ref.year - 1
+
+
 def _next_year(month: int, day: int | None, ref: date) -> int:
     """The year of the next ``month``/``day`` on or after the reference date."""
     return ref.year if (month, day or 1) >= (ref.month, ref.day if day else 1) else ref.year + 1
 
 
 def _from_match(
-    m: re.Match[str], text: str, ref: date | None, future: bool = False
+    m: re.Match[str], text: str, ref: date | None, future: bool = False, past: bool = False
 ) -> DateValue | None:
     gd = m.groupdict()
     if gd.get("iso"):
@@ -139,7 +145,12 @@ def _from_match(
         return DateValue(text, f"{year:04d}-01-01", "year", sort_key=_key(year, None, None))
     if year is None and ref is not None:
         # "will meet in March": the coming March; otherwise the nearest, past preferred.
-        year = _next_year(month, day, ref) if future else _nearest_year(month, day, ref)
+        if future:
+            year = _next_year(month, day, ref)
+        elif past:
+            year = _last_year(month, day, ref)
+        else:
+            year = _nearest_year(month, day, ref)
     precision: Precision = "day" if day else "month"
     if year is None:
         return DateValue(text, None, precision, sort_key=_key(None, month, day))
@@ -269,15 +280,20 @@ def parse_date(
     ref: date | None = None,
     anchor: date | None = None,
     future: bool = False,
+    past: bool = False,
 ) -> DateValue | None:
-    """Normalise one date expression; None when it names no calendar time."""
+    """Normalise one date expression; None when it names no calendar time.
+
+    A month or day without a year takes it from ``ref``: the coming occurrence when
+    ``future`` (the event is still to come), the last one when ``past`` (its verb tells
+    a past event), else the nearest, the past preferred."""
     expr = " ".join(text.split())
     if not expr:
         return None
     for pattern in _PATTERNS:
         m = pattern.search(expr)
         if m:
-            value = _from_match(m, text, ref, future)
+            value = _from_match(m, text, ref, future, past)
             if value is not None:
                 return value
     m = _RELATIVE.search(expr)

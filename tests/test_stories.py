@@ -560,3 +560,20 @@ def test_in_a_small_pile_wordings_join_and_a_similar_event_stays_apart(
     )
     oman = sorted(d.id for d, item in zip(docs, items, strict=True) if item in OMAN)
     assert found == sorted(g for g in (red, oman) if g)
+
+
+def test_a_lead_names_its_subject_and_reports_news_not_a_definition() -> None:
+    pronoun = "He did not know whether to blame the Coast Guard or BP for the oil spill."
+    definition = (
+        "The Minerals Management Service is an agency of the Interior Department that "
+        "oversees oil drilling."
+    )
+    report = "The Coast Guard said oil from the BP spill reached the Louisiana coast."
+    facts, sources = _story_of(
+        [
+            ("Fox News", "2010-04-30", [pronoun, report]),
+            ("Fox News", "2010-04-30", [definition, report]),
+            ("AP", "2010-05-01", [pronoun, definition]),
+        ]
+    )
+    assert _lead(facts, sources) == report

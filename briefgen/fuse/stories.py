@@ -45,7 +45,7 @@ from briefgen.fuse.developments import (
     grading,
 )
 from briefgen.fuse.simindex import words
-from briefgen.fuse.timeline import STAMP
+from briefgen.fuse.timeline import CAPTION, STAMP
 from briefgen.model import Contradiction, DayCount, DocFacts, Evidence, KeyDevelopment, Story
 from briefgen.watchlist import mentions_topic
 
@@ -419,15 +419,6 @@ def _quoted(summary: str) -> bool:
     return sum(1 for ch in summary if ch in _QUOTES) >= 2 or summary[:1] in _QUOTES
 
 
-#: A photo caption: a scene described ("… is seen in the Gulf", "can be seen as a dark
-#: swirl", "looks on", "poses"), a picture's credit or a "file photo".
-_CAPTION = re.compile(
-    r"\b(?:is|are|was|were|can be|could be)\s+(?:seen|pictured|shown|photographed)\b"
-    r"|\b(?:looks?|looked) on\b|\bposes?\b(?! (?:a|an|the|no|little|serious|major)\b)"
-    r"|\(pictured\)|\bpictured\b|\bfile (?:photo|picture|image)\b|\bphoto(?:graph)?\b"
-    r"|\b(?:AP|Reuters|AFP|Getty) (?:Photo|Images?)\b|\bREUTERS/",
-    re.I,
-)
 _WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
 _MONTH_WORD = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 #: A page's or a wire's stamp opening the text: "| Wed Apr 29, IST CAIRO …",
@@ -437,12 +428,20 @@ _OPENING_STAMP = re.compile(
     r"|^[^|]{0,40}\|",
     re.I,
 )
+#: A sentence that opens on a pronoun names no one: it leans on the one before.
+_PRONOUN_START = re.compile(r"(?:he|she|they|it|we|i|you|this|that|these|those)\b", re.I)
+#: A definition: "X is a …/was an … of/that/which/who …".
+_DEFINITION = re.compile(
+    r"^.{0,160}?\b(?:is|was|are|were)\s+(?:a|an)\s+(?:\w+\s+){0,3}?\w+\s+"
+    r"(?:of|that|which|who)\b",
+    re.I,
+)
 _YEAR_WORD = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 
 def _caption(summary: str) -> bool:
     """A photo caption or a page's stamp, not a report."""
-    return bool(_CAPTION.search(summary) or _OPENING_STAMP.search(summary))
+    return bool(CAPTION.search(summary) or _OPENING_STAMP.search(summary))
 
 
 def _background(dev: KeyDevelopment, published: str | None) -> bool:
@@ -499,6 +498,10 @@ def _representative(
             s += 0.8
         if STAMP.search(c.dev.summary):
             s += 1.5  # "5 January 2011 Last updated at 06:50 GMT": page furniture
+        if _PRONOUN_START.match(c.dev.summary):
+            s += 0.8  # "He did not know whether …": whose account, of what?
+        if _DEFINITION.match(c.dev.summary):
+            s += 0.6  # "The Bureau … was an agency of …": background, not news
         return s
 
     def score(c: _Candidate) -> float:

@@ -373,6 +373,12 @@ def test_a_storys_own_timeline_holds_its_documents_days_one_entry_each() -> None
     assert len(story_timeline(entries, oman, period)) == 2
     assert story_timeline(entries, oman[1:], period) == []  # one day: its coverage dates it
     assert len(story_timeline(entries * 4, red, period, limit=1)) == 1
+    # a photo caption tells a day only when no report does, however many documents print it
+    caption = entry("2024-06-15", "Jun. 15: The Tutor is seen adrift in the Red Sea", *docs[:3])
+    shown = story_timeline([caption, *entries], red, period)
+    assert [e.text for e in shown if e.date == "2024-06-15"] == [
+        "A US Navy helicopter evacuated the crew"
+    ]
 
 
 def test_the_stories_view_shows_a_storys_timeline(pile: Any) -> None:

@@ -176,8 +176,6 @@ _ANAPHORIC_ONLY = re.compile(r"\bnext\s+day\b|\blater$")
 
 def _relative(expr: str, ref: date | None, anchor: date | None, text: str) -> DateValue | None:
     low = " ".join(expr.lower().split())
-    if anchor is None and _ANAPHORIC_ONLY.search(low):
-        return _no_day(text)  # "The next day, he was found …": the day after what?
     base = (
         anchor
         if (
@@ -302,7 +300,11 @@ def parse_date(
             value = _relative(m.group("rel"), ref, anchor, text)
         except (OverflowError, ValueError):  # "7000 years ago" before year 1
             return None
-        return value if value is None or _in_calendar(value.date) else None
+        if value is None or not _in_calendar(value.date):
+            return None
+        if anchor is None and _ANAPHORIC_ONLY.search(" ".join(m.group("rel").lower().split())):
+            return _no_day(text)  # "The next day, he was found …": the day after what?
+        return value
     m = _WEEKDAY.search(expr)
     if m:
         return _weekday(m, ref, text, future)

@@ -220,7 +220,7 @@ def story_timelines(
             evidence = [ev for ev in e.evidence if ev.doc in mine]
             docs = list(dict.fromkeys(ev.doc for ev in evidence))
             dating.setdefault(e.date, set()).update(docs)
-            rank = (len(docs), not CAPTION.search(e.text))  # a report before a caption
+            rank = (not CAPTION.search(e.text), len(docs))  # a report before a caption
             if e.date not in best or rank > best[e.date][0]:
                 best[e.date] = (
                     rank,
@@ -506,7 +506,9 @@ CAPTION = re.compile(
     r"\b(?:is|are|was|were|can be|could be)\s+(?:seen|pictured|shown|photographed)\b"
     r"|\b(?:looks?|looked) on\b|\bposes?\b(?! (?:a|an|the|no|little|serious|major)\b)"
     r"|\(pictured\)|\bpictured\b|\bfile (?:photo|picture|image)\b|\bphoto(?:graph)?\b"
-    r"|\b(?:AP|Reuters|AFP|Getty) (?:Photo|Images?)\b|\bREUTERS/",
+    r"|\b(?:AP|Reuters|AFP|Getty) (?:Photo|Images?)\b|\bREUTERS/"
+    # a photo agency's caption opens on its date: "Apr. 21: Fire boat crews battle …"
+    r"|^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}: ",
     re.I,
 )
 

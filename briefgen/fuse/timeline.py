@@ -211,7 +211,7 @@ def story_timelines(
     out: list[list[TimelineEntry]] = []
     for documents in stories:
         mine = set(documents)
-        best: dict[str, tuple[tuple[int, bool], TimelineEntry]] = {}
+        best: dict[str, tuple[tuple[bool, int], TimelineEntry]] = {}
         dating: dict[str, set[str]] = {}
         ks = sorted({k for d in mine for k in by_doc.get(d, ())})
         for k in ks:

@@ -180,3 +180,38 @@ def test_a_month_in_future_tense_is_the_coming_one() -> None:
     assert parse_date("March 3", ref=date(2016, 1, 5), future=True).date == "2016-03-03"  # type: ignore[union-attr]
     # The same day is not a year ahead.
     assert parse_date("January 5", ref=date(2016, 1, 5), future=True).date == "2016-01-05"  # type: ignore[union-attr]
+
+
+def test_a_month_day_without_year_is_in_the_current_year_months_ahead() -> None:
+    # News writes the year of a date outside the current one: "the 8 October gig",
+    # written in late July, is this October, not last year's.
+    assert iso("8 October", ref=date(2011, 7, 26)) == ("2011-10-08", "day")
+    assert iso("March 3", ref=date(2011, 7, 26)) == ("2011-03-03", "day")  # earlier this year
+    assert iso("December 28", ref=date(2024, 1, 5)) == ("2023-12-28", "day")  # last month
+    # Far ahead the past still wins: "November 20" written in January is last November.
+    assert iso("November 20", ref=date(2024, 1, 5)) == ("2023-11-20", "day")
+
+
+def test_the_next_day_counts_from_an_earlier_date_or_names_no_day() -> None:
+    assert iso("the next day", ref=REF, anchor=date(2023, 6, 24)) == ("2023-06-25", "day")
+    assert iso("two days later", ref=REF, anchor=date(2023, 6, 24)) == ("2023-06-26", "day")
+    for text in ("the next day", "two days later", "a day later"):
+        value = parse_date(text, ref=REF)
+        assert value is not None and value.date is None and value.precision is None, text
+    assert iso("tomorrow", ref=REF) == ("2023-09-07", "day")  # counts from the report
+
+
+def test_a_coming_weekday_on_that_weekday_is_the_same_day() -> None:
+    friday = date(2010, 5, 28)
+    assert iso("Friday", ref=friday, future=True) == ("2010-05-28", "day")  # "will go on Friday"
+    assert iso("next Friday", ref=friday) == ("2010-06-04", "day")
+    assert iso("Tuesday", ref=friday, future=True) == ("2010-06-01", "day")
+
+
+def test_a_past_event_takes_the_last_occurrence() -> None:
+    january = date(2011, 1, 11)
+    assert iso("March 20", ref=january) == ("2011-03-20", "day")  # nearest: 68 days ahead
+    assert iso("March 20", ref=january, past=True) == ("2010-03-20", "day")
+    assert iso("April 20", ref=january) == ("2010-04-20", "day")  # over a quarter ahead
+    assert iso("January 11", ref=january, past=True) == ("2011-01-11", "day")
+    assert iso("April 20", ref=january, future=True) == ("2011-04-20", "day")

@@ -15,7 +15,14 @@ from briefgen.extract.profile import term_profile
 from briefgen.fuse import FuseOptions, fuse
 from briefgen.fuse.bluf import coverage_text, span_text
 from briefgen.fuse.developments import Sources, contradictions, figures
-from briefgen.fuse.stories import average_linkage, detect_stories, similar_pairs
+from briefgen.fuse.stories import (
+    average_linkage,
+    background_df,
+    detect_stories,
+    idf_table,
+    similar_pairs,
+    story_development,
+)
 from briefgen.model import DocFacts, Document, KeyDevelopment, Story, json_schema
 from briefgen.render.figures.coverage import coverage_chart
 
@@ -366,6 +373,12 @@ def test_a_storys_own_timeline_holds_its_documents_days_one_entry_each() -> None
     assert len(story_timeline(entries, oman, period)) == 2
     assert story_timeline(entries, oman[1:], period) == []  # one day: its coverage dates it
     assert len(story_timeline(entries * 4, red, period, limit=1)) == 1
+    # a photo caption tells a day only when no report does, however many documents print it
+    caption = entry("2024-06-15", "Jun. 15: The Tutor is seen adrift in the Red Sea", *docs[:3])
+    shown = story_timeline([caption, *entries], red, period)
+    assert [e.text for e in shown if e.date == "2024-06-15"] == [
+        "A US Navy helicopter evacuated the crew"
+    ]
 
 
 def test_the_stories_view_shows_a_storys_timeline(pile: Any) -> None:
@@ -417,3 +430,156 @@ def test_a_pile_of_one_story_keeps_its_developments_as_the_key_developments(nlp:
     assert len(brief.stories) == 1
     assert len(brief.key_developments) > 1  # the story's sub-events, as for one article
     assert brief.stories[0].developments == [d.id for d in brief.key_developments]
+
+
+# --- a story's lead: central, early, a reported event (not a caption or background) -------
+
+
+def _story_of(items: list[tuple[str, str, list[str]]]) -> tuple[list[DocFacts], Sources]:
+    """Facts of one story's documents: (publisher, day, developments in rank order)."""
+    facts = []
+    for pub, day, sentences in items:
+        doc = Document(
+            text=" ".join(sentences), title=sentences[0][:30], publisher=pub, published=day
+        )
+        facts.append(
+            DocFacts(
+                document=ref(doc),
+                profile={w.lower(): 1.0 for s in sentences for w in s.split() if len(w) > 3},
+                key_developments=[
+                    KeyDevelopment(
+                        id=f"{doc.id}-kd{k}",
+                        summary=s,
+                        what=s,
+                        evidence=[ev(doc, s)],
+                        score=2.0 - k,
+                    )
+                    for k, s in enumerate(sentences)
+                ],
+            )
+        )
+    sources = Sources(published={f.document.id: f.document.published for f in facts})
+    return facts, sources
+
+
+def _lead(facts: list[DocFacts], sources: Sources) -> str:
+    devs = {f.document.id: f.key_developments for f in facts}
+    lead, _ = story_development(facts, devs, sources, idf_table([f.profile for f in facts]))
+    assert lead is not None
+    return lead.summary
+
+
+SPILL_CAPTION = "Weathered oil from the leaking well is seen on the Gulf of Mexico near Louisiana."
+SPILL_REPORT = "Oil from the leaking well reached the Louisiana coast on Thursday, officials said."
+
+
+def test_a_photo_caption_is_never_a_storys_lead() -> None:
+    facts, sources = _story_of(
+        [
+            ("AP", "2010-04-30", [SPILL_CAPTION, SPILL_REPORT]),
+            ("AP", "2010-05-01", [SPILL_CAPTION, "Oil from the leaking well reached Louisiana."]),
+            ("Reuters", "2010-04-30", [SPILL_REPORT]),
+        ]
+    )
+    assert _lead(facts, sources) == SPILL_REPORT
+    # a story of one document passes over its caption too
+    one, src = _story_of([("AP", "2010-04-30", [SPILL_CAPTION, SPILL_REPORT])])
+    assert _lead(one, src) == SPILL_REPORT
+
+
+def test_a_line_of_background_or_a_wire_stamp_is_not_the_lead() -> None:
+    background = "Asia battled the SARS epidemic of flu in 2003 and improved its flu defences."
+    stamped = (
+        "ZURICH | Thu Apr 30, 2009 6:12 am EDT ZURICH (Reuters) - "
+        "Novartis began flu vaccine trials."
+    )
+    report = "Novartis began trials of a flu vaccine in Asia on Thursday, the company said."
+    facts, sources = _story_of(
+        [
+            ("Reuters", "2009-04-30", [background, report]),
+            ("Reuters", "2009-04-30", [stamped, report]),
+        ]
+    )
+    assert _lead(facts, sources) == report
+    one, src = _story_of([("Reuters", "2009-04-30", [background, report])])
+    assert _lead(one, src) == report
+    # without a report, a caption or a background line still leads (every story has one)
+    alone, src = _story_of([("AP", "2010-04-30", [SPILL_CAPTION])])
+    assert _lead(alone, src) == SPILL_CAPTION
+
+
+# --- small piles: IDF blended with the background table ------------------------------------
+
+# A third wording of the Red Sea attack, by a second Reuters desk.
+RED_SEA_UKMTO = (
+    "Reuters",
+    "2024-06-12",
+    "Ship hit by missile off Yemen, crew missing - UKMTO",
+    "A vessel was struck by a missile about 66 nautical miles west of Hodeidah in Yemen, the "
+    "UK Maritime Trade Operations agency said on Wednesday, and its engine room was flooded. "
+    "The Greek-managed Tutor, owned by Evalend Shipping, reported missing crew.",
+)
+
+
+def test_the_background_table_ships_common_lemmas_and_no_names() -> None:
+    total, table = background_df()
+    assert total > 1000 and 2000 < len(table) < 100_000
+    assert table["official"] > table.get("tanker", 0)
+    assert all(":" not in t[:2] for t in table)  # lemmas only, no e:/n:/d: terms
+    assert "clinton" not in table  # a word of a name is the pile's
+
+
+def test_a_small_piles_idf_knows_common_words_from_the_background() -> None:
+    # Three reports that all hold "official" and "tanker": the pile alone cannot tell
+    # them apart (both in every document); the background says "official" is common.
+    profiles = [{"official": 1.0, "tanker": 1.0, "e:tutor": 1.0}] * 3
+    alone = idf_table(profiles, background=False)
+    blended = idf_table(profiles)
+    assert alone["official"] == alone["tanker"]
+    assert blended["official"] < blended["tanker"]
+    assert blended["e:tutor"] == alone["e:tutor"]  # names keep the pile's own counts
+    # in a large pile the pile's counts decide
+    big = [{"official": 1.0}] * 10 + [{"tanker": 1.0}] * 490
+    idf = idf_table(big)
+    assert idf["official"] > idf["tanker"]
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        [*RED_SEA[:2], RED_SEA_UKMTO, OMAN[0]],  # AP and two Reuters desks, one other attack
+        [*RED_SEA[:2], *OMAN],  # two wordings of each of two attacks
+        [*RED_SEA[:2], RED_SEA_UKMTO],  # three reports of one attack
+    ],
+    ids=["3+1", "2+2", "3"],
+)
+def test_in_a_small_pile_wordings_join_and_a_similar_event_stays_apart(
+    nlp: Any, items: list[tuple[str, str, str, str]]
+) -> None:
+    docs = documents(items)
+    facts = facts_with_profiles(nlp, docs)
+    sources = Sources(published={d.id: d.published for d in docs})
+    groups = detect_stories(facts, sources)
+    found = sorted(sorted(facts[i].document.id for i in g) for g in groups)
+    red = sorted(
+        d.id for d, item in zip(docs, items, strict=True) if item in (*RED_SEA, RED_SEA_UKMTO)
+    )
+    oman = sorted(d.id for d, item in zip(docs, items, strict=True) if item in OMAN)
+    assert found == sorted(g for g in (red, oman) if g)
+
+
+def test_a_lead_names_its_subject_and_reports_news_not_a_definition() -> None:
+    pronoun = "He did not know whether to blame the Coast Guard or BP for the oil spill."
+    definition = (
+        "The Minerals Management Service is an agency of the Interior Department that "
+        "oversees oil drilling."
+    )
+    report = "The Coast Guard said oil from the BP spill reached the Louisiana coast."
+    facts, sources = _story_of(
+        [
+            ("Fox News", "2010-04-30", [pronoun, report]),
+            ("Fox News", "2010-04-30", [definition, report]),
+            ("AP", "2010-05-01", [pronoun, definition]),
+        ]
+    )
+    assert _lead(facts, sources) == report

@@ -293,3 +293,67 @@ def test_a_publication_day_no_entry_dates_is_told_by_its_documents_lead() -> Non
     assert ("2024-06-12", told.rstrip(".")) in [(e.date, e.text) for e in shown]
     # A one-article brief's timeline is what the article dates.
     assert merge_timeline(facts[:1], limit=5, sources=sources, period=period) == []
+
+
+def test_the_next_day_counts_from_the_day_a_sentence_before_wrote(facts_of: Any) -> None:
+    facts = facts_of(
+        "Jackson rehearsed at the Staples Center on 24 June 2009. "
+        "The next day, shortly after noon, he was found unconscious at his home. "
+        "The trial of his doctor opened on Tuesday.",
+        published="2011-09-28",
+    )
+    dated = {e.date: e.text for e in facts.timeline if e.precision == "day"}
+    assert "2009-06-25" in dated  # the day after 24 June 2009
+    assert "2011-09-29" not in dated  # not the day after the report
+    assert "2011-09-27" in dated
+
+
+def test_a_planned_event_takes_the_coming_weekday(facts_of: Any) -> None:
+    # Written on Monday 19 July 2010: the plans are for Tuesday the 20th, the
+    # resignation was on Tuesday the 13th.
+    planned = (
+        "The prime minister is to meet the president in Washington on Tuesday.",
+        "The company is due to report its results on Tuesday.",
+        "The bank's results due on Tuesday are expected to show a loss.",
+        "The senators plan to vote on the bill on Tuesday.",
+    )
+    for text in planned:
+        dated = {e.date for e in facts_of(text, published="2010-07-19").timeline}
+        assert dated == {"2010-07-20"}, text
+    for text in (
+        "The minister resigned on Tuesday after the vote.",
+        "He could have died on Tuesday, the coroner said.",
+    ):
+        past = facts_of(text, published="2010-07-19")
+        assert {e.date for e in past.timeline} == {"2010-07-13"}, text
+
+
+def test_a_month_day_takes_its_year_from_the_verbs_tense(facts_of: Any) -> None:
+    cases = [
+        # written in July: a past verb → this June; a coming event → this October
+        ("Jackson died at his home on 25 June.", "2011-07-26", "2011-06-25"),
+        ("The concert takes place in Cardiff on 8 October.", "2011-07-26", "2011-10-08"),
+        (
+            "The 8 October gig in Cardiff was announced by its producers.",
+            "2011-07-26",
+            "2011-10-08",
+        ),
+        # written in January: a past verb is last April's, a future one this April's
+        (
+            "An explosion ruptured the well on April 20, killing 11 workers.",
+            "2011-01-11",
+            "2010-04-20",
+        ),
+        ("The inquiry will report to Congress on April 20.", "2011-01-11", "2011-04-20"),
+    ]
+    for text, published, day in cases:
+        dated = {e.date for e in facts_of(text, published=published).timeline}
+        assert day in dated, (text, dated)
+
+
+def test_a_present_perfect_gives_its_date_no_past(facts_of: Any) -> None:
+    facts = facts_of(
+        "Katherine Jackson has announced a tribute concert for Cardiff on 8 October.",
+        published="2011-07-26",
+    )
+    assert "2011-10-08" in {e.date for e in facts.timeline}

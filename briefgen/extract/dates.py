@@ -80,6 +80,12 @@ def _key(year: int | None, month: int | None, day: int | None) -> str:
     return f"{y}-{(month or 0):02d}-{(day or 0):02d}"
 
 
+#: How much a day ahead of the reference date costs against a day behind it when a
+#: month-day date takes its year (:func:`_nearest_year`): ahead wins up to a quarter of a
+#: year (365 / (1 + 3) days).
+FUTURE_COST = 3
+
+
 def _nearest_year(month: int, day: int | None, ref: date) -> int:
     """The year that puts month/day closest to the reference date (news says past or near)."""
     best = ref.year
@@ -90,8 +96,10 @@ def _nearest_year(month: int, day: int | None, ref: date) -> int:
         except ValueError:
             continue
         gap = (cand - ref).days
-        # Prefer the past: a date up to ~10 months back beats one more than 2 months ahead.
-        cost = abs(gap) if gap <= 0 else gap * 4
+        # Prefer the past, but news writes the year of a date outside the current one:
+        # a date up to three months ahead ("the 8 October gig", written in late July)
+        # beats one nine months back.
+        cost = abs(gap) if gap <= 0 else gap * FUTURE_COST
         if best_gap is None or cost < best_gap:
             best, best_gap = year, cost
     return best
@@ -104,13 +112,19 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
+def _last_year(month: int, day: int | None, ref: date) -> int:
+    """The year of the last ``month``/``day`` on or before the reference date ("an April
+    20 explosion ruptured the well", written in January: last April)."""
+    return ref.year if (month, day or 1) <= (ref.month, ref.day) else ref.year - 1
+
+
 def _next_year(month: int, day: int | None, ref: date) -> int:
     """The year of the next ``month``/``day`` on or after the reference date."""
     return ref.year if (month, day or 1) >= (ref.month, ref.day if day else 1) else ref.year + 1
 
 
 def _from_match(
-    m: re.Match[str], text: str, ref: date | None, future: bool = False
+    m: re.Match[str], text: str, ref: date | None, future: bool = False, past: bool = False
 ) -> DateValue | None:
     gd = m.groupdict()
     if gd.get("iso"):
@@ -131,7 +145,12 @@ def _from_match(
         return DateValue(text, f"{year:04d}-01-01", "year", sort_key=_key(year, None, None))
     if year is None and ref is not None:
         # "will meet in March": the coming March; otherwise the nearest, past preferred.
-        year = _next_year(month, day, ref) if future else _nearest_year(month, day, ref)
+        if future:
+            year = _next_year(month, day, ref)
+        elif past:
+            year = _last_year(month, day, ref)
+        else:
+            year = _nearest_year(month, day, ref)
     precision: Precision = "day" if day else "month"
     if year is None:
         return DateValue(text, None, precision, sort_key=_key(None, month, day))
@@ -150,6 +169,11 @@ def _no_day(text: str) -> DateValue:
     return DateValue(text, None, None, sort_key="", relative=True)
 
 
+#: Expressions that count from an earlier date of the text, not from the publication
+#: ("the next day", "two days later"): without that date they name no day.
+_ANAPHORIC_ONLY = re.compile(r"\bnext\s+day\b|\blater$")
+
+
 def _relative(expr: str, ref: date | None, anchor: date | None, text: str) -> DateValue | None:
     low = " ".join(expr.lower().split())
     base = (
@@ -161,6 +185,7 @@ def _relative(expr: str, ref: date | None, anchor: date | None, text: str) -> Da
             or "after" in low
             or "earlier" in low
             or "later" in low
+            or low.endswith("next day")
         )
         and anchor
         else ref
@@ -240,7 +265,8 @@ def _weekday(m: re.Match[str], ref: date | None, text: str, future: bool) -> Dat
     which = (m.group("which") or "").lower()
     delta = (ref.weekday() - target) % 7
     if which == "next" or (future and which != "last"):
-        ahead = (target - ref.weekday()) % 7 or 7
+        # "will meet on Friday" written on a Friday is that day; "next Friday" is not
+        ahead = (target - ref.weekday()) % 7 or (7 if which == "next" else 0)
         d = ref + timedelta(days=ahead)
     else:
         d = ref - timedelta(days=delta if delta else (7 if which == "last" else 0))
@@ -252,15 +278,20 @@ def parse_date(
     ref: date | None = None,
     anchor: date | None = None,
     future: bool = False,
+    past: bool = False,
 ) -> DateValue | None:
-    """Normalise one date expression; None when it names no calendar time."""
+    """Normalise one date expression; None when it names no calendar time.
+
+    A month or day without a year takes it from ``ref``: the coming occurrence when
+    ``future`` (the event is still to come), the last one when ``past`` (its verb tells
+    a past event), else the nearest, the past preferred."""
     expr = " ".join(text.split())
     if not expr:
         return None
     for pattern in _PATTERNS:
         m = pattern.search(expr)
         if m:
-            value = _from_match(m, text, ref, future)
+            value = _from_match(m, text, ref, future, past)
             if value is not None:
                 return value
     m = _RELATIVE.search(expr)
@@ -269,7 +300,11 @@ def parse_date(
             value = _relative(m.group("rel"), ref, anchor, text)
         except (OverflowError, ValueError):  # "7000 years ago" before year 1
             return None
-        return value if value is None or _in_calendar(value.date) else None
+        if value is None or not _in_calendar(value.date):
+            return None
+        if anchor is None and _ANAPHORIC_ONLY.search(" ".join(m.group("rel").lower().split())):
+            return _no_day(text)  # "The next day, he was found …": the day after what?
+        return value
     m = _WEEKDAY.search(expr)
     if m:
         return _weekday(m, ref, text, future)

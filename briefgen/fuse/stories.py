@@ -27,6 +27,8 @@ independent documents.
 
 from __future__ import annotations
 
+import functools
+import gzip
 import heapq
 import math
 import re
@@ -34,6 +36,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from importlib import resources
 
 from briefgen.fuse.developments import (
     Sources,
@@ -42,7 +45,7 @@ from briefgen.fuse.developments import (
     grading,
 )
 from briefgen.fuse.simindex import words
-from briefgen.fuse.timeline import STAMP
+from briefgen.fuse.timeline import CAPTION, STAMP
 from briefgen.model import Contradiction, DayCount, DocFacts, Evidence, KeyDevelopment, Story
 from briefgen.watchlist import mentions_topic
 
@@ -63,13 +66,58 @@ DAYS_SAME = 3
 DAYS_HALF = 14
 
 
-def idf_table(profiles: Sequence[Mapping[str, float]]) -> dict[str, float]:
-    """Smoothed IDF of every term of the pile: ``log((n + 1) / (df + 1)) + 1``."""
+#: How many documents the background table (:func:`background_df`) counts as in a
+#: pile's IDF: in a pile of three reports it decides which words are common; in a pile
+#: of hundreds the pile's own counts do.
+BACKGROUND_DOCS = 20.0
+_BACKGROUND_FILE = "background_df.tsv.gz"
+
+
+@functools.lru_cache(maxsize=1)
+def background_df() -> tuple[int, Mapping[str, int]]:
+    """The background table shipped in :mod:`briefgen.data` (``background_df.tsv.gz``,
+    built by ``benchmarks/build_background_df.py``): how many documents it counts, and
+    lemma → how many of them hold it. ``(0, {})`` when it is missing or unreadable (a
+    pile's IDF is then its own)."""
+    try:
+        raw = resources.files("briefgen.data").joinpath(_BACKGROUND_FILE).read_bytes()
+        lines = gzip.decompress(raw).decode("utf-8").splitlines()
+    except (OSError, EOFError, UnicodeDecodeError, ModuleNotFoundError):
+        return 0, {}
+    total = 0
+    table: dict[str, int] = {}
+    for line in lines:
+        term, _, count = line.partition("\t")
+        if not count.isdigit():
+            continue
+        if term == "# documents":
+            total = int(count)
+        else:
+            table[term] = int(count)
+    return (total, table) if total > 0 else (0, {})
+
+
+def idf_table(profiles: Sequence[Mapping[str, float]], background: bool = True) -> dict[str, float]:
+    """Smoothed IDF of every term of the pile, ``log((n + 1) / (df + 1)) + 1``, its lemma
+    terms blended with the background table: the table counts as :data:`BACKGROUND_DOCS`
+    documents of the pile, each holding a lemma at the table's rate (0 for a lemma it
+    lacks, a rare one). Names, figures and dates keep the pile's own counts."""
     df: Counter[str] = Counter()
     for p in profiles:
         df.update(p.keys())
     n = len(profiles)
-    return {t: math.log((n + 1) / (k + 1)) + 1.0 for t, k in df.items()}
+    total, table = background_df() if background else (0, {})
+    if not total:
+        return {t: math.log((n + 1) / (k + 1)) + 1.0 for t, k in df.items()}
+    m = BACKGROUND_DOCS
+    out = {}
+    for t, k in df.items():
+        if t[1:2] == ":":
+            out[t] = math.log((n + 1) / (k + 1)) + 1.0
+        else:
+            rate = table.get(t, 0) / total
+            out[t] = math.log((n + m + 1) / (k + m * rate + 1)) + 1.0
+    return out
 
 
 #: What a story the last brief did not report gains: more than recency can (0.3 at
@@ -315,7 +363,7 @@ def split_story(
     if len(members) < 2 * SPLIT_MIN:
         return [members]
     local = [profiles[i] for i in members]
-    vecs = vectors(local, idf_table(local))
+    vecs = vectors(local, idf_table(local, background=False))
     pairs = similar_pairs(vecs, [days[i] for i in members])
     labels = average_linkage(len(members), pairs, SPLIT_THRESHOLD)
     parts: dict[int, list[int]] = {}
@@ -371,6 +419,44 @@ def _quoted(summary: str) -> bool:
     return sum(1 for ch in summary if ch in _QUOTES) >= 2 or summary[:1] in _QUOTES
 
 
+_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
+_MONTH_WORD = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+#: A page's or a wire's stamp opening the text: "| Wed Apr 29, IST CAIRO …",
+#: "Sun Apr 26, 10:12 The U.N. …", "ZURICH | Thu Apr 30, 2009 …".
+_OPENING_STAMP = re.compile(
+    rf"^\s*\|?\s*{_WEEKDAY}\s+(?:{_MONTH_WORD}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH_WORD})\b"
+    r"|^[^|]{0,40}\|",
+    re.I,
+)
+#: A sentence that opens on a pronoun names no one: it leans on the one before.
+_PRONOUN_START = re.compile(r"(?:he|she|they|it|we|i|you|this|that|these|those)\b", re.I)
+#: A definition: "X is a …/was an … of/that/which/who …".
+_DEFINITION = re.compile(
+    r"^.{0,160}?\b(?:is|was|are|were)\s+(?:a|an)\s+(?:\w+\s+){0,3}?\w+\s+"
+    r"(?:of|that|which|who)\b",
+    re.I,
+)
+_YEAR_WORD = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+
+
+def _caption(summary: str) -> bool:
+    """A photo caption or a page's stamp, not a report."""
+    return bool(CAPTION.search(summary) or _OPENING_STAMP.search(summary))
+
+
+def _background(dev: KeyDevelopment, published: str | None) -> bool:
+    """A line of background: the event it dates, or every year it names, lies two years
+    or more before its document's publication ("The Exxon Valdez leaked 11 million
+    gallons in 1989", "Asia battled SARS in 2003")."""
+    if not published:
+        return False
+    year = int(published[:4])
+    if dev.when.date and dev.when.basis == "text" and int(dev.when.date[:4]) <= year - 2:
+        return True
+    years = [int(y) for y in _YEAR_WORD.findall(dev.summary)]
+    return bool(years) and max(years) <= year - 2
+
+
 @dataclass
 class _Candidate:
     dev: KeyDevelopment
@@ -378,6 +464,7 @@ class _Candidate:
     rank: int  # rank of the development in its document
     position: int  # rank of the document in the story, earliest first
     stems: set[str]
+    published: str | None = None
 
 
 def _story_weights(facts: Sequence[DocFacts], idf: Mapping[str, float]) -> dict[str, float]:
@@ -411,6 +498,10 @@ def _representative(
             s += 0.8
         if STAMP.search(c.dev.summary):
             s += 1.5  # "5 January 2011 Last updated at 06:50 GMT": page furniture
+        if _PRONOUN_START.match(c.dev.summary):
+            s += 0.8  # "He did not know whether …": whose account, of what?
+        if _DEFINITION.match(c.dev.summary):
+            s += 0.6  # "The Bureau … was an agency of …": background, not news
         return s
 
     def score(c: _Candidate) -> float:
@@ -425,9 +516,12 @@ def _representative(
             s -= 0.5
         return s - unfit(c)
 
+    # Never a caption or a line of background while the story has a report.
+    fit = [c for c in cands if not _caption(c.dev.summary)] or list(cands)
+    fit = [c for c in fit if not _background(c.dev, c.published)] or fit
     if documents <= 1:
-        return min(cands, key=lambda c: (c.rank, c.position))
-    return max(cands, key=lambda c: (score(c), -c.position, -c.rank))
+        return min(fit, key=lambda c: (c.rank, c.position))
+    return max(fit, key=lambda c: (score(c), -c.position, -c.rank))
 
 
 def story_development(
@@ -441,7 +535,11 @@ def story_development(
     cands: list[_Candidate] = []
     for position, f in enumerate(facts):
         for rank, d in enumerate(devs.get(f.document.id, ())):
-            cands.append(_Candidate(d, f.document.id, rank, position, _stems(d.summary)))
+            cands.append(
+                _Candidate(
+                    d, f.document.id, rank, position, _stems(d.summary), f.document.published
+                )
+            )
     if not cands:
         return None, []
     best = _representative(cands, _story_weights(facts, idf), len(facts))

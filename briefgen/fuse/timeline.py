@@ -33,6 +33,8 @@ PILE_WEIGHT = 1.5
 TOPIC_WEIGHT = 10.0
 #: How much the best account of a day counts in choosing the day, beside its mentions.
 QUALITY_WEIGHT = 0.2
+#: What a photo caption (:data:`CAPTION`) costs an entry's quality.
+CAPTION_PENALTY = 1.0
 
 
 def _timeline_order(e: TimelineEntry) -> tuple[str, str]:
@@ -209,7 +211,7 @@ def story_timelines(
     out: list[list[TimelineEntry]] = []
     for documents in stories:
         mine = set(documents)
-        best: dict[str, tuple[int, TimelineEntry]] = {}
+        best: dict[str, tuple[tuple[bool, int], TimelineEntry]] = {}
         dating: dict[str, set[str]] = {}
         ks = sorted({k for d in mine for k in by_doc.get(d, ())})
         for k in ks:
@@ -218,9 +220,10 @@ def story_timelines(
             evidence = [ev for ev in e.evidence if ev.doc in mine]
             docs = list(dict.fromkeys(ev.doc for ev in evidence))
             dating.setdefault(e.date, set()).update(docs)
-            if e.date not in best or len(docs) > best[e.date][0]:
+            rank = (not CAPTION.search(e.text), len(docs))  # a report before a caption
+            if e.date not in best or rank > best[e.date][0]:
                 best[e.date] = (
-                    len(docs),
+                    rank,
                     e.model_copy(update={"evidence": evidence, "documents": docs}),
                 )
         if len(best) < 2:
@@ -497,6 +500,19 @@ STAMP = re.compile(
 )
 
 
+#: A photo caption: a scene described ("… is seen in the Gulf", "can be seen as a dark
+#: swirl", "looks on", "poses"), a picture's credit or a "file photo".
+CAPTION = re.compile(
+    r"\b(?:is|are|was|were|can be|could be)\s+(?:seen|pictured|shown|photographed)\b"
+    r"|\b(?:looks?|looked) on\b|\bposes?\b(?! (?:a|an|the|no|little|serious|major)\b)"
+    r"|\(pictured\)|\bpictured\b|\bfile (?:photo|picture|image)\b|\bphoto(?:graph)?\b"
+    r"|\b(?:AP|Reuters|AFP|Getty) (?:Photo|Images?)\b|\bREUTERS/"
+    # a photo agency's caption opens on its date: "Apr. 21: Fire boat crews battle …"
+    r"|^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}: ",
+    re.I,
+)
+
+
 def _vague_event(text: str) -> float:
     """How little an entry's text says as an event: a bare fragment ("Winning in
     November", "Next year's election"), a generic possibility ("A candidate can win in
@@ -506,6 +522,8 @@ def _vague_event(text: str) -> float:
     penalty = 0.0
     if STAMP.search(text):
         penalty += 2.0
+    if CAPTION_PENALTY and CAPTION.search(text):
+        penalty += CAPTION_PENALTY  # "An oil slick is seen as the rig burns": a photo's caption
     if len(tokens) < 4:
         penalty += 0.5
     if tokens and tokens[0].endswith("ing") and tokens[0][:1].isupper():

@@ -17,7 +17,7 @@ keeps everything.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
@@ -62,6 +62,7 @@ _T = TypeVar("_T")
 
 __all__ = [
     "STOP",
+    "AppendixSink",
     "FuseOptions",
     "fuse",
     "jaccard",
@@ -144,17 +145,27 @@ def _period(docs: list[DocumentRef], asked: Period | None) -> Period:
     return Period(start=start, end=end)
 
 
+#: ``sink(section, items)``: takes each section of the appendix, in ``Appendix``'s order.
+AppendixSink = Callable[[str, Sequence[BaseModel]], None]
+
+
 def fuse(
     facts: Sequence[DocFacts],
     options: FuseOptions,
     generated_at: datetime,
     copy_of: Mapping[str, str] | None = None,
+    appendix: AppendixSink | None = None,
 ) -> Brief:
     """Assemble the whole Brief from per-document facts.
 
     ``copy_of`` maps each near-duplicate document (a wire copy,
     :func:`briefgen.fuse.duplicates.near_duplicates`) to the earlier one it copies: a
     copy is shown as such and does not count as independent corroboration.
+
+    ``appendix``, when given, takes the appendix section by section
+    (:class:`briefgen.store.spill.AppendixSpill` writes it to a file) and the Brief comes
+    back with an empty one: the appendix is most of a large pile's brief and need not be
+    held beside it.
     """
     caps = options.sections
     topics = options.watchlist.topic_keys()
@@ -217,6 +228,18 @@ def fuse(
     watch_entries = [
         watch_entry(item, devs, more_devs, actors) for item in watch_items(options.watchlist)
     ]
+    more: dict[str, Sequence[BaseModel]] = {
+        "key_developments": more_devs,
+        "actors": more_actors,
+        "statements": more_statements,
+        "risks": more_risks,
+        "open_questions": more_questions,
+        "timeline": more_timeline,
+    }
+    if appendix is not None:
+        for section in Appendix.model_fields:
+            appendix(section, more.pop(section))
+            more[section] = []
     return Brief(
         title=options.title,
         generated_at=generated_at.isoformat(timespec="seconds"),
@@ -235,14 +258,7 @@ def fuse(
         watchlist_items=watch_entries,
         contradictions=contradictions,
         stories=stories,
-        appendix=Appendix(
-            key_developments=more_devs,
-            actors=more_actors,
-            statements=more_statements,
-            risks=more_risks,
-            open_questions=more_questions,
-            timeline=more_timeline,
-        ),
+        appendix=Appendix.model_validate(more),
     )
 
 

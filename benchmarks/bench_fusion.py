@@ -155,6 +155,7 @@ def child(sizes_file: Path, n: int, compact: bool, spill: bool) -> None:
         got = DocFacts.model_validate_json(text)
         facts.append(compactor.compact(got) if compactor else got)
     load = time.perf_counter() - t0 - made  # validating (and compacting): what a cache read costs
+    compactor = None  # its tables go with collect_facts() in a build, before fusion
     held = _rss_mb()
     work = Path(tempfile.mkdtemp(prefix="bench-fusion-"))
     writer = AppendixSpill(work) if spill else None

@@ -124,14 +124,11 @@ class FuseOptions(BaseModel):
 
 def _renumber(
     devs: list[KeyDevelopment],
-    statements: list[Statement],
     risks: list[Risk],
     questions: list[OpenQuestion],
 ) -> None:
     for i, d in enumerate(devs, 1):
         d.id = f"kd{i}"
-    for i, s in enumerate(statements, 1):
-        s.id = f"st{i}"
     for i, r in enumerate(risks, 1):
         r.id = f"rk{i}"
     for i, q in enumerate(questions, 1):
@@ -178,9 +175,10 @@ def fuse(
     stories, leads, sub_events = _stories(
         with_devs(facts, devs_in), sources, topics, options.period, seen
     )
-    all_statements = rank_statements(
-        [s.model_copy() for s in statements_in], all_actors[: caps.actors], sources
-    )
+    # Ranked as they are (the documents' own where no speaker was merged): each is copied
+    # with its id only as it is shown or handed to the appendix.
+    all_statements = rank_statements(statements_in, all_actors[: caps.actors], sources)
+    del statements_in
     all_risks = merge_risks(risks_in)
     all_questions = merge_questions([q for f in facts for q in f.open_questions])
     devs, more_devs = _key_developments(leads, sub_events, caps.key_developments)
@@ -197,7 +195,9 @@ def fuse(
     for s, entries in zip(stories, own, strict=True):
         s.timeline = entries
     actors, more_actors = _split(all_actors, caps.actors)
-    statements, more_statements = _split(all_statements, caps.statements)
+    statements = _numbered(all_statements[: caps.statements], 1)
+    more_statements = _Numbered(all_statements[caps.statements :], len(statements) + 1)
+    del all_statements
     risks, more_risks = _split(all_risks, caps.risks)
     questions, more_questions = _split(all_questions, caps.open_questions)
     for s in stories:
@@ -205,7 +205,6 @@ def fuse(
     by_story = {s.id: s for s in stories}
     _renumber(
         devs + more_devs,
-        statements + more_statements,
         risks + more_risks,
         questions + more_questions,
     )
@@ -258,8 +257,28 @@ def fuse(
         watchlist_items=watch_entries,
         contradictions=contradictions,
         stories=stories,
-        appendix=Appendix.model_validate(more),
+        appendix=Appendix.model_validate({k: list(v) for k, v in more.items()}),
     )
+
+
+def _numbered(statements: Sequence[Statement], first: int) -> list[Statement]:
+    return [s.model_copy(update={"id": f"st{i}"}) for i, s in enumerate(statements, first)]
+
+
+class _Numbered(Sequence[Statement]):
+    """Ranked statements numbered from ``first``, each copied with its id as it is read
+    (the appendix's are written one by one and never all held as copies)."""
+
+    def __init__(self, statements: Sequence[Statement], first: int) -> None:
+        self._items = statements
+        self._first = first
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, i: int) -> Statement:  # type: ignore[override]
+        k = range(len(self._items))[i]
+        return self._items[k].model_copy(update={"id": f"st{self._first + k}"})
 
 
 def _key_developments(

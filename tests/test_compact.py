@@ -73,3 +73,20 @@ def test_compact_shares_profile_terms() -> None:
     assert one.profile == two.profile == {term: 0.5}
     (a,), (b,) = one.profile, two.profile
     assert a is b
+
+
+def test_compact_objects_hold_their_field_names_once_per_class() -> None:
+    import sys
+
+    sentence = "Union leader Mara Lind said the strike would continue."
+    loose = facts("aaaa", sentence)
+    sizes = [sys.getsizeof(d.__dict__) for d in (loose.actors[0], loose.key_developments[0])]
+    tight = Compactor().compact(facts("aaaa", sentence))
+    dev = tight.key_developments[0]
+    # key-sharing dicts: the values only, the names with the class
+    assert sys.getsizeof(tight.actors[0].__dict__) < sizes[0]
+    assert sys.getsizeof(dev.__dict__) < sizes[1]
+    copied = dev.model_copy(update={"summary": "Changed."})
+    assert sys.getsizeof(copied.__dict__) < sizes[1]  # copies stay small
+    assert copied.summary == "Changed." and dev.summary == sentence
+    assert tight == loose and tight.model_dump_json() == loose.model_dump_json()

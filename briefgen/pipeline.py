@@ -332,9 +332,11 @@ def _fused_with(
 def _spill(config: Config) -> AppendixSpill:
     """A new file for the appendix: beside the fused-brief cache (from where the cache
     links it), else in the system's temporary folder."""
-    folder = (
-        FusedCache(config.cache_dir()).root if config.cache.enabled else Path(tempfile.gettempdir())
-    )
+    folder = Path(tempfile.gettempdir())
+    if config.cache.enabled:
+        cache = FusedCache(config.cache_dir())
+        folder = cache.root
+        cache.sweep()
     try:
         return AppendixSpill(folder)
     except OSError as exc:

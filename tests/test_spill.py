@@ -180,3 +180,15 @@ def test_a_build_that_fails_writing_the_appendix_keeps_the_last_brief(
     assert not list((cache / "fused-v1").glob(".spill-*"))
     rebuilt = json.loads((tmp_path / "out" / "brief.json").read_bytes())
     assert len(rebuilt["documents"]) == 4
+
+
+def test_a_killed_runs_appendix_file_is_swept_later(tmp_path: Path) -> None:
+    import os
+    import time
+
+    cache = FusedCache(tmp_path)
+    old, new = AppendixSpill(cache.root), AppendixSpill(cache.root)
+    day_ago = time.time() - 2 * 86400
+    os.utime(old.path, (day_ago, day_ago))
+    assert cache.sweep() == 1
+    assert not old.path.exists() and new.path.exists()  # a running build's is kept

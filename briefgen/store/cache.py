@@ -35,6 +35,7 @@ import hashlib
 import json
 import logging
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -215,6 +216,7 @@ class FactsCache:
 
 FUSED_LAYOUT = "fused-v1"
 FUSED_KEPT = 4  # fused briefs kept (the newest); each is one corpus's whole brief
+SPILL_MAX_AGE = 86400.0  # a run's appendix file older than this is a killed run's
 
 
 def fusion_key(
@@ -251,6 +253,18 @@ class FusedCache:
     def __init__(self, folder: Path | None = None, enabled: bool = True) -> None:
         self.enabled = enabled
         self.root = (folder or default_dir()).absolute() / FUSED_LAYOUT
+
+    def sweep(self, max_age: float = SPILL_MAX_AGE) -> int:
+        """Remove the appendix files of runs killed before they could (``.spill-*`` older
+        than ``max_age`` seconds); returns how many. A running build's file is younger."""
+        removed = 0
+        cutoff = time.time() - max_age
+        for file in self.root.glob(".spill-*"):
+            with contextlib.suppress(OSError):
+                if file.stat().st_mtime < cutoff:
+                    file.unlink()
+                    removed += 1
+        return removed
 
     def get(self, key: str) -> tuple[bytes, Fragment, dict[str, object]] | None:
         """(brief JSON, appendix fragment, keys) or None when absent or unreadable.

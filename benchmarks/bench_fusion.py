@@ -135,6 +135,7 @@ def child(sizes_file: Path, n: int, compact: bool, spill: bool) -> None:
     from briefgen.fuse import FuseOptions, fuse
     from briefgen.model import DocFacts
     from briefgen.render.output import write_outputs
+    from briefgen.store.heap import gc_paused
     from briefgen.store.spill import AppendixSpill, SplicedJson
 
     bases = json.loads(sizes_file.read_text(encoding="utf-8"))
@@ -168,7 +169,8 @@ def child(sizes_file: Path, n: int, compact: bool, spill: bool) -> None:
         assert writer is not None
         writer.section(section, items)
 
-    brief = fuse(facts, FuseOptions(), when, appendix=sink if writer else None)
+    with gc_paused():  # as the build fuses
+        brief = fuse(facts, FuseOptions(), when, appendix=sink if writer else None)
     if writer is None:
         more = {k: len(v) for k, v in brief.appendix}
     del facts

@@ -34,8 +34,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -122,10 +124,19 @@ def perturb(base: str, base_id: str, copy: int) -> str:
     return text
 
 
-def child(sizes_file: Path, n: int, compact: bool) -> None:
-    """One size, in this process: load, fuse, serialise; print one JSON line of figures."""
+def child(sizes_file: Path, n: int, compact: bool, spill: bool) -> None:
+    """One size, in this process: load, fuse, serialise; print one JSON line of figures.
+
+    ``spill``: as a build does it, the appendix written to a file as fusion hands it over
+    and the JSON output spliced from it (:mod:`briefgen.store.spill`); else the whole
+    brief serialised in memory (before issue 17's item 4)."""
+    import tempfile
+
     from briefgen.fuse import FuseOptions, fuse
     from briefgen.model import DocFacts
+    from briefgen.render.output import write_outputs
+    from briefgen.store.heap import gc_paused
+    from briefgen.store.spill import AppendixSpill, SplicedJson
 
     bases = json.loads(sizes_file.read_text(encoding="utf-8"))
     ids = [json.loads(b)["document"]["id"] for b in bases]
@@ -145,14 +156,37 @@ def child(sizes_file: Path, n: int, compact: bool) -> None:
         got = DocFacts.model_validate_json(text)
         facts.append(compactor.compact(got) if compactor else got)
     load = time.perf_counter() - t0 - made  # validating (and compacting): what a cache read costs
+    compactor = None  # its tables go with collect_facts() in a build, before fusion
     held = _rss_mb()
+    work = Path(tempfile.mkdtemp(prefix="bench-fusion-"))
+    writer = AppendixSpill(work) if spill else None
     t1 = time.perf_counter()
-    brief = fuse(facts, FuseOptions(), datetime(2024, 1, 1, tzinfo=timezone.utc))
-    fused = time.perf_counter() - t1
+    when = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    more: dict[str, int] = {}
+
+    def sink(section: str, items: Sequence[Any]) -> None:
+        more[section] = len(items)
+        assert writer is not None
+        writer.section(section, items)
+
+    with gc_paused():  # as the build fuses
+        brief = fuse(facts, FuseOptions(), when, appendix=sink if writer else None)
+    if writer is None:
+        more = {k: len(v) for k, v in brief.appendix}
     del facts
+    fragment = writer.finish() if writer else None
+    fused = time.perf_counter() - t1
+    after = _rss_mb()
     t2 = time.perf_counter()
-    size = len(brief.to_json())
+    text = brief.to_json() + "\n"
+    data = SplicedJson.of(text, fragment) if fragment else text.encode("utf-8")
+    del text
+    [path] = write_outputs({"json": data}, work, "brief")
+    size = path.stat().st_size
     dump = time.perf_counter() - t2
+    for file in work.iterdir():
+        file.unlink()
+    work.rmdir()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         json.dumps(
@@ -163,11 +197,12 @@ def child(sizes_file: Path, n: int, compact: bool) -> None:
                 "fuse_s": round(fused, 2),
                 "json_s": round(dump, 2),
                 "held_mb": round(held),
+                "fused_mb": round(after),
                 "peak_mb": round(peak),
                 "json_mb": round(size / 1e6, 1),
                 "stories": len(getattr(brief, "stories", []) or []),
-                "developments": len(brief.key_developments) + len(brief.appendix.key_developments),
-                "actors": len(brief.actors) + len(brief.appendix.actors),
+                "developments": len(brief.key_developments) + more["key_developments"],
+                "actors": len(brief.actors) + more["actors"],
             }
         )
     )
@@ -181,10 +216,12 @@ def _rss_mb() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_child(bases: Path, n: int, compact: bool, max_gb: float) -> dict | None:
+def run_child(bases: Path, n: int, compact: bool, max_gb: float, spill: bool) -> dict | None:
     cmd = [sys.executable, __file__, "--child", str(n), "--bases", str(bases)]
     if compact:
         cmd.append("--child-compact")
+    if spill:
+        cmd.append("--child-spill")
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     killed = threading.Event()
 
@@ -230,12 +267,20 @@ def main(argv: list[str] | None = None) -> int:
         default="both",
         help="hold the facts compacted (briefgen.store.compact), not, or both",
     )
+    parser.add_argument(
+        "--appendix",
+        choices=["spill", "memory"],
+        default="spill",
+        help="write the appendix to a file as fusion hands it over (as a build does) or "
+        "serialise the whole brief in memory (as before)",
+    )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--bases", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--child-compact", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--child-spill", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        child(args.bases, args.child, args.child_compact)
+        child(args.bases, args.child, args.child_compact, args.child_spill)
         return 0
     if not (args.corpus / "polnear-train" / "text").is_dir():
         print(f"corpus not found at {args.corpus}; skipping")
@@ -258,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for n in [int(s) for s in args.sizes.split(",") if s.strip()]:
         for compact in modes:
-            got = run_child(bases_file, n, compact, args.max_gb)
+            got = run_child(bases_file, n, compact, args.max_gb, args.appendix == "spill")
             if got is None:
                 continue
             got["compact"] = compact

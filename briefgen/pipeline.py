@@ -15,12 +15,15 @@ import contextlib
 import json
 import logging
 import os
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cache, partial
 from pathlib import Path
+
+from pydantic import BaseModel
 
 from briefgen.config import DEFAULT_NAME, Config
 from briefgen.errors import BriefgenError, RenderError, RunTimeoutError
@@ -35,9 +38,9 @@ from briefgen.fuse import FuseOptions, fuse
 from briefgen.fuse.duplicates import fingerprint, near_duplicates
 from briefgen.fuse.stories import Seen
 from briefgen.ingest import Skipped, SkippedInput, display_path, filter_period, ingest, read_file
-from briefgen.model import Appendix, Brief, Document, SinceLast, appendix_json
+from briefgen.model import Brief, Document, SinceLast
 from briefgen.nlp import load_nlp
-from briefgen.render import pdfworker, render, write_outputs
+from briefgen.render import Output, pdfworker, render, write_outputs
 from briefgen.render.archive import entry_for, unique_stem, update_index
 from briefgen.render.pdfworker import PdfWorker
 from briefgen.render.retention import prune, remove_leftovers, update_latest
@@ -45,7 +48,8 @@ from briefgen.store import alarm
 from briefgen.store.cache import FusedCache, fusion_key, source_digest
 from briefgen.store.heap import gc_frozen, gc_paused
 from briefgen.store.lock import RunLock, lock_path
-from briefgen.store.state import BriefKeys, RunState, compare, run_dir
+from briefgen.store.spill import AppendixSpill, Fragment, SplicedJson, keep_copy
+from briefgen.store.state import BriefKeys, RunState, actor_key, compare, development_key, run_dir
 
 log = logging.getLogger(__name__)
 
@@ -84,9 +88,12 @@ def build(
         when = generated_at or now()
         previous = run.state.previous(when.isoformat(timespec="seconds"))
         fused = _fused(config, documents, when, progress, timings, previous)
-        brief = _since_last(fused.brief, run.state)
-        outputs = _render(config, brief, fused.appendix, run.pdf_worker, timings)
-        paths = _write(config, brief, outputs, when, timings)
+        try:
+            brief = _since_last(fused.brief, run.state)
+            outputs = _render(config, brief, fused.appendix, run.pdf_worker, timings)
+            paths = _write(config, brief, outputs, when, timings)
+        finally:
+            fused.discard()
         if record:
             _record(run.state, documents, fused.keys, seen=config.only_new)
     return BuildResult(brief, paths, skipped, timings)
@@ -193,8 +200,13 @@ def _ingest(
 @dataclass
 class _Fused:
     brief: Brief  # without its appendix (the templates never show it)
-    appendix: str  # the appendix as it appears in the brief's JSON
+    appendix: Fragment  # the run's own file of the appendix as the brief's JSON has it
     keys: BriefKeys  # what the next brief compares itself with
+
+    def discard(self) -> None:
+        """Remove the run's appendix file (the cache keeps its own link or copy)."""
+        with contextlib.suppress(OSError):
+            self.appendix.path.unlink()
 
 
 def _fused(
@@ -221,6 +233,7 @@ def _fused(
     )
     if not _novelty_matters(fused, seen):
         return fused
+    fused.discard()
     log.info("fuse: stories new since the last brief rank first at equal coverage")
     options = options.model_copy(
         update={
@@ -281,19 +294,56 @@ def _fused_with(
         )
         if copies:
             log.info("fuse: %d near-duplicate document(s) (wire copies) counted once", len(copies))
-        with gc_paused():
-            full = fuse(facts, options, when, copy_of=copies)
-        del facts
-        fused = _Fused(
-            full.model_copy(update={"appendix": Appendix()}),
-            appendix_json(full.appendix),
-            BriefKeys.of(full),
-        )
-        del full
+        spill = _spill(config)
+        try:
+            more_keys: dict[str, list[dict[str, object]]] = {"key_developments": [], "actors": []}
+
+            def sink(section: str, items: Sequence[BaseModel]) -> None:
+                """Each section of the appendix to the file, its keys kept."""
+                if section == "key_developments":
+                    more_keys[section] = [development_key(d) for d in items]
+                elif section == "actors":
+                    more_keys[section] = [actor_key(a) for a in items]
+                spill.section(section, items)
+
+            with gc_paused():
+                brief = fuse(facts, options, when, copy_of=copies, appendix=sink)
+            del facts
+            fragment = spill.finish()
+        except OSError as exc:
+            spill.discard()
+            raise RenderError(
+                f"cannot write the brief's appendix to {spill.path.parent} "
+                f"({exc.strerror or exc}); free some space there or change cache.dir"
+            ) from None
+        except BaseException:
+            spill.discard()
+            raise
+        keys = BriefKeys.of(brief)
+        keys.developments += more_keys["key_developments"]
+        keys.actors += more_keys["actors"]
+        fused = _Fused(brief, fragment, keys)
         if key is not None:
-            brief = fused.brief.to_json(indent=None).encode("utf-8")
-            cache.put(key, brief, fused.appendix, fused.keys.to_dict())
+            data = fused.brief.to_json(indent=None).encode("utf-8")
+            cache.put(key, data, fused.appendix, fused.keys.to_dict())
     return _logged(fused, timings)
+
+
+def _spill(config: Config) -> AppendixSpill:
+    """A new file for the appendix: beside the fused-brief cache (from where the cache
+    links it), else in the system's temporary folder."""
+    folder = Path(tempfile.gettempdir())
+    if config.cache.enabled:
+        cache = FusedCache(config.cache_dir())
+        folder = cache.root
+        cache.sweep()
+    try:
+        return AppendixSpill(folder)
+    except OSError as exc:
+        raise RenderError(
+            f"cannot write the brief's appendix to {folder} ({exc.strerror or exc}); "
+            "free some space there or change cache.dir"
+        ) from None
 
 
 @cache
@@ -315,12 +365,19 @@ def _cached_fused(cache: FusedCache, key: str, when: datetime) -> _Fused | None:
         brief = Brief.model_validate_json(data)
         brief.generated_at = when.isoformat(timespec="seconds")
         brief_keys = BriefKeys.from_dict({**keys, "generated_at": brief.generated_at})
+        # The run's own link to the appendix: another run may prune the cache entry.
+        fd, name = tempfile.mkstemp(prefix=".spill-", suffix=".json", dir=cache.root)
+        os.close(fd)
+        own = keep_copy(appendix, Path(name))
+    except OSError as exc:
+        log.warning("cache: fused brief %s is unreadable (%s); fusing again", key[:12], exc)
+        return None
     except (ValueError, TypeError, KeyError, RecursionError) as exc:
         log.warning(
             "cache: fused brief %s is unreadable (%s); fusing again", key[:12], type(exc).__name__
         )
         return None
-    return _Fused(brief, appendix, brief_keys)
+    return _Fused(brief, own, brief_keys)
 
 
 def _logged(fused: _Fused, timings: dict[str, float]) -> _Fused:
@@ -358,10 +415,10 @@ def _since_last(brief: Brief, state: RunState) -> Brief:
 def _render(
     config: Config,
     brief: Brief,
-    appendix: str,
+    appendix: Fragment,
     pdf_worker: PdfWorker | None,
     timings: dict[str, float],
-) -> dict[str, bytes]:
+) -> dict[str, Output]:
     """Every configured format of the brief, in memory."""
     templates = config.resolve(config.templates) if config.templates else None
     with _timed(timings, "render"), gc_frozen():
@@ -379,7 +436,7 @@ def _render(
 def _write(
     config: Config,
     brief: Brief,
-    outputs: dict[str, bytes],
+    outputs: dict[str, Output],
     when: datetime,
     timings: dict[str, float],
 ) -> list[Path]:
@@ -408,13 +465,18 @@ def _write(
     return paths
 
 
-def check_outputs(outputs: dict[str, bytes]) -> None:
+def check_outputs(outputs: dict[str, Output]) -> None:
     """Check every rendered output before it replaces the last good one: not empty, the
     JSON parses as a brief object, text formats are UTF-8 and the PDF starts as a PDF.
-    Raises :class:`~briefgen.errors.RenderError` naming the format otherwise."""
+    A JSON whose appendix is a file is checked in bounded memory
+    (:meth:`~briefgen.store.spill.SplicedJson.problem`: the rest parses as a brief, the
+    file is the one written). Raises :class:`~briefgen.errors.RenderError` naming the
+    format otherwise."""
     for fmt, data in outputs.items():
         problem = None
-        if not data.strip():
+        if isinstance(data, SplicedJson):
+            problem = data.problem()
+        elif not data.strip():
             problem = "it is empty"
         elif fmt == "pdf":
             problem = None if data.startswith(b"%PDF-") else "it is not a PDF"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from briefgen.model import Actor, DocFacts, DocumentRef, Evidence, KeyDevelopment
 from briefgen.store.compact import Compactor
 
@@ -73,3 +75,35 @@ def test_compact_shares_profile_terms() -> None:
     assert one.profile == two.profile == {term: 0.5}
     (a,), (b,) = one.profile, two.profile
     assert a is b
+
+
+def test_compact_objects_hold_their_field_names_once_per_class() -> None:
+    """Key-sharing dicts, in a fresh interpreter (Python gives a class's instances shared
+    keys only while every instance sets its attributes in one order; other tests in this
+    process make objects of their own)."""
+    import subprocess
+    import sys
+
+    code = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from test_compact import facts
+from briefgen.store.compact import Compactor
+sentence = "Union leader Mara Lind said the strike would continue."
+loose = facts("aaaa", sentence)
+sizes = [sys.getsizeof(d.__dict__) for d in (loose.actors[0], loose.key_developments[0])]
+tight = Compactor().compact(facts("aaaa", sentence))
+dev = tight.key_developments[0]
+assert sys.getsizeof(tight.actors[0].__dict__) < sizes[0]
+assert sys.getsizeof(dev.__dict__) < sizes[1]
+copied = dev.model_copy(update={"summary": "Changed."})
+assert sys.getsizeof(copied.__dict__) < sizes[1]  # copies stay small
+assert copied.summary == "Changed." and dev.summary == sentence
+assert tight == loose and tight.model_dump_json() == loose.model_dump_json()
+print("ok")
+"""
+    here = str(Path(__file__).parent)
+    done = subprocess.run(
+        [sys.executable, "-c", code, here], capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.strip() == "ok", done.stderr

@@ -17,7 +17,7 @@ keeps everything.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
@@ -62,6 +62,7 @@ _T = TypeVar("_T")
 
 __all__ = [
     "STOP",
+    "AppendixSink",
     "FuseOptions",
     "fuse",
     "jaccard",
@@ -123,14 +124,11 @@ class FuseOptions(BaseModel):
 
 def _renumber(
     devs: list[KeyDevelopment],
-    statements: list[Statement],
     risks: list[Risk],
     questions: list[OpenQuestion],
 ) -> None:
     for i, d in enumerate(devs, 1):
         d.id = f"kd{i}"
-    for i, s in enumerate(statements, 1):
-        s.id = f"st{i}"
     for i, r in enumerate(risks, 1):
         r.id = f"rk{i}"
     for i, q in enumerate(questions, 1):
@@ -144,17 +142,27 @@ def _period(docs: list[DocumentRef], asked: Period | None) -> Period:
     return Period(start=start, end=end)
 
 
+#: ``sink(section, items)``: takes each section of the appendix, in ``Appendix``'s order.
+AppendixSink = Callable[[str, Sequence[BaseModel]], None]
+
+
 def fuse(
     facts: Sequence[DocFacts],
     options: FuseOptions,
     generated_at: datetime,
     copy_of: Mapping[str, str] | None = None,
+    appendix: AppendixSink | None = None,
 ) -> Brief:
     """Assemble the whole Brief from per-document facts.
 
     ``copy_of`` maps each near-duplicate document (a wire copy,
     :func:`briefgen.fuse.duplicates.near_duplicates`) to the earlier one it copies: a
     copy is shown as such and does not count as independent corroboration.
+
+    ``appendix``, when given, takes the appendix section by section
+    (:class:`briefgen.store.spill.AppendixSpill` writes it to a file) and the Brief comes
+    back with an empty one: the appendix is most of a large pile's brief and need not be
+    held beside it.
     """
     caps = options.sections
     topics = options.watchlist.topic_keys()
@@ -167,9 +175,10 @@ def fuse(
     stories, leads, sub_events = _stories(
         with_devs(facts, devs_in), sources, topics, options.period, seen
     )
-    all_statements = rank_statements(
-        [s.model_copy() for s in statements_in], all_actors[: caps.actors], sources
-    )
+    # Ranked as they are (the documents' own where no speaker was merged): each is copied
+    # with its id only as it is shown or handed to the appendix.
+    all_statements = rank_statements(statements_in, all_actors[: caps.actors], sources)
+    del statements_in
     all_risks = merge_risks(risks_in)
     all_questions = merge_questions([q for f in facts for q in f.open_questions])
     devs, more_devs = _key_developments(leads, sub_events, caps.key_developments)
@@ -186,7 +195,9 @@ def fuse(
     for s, entries in zip(stories, own, strict=True):
         s.timeline = entries
     actors, more_actors = _split(all_actors, caps.actors)
-    statements, more_statements = _split(all_statements, caps.statements)
+    statements = _numbered(all_statements[: caps.statements], 1)
+    more_statements = _Numbered(all_statements[caps.statements :], len(statements) + 1)
+    del all_statements
     risks, more_risks = _split(all_risks, caps.risks)
     questions, more_questions = _split(all_questions, caps.open_questions)
     for s in stories:
@@ -194,7 +205,6 @@ def fuse(
     by_story = {s.id: s for s in stories}
     _renumber(
         devs + more_devs,
-        statements + more_statements,
         risks + more_risks,
         questions + more_questions,
     )
@@ -217,6 +227,18 @@ def fuse(
     watch_entries = [
         watch_entry(item, devs, more_devs, actors) for item in watch_items(options.watchlist)
     ]
+    more: dict[str, Sequence[BaseModel]] = {
+        "key_developments": more_devs,
+        "actors": more_actors,
+        "statements": more_statements,
+        "risks": more_risks,
+        "open_questions": more_questions,
+        "timeline": more_timeline,
+    }
+    if appendix is not None:
+        for section in Appendix.model_fields:
+            appendix(section, more.pop(section))
+            more[section] = []
     return Brief(
         title=options.title,
         generated_at=generated_at.isoformat(timespec="seconds"),
@@ -235,15 +257,28 @@ def fuse(
         watchlist_items=watch_entries,
         contradictions=contradictions,
         stories=stories,
-        appendix=Appendix(
-            key_developments=more_devs,
-            actors=more_actors,
-            statements=more_statements,
-            risks=more_risks,
-            open_questions=more_questions,
-            timeline=more_timeline,
-        ),
+        appendix=Appendix.model_validate({k: list(v) for k, v in more.items()}),
     )
+
+
+def _numbered(statements: Sequence[Statement], first: int) -> list[Statement]:
+    return [s.model_copy(update={"id": f"st{i}"}) for i, s in enumerate(statements, first)]
+
+
+class _Numbered(Sequence[Statement]):
+    """Ranked statements numbered from ``first``, each copied with its id as it is read
+    (the appendix's are written one by one and never all held as copies)."""
+
+    def __init__(self, statements: Sequence[Statement], first: int) -> None:
+        self._items = statements
+        self._first = first
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, i: int) -> Statement:  # type: ignore[override]
+        k = range(len(self._items))[i]
+        return self._items[k].model_copy(update={"id": f"st{self._first + k}"})
 
 
 def _key_developments(

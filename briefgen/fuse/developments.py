@@ -72,6 +72,19 @@ class Sources:
     def sort_key(self, doc: str) -> tuple[str, int]:
         return self.published.get(doc) or "9999-99-99", self.order.get(doc, 0)
 
+    def day_range(self) -> tuple[int, int] | None:
+        """The oldest and newest publication day (ordinals), None without dates; worked
+        out once per set of dates (every story's clustering asks)."""
+        stamp = (id(self.published), len(self.published))
+        if self._days is None or self._days[0] != stamp:
+            days = [date.fromisoformat(p).toordinal() for p in self.published.values() if p]
+            self._days = (stamp, (min(days), max(days)) if days else None)
+        return self._days[1]
+
+    _days: tuple[tuple[int, int], tuple[int, int] | None] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
 
 def _day(iso: str | None) -> int | None:
     try:
@@ -530,11 +543,11 @@ def with_devs(facts: Sequence[DocFacts], devs: Sequence[KeyDevelopment]) -> list
 
 def pile_span(sources: Sources, period: Period | None) -> tuple[int | None, int]:
     """The newest day of the pile (or the period's end) and the pile's span in days."""
-    days = [date.fromisoformat(p).toordinal() for p in sources.published.values() if p]
-    newest = max(days) if days else None
+    days = sources.day_range()
+    newest = days[1] if days else None
     if period is not None and period.end:
         newest = date.fromisoformat(period.end).toordinal()
-    oldest = min(days) if days else None
+    oldest = days[0] if days else None
     if period is not None and period.start:
         oldest = date.fromisoformat(period.start).toordinal()
     span = (newest - oldest) if newest is not None and oldest is not None else 0

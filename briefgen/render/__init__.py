@@ -15,19 +15,21 @@ from typing import TYPE_CHECKING, Any
 
 from briefgen.config import FORMATS
 from briefgen.errors import RenderError
-from briefgen.model import Brief, brief_json
+from briefgen.model import Appendix, Brief, brief_json
 from briefgen.render.context import build_context
 from briefgen.render.docx import render_docx
 from briefgen.render.environment import Kind, bounded_render, make_environment
 from briefgen.render.evidence import EvidenceRegistry
 from briefgen.render.figures import build_figures
-from briefgen.render.output import write_outputs
+from briefgen.render.output import Output, write_outputs
 from briefgen.render.paths import builtin_templates_dir, list_templates, template_search_path
 from briefgen.render.pdf import PdfJob
 from briefgen.render.template_errors import template_errors
+from briefgen.store.spill import Fragment, SplicedJson
 
 __all__ = [
     "FORMATS",
+    "Output",
     "builtin_templates_dir",
     "list_templates",
     "render",
@@ -83,8 +85,8 @@ def render(
     author: str | None = None,
     pdf_variant: str | None = None,
     pdf_worker: PdfWorker | None = None,
-    appendix: str | None = None,
-) -> dict[str, bytes]:
+    appendix: str | Fragment | None = None,
+) -> dict[str, Output]:
     """Every requested format of ``brief`` as bytes, keyed by format, in request order.
 
     ``formats`` is any of :data:`~briefgen.config.FORMATS`. ``templates_dir`` is the
@@ -94,15 +96,21 @@ def render(
     (:mod:`briefgen.render.pdfworker`) makes the PDF in another process while the other
     formats are rendered; without it, the PDF is made here. ``appendix``, when given, is
     the JSON's appendix as text (:func:`briefgen.model.appendix_json`: the overflow of
-    the capped sections, which the templates never show) in place of ``brief.appendix``.
+    the capped sections, which the templates never show) in place of ``brief.appendix``,
+    or a file holding it (:class:`~briefgen.store.spill.Fragment`): the JSON output is then
+    a :class:`~briefgen.store.spill.SplicedJson`, written by copying the file.
     Nothing is written. Raises :class:`~briefgen.errors.TemplateError` for template
     problems and :class:`~briefgen.errors.RenderError` for anything else.
     """
     wanted = _check_formats(formats)
-    outputs: dict[str, bytes] = dict.fromkeys(wanted, b"")  # the requested order
+    outputs: dict[str, Output] = dict.fromkeys(wanted, b"")  # the requested order
     if "json" in wanted:
-        text = brief.to_json() if appendix is None else brief_json(brief, appendix)
-        outputs["json"] = (text + "\n").encode("utf-8")
+        if isinstance(appendix, Fragment):
+            bare = brief.model_copy(update={"appendix": Appendix()}).to_json()
+            outputs["json"] = SplicedJson.of(bare + "\n", appendix)
+        else:
+            text = brief.to_json() if appendix is None else brief_json(brief, appendix)
+            outputs["json"] = (text + "\n").encode("utf-8")
     if "docx" in wanted:
         outputs["docx"] = render_docx(
             brief, templates_dir, author=author, figures=build_figures(brief)

@@ -12,9 +12,14 @@ import contextlib
 import logging
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from briefgen.errors import RenderError
+from briefgen.store.spill import SplicedJson
+
+#: One rendered output: its bytes, or a brief's JSON whose appendix is a file.
+Output = bytes | SplicedJson
 
 logger = logging.getLogger(__name__)
 
@@ -26,13 +31,17 @@ def _check_stem(stem: str) -> None:
         )
 
 
-def _write_temp(folder: Path, final: Path, data: bytes) -> Path:
-    """``data`` in a fresh temporary file next to ``final``, flushed to disk."""
+def _write_temp(folder: Path, final: Path, data: Output) -> Path:
+    """``data`` in a fresh temporary file next to ``final``, flushed to disk (a spliced
+    JSON's appendix copied from its file in chunks)."""
     handle, name = tempfile.mkstemp(dir=folder, prefix=f".{final.name}.", suffix=".tmp")
     temp = Path(name)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            if isinstance(data, SplicedJson):
+                data.write_to(stream)
+            else:
+                stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         with contextlib.suppress(OSError):
@@ -60,7 +69,7 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def write_outputs(outputs: dict[str, bytes], out_dir: Path, stem: str) -> list[Path]:
+def write_outputs(outputs: Mapping[str, Output], out_dir: Path, stem: str) -> list[Path]:
     """Write each ``outputs[ext]`` to ``out_dir/stem.ext`` atomically; return the paths.
 
     Creates ``out_dir`` if needed. Raises :class:`RenderError` (naming the file)

@@ -35,6 +35,7 @@ import hashlib
 import json
 import logging
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -44,6 +45,7 @@ from pydantic import ValidationError
 
 from briefgen.model import DocFacts, Document
 from briefgen.store.atomic import write_atomic
+from briefgen.store.spill import Fragment, keep_copy
 
 log = logging.getLogger(__name__)
 
@@ -214,6 +216,7 @@ class FactsCache:
 
 FUSED_LAYOUT = "fused-v1"
 FUSED_KEPT = 4  # fused briefs kept (the newest); each is one corpus's whole brief
+SPILL_MAX_AGE = 86400.0  # a run's appendix file older than this is a killed run's
 
 
 def fusion_key(
@@ -237,30 +240,45 @@ class FusedCache:
 
     An entry is three files, so that a warm build reads only what it needs: the brief
     without its appendix (``.brief.json``, validated), the appendix as it appears in the
-    brief's JSON (``.appendix.json``, spliced into the output unparsed: for a corpus of
-    hundreds of articles it is most of the JSON) and the keys the next brief compares
-    itself with (``.keys.json``). Entries are written atomically, the brief file last.
+    brief's JSON (``.appendix.json``, a :class:`~briefgen.store.spill.Fragment` spliced into
+    the output unparsed and never read into memory: for a corpus of hundreds of articles it
+    is most of the JSON) and the keys the next brief compares itself with (``.keys.json``,
+    with the appendix's size). Entries are written atomically, the brief file last.
     """
 
     SUFFIXES = (".appendix.json", ".keys.json", ".brief.json")
+    #: The key of ``.keys.json`` that holds the appendix file's size.
+    SIZE_KEY = "appendix_bytes"
 
     def __init__(self, folder: Path | None = None, enabled: bool = True) -> None:
         self.enabled = enabled
         self.root = (folder or default_dir()).absolute() / FUSED_LAYOUT
 
-    def get(self, key: str) -> tuple[bytes, str, dict[str, object]] | None:
+    def sweep(self, max_age: float = SPILL_MAX_AGE) -> int:
+        """Remove the appendix files of runs killed before they could (``.spill-*`` older
+        than ``max_age`` seconds); returns how many. A running build's file is younger."""
+        removed = 0
+        cutoff = time.time() - max_age
+        for file in self.root.glob(".spill-*"):
+            with contextlib.suppress(OSError):
+                if file.stat().st_mtime < cutoff:
+                    file.unlink()
+                    removed += 1
+        return removed
+
+    def get(self, key: str) -> tuple[bytes, Fragment, dict[str, object]] | None:
         """(brief JSON, appendix fragment, keys) or None when absent or unreadable.
 
-        Every part is checked before use: the appendix and the keys must parse as JSON
-        objects (the brief is validated by the caller); an empty or truncated part (a power
-        cut before the data reached the disk) makes the entry a miss, and it is rebuilt."""
+        Every part is checked before use: the keys must parse as a JSON object and the
+        appendix must be the file written, in bounded memory (its recorded size, its first
+        and last bytes: :meth:`~briefgen.store.spill.Fragment.problem`; the brief is
+        validated by the caller); an empty or truncated part (a power cut before the data
+        reached the disk) makes the entry a miss, and it is rebuilt."""
         if not self.enabled:
             return None
         try:
             brief = (self.root / f"{key}.brief.json").read_bytes()
-            appendix = (self.root / f"{key}.appendix.json").read_text(encoding="utf-8")
             keys = json.loads((self.root / f"{key}.keys.json").read_bytes())
-            valid = isinstance(keys, dict) and isinstance(json.loads(appendix), dict)
         except FileNotFoundError:
             return None
         except (OSError, ValueError, RecursionError) as exc:
@@ -270,26 +288,36 @@ class FusedCache:
                 unusable_reason(exc),
             )
             return None
-        if not valid:
+        size = keys.get(self.SIZE_KEY) if isinstance(keys, dict) else None
+        if not isinstance(size, int) or isinstance(size, bool):
             log.warning("cache: fused brief %s is not a briefgen entry; fusing again", key[:12])
             return None
-        return brief, appendix, keys
+        fragment = Fragment(self.root / f"{key}.appendix.json", size)
+        problem = fragment.problem()
+        if problem is not None:
+            log.warning("cache: fused brief %s is unreadable (%s); fusing again", key[:12], problem)
+            return None
+        return brief, fragment, keys
 
-    def put(self, key: str, brief: bytes, appendix: str, keys: dict[str, object]) -> None:
-        """Store one entry and drop all but the newest; a failure is never fatal."""
+    def put(self, key: str, brief: bytes, appendix: Fragment, keys: dict[str, object]) -> None:
+        """Store one entry (the appendix linked or copied from its file) and drop all but
+        the newest; a failure is never fatal."""
         if not self.enabled:
             return
         parts = {
-            ".appendix.json": appendix.encode("utf-8"),
-            ".keys.json": json.dumps(keys, separators=(",", ":")).encode("utf-8"),
+            ".keys.json": json.dumps(
+                {**keys, self.SIZE_KEY: appendix.size}, separators=(",", ":")
+            ).encode("utf-8"),
             ".brief.json": brief,
         }
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             for suffix in self.SUFFIXES:
-                write_atomic(
-                    self.root / f"{key}{suffix}", parts[suffix], suffix=".json", fsync=True
-                )
+                target = self.root / f"{key}{suffix}"
+                if suffix == ".appendix.json":
+                    keep_copy(appendix, target)
+                else:
+                    write_atomic(target, parts[suffix], suffix=".json", fsync=True)
             entries = sorted(
                 self.root.glob("*.brief.json"), key=lambda p: p.stat().st_mtime, reverse=True
             )

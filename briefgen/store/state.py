@@ -83,11 +83,8 @@ class BriefKeys:
         actors = [*brief.actors, *getattr(appendix, "actors", [])]
         return cls(
             generated_at=brief.generated_at,
-            developments=[
-                {"id": d.id, "spans": sorted(_spans(d)), "words": sorted(_words(d.summary))}
-                for d in devs
-            ],
-            actors=[{"id": a.id, "names": sorted(_actor_names(a))} for a in actors],
+            developments=[development_key(d) for d in devs],
+            actors=[actor_key(a) for a in actors],
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -106,6 +103,16 @@ class BriefKeys:
         if not all(isinstance(x, dict) for x in [*developments, *actors]):
             raise TypeError("each development and actor must be an object")
         return cls(str(raw["generated_at"]), list(developments), list(actors))
+
+
+def development_key(dev: Any) -> dict[str, Any]:
+    """What the next brief compares a development with: its id, spans and words."""
+    return {"id": dev.id, "spans": sorted(_spans(dev)), "words": sorted(_words(dev.summary))}
+
+
+def actor_key(actor: Any) -> dict[str, Any]:
+    """What the next brief compares an actor with: its id and names."""
+    return {"id": actor.id, "names": sorted(_actor_names(actor))}
 
 
 def _spans(dev: Any) -> set[str]:

@@ -413,6 +413,56 @@ def _stance_content(verb: Token) -> list[Token] | None:
     return None
 
 
+def _parenthetical_host(verb: Token) -> list[Token] | None:
+    """ "At one point, she said, she was considering …": a speech verb set into the
+    clause it attributes (a ``parataxis`` child) attributes that clause, itself aside."""
+    host = verb.head
+    if host is verb or host.pos_ not in ("VERB", "AUX", "ADJ", "NOUN"):
+        return None
+    skip = {t.i for t in verb.subtree}
+    toks = [t for t in host.subtree if t.i not in skip]
+    return toks or None
+
+
+#: Complements that carry what a speech verb's subject said when it has no clause:
+#: "said the same for Sanders", "noted the difference between …".
+_OBJECT_DEPS = ("dobj", "ccomp", "xcomp", "oprd")
+
+
+def _object_content(verb: Token) -> list[Token] | None:
+    """What a speech verb says when no clause follows: its object (with what hangs on
+    the object), for speech verbs whose object is their message."""
+    after = [c for c in verb.children if c.i > verb.i and c.dep_ in _OBJECT_DEPS]
+    if not after:
+        return None
+    toks = [t for c in after for t in c.subtree]
+    return toks if len([t for t in toks if not t.is_punct]) >= MIN_CONTENT_TOKENS else None
+
+
+def _one_side(
+    doc: Doc, toks: list[Token], speaker: SpanRef, cue: SpanRef, mask: set[int]
+) -> list[Token]:
+    """Content tokens on one side of an attribution that sits inside them.
+
+    '"A," X said, adding "B."': the part after belongs to the second cue, so A; '"A," X
+    said, "B."': one quotation interrupted by its speaker, all of it; otherwise the
+    longer side.
+    """
+    lo, hi = min(speaker.start, cue.start), max(speaker.end, cue.end)
+    before = [t for t in toks if t.idx + len(t.text) <= lo]
+    after = [t for t in toks if t.idx >= hi]
+    between = [t for t in doc if lo <= t.idx < (after[0].idx if after else hi)]
+    if any(
+        t.pos_ == "VERB" and t.lemma_.lower() in SPEECH_VERBS and t.idx >= cue.end
+        for t in between
+    ):
+        return before
+    words = [t for t in toks if not t.is_punct and not t.is_space]
+    if words and all(t.i in mask for t in words):
+        return toks
+    return before if len(before) >= len(after) else after
+
+
 def is_speech_verb(tok: Token) -> bool:
     return tok.lemma_.lower() in SPEECH_VERBS or tok.lemma_.lower() in STANCE_LEMMAS
 
@@ -563,7 +613,15 @@ def extract_statements(
         if content is None or len([t for t in toks if not t.is_punct]) < MIN_CONTENT_TOKENS:
             return
         if content.start < speaker[0].end and speaker[0].start < content.end:
-            return  # the speaker lies inside the content: a bad parse
+            # The complements lie on both sides of the attribution ('"A," X said, "B."'):
+            # keep one side, unless both are one quotation interrupted by its speaker.
+            toks = _one_side(doc, toks, speaker[0], cue, mask)
+            content = _tok_span(doc, toks) if toks else None
+            if content is None or len([t for t in toks if not t.is_punct]) < MIN_CONTENT_TOKENS:
+                return
+            if content.start < speaker[0].end and speaker[0].start < content.end:
+                if not _is_direct(doc, content):
+                    return
         if _is_direct(doc, content):
             content = _extend_quote(doc, content, cue.end, mask, sents)
         if any(s <= content.start < e or s < content.end <= e for s, e in used):
@@ -610,8 +668,12 @@ def extract_statements(
                 ]
                 if conj:
                     toks = [t for c in conj for t in c.subtree]
+            if toks is None and tok.dep_ == "parataxis" and tok.i > tok.head.i - 50:
+                toks = _parenthetical_host(tok)
             if toks is None and lemma not in AS_ONLY:
                 toks = _quote_for(sent, tok)
+            if toks is None and (lemma in SPEECH_VERBS and lemma not in WEAK_SPEECH_VERBS):
+                toks = _object_content(tok)
             if toks is not None:
                 skip = {t.i for t in subj.subtree} | {tok.i}
                 toks = [t for t in toks if t.i not in skip]

@@ -445,8 +445,8 @@ def _one_side(
     """Content tokens on one side of an attribution that sits inside them.
 
     '"A," X said, adding "B."': the part after belongs to the second cue, so A; '"A," X
-    said, "B."': one quotation interrupted by its speaker, all of it; otherwise the
-    longer side.
+    said, "B."': one quotation interrupted by its speaker, all of it; a quotation before
+    the speaker; otherwise the clause after the cue.
     """
     lo, hi = min(speaker.start, cue.start), max(speaker.end, cue.end)
     before = [t for t in toks if t.idx + len(t.text) <= lo]
@@ -460,7 +460,12 @@ def _one_side(
     words = [t for t in toks if not t.is_punct and not t.is_space]
     if words and all(t.i in mask for t in words):
         return toks
-    return before if len(before) >= len(after) else after
+    # A quotation before its speaker is what was said; unquoted, the clause after the
+    # cue is ("Democrats framed it as …; Republicans argued that …").
+    quoted_before = [t for t in before if not t.is_punct and not t.is_space]
+    if quoted_before and all(t.i in mask for t in quoted_before):
+        return before
+    return after if len([t for t in after if not t.is_punct]) >= MIN_CONTENT_TOKENS else before
 
 
 def is_speech_verb(tok: Token) -> bool:

@@ -31,7 +31,7 @@ from .spans import QUOTE_CHARS, clean_bounds, doc_text, subject_of
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-MIN_CONTENT_TOKENS = 3
+MIN_CONTENT_TOKENS = 1
 MAX_SPEAKER_TOKENS = 22
 # Speech verbs whose plain object is what was said ("confirmed its plans to …").
 OBJECT_SPEECH = frozenset(

@@ -270,21 +270,30 @@ def _speaker(doc: Doc, subj: Token, actors: ActorIndex) -> tuple[SpanRef, str | 
     ):
         return None  # "the same report indicated …" (but "the Mueller report" has an author)
     if subj.lower_ in ("who", "whom") and subj.head.dep_ == "relcl":
-        subj = subj.head.head
+        # "Graham, who endorsed Bush": the speaker is written "who" (as a pronoun speaker
+        # is written "he") and named by its antecedent; unnamed, the antecedent phrase.
+        antecedent = subj.head.head
+        key = _speaker_key(antecedent, _speaker_tokens(antecedent), actors)
+        if key is not None:
+            return _span(doc, subj.idx, subj.idx + len(subj.text)), key
+        subj = antecedent
     toks = _speaker_tokens(subj)
     span = _tok_span(doc, toks)
     if span is None:
         return None
-    key = None
+    return span, _speaker_key(subj, toks, actors)
+
+
+def _speaker_key(subj: Token, toks: list[Token], actors: ActorIndex) -> str | None:
+    """The actor a speaker phrase names (its head's, else a person named in it)."""
     if subj.pos_ == "PRON":
-        key = actors.resolve_pronoun(subj)
-    else:
-        key = actors.actor_at(subj)
-        if key is None:
-            # "Russia's ambassador Matsegora": the person named in the phrase, not Russia.
-            keys = [k for k in actors.actors_in(toks) if actors.actors[k].type == "person"]
-            key = keys[0] if keys and subj.pos_ == "PROPN" else None
-    return span, key
+        return actors.resolve_pronoun(subj)
+    key = actors.actor_at(subj)
+    if key is None:
+        # "Russia's ambassador Matsegora": the person named in the phrase, not Russia.
+        keys = [k for k in actors.actors_in(toks) if actors.actors[k].type == "person"]
+        key = keys[0] if keys and subj.pos_ == "PROPN" else None
+    return key
 
 
 def _content_tokens(verb: Token) -> list[Token] | None:

@@ -545,6 +545,15 @@ def _extend_quote(
     # The rest of this sentence after the cue: another quotation?
     rest = [t for t in sent if t.idx >= max(end, cue_end)]
     quoted = [t for t in rest if t.i in mask]
+    # '"A," said Beck, who said there were "B"': B is the nested speech verb's.
+    nested = {
+        x.i
+        for t in rest
+        if t.i not in mask and t.pos_ == "VERB" and t.lemma_.lower() in SPEECH_VERBS
+        for x in t.subtree
+    }
+    if any(t.i in nested for t in quoted):
+        quoted = []
     if quoted and len(quoted) >= 3:
         end = max(end, quoted[-1].idx + len(quoted[-1].text))
     # Following sentences of the same paragraph that are quotation only.

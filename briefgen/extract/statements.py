@@ -60,6 +60,7 @@ OBJECT_STANCE = frozenset(
     support oppose reject condemn defend welcome dismiss question thank congratulate deride
     ridicule lambaste hail credit fault laud castigate decry denounce label describe dub brand
     call discuss urge announce deny acknowledge admit recommend propose predict promise
+    cite highlight recognize recognise attack
 """.split()
 )
 # … or the object of a preposition ("called for X", "talked about Y", "warned of Z") …
@@ -88,6 +89,7 @@ PREP_STANCE = {
     "insist": ("on",),
     "reply": ("to",),
     "vote": ("for", "against"),
+    "agree": ("with", "on"),
 }
 # … or an infinitive of intention ("wants to run", "vowed to fight").
 XCOMP_STANCE = frozenset(

@@ -231,12 +231,18 @@ def _is_direct(doc: Doc, content: SpanRef) -> bool:
     return True
 
 
-def _speaker_tokens(subj: Token) -> list[Token]:
-    """The speaker phrase with its title and apposition, without relative clauses."""
+def _speaker_tokens(subj: Token, skip: frozenset[int] = frozenset()) -> list[Token]:
+    """The speaker phrase with its title, apposition and describing relative clause
+    (none that holds a token of ``skip``, the cue)."""
     cut: set[int] = set()
     for child in subj.children:
-        if child.dep_ in ("relcl", "acl", "advcl", "ccomp", "parataxis") or (
-            child.dep_ == "prep"
+        if (
+            child.dep_ in ("acl", "advcl", "ccomp", "parataxis")
+            # "Dunwoody, who worked for Obama," is how the source names its speaker; a
+            # relative clause that itself reports speech ("Beck, who said …") is not.
+            or child.dep_ == "relcl"
+            and any(is_speech_verb(t) or t.i in skip for t in child.subtree)
+            or child.dep_ == "prep"
             and child.i > subj.i
             and child.lower_ in ("along", "alongside", "including", "together")
         ):
@@ -265,6 +271,7 @@ NOT_SPEAKERS = frozenset({"report", "visit", "trip", "meeting", "move", "decisio
 
 
 def _speaker(doc: Doc, subj: Token, actors: ActorIndex) -> tuple[SpanRef, str | None] | None:
+    skip: frozenset[int] = frozenset()
     if subj.lower_ in ("it", "there", "this", "that", "which", "what", "these", "those"):
         return None
     if subj.lemma_.lower() in NOT_SPEAKERS and not any(
@@ -275,11 +282,12 @@ def _speaker(doc: Doc, subj: Token, actors: ActorIndex) -> tuple[SpanRef, str | 
         # "Graham, who endorsed Bush": the speaker is written "who" (as a pronoun speaker
         # is written "he") and named by its antecedent; unnamed, the antecedent phrase.
         antecedent = subj.head.head
-        key = _speaker_key(antecedent, _speaker_tokens(antecedent), actors)
+        skip = frozenset({subj.head.i})
+        key = _speaker_key(antecedent, _speaker_tokens(antecedent, skip), actors)
         if key is not None:
             return _span(doc, subj.idx, subj.idx + len(subj.text)), key
         subj = antecedent
-    toks = _speaker_tokens(subj)
+    toks = _speaker_tokens(subj, skip)
     span = _tok_span(doc, toks)
     if span is None:
         return None

@@ -701,7 +701,13 @@ def extract_statements(
                 ]
                 if conj:
                     toks = [t for c in conj for t in c.subtree]
-            if toks is None and tok.dep_ == "parataxis" and tok.i > tok.head.i - 50:
+            if toks is None and (
+                tok.dep_ == "parataxis"
+                or tok.dep_ == "advcl"
+                and tok.i < tok.head.i
+                and any(c.dep_ == "nsubj" for c in tok.children)
+            ):
+                # "At one point, she said, she was …", "As Clyburn noted, voters will …"
                 toks = _parenthetical_host(tok)
             if toks is None and lemma not in AS_ONLY:
                 toks = _quote_for(sent, tok)

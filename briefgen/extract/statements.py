@@ -472,8 +472,7 @@ def _one_side(
     after = [t for t in toks if t.idx >= hi]
     between = [t for t in doc if lo <= t.idx < (after[0].idx if after else hi)]
     if any(
-        t.pos_ == "VERB" and t.lemma_.lower() in SPEECH_VERBS and t.idx >= cue.end
-        for t in between
+        t.pos_ == "VERB" and t.lemma_.lower() in SPEECH_VERBS and t.idx >= cue.end for t in between
     ):
         return before
     words = [t for t in toks if not t.is_punct and not t.is_space]
@@ -750,8 +749,8 @@ def extract_statements(
             held = _noun_stance(tok)
             if held is not None:
                 poss, toks = held
-                if poss.pos_ == "PRON":
-                    continue  # "his claim that …": whose it is, the clause decides
+                if poss.pos_ == "PRON" and actors.resolve_pronoun(poss) is None:
+                    continue  # "his claim that …" with no one "his" refers to
                 emit(
                     _speaker(doc, poss, actors), _span(doc, tok.idx, tok.idx + len(tok.text)), toks
                 )

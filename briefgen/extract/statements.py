@@ -478,6 +478,8 @@ def _one_side(
     words = [t for t in toks if not t.is_punct and not t.is_space]
     if words and all(t.i in mask for t in words):
         return toks
+    if before and after and not any(t.pos_ in ("VERB", "AUX") for t in before):
+        return toks  # "The bridge, the mayor said, will open in May": one clause
     # A quotation before its speaker is what was said; unquoted, the clause after the
     # cue is ("Democrats framed it as …; Republicans argued that …").
     quoted_before = [t for t in before if not t.is_punct and not t.is_space]
@@ -651,9 +653,6 @@ def extract_statements(
             content = _tok_span(doc, toks) if toks else None
             if content is None or len([t for t in toks if not t.is_punct]) < MIN_CONTENT_TOKENS:
                 return
-            if content.start < speaker[0].end and speaker[0].start < content.end:
-                if not _is_direct(doc, content):
-                    return
         if _is_direct(doc, content):
             content = _extend_quote(doc, content, cue.end, mask, sents)
         if any(s <= content.start < e or s < content.end <= e for s, e in used):

@@ -170,7 +170,10 @@ def _quoted_ranges(sent: Span) -> list[tuple[int, int]]:
     return ranges
 
 
-_PARAGRAPH = re.compile(r"\n[ \t]*\n")
+#: A paragraph break: a blank line, or a line that ends a sentence (or a quotation) and a
+#: next one that starts a new one, as pages that print one paragraph a line are written;
+#: a line wrapped inside a sentence (wire copy) is none.
+_PARAGRAPH = re.compile(r"\n[ \t]*\n|(?<=[.!?\"”'])[ \t]*\n(?=[ \t]*[\"“A-Z])")
 #: Quotation marks: straight and curly doubles, guillemets, curly singles that are no
 #: apostrophe, and the typewriter pairs ``''`` / ``\`\``` some papers print for doubles.
 _QUOTE_MARK = re.compile(r"''|``|[\"“”«»]|(?<![\w])‘|’(?![\w])")

@@ -693,6 +693,9 @@ def extract_statements(
                 toks = _stance_content(tok)
             if belief and toks is None:
                 continue  # "feels tired", "fears the worst": no attributed claim
+            if toks is None and lemma in CCOMP_STANCE and subj.lemma_.lower() in SOURCE_NOUNS:
+                # "The poll showed a dead heat": what a poll or report finds is its object.
+                toks = _object_content(tok)
             if toks is None and tok.dep_ == "ROOT" and lemma not in AS_ONLY:
                 # Parenthetical: "Washington, Kirby elaborated, remained concerned …".
                 conj = [

@@ -435,6 +435,33 @@ def _stance_content(verb: Token) -> list[Token] | None:
     return None
 
 
+def _quote_before(doc: Doc, sent: Span, subj: Token) -> list[Token] | None:
+    """ "“Who can remember? Is it two?” Clinton asks.": the sentence splitter cut the
+    quotation from its attribution; a sentence that opens with its speaker takes the
+    quotation that closes just before it."""
+    words = [t for t in sent if not t.is_space and not t.is_punct]
+    if not words or words[0].i < subj.left_edge.i:
+        return None
+    if any(not (t.is_punct or t.is_space) for t in doc[sent.start : subj.left_edge.i]):
+        return None
+    text = doc_text(doc)
+    end = sent.start_char
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    first = sent[0]
+    if first.text in CLOSE_Q or first.text == '"':
+        end = first.idx  # the closing mark was split into this sentence
+    elif end == 0 or text[end - 1] not in '"”':
+        return None
+    else:
+        end -= 1
+    opened = quote_opening(text, end)
+    if opened is None or end - opened < 2:
+        return None
+    toks = [t for t in doc if opened - 1 <= t.idx < end + 1 and not t.is_space]
+    return toks or None
+
+
 def _parenthetical_host(verb: Token) -> list[Token] | None:
     """ "At one point, she said, she was considering …": a speech verb set into the
     clause it attributes (a ``parataxis`` child) attributes that clause, itself aside."""
@@ -715,6 +742,8 @@ def extract_statements(
                 toks = _parenthetical_host(tok)
             if toks is None and lemma not in AS_ONLY:
                 toks = _quote_for(sent, tok)
+            if toks is None and lemma in SPEECH_VERBS and subj.i < tok.i:
+                toks = _quote_before(doc, sent, subj)
             if toks is None and (lemma in SPEECH_VERBS and lemma not in WEAK_SPEECH_VERBS):
                 toks = _object_content(tok)
             if toks is not None:

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 MIN_CONTENT_TOKENS = 1
-MAX_SPEAKER_TOKENS = 22
+MAX_SPEAKER_TOKENS = 40
 # Speech verbs whose plain object is what was said ("confirmed its plans to …").
 OBJECT_SPEECH = frozenset(
     {

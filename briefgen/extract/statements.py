@@ -462,6 +462,30 @@ def _quote_before(doc: Doc, sent: Span, subj: Token) -> list[Token] | None:
     return toks or None
 
 
+def _drop_trailing_aside(doc: Doc, toks: list[Token], mask: set[int]) -> list[Token]:
+    """Reported speech without the narrator's aside at its end: a relative clause set off
+    by a comma ("… after the attack, which left four Americans dead") tells the reader
+    about a name, it is not what was said. Quoted words stay as quoted."""
+    idx = {t.i for t in toks}
+    words = [t for t in toks if not t.is_punct and not t.is_space]
+    if not words or len(words) < 6:
+        return toks
+    last = words[-1].i
+    for t in toks:
+        if (
+            t.dep_ == "relcl"
+            and t.i not in mask
+            and t.left_edge.i - 1 in idx
+            and doc[t.left_edge.i - 1].text == ","
+            and t.right_edge.i >= last
+            and t.left_edge.i > words[0].i + 2
+            and not any(x.i in mask for x in t.subtree)
+        ):
+            cut = {x.i for x in t.subtree} | {t.left_edge.i - 1}
+            return [x for x in toks if x.i not in cut]
+    return toks
+
+
 def _parenthetical_host(verb: Token) -> list[Token] | None:
     """ "At one point, she said, she was considering …": a speech verb set into the
     clause it attributes (a ``parataxis`` child) attributes that clause, itself aside."""
@@ -673,6 +697,7 @@ def extract_statements(
     ) -> None:
         if speaker is None or not toks:
             return
+        toks = _drop_trailing_aside(doc, toks, mask)
         content = _tok_span(doc, toks)
         if content is None or len([t for t in toks if not t.is_punct]) < MIN_CONTENT_TOKENS:
             return

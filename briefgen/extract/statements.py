@@ -435,6 +435,20 @@ def _stance_content(verb: Token) -> list[Token] | None:
     return None
 
 
+def _passive_stance(verb: Token, lemma: str) -> tuple[Token, list[Token]] | None:
+    """ "X was criticized (rejected, endorsed, …) by Y": (Y, X) for a stance verb."""
+    if lemma not in OBJECT_STANCE or verb.tag_ != "VBN":
+        return None
+    target = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    agent = next((c for c in verb.children if c.dep_ == "agent" and c.i > verb.i), None)
+    if target is None or agent is None:
+        return None
+    by = next((c for c in agent.children if c.dep_ == "pobj"), None)
+    if by is None or target.lower_ in ("it", "this", "that", "which", "who"):
+        return None
+    return by, list(target.subtree)
+
+
 def _quote_before(doc: Doc, sent: Span, subj: Token) -> list[Token] | None:
     """ "“Who can remember? Is it two?” Clinton asks.": the sentence splitter cut the
     quotation from its attribution; a sentence that opens with its speaker takes the
@@ -734,6 +748,13 @@ def extract_statements(
                 c.lower_ == "yet" for c in tok.head.children if tok.dep_ == "xcomp"
             ):
                 continue  # "did not say", "have yet to confirm": nothing was said
+            passive = _passive_stance(tok, lemma)
+            if passive is not None:
+                # "The move was criticized by economists": the agent holds the view.
+                agent, target = passive
+                cue = _span(doc, tok.idx, tok.idx + len(tok.text))
+                emit(_speaker(doc, agent, actors), cue, target)
+                continue
             subj = _subject(tok)
             if subj is None:
                 continue

@@ -435,6 +435,21 @@ def _stance_content(verb: Token) -> list[Token] | None:
     return None
 
 
+def _quote_after_colon(sent: Span, verb: Token, sents: list[Span]) -> list[Token] | None:
+    """ "Cruz continued:" and the quotation in the next sentence: what he continued."""
+    toks = [t for t in sent if not t.is_space]
+    if not toks or toks[-1].text != ":" or toks[-1].i - verb.i > 6:
+        return None
+    idx = next((k for k, s in enumerate(sents) if s.start == sent.start), None)
+    if idx is None or idx + 1 >= len(sents):
+        return None
+    nxt = sents[idx + 1]
+    words = [t for t in nxt if not t.is_space]
+    if not words or not (words[0].text in OPEN_Q or words[0].text == '"'):
+        return None
+    return words
+
+
 def _passive_stance(verb: Token, lemma: str) -> tuple[Token, list[Token]] | None:
     """ "X was criticized (rejected, endorsed, …) by Y": (Y, X) for a stance verb."""
     if lemma not in OBJECT_STANCE or verb.tag_ != "VBN":
@@ -590,7 +605,7 @@ def _quote_for(sent: Span, verb: Token) -> list[Token] | None:
         t for t in sent if t is not verb and t.pos_ == "VERB" and t.lemma_.lower() in SPEECH_VERBS
     ]
     for lo, hi in sorted(_quoted_ranges(sent), key=lambda r: r[0] - r[1]):
-        if hi - lo < 4:
+        if hi - lo < 3:
             continue
         inside_other = any(
             o.left_edge.i <= lo
@@ -790,6 +805,8 @@ def extract_statements(
                 toks = _quote_for(sent, tok)
             if toks is None and lemma in SPEECH_VERBS and subj.i < tok.i:
                 toks = _quote_before(doc, sent, subj)
+            if toks is None and lemma in SPEECH_VERBS:
+                toks = _quote_after_colon(sent, tok, sents)
             if toks is None and (lemma in SPEECH_VERBS and lemma not in WEAK_SPEECH_VERBS):
                 toks = _object_content(tok)
             if toks is not None:

@@ -452,7 +452,7 @@ def _quote_after_colon(sent: Span, verb: Token, sents: list[Span]) -> list[Token
 
 def _passive_stance(verb: Token, lemma: str) -> tuple[Token, list[Token]] | None:
     """ "X was criticized (rejected, endorsed, …) by Y": (Y, X) for a stance verb."""
-    if lemma not in OBJECT_STANCE or verb.tag_ != "VBN":
+    if lemma not in OBJECT_STANCE | SPEECH_VERBS or verb.tag_ != "VBN":
         return None
     target = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
     agent = next((c for c in verb.children if c.dep_ == "agent" and c.i > verb.i), None)

@@ -331,3 +331,55 @@ def test_resolved_pronoun_possessor_claim_is_attributed(facts_of: Any) -> None:
     assert st.speaker.text == "Her"
     assert st.speaker_name == "Maria Lopez"
     assert st.content.text.startswith("the vault had been empty")
+
+
+def test_what_a_poll_shows_is_its_object(facts_of: Any) -> None:
+    facts = facts_of("A new Marist poll showed a dead heat between the two candidates.")
+    st = by_cue(facts, "showed")
+    assert st.content.text.startswith("a dead heat between the two candidates")
+    assert "poll" in st.speaker.text
+
+
+def test_quotation_cut_from_its_attribution_by_the_sentence_splitter(facts_of: Any) -> None:
+    facts = facts_of("“Who can remember how many states we lost? Was it two?” Clinton asks.")
+    st = by_cue(facts, "asks")
+    assert "Who can remember" in st.content.text and "Was it two" in st.content.text
+
+
+def test_continued_colon_takes_the_next_quotation(facts_of: Any) -> None:
+    text = "Senator Ted Cruz continued: “You look at the questions. They are all about fights.”"
+    st = by_cue(facts_of(text), "continued")
+    assert "You look at the questions" in st.content.text
+    assert "all about fights" in st.content.text
+    assert st.direct is True
+
+
+def test_passive_stance_verb_attributes_its_subject_to_the_agent(facts_of: Any) -> None:
+    facts = facts_of("The new tariff plan was sharply criticized by Senator Ruth Adler on Monday.")
+    st = by_cue(facts, "criticized")
+    assert "Ruth Adler" in st.speaker.text
+    assert st.content.text == "The new tariff plan"
+
+
+def test_decision_to_act_is_attributed(facts_of: Any) -> None:
+    st = by_cue(facts_of("Mayor Linda Osei decided to close the old library."), "decided")
+    assert st.content.text.startswith("to close the old library")
+
+
+def test_trailing_comma_relative_clause_is_left_out(facts_of: Any) -> None:
+    text = (
+        "Senator Ruth Adler said the testimony differed from an earlier account of the "
+        "attack, which left four soldiers dead."
+    )
+    st = by_cue(facts_of(text), "said")
+    assert st.content.text.endswith("an earlier account of the attack")
+
+
+def test_a_line_per_paragraph_resets_quotation_marks() -> None:
+    from briefgen.extract.statements import quoted_at
+
+    text = 'He said "we are ready." and left.\nRubio disagreed.\n"Leadership matters," he said.'
+    assert not quoted_at(text, text.index("Rubio"))
+    assert quoted_at(text, text.index("Leadership"))
+    wrapped = 'He said "we are\nready now" and left.'  # a wire line wrapped in a quote
+    assert quoted_at(wrapped, wrapped.index("ready"))

@@ -95,7 +95,7 @@ PREP_STANCE = {
 XCOMP_STANCE = frozenset(
     """
     want hope expect plan intend vow pledge promise threaten refuse decline seek aim offer
-    urge ask tell
+    urge ask tell decide choose prefer propose
 """.split()
 )
 # "Voters see Clinton as the stronger candidate": a view, with "as".

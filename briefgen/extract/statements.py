@@ -107,6 +107,10 @@ SOURCE_NOUNS = frozenset(
     analysis filing complaint lawsuit editorial column op-ed book documentary video email
     """.split()
 )
+#: What reports a finding as its object ("the poll showed a dead heat").
+FINDING_SOURCES = frozenset(
+    "poll survey study report analysis research data audit review investigation census".split()
+)
 # Verbs that report speech or findings only with a clausal complement ("polls show that …").
 CCOMP_STANCE = frozenset("show find conclude determine demonstrate".split())
 OPEN_Q = ("“", "«", "''", "``")
@@ -781,7 +785,7 @@ def extract_statements(
                 toks = _stance_content(tok)
             if belief and toks is None:
                 continue  # "feels tired", "fears the worst": no attributed claim
-            if toks is None and lemma in CCOMP_STANCE and subj.lemma_.lower() in SOURCE_NOUNS:
+            if toks is None and lemma in CCOMP_STANCE and subj.lemma_.lower() in FINDING_SOURCES:
                 # "The poll showed a dead heat": what a poll or report finds is its object.
                 toks = _object_content(tok)
             if toks is None and tok.dep_ == "ROOT" and lemma not in AS_ONLY:
@@ -836,6 +840,8 @@ def extract_statements(
                 # "Labeling the plan a disaster, the senator …": an opening participle
                 # characterises; it is no cue in reporting form
                 continue
+            if lemma == "cite" and tok.tag_ == "VBG":
+                continue  # "X reported, citing sources …": whose the report is, not a view
             end_tok = particle if phrasal and particle is not None else tok
             cue = _span(doc, tok.idx, end_tok.idx + len(end_tok.text))
             emit(_speaker(doc, subj, actors), cue, toks)

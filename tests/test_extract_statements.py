@@ -230,3 +230,156 @@ def test_quoted_at_reads_typewriter_pairs() -> None:
     assert quoted_at(text, text.index("Soon"))
     assert quote_opening(text, text.index("ready")) == text.index("we")
     assert quote_opening(text, text.index("left")) is None
+
+
+# --------------------------------------------------------------- issue 14, third pass
+
+
+def by_cue(facts: DocFacts, cue: str) -> Statement:
+    found = [s for s in facts.statements if s.cue.text == cue]
+    assert found, [(s.cue.text, s.content.text) for s in facts.statements]
+    return found[0]
+
+
+def test_parenthetical_speech_verb_attributes_its_host_clause(facts_of: Any) -> None:
+    facts = facts_of("The new bridge, the mayor said, will open to traffic in May.")
+    st = by_cue(facts, "said")
+    assert st.speaker.text == "the mayor"
+    # one clause around its attribution (as '"A," X said, "B."' is one quotation)
+    assert st.content.text.startswith("The new bridge")
+    assert "will open to traffic in May" in st.content.text
+
+
+def test_as_speaker_noted_attributes_the_clause_after(facts_of: Any) -> None:
+    facts = facts_of("As the auditor noted, the city accounts showed a large deficit.")
+    st = by_cue(facts, "noted")
+    assert st.speaker.text == "the auditor"
+    assert st.content.text.startswith("the city accounts showed a large deficit")
+
+
+def test_quote_before_the_speaker_and_the_added_quote_are_two_statements(
+    facts_of: Any,
+) -> None:
+    text = (
+        "“We have started all those talks,” the chairman said, adding, “The whole team is united.”"
+    )
+    facts = facts_of(text)
+    said = by_cue(facts, "said")
+    assert "started all those talks" in said.content.text
+    assert "united" not in said.content.text
+    assert said.direct is True
+
+
+def test_indirect_claim_after_an_earlier_clause_keeps_the_clause_after(facts_of: Any) -> None:
+    text = (
+        "Farmers framed the drought as a national disaster; by contrast, the minister "
+        "argued that the harvest would recover next year."
+    )
+    st = by_cue(facts_of(text), "argued")
+    assert st.content.text == "the harvest would recover next year"
+
+
+def test_speech_verb_object_is_the_message(facts_of: Any) -> None:
+    st = by_cue(facts_of("Senator Ruth Adler stressed the cost of the long war."), "stressed")
+    assert st.content.text == "the cost of the long war"
+    assert "Ruth Adler" in st.speaker.text
+
+
+def test_one_word_stance_object_is_attributed(facts_of: Any) -> None:
+    st = by_cue(facts_of("Governor Mike Pence endorsed Cruz on Friday."), "endorsed")
+    assert st.content.text.startswith("Cruz")
+    assert "Pence" in st.speaker.text
+
+
+def test_cited_object_is_attributed(facts_of: Any) -> None:
+    facts = facts_of("Mayor Linda Osei cited the rising cost of housing in the city.")
+    st = by_cue(facts, "cited")
+    assert st.content.text.startswith("the rising cost of housing")
+
+
+def test_relative_pronoun_speaker_is_named_by_its_antecedent(facts_of: Any) -> None:
+    text = "The award went to Maria Lopez, who said the prize belonged to her whole team."
+    st = by_cue(facts_of(text), "said")
+    assert st.speaker.text == "who"
+    assert st.speaker_name == "Maria Lopez"
+    assert st.content.text == "the prize belonged to her whole team"
+
+
+def test_speaker_keeps_a_describing_relative_clause(facts_of: Any) -> None:
+    text = "Tom Reed, who ran the clinic for ten years, said the funding had dried up."
+    st = by_cue(facts_of(text), "said")
+    assert st.speaker.text == "Tom Reed, who ran the clinic for ten years"
+    assert st.speaker_name == "Tom Reed"
+
+
+def test_nested_speakers_quote_is_not_carried_into_the_first(facts_of: Any) -> None:
+    text = (
+        "“The plan is a disaster for the town,” said Glenn Beck, who said there were "
+        "“too many problems to list here.”"
+    )
+    facts = facts_of(text)
+    first = next(s for s in facts.statements if "disaster" in s.content.text)
+    assert "too many problems" not in first.content.text
+
+
+def test_resolved_pronoun_possessor_claim_is_attributed(facts_of: Any) -> None:
+    text = (
+        "Maria Lopez spoke last at the hearing. "
+        "Her claim that the vault had been empty for years surprised the committee."
+    )
+    st = by_cue(facts_of(text), "claim")
+    assert st.speaker.text == "Her"
+    assert st.speaker_name == "Maria Lopez"
+    assert st.content.text.startswith("the vault had been empty")
+
+
+def test_what_a_poll_shows_is_its_object(facts_of: Any) -> None:
+    facts = facts_of("A new Marist poll showed a dead heat between the two candidates.")
+    st = by_cue(facts, "showed")
+    assert st.content.text.startswith("a dead heat between the two candidates")
+    assert "poll" in st.speaker.text
+
+
+def test_quotation_cut_from_its_attribution_by_the_sentence_splitter(facts_of: Any) -> None:
+    facts = facts_of("“Who can remember how many states we lost? Was it two?” Clinton asks.")
+    st = by_cue(facts, "asks")
+    assert "Who can remember" in st.content.text and "Was it two" in st.content.text
+
+
+def test_continued_colon_takes_the_next_quotation(facts_of: Any) -> None:
+    text = "Senator Ted Cruz continued: “You look at the questions. They are all about fights.”"
+    st = by_cue(facts_of(text), "continued")
+    assert "You look at the questions" in st.content.text
+    assert "all about fights" in st.content.text
+    assert st.direct is True
+
+
+def test_passive_stance_verb_attributes_its_subject_to_the_agent(facts_of: Any) -> None:
+    facts = facts_of("The new tariff plan was sharply criticized by Senator Ruth Adler on Monday.")
+    st = by_cue(facts, "criticized")
+    assert "Ruth Adler" in st.speaker.text
+    assert st.content.text == "The new tariff plan"
+
+
+def test_decision_to_act_is_attributed(facts_of: Any) -> None:
+    st = by_cue(facts_of("Mayor Linda Osei decided to close the old library."), "decided")
+    assert st.content.text.startswith("to close the old library")
+
+
+def test_trailing_comma_relative_clause_is_left_out(facts_of: Any) -> None:
+    text = (
+        "Senator Ruth Adler said the testimony differed from an earlier account of the "
+        "attack, which left four soldiers dead."
+    )
+    st = by_cue(facts_of(text), "said")
+    assert st.content.text.endswith("an earlier account of the attack")
+
+
+def test_a_line_per_paragraph_resets_quotation_marks() -> None:
+    from briefgen.extract.statements import quoted_at
+
+    text = 'He said "we are ready." and left.\nRubio disagreed.\n"Leadership matters," he said.'
+    assert not quoted_at(text, text.index("Rubio"))
+    assert quoted_at(text, text.index("Leadership"))
+    wrapped = 'He said "we are\nready now" and left.'  # a wire line wrapped in a quote
+    assert quoted_at(wrapped, wrapped.index("ready"))

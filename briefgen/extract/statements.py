@@ -31,8 +31,8 @@ from .spans import QUOTE_CHARS, clean_bounds, doc_text, subject_of
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-MIN_CONTENT_TOKENS = 3
-MAX_SPEAKER_TOKENS = 22
+MIN_CONTENT_TOKENS = 1
+MAX_SPEAKER_TOKENS = 40
 # Speech verbs whose plain object is what was said ("confirmed its plans to …").
 OBJECT_SPEECH = frozenset(
     {
@@ -60,6 +60,7 @@ OBJECT_STANCE = frozenset(
     support oppose reject condemn defend welcome dismiss question thank congratulate deride
     ridicule lambaste hail credit fault laud castigate decry denounce label describe dub brand
     call discuss urge announce deny acknowledge admit recommend propose predict promise
+    cite highlight recognize recognise attack
 """.split()
 )
 # … or the object of a preposition ("called for X", "talked about Y", "warned of Z") …
@@ -88,12 +89,13 @@ PREP_STANCE = {
     "insist": ("on",),
     "reply": ("to",),
     "vote": ("for", "against"),
+    "agree": ("with", "on"),
 }
 # … or an infinitive of intention ("wants to run", "vowed to fight").
 XCOMP_STANCE = frozenset(
     """
     want hope expect plan intend vow pledge promise threaten refuse decline seek aim offer
-    urge ask tell
+    urge ask tell decide choose prefer propose
 """.split()
 )
 # "Voters see Clinton as the stronger candidate": a view, with "as".
@@ -104,6 +106,10 @@ SOURCE_NOUNS = frozenset(
     poll survey study report interview statement article letter memo tweet post speech
     analysis filing complaint lawsuit editorial column op-ed book documentary video email
     """.split()
+)
+#: What reports a finding as its object ("the poll showed a dead heat").
+FINDING_SOURCES = frozenset(
+    "poll survey study report analysis research data audit review investigation census".split()
 )
 # Verbs that report speech or findings only with a clausal complement ("polls show that …").
 CCOMP_STANCE = frozenset("show find conclude determine demonstrate".split())
@@ -168,7 +174,10 @@ def _quoted_ranges(sent: Span) -> list[tuple[int, int]]:
     return ranges
 
 
-_PARAGRAPH = re.compile(r"\n[ \t]*\n")
+#: A paragraph break: a blank line, or a line that ends a sentence (or a quotation) and a
+#: next one that starts a new one, as pages that print one paragraph a line are written;
+#: a line wrapped inside a sentence (wire copy) is none.
+_PARAGRAPH = re.compile(r"\n[ \t]*\n|(?<=[.!?\"”'])[ \t]*\n(?=[ \t]*[\"“A-Z])")
 #: Quotation marks: straight and curly doubles, guillemets, curly singles that are no
 #: apostrophe, and the typewriter pairs ``''`` / ``\`\``` some papers print for doubles.
 _QUOTE_MARK = re.compile(r"''|``|[\"“”«»]|(?<![\w])‘|’(?![\w])")
@@ -229,12 +238,18 @@ def _is_direct(doc: Doc, content: SpanRef) -> bool:
     return True
 
 
-def _speaker_tokens(subj: Token) -> list[Token]:
-    """The speaker phrase with its title and apposition, without relative clauses."""
+def _speaker_tokens(subj: Token, skip: frozenset[int] = frozenset()) -> list[Token]:
+    """The speaker phrase with its title, apposition and describing relative clause
+    (none that holds a token of ``skip``, the cue)."""
     cut: set[int] = set()
     for child in subj.children:
-        if child.dep_ in ("relcl", "acl", "advcl", "ccomp", "parataxis") or (
-            child.dep_ == "prep"
+        if (
+            child.dep_ in ("acl", "advcl", "ccomp", "parataxis")
+            # "Dunwoody, who worked for Obama," is how the source names its speaker; a
+            # relative clause that itself reports speech ("Beck, who said …") is not.
+            or child.dep_ == "relcl"
+            and any(is_speech_verb(t) or t.i in skip for t in child.subtree)
+            or child.dep_ == "prep"
             and child.i > subj.i
             and child.lower_ in ("along", "alongside", "including", "together")
         ):
@@ -263,6 +278,7 @@ NOT_SPEAKERS = frozenset({"report", "visit", "trip", "meeting", "move", "decisio
 
 
 def _speaker(doc: Doc, subj: Token, actors: ActorIndex) -> tuple[SpanRef, str | None] | None:
+    skip: frozenset[int] = frozenset()
     if subj.lower_ in ("it", "there", "this", "that", "which", "what", "these", "those"):
         return None
     if subj.lemma_.lower() in NOT_SPEAKERS and not any(
@@ -270,21 +286,31 @@ def _speaker(doc: Doc, subj: Token, actors: ActorIndex) -> tuple[SpanRef, str | 
     ):
         return None  # "the same report indicated …" (but "the Mueller report" has an author)
     if subj.lower_ in ("who", "whom") and subj.head.dep_ == "relcl":
-        subj = subj.head.head
-    toks = _speaker_tokens(subj)
+        # "Graham, who endorsed Bush": the speaker is written "who" (as a pronoun speaker
+        # is written "he") and named by its antecedent; unnamed, the antecedent phrase.
+        antecedent = subj.head.head
+        skip = frozenset({subj.head.i})
+        key = _speaker_key(antecedent, _speaker_tokens(antecedent, skip), actors)
+        if key is not None:
+            return _span(doc, subj.idx, subj.idx + len(subj.text)), key
+        subj = antecedent
+    toks = _speaker_tokens(subj, skip)
     span = _tok_span(doc, toks)
     if span is None:
         return None
-    key = None
+    return span, _speaker_key(subj, toks, actors)
+
+
+def _speaker_key(subj: Token, toks: list[Token], actors: ActorIndex) -> str | None:
+    """The actor a speaker phrase names (its head's, else a person named in it)."""
     if subj.pos_ == "PRON":
-        key = actors.resolve_pronoun(subj)
-    else:
-        key = actors.actor_at(subj)
-        if key is None:
-            # "Russia's ambassador Matsegora": the person named in the phrase, not Russia.
-            keys = [k for k in actors.actors_in(toks) if actors.actors[k].type == "person"]
-            key = keys[0] if keys and subj.pos_ == "PROPN" else None
-    return span, key
+        return actors.resolve_pronoun(subj)
+    key = actors.actor_at(subj)
+    if key is None:
+        # "Russia's ambassador Matsegora": the person named in the phrase, not Russia.
+        keys = [k for k in actors.actors_in(toks) if actors.actors[k].type == "person"]
+        key = keys[0] if keys and subj.pos_ == "PROPN" else None
+    return key
 
 
 def _content_tokens(verb: Token) -> list[Token] | None:
@@ -413,6 +439,142 @@ def _stance_content(verb: Token) -> list[Token] | None:
     return None
 
 
+def _quote_after_colon(sent: Span, verb: Token, sents: list[Span]) -> list[Token] | None:
+    """ "Cruz continued:" and the quotation in the next sentence: what he continued."""
+    toks = [t for t in sent if not t.is_space]
+    if not toks or toks[-1].text != ":" or toks[-1].i - verb.i > 6:
+        return None
+    idx = next((k for k, s in enumerate(sents) if s.start == sent.start), None)
+    if idx is None or idx + 1 >= len(sents):
+        return None
+    nxt = sents[idx + 1]
+    words = [t for t in nxt if not t.is_space]
+    if not words or not (words[0].text in OPEN_Q or words[0].text == '"'):
+        return None
+    return words
+
+
+def _passive_stance(verb: Token, lemma: str) -> tuple[Token, list[Token]] | None:
+    """ "X was criticized (rejected, endorsed, …) by Y": (Y, X) for a stance verb."""
+    if lemma not in OBJECT_STANCE | SPEECH_VERBS or verb.tag_ != "VBN":
+        return None
+    target = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    agent = next((c for c in verb.children if c.dep_ == "agent" and c.i > verb.i), None)
+    if target is None or agent is None:
+        return None
+    by = next((c for c in agent.children if c.dep_ == "pobj"), None)
+    if by is None or target.lower_ in ("it", "this", "that", "which", "who"):
+        return None
+    return by, list(target.subtree)
+
+
+def _quote_before(doc: Doc, sent: Span, subj: Token) -> list[Token] | None:
+    """ "“Who can remember? Is it two?” Clinton asks.": the sentence splitter cut the
+    quotation from its attribution; a sentence that opens with its speaker takes the
+    quotation that closes just before it."""
+    words = [t for t in sent if not t.is_space and not t.is_punct]
+    if not words or words[0].i < subj.left_edge.i:
+        return None
+    if any(not (t.is_punct or t.is_space) for t in doc[sent.start : subj.left_edge.i]):
+        return None
+    text = doc_text(doc)
+    end = sent.start_char
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    first = sent[0]
+    if first.text in CLOSE_Q or first.text == '"':
+        end = first.idx  # the closing mark was split into this sentence
+    elif end == 0 or text[end - 1] not in '"”':
+        return None
+    else:
+        end -= 1
+    opened = quote_opening(text, end)
+    if opened is None or end - opened < 2:
+        return None
+    toks = [t for t in doc if opened - 1 <= t.idx < end + 1 and not t.is_space]
+    return toks or None
+
+
+def _drop_trailing_aside(doc: Doc, toks: list[Token], mask: set[int]) -> list[Token]:
+    """Reported speech without the narrator's aside at its end: a relative clause set off
+    by a comma ("… after the attack, which left four Americans dead") tells the reader
+    about a name, it is not what was said. Quoted words stay as quoted."""
+    idx = {t.i for t in toks}
+    words = [t for t in toks if not t.is_punct and not t.is_space]
+    if not words or len(words) < 6:
+        return toks
+    last = words[-1].i
+    for t in toks:
+        if (
+            t.dep_ == "relcl"
+            and t.i not in mask
+            and t.left_edge.i - 1 in idx
+            and doc[t.left_edge.i - 1].text == ","
+            and t.right_edge.i >= last
+            and t.left_edge.i > words[0].i + 2
+            and not any(x.i in mask for x in t.subtree)
+        ):
+            cut = {x.i for x in t.subtree} | {t.left_edge.i - 1}
+            return [x for x in toks if x.i not in cut]
+    return toks
+
+
+def _parenthetical_host(verb: Token) -> list[Token] | None:
+    """ "At one point, she said, she was considering …": a speech verb set into the
+    clause it attributes (a ``parataxis`` child) attributes that clause, itself aside."""
+    host = verb.head
+    if host is verb or host.pos_ not in ("VERB", "AUX", "ADJ", "NOUN"):
+        return None
+    skip = {t.i for t in verb.subtree}
+    toks = [t for t in host.subtree if t.i not in skip]
+    return toks or None
+
+
+#: Complements that carry what a speech verb's subject said when it has no clause:
+#: "said the same for Sanders", "noted the difference between …".
+_OBJECT_DEPS = ("dobj", "ccomp", "xcomp", "oprd")
+
+
+def _object_content(verb: Token) -> list[Token] | None:
+    """What a speech verb says when no clause follows: its object (with what hangs on
+    the object), for speech verbs whose object is their message."""
+    after = [c for c in verb.children if c.i > verb.i and c.dep_ in _OBJECT_DEPS]
+    if not after:
+        return None
+    toks = [t for c in after for t in c.subtree]
+    return toks if len([t for t in toks if not t.is_punct]) >= MIN_CONTENT_TOKENS else None
+
+
+def _one_side(
+    doc: Doc, toks: list[Token], speaker: SpanRef, cue: SpanRef, mask: set[int]
+) -> list[Token]:
+    """Content tokens on one side of an attribution that sits inside them.
+
+    '"A," X said, adding "B."': the part after belongs to the second cue, so A; '"A," X
+    said, "B."': one quotation interrupted by its speaker, all of it; a quotation before
+    the speaker; otherwise the clause after the cue.
+    """
+    lo, hi = min(speaker.start, cue.start), max(speaker.end, cue.end)
+    before = [t for t in toks if t.idx + len(t.text) <= lo]
+    after = [t for t in toks if t.idx >= hi]
+    between = [t for t in doc if lo <= t.idx < (after[0].idx if after else hi)]
+    if any(
+        t.pos_ == "VERB" and t.lemma_.lower() in SPEECH_VERBS and t.idx >= cue.end for t in between
+    ):
+        return before
+    words = [t for t in toks if not t.is_punct and not t.is_space]
+    if words and all(t.i in mask for t in words):
+        return toks
+    if before and after and not any(t.pos_ in ("VERB", "AUX") for t in before):
+        return toks  # "The bridge, the mayor said, will open in May": one clause
+    # A quotation before its speaker is what was said; unquoted, the clause after the
+    # cue is ("Democrats framed it as …; Republicans argued that …").
+    quoted_before = [t for t in before if not t.is_punct and not t.is_space]
+    if quoted_before and all(t.i in mask for t in quoted_before):
+        return before
+    return after if len([t for t in after if not t.is_punct]) >= MIN_CONTENT_TOKENS else before
+
+
 def is_speech_verb(tok: Token) -> bool:
     return tok.lemma_.lower() in SPEECH_VERBS or tok.lemma_.lower() in STANCE_LEMMAS
 
@@ -447,7 +609,7 @@ def _quote_for(sent: Span, verb: Token) -> list[Token] | None:
         t for t in sent if t is not verb and t.pos_ == "VERB" and t.lemma_.lower() in SPEECH_VERBS
     ]
     for lo, hi in sorted(_quoted_ranges(sent), key=lambda r: r[0] - r[1]):
-        if hi - lo < 4:
+        if hi - lo < 3:
             continue
         inside_other = any(
             o.left_edge.i <= lo
@@ -481,6 +643,15 @@ def _extend_quote(
     # The rest of this sentence after the cue: another quotation?
     rest = [t for t in sent if t.idx >= max(end, cue_end)]
     quoted = [t for t in rest if t.i in mask]
+    # '"A," said Beck, who said there were "B"': B is the nested speech verb's.
+    nested = {
+        x.i
+        for t in rest
+        if t.i not in mask and t.pos_ == "VERB" and t.lemma_.lower() in SPEECH_VERBS
+        for x in t.subtree
+    }
+    if any(t.i in nested for t in quoted):
+        quoted = []
     if quoted and len(quoted) >= 3:
         end = max(end, quoted[-1].idx + len(quoted[-1].text))
     # Following sentences of the same paragraph that are quotation only.
@@ -559,11 +730,17 @@ def extract_statements(
     ) -> None:
         if speaker is None or not toks:
             return
+        toks = _drop_trailing_aside(doc, toks, mask)
         content = _tok_span(doc, toks)
         if content is None or len([t for t in toks if not t.is_punct]) < MIN_CONTENT_TOKENS:
             return
         if content.start < speaker[0].end and speaker[0].start < content.end:
-            return  # the speaker lies inside the content: a bad parse
+            # The complements lie on both sides of the attribution ('"A," X said, "B."'):
+            # keep one side, unless both are one quotation interrupted by its speaker.
+            toks = _one_side(doc, toks, speaker[0], cue, mask)
+            content = _tok_span(doc, toks) if toks else None
+            if content is None or len([t for t in toks if not t.is_punct]) < MIN_CONTENT_TOKENS:
+                return
         if _is_direct(doc, content):
             content = _extend_quote(doc, content, cue.end, mask, sents)
         if any(s <= content.start < e or s < content.end <= e for s, e in used):
@@ -590,6 +767,13 @@ def extract_statements(
                 c.lower_ == "yet" for c in tok.head.children if tok.dep_ == "xcomp"
             ):
                 continue  # "did not say", "have yet to confirm": nothing was said
+            passive = _passive_stance(tok, lemma)
+            if passive is not None:
+                # "The move was criticized by economists": the agent holds the view.
+                agent, target = passive
+                cue = _span(doc, tok.idx, tok.idx + len(tok.text))
+                emit(_speaker(doc, agent, actors), cue, target)
+                continue
             subj = _subject(tok)
             if subj is None:
                 continue
@@ -601,6 +785,9 @@ def extract_statements(
                 toks = _stance_content(tok)
             if belief and toks is None:
                 continue  # "feels tired", "fears the worst": no attributed claim
+            if toks is None and lemma in CCOMP_STANCE and subj.lemma_.lower() in FINDING_SOURCES:
+                # "The poll showed a dead heat": what a poll or report finds is its object.
+                toks = _object_content(tok)
             if toks is None and tok.dep_ == "ROOT" and lemma not in AS_ONLY:
                 # Parenthetical: "Washington, Kirby elaborated, remained concerned …".
                 conj = [
@@ -610,8 +797,22 @@ def extract_statements(
                 ]
                 if conj:
                     toks = [t for c in conj for t in c.subtree]
+            if toks is None and (
+                tok.dep_ == "parataxis"
+                or tok.dep_ == "advcl"
+                and tok.i < tok.head.i
+                and any(c.dep_ == "nsubj" for c in tok.children)
+            ):
+                # "At one point, she said, she was …", "As Clyburn noted, voters will …"
+                toks = _parenthetical_host(tok)
             if toks is None and lemma not in AS_ONLY:
                 toks = _quote_for(sent, tok)
+            if toks is None and lemma in SPEECH_VERBS and subj.i < tok.i:
+                toks = _quote_before(doc, sent, subj)
+            if toks is None and lemma in SPEECH_VERBS:
+                toks = _quote_after_colon(sent, tok, sents)
+            if toks is None and (lemma in SPEECH_VERBS and lemma not in WEAK_SPEECH_VERBS):
+                toks = _object_content(tok)
             if toks is not None:
                 skip = {t.i for t in subj.subtree} | {tok.i}
                 toks = [t for t in toks if t.i not in skip]
@@ -639,6 +840,8 @@ def extract_statements(
                 # "Labeling the plan a disaster, the senator …": an opening participle
                 # characterises; it is no cue in reporting form
                 continue
+            if lemma == "cite" and tok.tag_ == "VBG":
+                continue  # "X reported, citing sources …": whose the report is, not a view
             end_tok = particle if phrasal and particle is not None else tok
             cue = _span(doc, tok.idx, end_tok.idx + len(end_tok.text))
             emit(_speaker(doc, subj, actors), cue, toks)
@@ -649,8 +852,8 @@ def extract_statements(
             held = _noun_stance(tok)
             if held is not None:
                 poss, toks = held
-                if poss.pos_ == "PRON":
-                    continue  # "his claim that …": whose it is, the clause decides
+                if poss.pos_ == "PRON" and actors.resolve_pronoun(poss) is None:
+                    continue  # "his claim that …" with no one "his" refers to
                 emit(
                     _speaker(doc, poss, actors), _span(doc, tok.idx, tok.idx + len(tok.text)), toks
                 )

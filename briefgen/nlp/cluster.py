@@ -254,11 +254,15 @@ def map_dask(
             future = submit(batch)
             batches[future.key] = batch
             futures.append(future)
-        pending = distributed.as_completed(futures, loop=client.loop)
-        for future in pending:
+        # Each batch's results are fetched in the background as it finishes (not one
+        # round trip after another from this loop), errors handed over as values.
+        pending = distributed.as_completed(
+            futures, loop=client.loop, with_results=True, raise_errors=False
+        )
+        for future, outcome in pending:
             batch = batches.pop(future.key)
             try:
-                results = future.result()
+                results = _results(future, outcome)
             except distributed.KilledWorker:
                 if len(batch) > 1:  # find the document that kills workers
                     log.warning(
@@ -295,6 +299,18 @@ def map_dask(
         raise _gone(where, exc) from None
     finally:
         _close(client, cluster, futures)
+
+
+def _results(future: Any, outcome: Any) -> list[Result]:
+    """A finished batch's results as ``as_completed(with_results=True,
+    raise_errors=False)`` gives them, or the batch's error raised: a failed task comes
+    as ``(type, exception, traceback)``, a cancelled one as its ``CancelledError``."""
+    if isinstance(outcome, BaseException):
+        raise outcome
+    if future.status == "error":
+        raise outcome[1]
+    results: list[Result] = outcome
+    return results
 
 
 def _lost(distributed: Any) -> tuple[type[BaseException], ...]:

@@ -93,7 +93,7 @@ _WORKER: dict[str, Any] = {}
 _WORKER_LOCK = threading.Lock()
 
 #: One document's result from a worker: (index, the facts as JSON, True), or (index,
-#: "Error: message", False). JSON is what travels back: reading it is a fifth of the
+#: "Error: message", False). JSON is what travels back: reading it is a quarter of the
 #: client's time to unpickle the pydantic objects (about 1 against 4 ms a document).
 Result = tuple[int, str, bool]
 

@@ -141,7 +141,7 @@ def _init(load: Callable[[], Language], job: DocJob, batch_size: int, parent: in
 
 def _work(chunk: list[tuple[int, Document]]) -> list[Answer]:
     """In a worker: parse and run the job on each document of ``chunk``; each document's
-    facts go back as compact JSON (a fifth of the main process's time to read them
+    facts go back as compact JSON (a quarter of the main process's time to read them
     back, against unpickling the pydantic objects one by one)."""
     if "error" in _STATE:
         raise _STATE["error"]

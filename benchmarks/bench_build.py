@@ -243,6 +243,13 @@ def stage_times(stderr: str) -> dict[str, float]:
     return out
 
 
+def _load() -> str:
+    """The 1-, 5- and 15-minute load averages (the machine may be shared)."""
+    if not hasattr(os, "getloadavg"):
+        return "unknown"
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def floor_processes(args: argparse.Namespace) -> int:
     """The floor's processes: the build's, or one when the build's is ``auto``."""
     return 1 if str(args.n_process) == "auto" else int(args.n_process)
@@ -345,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
         f"briefgen build benchmark: {len(files)} articles available; sizes {sizes}; "
         f"batch_size {args.batch_size}, n_process {args.n_process}, formats {args.formats}; "
         f"best of {args.repeat}; {os.cpu_count()} CPU(s); floor in {floor_processes(args)} "
-        f"process(es); load average {os.getloadavg()[0]:.1f}",
+        f"process(es); load average {_load()}",
         flush=True,
     )
     rows: list[Row] = []
@@ -383,6 +390,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{max(last.cold.peak_mb, last.warm.peak_mb):.0f} MB (≤ 1500: "
         f"{'met' if max(last.cold.peak_mb, last.warm.peak_mb) <= 1500 else 'NOT met'})"
     )
+    print(f"load average at the end: {_load()}")
     if len(rows) > 1:
         per_doc = ", ".join(f"N={r.n}: {1000 * r.cold.seconds / r.n:.0f} ms" for r in rows)
         print(f"cold time per article: {per_doc}")

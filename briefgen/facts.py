@@ -221,7 +221,7 @@ def _parse_and_extract(
         log.info("nlp: parsing %d document(s) in %d processes", len(documents), n_process)
         timings["model"] = 0.0
         load = partial(load_nlp, model, base_dir, actors)
-        return enumerate(map_parallel(documents, load, job, batch, n_process)), False
+        return map_parallel(documents, load, job, batch, n_process), False
     t0 = time.perf_counter()
     nlp = load_nlp(model, base_dir, actors)
     timings["model"] = time.perf_counter() - t0

@@ -325,10 +325,9 @@ def test_parallel_workers_give_the_same_facts(nlp: Any) -> None:
     texts = [ARTICLE.split("---\n", 2)[2], LATER.split("---\n", 2)[2], UNDATED]
     docs = [Document(text=t, title=f"T{i}", published="2024-03-18") for i, t in enumerate(texts)]
     serial = [f.model_dump() for f in extract_documents(nlp, docs, batch_size=1)]
-    parallel = [
-        f.model_dump()
-        for f in map_parallel(docs, partial(load_nlp, "auto", None), extract, 1, n_process=2)
-    ]
+    pairs = list(map_parallel(docs, partial(load_nlp, "auto", None), extract, 1, n_process=2))
+    assert sorted(i for i, _ in pairs) == [0, 1, 2]  # each document once, as chunks finish
+    parallel = [f.model_dump() for _, f in sorted(pairs, key=lambda p: p[0]) if f is not None]
     assert parallel == serial
 
 

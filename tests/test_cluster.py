@@ -26,8 +26,8 @@ from briefgen.config import Executor, load_config, parse_executor
 from briefgen.errors import ExecutorError
 from briefgen.model import DocFacts, Document
 from briefgen.nlp import cluster
-from briefgen.nlp.cluster import WorkSpec, batch_plan, map_dask, pipeline_token, run_batch
-from briefgen.nlp.workers import processes_for
+from briefgen.nlp.cluster import WorkSpec, map_dask, pipeline_token, run_batch
+from briefgen.nlp.workers import map_parallel, plan_chunks, processes_for
 
 # Six short articles written for these tests: people, places, dates, a quote, a risk.
 ARTICLES = {
@@ -137,11 +137,50 @@ def test_processes_for_auto(monkeypatch: pytest.MonkeyPatch) -> None:
     assert processes_for("auto", 1000, 32) == 1
 
 
-def test_batch_plan() -> None:
-    assert batch_plan(4000, 2, 32) == 32  # capped by nlp.batch_size
-    assert batch_plan(400, 2, 32) == 13  # sixteen batches per worker: a short idle tail
-    assert batch_plan(40, 2, 32) == 2
-    assert batch_plan(3, 8, 32) == 1
+def test_plan_chunks_longest_first_shrinking_to_the_end() -> None:
+    sizes = [1000 + (37 * i) % 500 for i in range(300)]  # lengths 1,000-1,499, shuffled
+    sizes[17] = 9000  # one long document, in the middle of the input
+    plan = plan_chunks(sizes, workers=2, batch_size=32)
+    assert sorted(i for chunk in plan for i in chunk) == list(range(300))  # each once
+    assert all(1 <= len(chunk) <= 32 for chunk in plan)
+    assert plan[0][0] == 17  # the longest goes first
+    order = [i for chunk in plan for i in chunk]
+    assert [sizes[i] for i in order] == sorted(sizes, reverse=True)
+    work = [sum(sizes[i] for i in chunk) for chunk in plan]
+    assert work[-1] < work[0] / 8  # the last chunks are a small part of a worker's share
+    assert all(len(chunk) >= 4 for chunk in plan[:-1])  # tiny chunks only at the very end
+
+
+def test_plan_chunks_ties_keep_the_input_order_and_small_inputs_work() -> None:
+    assert plan_chunks([5, 5, 5], workers=2, batch_size=32) == [[0, 1, 2]]
+    assert plan_chunks([], workers=2, batch_size=32) == []
+    assert plan_chunks([3, 9, 3, 0], workers=1, batch_size=2) == [[1, 0], [2, 3]]
+
+
+def test_map_parallel_gives_each_document_once_and_reports_skips(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    docs = [doc_of(f"d{i}.txt", "Word. " * (1 + i % 7)) for i in range(40)]
+    docs[11] = doc_of("bad.txt", "EXPLODE here.")
+    with caplog.at_level(logging.WARNING, logger="briefgen"):
+        pairs = list(map_parallel(docs, _blank_with_sentences, skipping_job, 8, n_process=2))
+    assert sorted(i for i, _ in pairs) == list(range(40))
+    got = dict(pairs)
+    assert got[11] is None and "bad.txt" in caplog.text
+    for i, facts in got.items():
+        if i != 11:
+            assert facts is not None and facts.document.id == docs[i].id
+            assert facts.extractor_version == f"sentences={1 + i % 7}"
+            assert facts.model == "en_blank_en-0.0.0"
+
+
+def skipping_job(doc: Any, document: Document) -> DocFacts:
+    """:func:`facts_job`, leaving a document out the way the pipeline's job does."""
+    from briefgen.nlp.workers import SkipDocument
+
+    if "EXPLODE" in document.text:
+        raise SkipDocument(f"skipped {document.path}: extraction failed")
+    return facts_job(doc, document)
 
 
 # --- the worker's side, without a cluster -----------------------------------------------------
@@ -172,9 +211,10 @@ def test_run_batch_skips_a_crashing_document_and_keeps_the_rest() -> None:
         (2, doc_of("c.txt", "Three.")),
     ]
     out = run_batch(spec, batch)
-    assert [i for i, _ in out] == [0, 1, 2]
+    assert [(i, ok) for i, _, ok in out] == [(0, True), (1, False), (2, True)]
     assert out[1][1] == "ValueError: the extractor tripped"
-    assert isinstance(out[0][1], DocFacts) and out[0][1].model == "en_blank_en-0.0.0"
+    facts = DocFacts.model_validate_json(out[0][1])  # facts travel back as JSON
+    assert facts.model == "en_blank_en-0.0.0" and facts.extractor_version == "sentences=2"
     # the worker keeps its pipeline: the second batch does not load it again
     first = cluster._WORKER["nlp"]
     run_batch(spec, batch[:1])

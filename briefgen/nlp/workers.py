@@ -3,18 +3,20 @@
 A *job* turns one parsed Doc and its :class:`~briefgen.model.Document` into that
 document's :class:`~briefgen.model.DocFacts` (the pipeline passes
 ``functools.partial(briefgen.extract.extract, opts=…)``). This module knows nothing
-of what the job does; it only decides where the work runs, and returns the facts in
-input order, each stamped with the name of the model that parsed it:
+of what the job does; it only decides where the work runs, and returns the facts
+(in input order, or with their indexes as they finish), each stamped with the name of
+the model that parsed it:
 
 * :func:`map_serial`: parse and run the job here, one Doc after another;
 * :func:`map_overlapped`: parse here, run the job in one forked worker beside the
   parser (the second core is busy while this one parses);
 * :func:`map_parallel` (``nlp.n_process`` > 1): worker processes each load the
-  pipeline once and do both, parse and job, for a batch of documents, and send back
-  only the small ``DocFacts``. spaCy's own ``nlp.pipe(n_process=…)`` would send every
-  Doc back instead. Workers are started with ``spawn`` (safe with threads, the same on
-  every platform), so ``load`` and ``job`` must be picklable (module-level functions
-  or ``functools.partial`` of them).
+  pipeline once and do both, parse and job, for a chunk of documents (longest first,
+  chunks shrinking toward the end: :func:`plan_chunks`), and send back only the small
+  ``DocFacts`` (as JSON), in the order the chunks finish. spaCy's own
+  ``nlp.pipe(n_process=…)`` would send every Doc back instead. Workers are started
+  with ``spawn`` (safe with threads, the same on every platform), so ``load`` and
+  ``job`` must be picklable (module-level functions or ``functools.partial`` of them).
 
 Every Doc lives inside a spaCy memory zone, one batch at a time.
 """
@@ -121,6 +123,10 @@ def map_serial(
 
 _STATE: dict[str, Any] = {}
 
+#: One document's result from a parallel worker: (its index, the facts as JSON or a skip's
+#: warning, whether it is facts).
+Answer = tuple[int, str, bool]
+
 
 def _init(load: Callable[[], Language], job: DocJob, batch_size: int, parent: int) -> None:
     die_with_parent(parent)
@@ -133,14 +139,24 @@ def _init(load: Callable[[], Language], job: DocJob, batch_size: int, parent: in
     _STATE["batch_size"] = batch_size
 
 
-def _work(documents: list[Document]) -> list[DocFacts | str]:
+def _work(chunk: list[tuple[int, Document]]) -> list[Answer]:
+    """In a worker: parse and run the job on each document of ``chunk``; each document's
+    facts go back as compact JSON (a quarter of the main process's time to read them
+    back, against unpickling the pydantic objects one by one)."""
     if "error" in _STATE:
         raise _STATE["error"]
     nlp, job = _STATE["nlp"], _STATE["job"]
     name = model_name(nlp)
-    texts = (d.parse_text() for d in documents)
+    texts = (d.parse_text() for _, d in chunk)
     stream = pipe_streamed(nlp, texts, _STATE["batch_size"])
-    return [_run_job(job, doc, d, name) for doc, d in zip(stream, documents, strict=True)]
+    out: list[Answer] = []
+    for doc, (index, document) in zip(stream, chunk, strict=True):
+        result = _run_job(job, doc, document, name)
+        if isinstance(result, str):
+            out.append((index, result, False))
+        else:
+            out.append((index, result.model_dump_json(), True))
+    return out
 
 
 #: ``nlp.n_process: auto`` starts a second process only when each process gets at least
@@ -148,6 +164,12 @@ def _work(documents: list[Document]) -> list[DocFacts | str]:
 #: spaCy, load the model), some ten documents' parse, and below a few batches each the
 #: overlapped single process (:func:`map_overlapped`) is as fast.
 AUTO_DOCS_PER_PROCESS = 48
+#: The smallest chunk :func:`plan_chunks` makes (but for the very last): below a few
+#: documents a chunk's round trip and spaCy's per-batch set-up start to show.
+MIN_CHUNK = 4
+#: :func:`plan_chunks` keeps each chunk at most 1 / (``TAIL_SHARE`` × workers) of the text
+#: still to hand out, so the chunks shrink toward the end.
+TAIL_SHARE = 2
 
 
 def available_cores() -> int:
@@ -175,16 +197,56 @@ def processes_for(n_process: int | str, documents: int, batch_size: int) -> int:
     return wanted
 
 
+def plan_chunks(
+    sizes: Sequence[int], workers: int, batch_size: int, min_chunk: int = MIN_CHUNK
+) -> list[list[int]]:
+    """The documents (their indexes) in chunks for ``workers`` processes that each take
+    the next chunk when they finish one, every document in exactly one chunk.
+
+    ``sizes`` are the documents' lengths, a fair guess of their cost. The longest go
+    first and the chunks shrink toward the end: each holds at most ``batch_size``
+    documents and at most 1 / (:data:`TAIL_SHARE` × ``workers``) of the text not yet
+    handed out (but at least ``min_chunk`` documents). So the last chunks are a few short
+    documents, and no process sits idle for long at the end while another finishes a big
+    chunk (a chunk of 32 ordinary articles is some 5 s of parsing, so with such chunks in
+    input order one of two processes waits about half of that, on average, at the end of
+    a run). Sorting by length also puts documents of
+    like length in one spaCy batch. Ties keep the input order: the plan depends only on
+    the sizes.
+    """
+    order = sorted(range(len(sizes)), key=lambda i: (-sizes[i], i))
+    left = sum(max(0, s) for s in sizes)
+    share = TAIL_SHARE * max(1, workers)
+    chunks: list[list[int]] = []
+    pos = 0
+    while pos < len(order):
+        cap = left / share
+        chunk: list[int] = []
+        work = 0
+        while pos < len(order) and len(chunk) < max(1, batch_size):
+            size = max(0, sizes[order[pos]])
+            if len(chunk) >= min_chunk and work + size > cap:
+                break
+            chunk.append(order[pos])
+            work += size
+            pos += 1
+        left -= work
+        chunks.append(chunk)
+    return chunks
+
+
 def map_parallel(
     documents: Sequence[Document],
     load: Callable[[], Language],
     job: DocJob,
     batch_size: int = 32,
     n_process: int = 2,
-) -> Iterator[DocFacts | None]:
-    """``job``'s facts for ``documents``, in input order, from ``n_process`` workers that
-    each build their pipeline with ``load()``."""
-    chunks = [list(documents[i : i + batch_size]) for i in range(0, len(documents), batch_size)]
+) -> Iterator[tuple[int, DocFacts | None]]:
+    """``(index, facts)`` for ``documents`` from ``n_process`` workers that each build
+    their pipeline with ``load()``, as the chunks of :func:`plan_chunks` finish (not in
+    input order; facts are None for a document the job left out)."""
+    plan = plan_chunks([len(d.text) for d in documents], n_process, batch_size)
+    chunks = [[(i, documents[i]) for i in chunk] for chunk in plan]
     if not chunks:
         return
     ctx = multiprocessing.get_context("spawn")
@@ -193,9 +255,9 @@ def map_parallel(
         initializer=_init,
         initargs=(load, job, batch_size, os.getpid()),
     ) as pool:
-        for batch in pool.imap(_work, chunks):
-            for result in batch:
-                yield _reported(result)
+        for answers in pool.imap_unordered(_work, chunks):
+            for index, payload, ok in answers:
+                yield index, DocFacts.model_validate_json(payload) if ok else _reported(payload)
 
 
 # --- overlapped: parse here, run the job in one forked worker -------------------------------

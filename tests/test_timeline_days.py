@@ -61,6 +61,20 @@ def test_an_entry_is_its_sentence_as_written(facts_of: Any) -> None:
     assert entry.text == "Jackson died at his rented home in Los Angeles on 25 June, aged 50"
 
 
+def test_a_participle_dated_entry_keeps_the_noun_it_describes(facts_of: Any) -> None:
+    facts = facts_of(
+        "The deal, hammered out on Sunday and formally announced on Wednesday, ends a "
+        "strike by dock workers that had closed three ports for a month and cost shippers "
+        "millions of dollars in lost trade. The report, released on Tuesday, showed a sharp "
+        "rise in the price of food in the capital over the summer, the ministry said.",
+        published="2016-08-12",
+    )
+    texts = {e.date: e.text for e in facts.timeline if e.precision == "day"}
+    assert texts["2016-08-07"].startswith("The deal")
+    assert texts["2016-08-10"].startswith("The deal")  # not "Formally announced on …"
+    assert texts["2016-08-09"].startswith("The report")  # not "Released on Tuesday"
+
+
 def _doc(text: str, published: str) -> Document:
     return Document(text=text, title=text[:20], publisher="Daily", published=published)
 

@@ -126,6 +126,11 @@ def _past(gov: Token, date_root: Token) -> bool:
 
 
 def _event_text(gov: Token, actors: ActorIndex) -> str:
+    part = gov.head if gov.dep_ == "conj" and gov.tag_ in ("VBN", "VBG") else gov
+    if part.dep_ == "acl" and part.tag_ in ("VBN", "VBG") and part.head.pos_ in ("NOUN", "PROPN"):
+        # "The report, released on Tuesday, …" (", … and announced on Wednesday"): the
+        # entry is the report released on Tuesday, not a clause without its subject.
+        gov = part.head
     if gov.pos_ in ("NOUN", "PROPN"):
         toks = trim_clause(
             [t for t in shorten(list(gov.subtree), gov, MAX_TOKENS) if not t.is_space]

@@ -121,8 +121,16 @@ def join_tokens(tokens: Iterable[Token], replace: dict[int, str] | None = None) 
     """
     out: list[str] = []
     prev_end: int | None = None
-    for tok in sorted(tokens, key=lambda t: t.i):
-        if tok.text in QUOTE_CHARS or tok.is_space:
+    kept = [t for t in sorted(tokens, key=lambda t: t.i) if t.text not in QUOTE_CHARS]
+    kept = [t for t in kept if not t.is_space]
+    # The commas around a phrase left out ("Marion, 26, and her father" without the age)
+    # go with it: "Marion and her father", never "Marion,, and her father".
+    drop: set[int] = set()
+    for a, b in zip(kept, kept[1:], strict=False):
+        if a.text == "," and b.text == "," and a.i not in drop:
+            drop.update((a.i, b.i) if b.i > a.i + 1 else (b.i,))
+    for tok in kept:
+        if tok.i in drop:
             continue
         if prev_end is not None:
             out.append("" if tok.idx == prev_end else " ")

@@ -12,9 +12,10 @@ import logging
 import stat
 import sys
 import warnings
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -203,14 +204,23 @@ class _Group(click.Group):
 
 _QUIET = click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
 _VERBOSE = click.option("-v", "--verbose", count=True, help="More detail (-vv: library logs too).")
-_CONFIG = click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default="config.yaml",
-    show_default=True,
-    help="Configuration file.",
-)
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _config_option(help_text: str) -> Callable[[_F], _F]:
+    """``--config`` (the configuration file, ``config.yaml`` by default)."""
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default="config.yaml",
+        show_default=True,
+        help=help_text,
+    )
+
+
+_CONFIG = _config_option("Configuration file.")
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -514,14 +524,7 @@ def schedule_group() -> None:
     """Run `briefgen build` from cron: show, install or remove the crontab line."""
 
 
-_SCHEDULE_CONFIG = click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default="config.yaml",
-    show_default=True,
-    help="Configuration the scheduled run builds.",
-)
+_SCHEDULE_CONFIG = _config_option("Configuration the scheduled run builds.")
 
 
 def _scheduled_line(cron: str, config_path: Path, log_file: Path | None) -> Any:

@@ -121,8 +121,9 @@ def join_tokens(tokens: Iterable[Token], replace: dict[int, str] | None = None) 
     """
     out: list[str] = []
     prev_end: int | None = None
-    kept = [t for t in sorted(tokens, key=lambda t: t.i) if t.text not in QUOTE_CHARS]
-    kept = [t for t in kept if not t.is_space]
+    kept = [
+        t for t in sorted(tokens, key=lambda t: t.i) if t.text not in QUOTE_CHARS and not t.is_space
+    ]
     # The commas around a phrase left out ("Marion, 26, and her father" without the age)
     # go with it: "Marion and her father", never "Marion,, and her father".
     drop: set[int] = set()

@@ -155,11 +155,7 @@ def _join_people(merged: dict[str, _ActorAcc]) -> dict[str, str]:
             continue  # two people of that name, neither dominant: keep it apart
         merged[cands[0]].absorb(merged.pop(k))
         remap[k] = cands[0]
-    # Ids remapped to an id that was itself remapped.
-    for k, v in list(remap.items()):
-        while v in remap:
-            v = remap[v]
-        remap[k] = v
+    _resolve_chains(remap)
     return remap
 
 
@@ -230,6 +226,14 @@ def _common_role(roles: Sequence[str]) -> str | None:
     return groups[best].most_common(1)[0][0]
 
 
+def _resolve_chains(remap: dict[str, str]) -> None:
+    """Point every id remapped to an id that was itself remapped at the final one."""
+    for old, new in list(remap.items()):
+        while new in remap:
+            new = remap[new]
+        remap[old] = new
+
+
 def _join_tails(merged: dict[str, _ActorAcc], remap: dict[str, str]) -> None:
     """Join an organisation, group or other actor whose name is the tail of a longer
     one of the same type in another document ("Central Command" → "U.S. Central
@@ -255,10 +259,7 @@ def _join_tails(merged: dict[str, _ActorAcc], remap: dict[str, str]) -> None:
         if len(longer) == 1:  # only when the longer name it belongs to is not in doubt
             merged[longer[0]].absorb(merged.pop(k))
             remap[k] = longer[0]
-    for old, new in list(remap.items()):
-        while new in remap:
-            new = remap[new]
-        remap[old] = new
+    _resolve_chains(remap)
 
 
 def merge_actors(

@@ -17,20 +17,27 @@ keeps everything.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from briefgen.config import Sections, Watchlist
-from briefgen.fuse.actors import merge_actors, rename_actors
+from briefgen.fuse.actors import (
+    merge_actors,
+    merged_actors,
+    renamed_developments,
+    renamed_risks,
+    renamed_statements,
+)
 from briefgen.fuse.bluf import write_bluf
-from briefgen.fuse.developments import Sources, cluster_developments, pile_span, with_devs
+from briefgen.fuse.developments import Sources, cluster_developments, pile_span
 from briefgen.fuse.risks import merge_questions, merge_risks
 from briefgen.fuse.simindex import STOP, jaccard, words
 from briefgen.fuse.sources import document_refs, evidence_key
-from briefgen.fuse.statements import rank_statements
+from briefgen.fuse.statements import ranked_statements
 from briefgen.fuse.stories import (
     Seen,
     build_story,
@@ -42,6 +49,7 @@ from briefgen.fuse.stories import (
 from briefgen.fuse.timeline import merge_timeline, rank_timeline, story_timelines
 from briefgen.fuse.watchlist import watch_entry, watch_items
 from briefgen.model import (
+    Actor,
     Appendix,
     Brief,
     DocFacts,
@@ -54,11 +62,13 @@ from briefgen.model import (
     Statement,
     Story,
 )
+from briefgen.store.spool import Spool
 
 if TYPE_CHECKING:
     from briefgen.config import Config
 
 _T = TypeVar("_T")
+_M = TypeVar("_M", bound=BaseModel)
 
 __all__ = [
     "STOP",
@@ -122,13 +132,7 @@ class FuseOptions(BaseModel):
         return self.model_dump_json()
 
 
-def _renumber(
-    devs: list[KeyDevelopment],
-    risks: list[Risk],
-    questions: list[OpenQuestion],
-) -> None:
-    for i, d in enumerate(devs, 1):
-        d.id = f"kd{i}"
+def _renumber(risks: list[Risk], questions: list[OpenQuestion]) -> None:
     for i, r in enumerate(risks, 1):
         r.id = f"rk{i}"
     for i, q in enumerate(questions, 1):
@@ -163,28 +167,110 @@ def fuse(
     (:class:`briefgen.store.spill.AppendixSpill` writes it to a file) and the Brief comes
     back with an empty one: the appendix is most of a large pile's brief and need not be
     held beside it.
+
+    ``facts`` may be a :class:`~briefgen.store.spool.Spool` (a large pile's facts on disk):
+    fusion reads it in passes, each reading only the parts of the facts it needs, and
+    keeps of each document only what its result needs; the developments and statements
+    the appendix lists are written to spools of their own as they are made and read back
+    as the appendix is written.
     """
+    with ExitStack() as spools:
+        devs_spool = spools.enter_context(Spool(KeyDevelopment))
+        says_spool = spools.enter_context(Spool(Statement))
+        return _fuse(facts, options, generated_at, copy_of or {}, appendix, devs_spool, says_spool)
+
+
+class _Head(BaseModel):
+    """A document's facts as one pass of fusion reads them: the document, and the
+    parts the subclasses name (the rest of the JSON is skipped)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    document: DocumentRef
+
+
+class _ActorsPart(_Head):
+    actors: list[Actor] = []
+
+
+class _SaysPart(_ActorsPart):
+    statements: list[Statement] = []
+
+
+class _RisksPart(_Head):
+    risks: list[Risk] = []
+    open_questions: list[OpenQuestion] = []
+
+
+def _parts(
+    facts: Sequence[DocFacts], kind: type[_Head], order: Sequence[int] | None = None
+) -> Iterator[Any]:
+    """Each document's facts (in ``order``), as ``kind`` where they are on disk."""
+    indices = range(len(facts)) if order is None else order
+    if isinstance(facts, Spool):
+        for i in indices:
+            yield facts.get(i, kind)
+    else:
+        for i in indices:
+            yield facts[i]
+
+
+def _fuse(
+    facts: Sequence[DocFacts],
+    options: FuseOptions,
+    generated_at: datetime,
+    copy_of: Mapping[str, str],
+    appendix: AppendixSink | None,
+    devs_spool: Spool[KeyDevelopment],
+    says_spool: Spool[Statement],
+) -> Brief:
     caps = options.sections
     topics = options.watchlist.topic_keys()
-    documents, sources = document_refs(facts, options.sources_grading, copy_of or {})
+    documents, sources = document_refs(list(_parts(facts, _Head)), options.sources_grading, copy_of)
     order = {d.id: sources.sort_key(d.id) for d in documents}
-    all_actors, remap = merge_actors(facts, None, order)
+    ids = [d.id for d in documents]
+    earliest = sorted(range(len(ids)), key=lambda i: order.get(ids[i], ("", 0)))
+    all_actors, remap = merged_actors(_parts(facts, _ActorsPart, earliest), len(ids), order)
     names = {a.id: a.name for a in all_actors}
-    devs_in, statements_in, risks_in = rename_actors(facts, remap, names)
     seen = Seen.of(options.previous_spans, options.previous_summaries)
-    stories, leads, sub_events = _stories(
-        with_devs(facts, devs_in), sources, topics, options.period, seen
+    stories, leads, subs = _stories(
+        _Renamed(facts, remap, names), sources, topics, options.period, seen, devs_spool
     )
-    # Ranked as they are (the documents' own where no speaker was merged): each is copied
-    # with its id only as it is shown or handed to the appendix.
-    all_statements = rank_statements(statements_in, all_actors[: caps.actors], sources)
-    del statements_in
+    # Ranked as they are read (the documents' own where no speaker was merged), kept on
+    # disk; each is read back with its id only as it is shown or handed to the appendix.
+    said = (
+        s for f in _parts(facts, _SaysPart) for s in renamed_statements(f.statements, remap, names)
+    )
+    ranked = ranked_statements(said, all_actors[: caps.actors], sources, says_spool.append)
+    risks_in: list[Risk] = []
+
+    def questions() -> Iterator[OpenQuestion]:
+        for f in _parts(facts, _RisksPart):
+            risks_in.extend(renamed_risks(f.risks, remap))
+            yield from f.open_questions
+
+    all_questions = merge_questions(questions())
     all_risks = merge_risks(risks_in)
-    all_questions = merge_questions([q for f in facts for q in f.open_questions])
-    devs, more_devs = _key_developments(leads, sub_events, caps.key_developments)
-    # What the brief reports: its key developments, and where they are one per story,
-    # the stories' sub-events as far as the section would have shown them.
-    reported = devs if len(leads) <= 1 else (leads + sub_events)[: caps.key_developments]
+    # Developments: the stories' leads, then their sub-events (on disk), numbered in that
+    # order (kd1 …); one per story are shown when the pile holds several stories.
+    for k, lead in enumerate(leads, 1):
+        lead.id = f"kd{k}"
+    story_of = [sid for sid, _ in subs]
+    sub_view = _View(
+        devs_spool,
+        [i for _, i in subs],
+        lambda k: {"id": f"kd{len(leads) + k + 1}", "story": story_of[k]},
+    )
+    every_dev: Sequence[KeyDevelopment] = _Concat(leads, sub_view)
+    if len(leads) <= 1:
+        devs = list(every_dev[: caps.key_developments])
+        more_devs: Sequence[KeyDevelopment] = _Tail(every_dev, len(devs))
+        reported = devs
+    else:
+        devs = leads[: caps.key_developments]
+        more_devs = _Concat(leads[caps.key_developments :], sub_view)
+        # the stories' sub-events as far as the section would have shown them
+        reported = list(every_dev[: caps.key_developments])
     cited = {evidence_key(ev) for d in reported for ev in d.evidence}
     timeline_period = _timeline_period(documents, options.period)
     timeline, more_timeline = rank_timeline(
@@ -195,22 +281,27 @@ def fuse(
     for s, entries in zip(stories, own, strict=True):
         s.timeline = entries
     actors, more_actors = _split(all_actors, caps.actors)
-    statements = _numbered(all_statements[: caps.statements], 1)
-    more_statements = _Numbered(all_statements[caps.statements :], len(statements) + 1)
-    del all_statements
+    statements = [
+        says_spool[k].model_copy(update={"id": f"st{n}"})
+        for n, k in enumerate(ranked[: caps.statements], 1)
+    ]
+    more_statements = _View(
+        says_spool,
+        ranked[caps.statements :],
+        lambda k: {"id": f"st{len(statements) + k + 1}"},
+    )
     risks, more_risks = _split(all_risks, caps.risks)
-    questions, more_questions = _split(all_questions, caps.open_questions)
+    questions_, more_questions = _split(all_questions, caps.open_questions)
+    _renumber(risks + more_risks, questions_ + more_questions)
+    by_story = {s.id: s for s in stories}
     for s in stories:
         s.developments = []
-    by_story = {s.id: s for s in stories}
-    _renumber(
-        devs + more_devs,
-        risks + more_risks,
-        questions + more_questions,
-    )
-    for d in devs + more_devs:
+    for d in leads:
         if d.story in by_story:
             by_story[d.story].developments.append(d.id)
+    for k, sid in enumerate(story_of):
+        if sid in by_story:
+            by_story[sid].developments.append(f"kd{len(leads) + k + 1}")
     contradictions = []
     for d in devs:
         for c in d.contradictions:
@@ -222,7 +313,7 @@ def fuse(
             supported[doc_id] = supported.get(doc_id, 0) + 1
     for doc in documents:
         doc.developments = supported.get(doc.id, 0)
-    bluf_items = write_bluf(devs, risks, questions, stories)
+    bluf_items = write_bluf(devs, risks, questions_, stories)
     watch = [d.id for d in devs if d.watchlist] + [a.id for a in actors if a.watchlist]
     watch_entries = [
         watch_entry(item, devs, more_devs, actors) for item in watch_items(options.watchlist)
@@ -251,7 +342,7 @@ def fuse(
         actors=actors,
         statements=statements,
         risks=risks,
-        open_questions=questions,
+        open_questions=questions_,
         timeline=timeline,
         watchlist=watch,
         watchlist_items=watch_entries,
@@ -261,38 +352,80 @@ def fuse(
     )
 
 
-def _numbered(statements: Sequence[Statement], first: int) -> list[Statement]:
-    return [s.model_copy(update={"id": f"st{i}"}) for i, s in enumerate(statements, first)]
+class _View(Sequence[_M], Generic[_M]):
+    """Items of a spool in ``order``, the ``k``-th read with ``update(k)`` set on it."""
 
-
-class _Numbered(Sequence[Statement]):
-    """Ranked statements numbered from ``first``, each copied with its id as it is read
-    (the appendix's are written one by one and never all held as copies)."""
-
-    def __init__(self, statements: Sequence[Statement], first: int) -> None:
-        self._items = statements
-        self._first = first
+    def __init__(
+        self,
+        spool: Spool[_M],
+        order: Sequence[int],
+        update: Callable[[int], dict[str, Any]],
+    ) -> None:
+        self._spool = spool
+        self._order = order
+        self._update = update
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._order)
 
-    def __getitem__(self, i: int) -> Statement:  # type: ignore[override]
-        k = range(len(self._items))[i]
-        return self._items[k].model_copy(update={"id": f"st{self._first + k}"})
+    def __getitem__(self, i: int) -> _M:  # type: ignore[override]
+        k = range(len(self._order))[i]
+        item = self._spool[self._order[k]]
+        for name, value in self._update(k).items():
+            setattr(item, name, value)
+        return item
 
 
-def _key_developments(
-    leads: list[KeyDevelopment], sub_events: list[KeyDevelopment], limit: int
-) -> tuple[list[KeyDevelopment], list[KeyDevelopment]]:
-    """The key developments shown and the rest (the appendix). One per story — each
-    story's lead, in the stories' order — when the pile holds several stories: a big
-    story's sub-events belong to it (``Story.developments``, ``Story.timeline``), not
-    beside the other stories' leads. A pile of one story (one article, or every report
-    of one event) is that story: its sub-events are the brief's developments."""
-    if len(leads) <= 1:
-        return _split(leads + sub_events, limit)
-    shown, more = _split(leads, limit)
-    return shown, more + sub_events
+class _Concat(Sequence[_M], Generic[_M]):
+    """``head`` then ``tail``, as one sequence (a slice of it is a list)."""
+
+    def __init__(self, head: Sequence[_M], tail: Sequence[_M]) -> None:
+        self._head = head
+        self._tail = tail
+
+    def __len__(self) -> int:
+        return len(self._head) + len(self._tail)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        k = range(len(self))[i]
+        n = len(self._head)
+        return self._head[k] if k < n else self._tail[k - n]
+
+
+class _Tail(Sequence[_M], Generic[_M]):
+    """``items`` from ``start`` on."""
+
+    def __init__(self, items: Sequence[_M], start: int) -> None:
+        self._items = items
+        self._start = min(start, len(items))
+
+    def __len__(self) -> int:
+        return len(self._items) - self._start
+
+    def __getitem__(self, i: int) -> _M:  # type: ignore[override]
+        return self._items[self._start + range(len(self))[i]]
+
+
+class _Renamed(Sequence[DocFacts]):
+    """The facts with their developments' actors merged (as fusion reads them): each
+    document read and renamed as it is asked for."""
+
+    def __init__(
+        self, facts: Sequence[DocFacts], remap: Mapping[str, str], names: Mapping[str, str]
+    ) -> None:
+        self._facts = facts
+        self._remap = remap
+        self._names = names
+
+    def __len__(self) -> int:
+        return len(self._facts)
+
+    def __getitem__(self, i: int) -> DocFacts:  # type: ignore[override]
+        f = self._facts[i]
+        devs = renamed_developments(f, self._remap, self._names)
+        return f.model_copy(update={"key_developments": devs})
 
 
 def _stories(
@@ -300,18 +433,20 @@ def _stories(
     sources: Sources,
     topics: tuple[str, ...],
     period: Period | None,
-    seen: Seen | None = None,
-) -> tuple[list[Story], list[KeyDevelopment], list[KeyDevelopment]]:
+    seen: Seen | None,
+    spool: Spool[KeyDevelopment],
+) -> tuple[list[Story], list[KeyDevelopment], list[tuple[str, int]]]:
     """The stories of the pile, ranked; each story's lead (:mod:`briefgen.fuse.stories`)
     in the stories' order; and the stories' further developments — a story's sub-events,
     and what a one-document brief reports beside its lead — clustered across each
-    story's documents and ranked by score."""
+    story's documents, written to ``spool`` and ranked by score: (story id, index in
+    ``spool``) each. Each story's documents are read once, together."""
     newest, span = pile_span(sources, period)
     idf = idf_table([profile_of(f) for f in facts])
-    devs_of = {f.document.id: f.key_developments for f in facts}
-    built: list[tuple[Story, KeyDevelopment | None, list[KeyDevelopment]]] = []
+    built: list[tuple[Story, KeyDevelopment | None, list[tuple[float, int]]]] = []
     for k, members in enumerate(detect_stories(facts, sources), 1):
         group = [facts[i] for i in members]
+        devs_of = {f.document.id: f.key_developments for f in group}
         story, dev, reports = build_story(
             k, group, devs_of, sources, idf, topics, newest, span, seen
         )
@@ -321,23 +456,21 @@ def _stories(
             left = [d for d in f.key_developments if id(d) not in used]
             if left:
                 rest.append(f.model_copy(update={"key_developments": left}))
-        further = cluster_developments(rest, sources, topics, period) if rest else []
-        built.append((story, dev, further))
+        clustered = cluster_developments(rest, sources, topics, period) if rest else []
+        built.append((story, dev, [(d.score, spool.append(d)) for d in clustered]))
     built.sort(key=lambda b: (-b[0].score, sources.sort_key(b[0].documents[0])))
     stories: list[Story] = []
     leads: list[KeyDevelopment] = []
-    secondary: list[KeyDevelopment] = []
-    for k, (story, dev, further) in enumerate(built, 1):
+    secondary: list[tuple[float, str, int]] = []
+    for k, (story, dev, spooled) in enumerate(built, 1):
         story.id = f"s{k}"
         stories.append(story)
         if dev is not None:
             dev.story = story.id
             leads.append(dev)
-        for d in further:
-            d.story = story.id
-            secondary.append(d)
-    secondary.sort(key=lambda d: -d.score)
-    return stories, leads, secondary
+        secondary += [(score, story.id, i) for score, i in spooled]
+    secondary.sort(key=lambda d: -d[0])
+    return stories, leads, [(sid, i) for _, sid, i in secondary]
 
 
 #: Without a period asked for, the timeline keeps to the documents' dates, widened by this

@@ -5,14 +5,16 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from briefgen.fuse.sources import dedupe_evidence
+from briefgen.fuse.sources import dedupe_evidence, evidence_key
 from briefgen.model import (
     Actor,
     ActorRole,
     DocFacts,
+    DocumentRef,
     Evidence,
     KeyDevelopment,
     Risk,
@@ -31,6 +33,10 @@ def _person_key(name: str) -> str:
     return " ".join(p.strip(".").lower() for p in parts)
 
 
+#: How many evidence sentences a merged actor shows (one per document first).
+ACTOR_EVIDENCE = 6
+
+
 @dataclass
 class _ActorAcc:
     """One actor gathered over documents; the Actor model is built once, at the end."""
@@ -44,6 +50,11 @@ class _ActorAcc:
     affiliations: Counter[str] = field(default_factory=Counter)
     evidence: list[list[Evidence]] = field(default_factory=list)
     salience: float = 0.0
+    _role_set: set[tuple[str, str]] = field(default_factory=set)
+    #: The first sentences of the evidence lists kept: once they are
+    #: :data:`ACTOR_EVIDENCE` different ones, no later list can be shown (see
+    #: :func:`merge_actors`) and later lists are not kept (an actor of 100,000 documents).
+    _firsts: set[tuple[str, int, int]] = field(default_factory=set)
 
     @property
     def name(self) -> str:
@@ -53,23 +64,46 @@ class _ActorAcc:
     def type(self) -> str:
         return self.base.type
 
+    def add_role(self, role: str, doc: str) -> None:
+        if (role, doc) not in self._role_set:
+            self._role_set.add((role, doc))
+            self.roles.append((role, doc))
+
+    def add_evidence(self, items: list[Evidence]) -> None:
+        if len(self._firsts) >= ACTOR_EVIDENCE:
+            return
+        self.evidence.append(items)
+        if items:
+            self._firsts.add(evidence_key(items[0]))
+
     def absorb(self, other: _ActorAcc) -> None:
         self.mentions += other.mentions
         self.aliases |= other.aliases | {other.name}
         self.watchlist = self.watchlist or other.watchlist
         seen = set(self.docs)
         self.docs += [d for d in other.docs if d not in seen]
-        self.roles += other.roles
+        self.roles += other.roles  # (as before: a role both state is listed twice)
+        self._role_set |= other._role_set
         self.affiliations.update(other.affiliations)
-        self.evidence += other.evidence
+        for items in other.evidence:
+            self.add_evidence(items)
         self.salience += other.salience
 
 
-def _accumulate(
-    facts: Sequence[DocFacts], order: Mapping[str, tuple[str, int]]
-) -> dict[str, _ActorAcc]:
+class _ActorsOf(Protocol):
+    """What merging reads of a document's facts (``DocFacts`` or a part of them)."""
+
+    @property
+    def document(self) -> DocumentRef: ...
+
+    @property
+    def actors(self) -> list[Actor]: ...
+
+
+def _accumulate(ordered: Iterable[_ActorsOf]) -> dict[str, _ActorAcc]:
+    """The actors of the documents, gathered by id; ``ordered``: earliest first."""
     merged: dict[str, _ActorAcc] = {}
-    for f in sorted(facts, key=lambda f: order.get(f.document.id, ("", 0))):
+    for f in ordered:
         doc = f.document.id
         for a in f.actors:
             acc = merged.get(a.id)
@@ -80,11 +114,11 @@ def _accumulate(
             acc.watchlist = acc.watchlist or a.watchlist
             if not acc.docs or acc.docs[-1] != doc:
                 acc.docs.append(doc)
-            if a.role and (a.role, doc) not in acc.roles:
-                acc.roles.append((a.role, doc))
+            if a.role:
+                acc.add_role(a.role, doc)
             if a.affiliation:
                 acc.affiliations[a.affiliation] += 1
-            acc.evidence.append(a.evidence)
+            acc.add_evidence(a.evidence)
             acc.salience += a.salience
     return merged
 
@@ -276,10 +310,23 @@ def merge_actors(
     documents naming them); places follow the actors proper.
     """
     order = order or {f.document.id: ("", i) for i, f in enumerate(facts)}
-    merged = _accumulate(facts, order)
+    ordered = sorted(facts, key=lambda f: order.get(f.document.id, ("", 0)))
+    return merged_actors(ordered, len(facts), order, limit)
+
+
+def merged_actors(
+    ordered: Iterable[_ActorsOf],
+    documents: int,
+    order: Mapping[str, tuple[str, int]],
+    limit: int | None = None,
+) -> tuple[list[Actor], dict[str, str]]:
+    """:func:`merge_actors` of the documents given one at a time, earliest first
+    (``order``'s sort), of which there are ``documents``: nothing of a document is kept
+    but what its actors add to the merged ones."""
+    merged = _accumulate(ordered)
     remap = _join_people(merged)
     _join_tails(merged, remap)
-    n = max(1, len(facts))
+    n = max(1, documents)
     actors: list[Actor] = []
     for acc in merged.values():
         a = acc.base
@@ -290,11 +337,11 @@ def merge_actors(
         if acc.affiliations:
             affiliation = acc.affiliations.most_common(1)[0][0]
         evidence: list[Evidence] = []
-        for depth in range(6):
+        for depth in range(ACTOR_EVIDENCE):
             for per_doc in acc.evidence:
                 if depth < len(per_doc):
                     evidence.append(per_doc[depth])
-            if len(evidence) >= 6:
+            if len(evidence) >= ACTOR_EVIDENCE:
                 break
         actors.append(
             a.model_copy(
@@ -307,7 +354,7 @@ def merge_actors(
                     "roles": [ActorRole(role=r, doc=d) for r, d in roles],
                     "role": role,
                     "affiliation": affiliation,
-                    "evidence": dedupe_evidence(evidence)[:6],
+                    "evidence": dedupe_evidence(evidence)[:ACTOR_EVIDENCE],
                 }
             )
         )
@@ -330,27 +377,44 @@ def rename_actors(
     statements: list[Statement] = []
     risks: list[Risk] = []
     for f in facts:
-        local = {a.name: names.get(remap.get(a.id, a.id), a.name) for a in f.actors}
-        for d in f.key_developments:
-            devs.append(
-                d.model_copy(
-                    update={
-                        "actor_ids": [remap.get(k, k) for k in d.actor_ids],
-                        "who": list(dict.fromkeys(local.get(w, w) for w in d.who)),
-                    }
-                )
-            )
-        for s in f.statements:
-            aid = s.speaker.actor_id
-            if aid and aid in remap:
-                speaker = s.speaker.model_copy(update={"actor_id": remap[aid]})
-                s = s.model_copy(
-                    update={
-                        "speaker": speaker,
-                        "speaker_name": names.get(remap[aid], s.speaker_name),
-                    }
-                )
-            statements.append(s)
-        for r in f.risks:
-            risks.append(r.model_copy(update={"actor_ids": [remap.get(k, k) for k in r.actor_ids]}))
+        devs += renamed_developments(f, remap, names)
+        statements += renamed_statements(f.statements, remap, names)
+        risks += renamed_risks(f.risks, remap)
     return devs, statements, risks
+
+
+def renamed_developments(
+    f: DocFacts, remap: Mapping[str, str], names: Mapping[str, str]
+) -> list[KeyDevelopment]:
+    """Copies of one document's developments with merged actor ids and names."""
+    local = {a.name: names.get(remap.get(a.id, a.id), a.name) for a in f.actors}
+    return [
+        d.model_copy(
+            update={
+                "actor_ids": [remap.get(k, k) for k in d.actor_ids],
+                "who": list(dict.fromkeys(local.get(w, w) for w in d.who)),
+            }
+        )
+        for d in f.key_developments
+    ]
+
+
+def renamed_statements(
+    statements: Iterable[Statement], remap: Mapping[str, str], names: Mapping[str, str]
+) -> Iterator[Statement]:
+    """Statements with their speaker's merged actor id and name (others as they are)."""
+    for s in statements:
+        aid = s.speaker.actor_id
+        if aid and aid in remap:
+            speaker = s.speaker.model_copy(update={"actor_id": remap[aid]})
+            s = s.model_copy(
+                update={"speaker": speaker, "speaker_name": names.get(remap[aid], s.speaker_name)}
+            )
+        yield s
+
+
+def renamed_risks(risks: Iterable[Risk], remap: Mapping[str, str]) -> list[Risk]:
+    """Copies of risks with merged actor ids."""
+    return [
+        r.model_copy(update={"actor_ids": [remap.get(k, k) for k in r.actor_ids]}) for r in risks
+    ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from briefgen.fuse.simindex import SetIndex, jaccard, words
 from briefgen.fuse.sources import dedupe_evidence
@@ -43,7 +43,7 @@ def merge_risks(risks: Sequence[Risk]) -> list[Risk]:
     return out
 
 
-def merge_questions(questions: Sequence[OpenQuestion]) -> list[OpenQuestion]:
+def merge_questions(questions: Iterable[OpenQuestion]) -> list[OpenQuestion]:
     out: list[OpenQuestion] = []
     sigs: list[set[str]] = []
     index = SetIndex()

@@ -4,10 +4,10 @@ evidence lists without repeats."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 from briefgen.fuse.developments import Sources
 from briefgen.model import (
-    DocFacts,
     DocumentRef,
     Evidence,
 )
@@ -34,8 +34,15 @@ def _norm_publisher(name: str | None) -> str:
     return " ".join((name or "").split()).casefold()
 
 
+class Documented(Protocol):
+    """Anything that carries a document's reference (``DocFacts``, or a part of them)."""
+
+    @property
+    def document(self) -> DocumentRef: ...
+
+
 def document_refs(
-    facts: Sequence[DocFacts], grading: Mapping[str, str], copy_of: Mapping[str, str]
+    facts: Sequence[Documented], grading: Mapping[str, str], copy_of: Mapping[str, str]
 ) -> tuple[list[DocumentRef], Sources]:
     """The documents as the brief lists them (graded, wire copies marked), and the
     :class:`~briefgen.fuse.developments.Sources` that corroboration reads."""

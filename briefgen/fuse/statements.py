@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import heapq
+import sys
 from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from briefgen.fuse.developments import Sources
 from briefgen.model import (
     Actor,
     Statement,
 )
+
+_H = TypeVar("_H")
 
 
 def _statement_rank(st: Statement, salience: dict[str, float], order: int) -> float:
@@ -23,39 +29,57 @@ def rank_statements(
     """Statements by the salience of their speaker among the actors shown, direct quotes
     and resolved speakers first, earlier in their document first; a wire copy's repeat
     of a statement is left out."""
+    return ranked_statements(statements, actors, sources, lambda s: s)
+
+
+def ranked_statements(
+    statements: Iterable[Statement],
+    actors: list[Actor],
+    sources: Sources,
+    hold: Callable[[Statement], _H],
+) -> list[_H]:
+    """:func:`rank_statements` of statements read once, in order: each kept one is
+    handed to ``hold`` (which may write it away and return a handle) and only its rank
+    key and speaker are kept beside the handle; the handles come back ranked."""
     salience = {a.id: a.salience for a in actors}
-    seen: set[tuple[str, str]] = set()
-    unique: list[Statement] = []
+    seen: set[int] = set()
+    position: dict[str, int] = defaultdict(int)
+    keyed: list[tuple[float, int, str, _H]] = []
     for s in statements:  # a wire copy's quote is the same statement
-        key = ((s.speaker_name or s.speaker.text).lower(), " ".join(s.content.text.split()))
+        key = _same_statement(s)
         if key in seen and sources.original.get(s.doc):
             continue
         seen.add(key)
-        unique.append(s)
-    position: dict[str, int] = defaultdict(int)
-    keyed: list[tuple[float, int, Statement]] = []
-    for i, s in enumerate(unique):
-        keyed.append((-_statement_rank(s, salience, position[s.doc]), i, s))
+        who = sys.intern(s.speaker.actor_id or (s.speaker_name or s.speaker.text).lower())
+        rank = -_statement_rank(s, salience, position[s.doc])
+        keyed.append((rank, len(keyed), who, hold(s)))
         position[s.doc] += 1
     keyed.sort(key=lambda k: (k[0], k[1]))
-    return _spread_speakers([(-score, s) for score, _, s in keyed])
+    return _spread_speakers([(-score, who, h) for score, _, who, h in keyed])
+
+
+def _same_statement(s: Statement) -> int:
+    """The speaker and words of a statement, as one 64-bit digest (a statement's key is
+    held for every statement of the pile)."""
+    text = (s.speaker_name or s.speaker.text).lower() + "\0" + " ".join(s.content.text.split())
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
 
 
 #: How much a speaker's rank drops with each of their statements already listed.
 SPEAKER_REPEAT_PENALTY = 0.35
 
 
-def _spread_speakers(ranked: list[tuple[float, Statement]]) -> list[Statement]:
-    """``ranked`` (score, statement), best first, reordered so that one voice does not
-    fill the section: each statement's score drops by ``SPEAKER_REPEAT_PENALTY`` for every
-    statement of the same speaker already taken (greedy, one heap entry per speaker)."""
-    queues: dict[str, list[tuple[float, int, Statement]]] = defaultdict(list)
-    for i, (score, st) in enumerate(ranked):
-        who = st.speaker.actor_id or (st.speaker_name or st.speaker.text).lower()
+def _spread_speakers(ranked: list[tuple[float, str, _H]]) -> list[_H]:
+    """``ranked`` (score, speaker, statement), best first, reordered so that one voice
+    does not fill the section: each statement's score drops by ``SPEAKER_REPEAT_PENALTY``
+    for every statement of the same speaker already taken (greedy, one heap entry per
+    speaker)."""
+    queues: dict[str, list[tuple[float, int, _H]]] = defaultdict(list)
+    for i, (score, who, st) in enumerate(ranked):
         queues[who].append((score, i, st))
     heap = [(-q[0][0], q[0][1], who, 0) for who, q in queues.items()]
     heapq.heapify(heap)
-    out: list[Statement] = []
+    out: list[_H] = []
     while heap:
         _, _, who, taken = heapq.heappop(heap)
         queue = queues[who]

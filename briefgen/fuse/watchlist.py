@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from briefgen.config import Watchlist
 from briefgen.model import (
     Actor,
@@ -14,7 +16,7 @@ from briefgen.watchlist import encode_topic, mentions_topic, name_key
 def watch_entry(
     item: tuple[str, str, tuple[str, ...]],
     devs: list[KeyDevelopment],
-    more_devs: list[KeyDevelopment],
+    more_devs: Sequence[KeyDevelopment],
     actors: list[Actor],
 ) -> WatchEntry:
     """What the brief has on one watchlist item.

@@ -124,8 +124,12 @@ def perturb(base: str, base_id: str, copy: int) -> str:
     return text
 
 
-def child(sizes_file: Path, n: int, compact: bool, spill: bool) -> None:
+def child(sizes_file: Path, n: int, compact: bool, spill: bool, held: bool = False) -> None:
     """One size, in this process: load, fuse, serialise; print one JSON line of figures.
+
+    The facts are written to a :class:`briefgen.store.spool.Spool` (on disk, as a build
+    hands a large pile to fusion) unless ``held``: then they are held as objects
+    (compacted when ``compact``), as before issue 17's item 4.
 
     ``spill``: as a build does it, the appendix written to a file as fusion hands it over
     and the JSON output spliced from it (:mod:`briefgen.store.spill`); else the whole
@@ -137,13 +141,14 @@ def child(sizes_file: Path, n: int, compact: bool, spill: bool) -> None:
     from briefgen.render.output import write_outputs
     from briefgen.store.heap import gc_paused
     from briefgen.store.spill import AppendixSpill, SplicedJson
+    from briefgen.store.spool import Spool
 
     bases = json.loads(sizes_file.read_text(encoding="utf-8"))
     ids = [json.loads(b)["document"]["id"] for b in bases]
     t0 = time.perf_counter()
-    facts = []
+    facts: Any = [] if held else Spool(DocFacts, compress=True)
     compactor = None
-    if compact:
+    if compact and held:
         from briefgen.store.compact import Compactor
 
         compactor = Compactor()
@@ -153,11 +158,15 @@ def child(sizes_file: Path, n: int, compact: bool, spill: bool) -> None:
         t = time.perf_counter()
         text = perturb(bases[k], ids[k], i // len(bases) * 97 + k)
         made += time.perf_counter() - t
+        if not held:
+            facts.append_json(text.encode("utf-8"))
+            continue
         got = DocFacts.model_validate_json(text)
         facts.append(compactor.compact(got) if compactor else got)
     load = time.perf_counter() - t0 - made  # validating (and compacting): what a cache read costs
     compactor = None  # its tables go with collect_facts() in a build, before fusion
-    held = _rss_mb()
+    del bases
+    held_mb = _rss_mb()
     work = Path(tempfile.mkdtemp(prefix="bench-fusion-"))
     writer = AppendixSpill(work) if spill else None
     t1 = time.perf_counter()
@@ -173,6 +182,8 @@ def child(sizes_file: Path, n: int, compact: bool, spill: bool) -> None:
         brief = fuse(facts, FuseOptions(), when, appendix=sink if writer else None)
     if writer is None:
         more = {k: len(v) for k, v in brief.appendix}
+    if not held:
+        facts.close()
     del facts
     fragment = writer.finish() if writer else None
     fused = time.perf_counter() - t1
@@ -196,7 +207,7 @@ def child(sizes_file: Path, n: int, compact: bool, spill: bool) -> None:
                 "load_s": round(load, 2),
                 "fuse_s": round(fused, 2),
                 "json_s": round(dump, 2),
-                "held_mb": round(held),
+                "held_mb": round(held_mb),
                 "fused_mb": round(after),
                 "peak_mb": round(peak),
                 "json_mb": round(size / 1e6, 1),
@@ -216,10 +227,9 @@ def _rss_mb() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_child(bases: Path, n: int, compact: bool, max_gb: float, spill: bool) -> dict | None:
+def run_child(bases: Path, n: int, facts: str, max_gb: float, spill: bool) -> dict | None:
     cmd = [sys.executable, __file__, "--child", str(n), "--bases", str(bases)]
-    if compact:
-        cmd.append("--child-compact")
+    cmd.append(f"--child-facts={facts}")
     if spill:
         cmd.append("--child-spill")
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
@@ -262,10 +272,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--max-gb", type=float, default=8.0, help="stop a child above this")
     parser.add_argument(
-        "--compact",
-        choices=["on", "off", "both"],
-        default="both",
-        help="hold the facts compacted (briefgen.store.compact), not, or both",
+        "--facts",
+        default="spool",
+        help="how the fusion process holds the facts, comma-separated modes to compare: "
+        "spool (on disk, read in passes, as a build of a large pile does), held (as "
+        "objects), compact (as objects with repeats shared: briefgen.store.compact)",
     )
     parser.add_argument(
         "--appendix",
@@ -276,11 +287,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--bases", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--child-compact", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--child-facts", default="spool", help=argparse.SUPPRESS)
     parser.add_argument("--child-spill", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        child(args.bases, args.child, args.child_compact, args.child_spill)
+        mode = args.child_facts
+        child(args.bases, args.child, mode == "compact", args.child_spill, mode != "spool")
         return 0
     if not (args.corpus / "polnear-train" / "text").is_dir():
         print(f"corpus not found at {args.corpus}; skipping")
@@ -295,27 +307,29 @@ def main(argv: list[str] | None = None) -> int:
         f"to get), sizes {args.sizes}, load average {load:.1f}",
         flush=True,
     )
-    modes = {"on": [True], "off": [False], "both": [False, True]}[args.compact]
+    modes = [m.strip() for m in args.facts.split(",") if m.strip()]
+    if not set(modes) <= {"spool", "held", "compact"}:
+        parser.error("--facts: modes are spool, held and compact")
     head = (
-        f"{'N':>7} {'compact':>7} {'load s':>7} {'fuse s':>7} {'ms/doc':>7} {'json s':>7} "
+        f"{'N':>7} {'facts':>7} {'load s':>7} {'fuse s':>7} {'ms/doc':>7} {'json s':>7} "
         f"{'held MB':>8} {'kB/doc':>7} {'peak MB':>8} {'JSON MB':>8} {'devs':>7} {'actors':>7}"
     )
     rows = []
     for n in [int(s) for s in args.sizes.split(",") if s.strip()]:
-        for compact in modes:
-            got = run_child(bases_file, n, compact, args.max_gb, args.appendix == "spill")
+        for mode in modes:
+            got = run_child(bases_file, n, mode, args.max_gb, args.appendix == "spill")
             if got is None:
                 continue
-            got["compact"] = compact
+            got["facts"] = mode
             rows.append(got)
             print(
-                f"  N={n} compact={compact}: fuse {got['fuse_s']:.1f} s, peak {got['peak_mb']} MB",
+                f"  N={n} facts={mode}: fuse {got['fuse_s']:.1f} s, peak {got['peak_mb']} MB",
                 flush=True,
             )
     print(head)
     for r in rows:
         print(
-            f"{r['n']:>7} {'yes' if r['compact'] else 'no':>7} {r['load_s']:>7.1f} "
+            f"{r['n']:>7} {r['facts']:>7} {r['load_s']:>7.1f} "
             f"{r['fuse_s']:>7.1f} {1000 * r['fuse_s'] / r['n']:>7.2f} {r['json_s']:>7.1f} "
             f"{r['held_mb']:>8} {1000 * r['held_mb'] / r['n']:>7.0f} {r['peak_mb']:>8} "
             f"{r['json_mb']:>8} {r['developments']:>7} "

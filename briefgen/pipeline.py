@@ -49,6 +49,7 @@ from briefgen.store.cache import FusedCache, fusion_key, source_digest
 from briefgen.store.heap import gc_frozen, gc_paused
 from briefgen.store.lock import RunLock, lock_path
 from briefgen.store.spill import AppendixSpill, Fragment, SplicedJson, keep_copy
+from briefgen.store.spool import SpoolView
 from briefgen.store.state import BriefKeys, RunState, actor_key, compare, development_key, run_dir
 
 log = logging.getLogger(__name__)
@@ -308,6 +309,8 @@ def _fused_with(
 
             with gc_paused():
                 brief = fuse(facts, options, when, copy_of=copies, appendix=sink)
+            if isinstance(facts, SpoolView):
+                facts.close()  # a large pile's facts, on disk
             del facts
             fragment = spill.finish()
         except OSError as exc:

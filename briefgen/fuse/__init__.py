@@ -62,7 +62,7 @@ from briefgen.model import (
     Statement,
     Story,
 )
-from briefgen.store.spool import Spool
+from briefgen.store.spool import Spool, SpoolView
 
 if TYPE_CHECKING:
     from briefgen.config import Config
@@ -168,7 +168,8 @@ def fuse(
     back with an empty one: the appendix is most of a large pile's brief and need not be
     held beside it.
 
-    ``facts`` may be a :class:`~briefgen.store.spool.Spool` (a large pile's facts on disk):
+    ``facts`` may be a :class:`~briefgen.store.spool.Spool` or a view of one (a large
+    pile's facts on disk, :func:`briefgen.facts.collect_facts`):
     fusion reads it in passes, each reading only the parts of the facts it needs, and
     keeps of each document only what its result needs; the developments and statements
     the appendix lists are written to spools of their own as they are made and read back
@@ -207,7 +208,7 @@ def _parts(
 ) -> Iterator[Any]:
     """Each document's facts (in ``order``), as ``kind`` where they are on disk."""
     indices = range(len(facts)) if order is None else order
-    if isinstance(facts, Spool):
+    if isinstance(facts, (Spool, SpoolView)):
         for i in indices:
             yield facts.get(i, kind)
     else:

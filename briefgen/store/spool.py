@@ -40,7 +40,8 @@ class Spool(Sequence[M], Generic[M]):
     def __init__(self, kind: type[M], folder: Path | None = None, compress: bool = False) -> None:
         self.kind = kind
         self._compress = compress
-        self._file = tempfile.TemporaryFile(prefix="briefgen-spool-", dir=folder)
+        # closed by close() (or when the spool is collected): no context manager fits
+        self._file = tempfile.TemporaryFile(prefix="briefgen-spool-", dir=folder)  # noqa: SIM115
         self._fd = self._file.fileno()
         self._starts = array("q", [0])  # item i is bytes starts[i]:starts[i + 1]
         self._buffer = bytearray()
@@ -97,6 +98,10 @@ class Spool(Sequence[M], Generic[M]):
         for k in range(len(self)):
             yield self[k]
 
+    def view(self, order: Sequence[int]) -> SpoolView[M]:
+        """The items at ``order``'s indices, as a sequence of their own."""
+        return SpoolView(self, order)
+
     def close(self) -> None:
         """Remove the file (the spool is empty afterwards)."""
         self._file.close()
@@ -109,3 +114,37 @@ class Spool(Sequence[M], Generic[M]):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class SpoolView(Sequence[M], Generic[M]):
+    """Some items of a spool, in an order of their own (``spool.view(order)``)."""
+
+    def __init__(self, spool: Spool[M], order: Sequence[int]) -> None:
+        self.spool = spool
+        self._order = array("q", order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def get(self, i: int, kind: type[S]) -> S:
+        """Item ``i`` read as ``kind``."""
+        return self.spool.get(self._order[i], kind)
+
+    @overload
+    def __getitem__(self, i: int) -> M: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[M]: ...
+
+    def __getitem__(self, i: int | slice) -> M | list[M]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        return self.spool[self._order[range(len(self))[i]]]
+
+    def __iter__(self) -> Iterator[M]:
+        for k in range(len(self)):
+            yield self[k]
+
+    def close(self) -> None:
+        """Close the spool it views."""
+        self.spool.close()

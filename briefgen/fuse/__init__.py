@@ -62,7 +62,7 @@ from briefgen.model import (
     Statement,
     Story,
 )
-from briefgen.store.spool import Spool, SpoolView
+from briefgen.store.spool import Held, Spool, SpoolView
 
 if TYPE_CHECKING:
     from briefgen.config import Config
@@ -176,9 +176,18 @@ def fuse(
     as the appendix is written.
     """
     with ExitStack() as spools:
-        devs_spool = spools.enter_context(Spool(KeyDevelopment))
-        says_spool = spools.enter_context(Spool(Statement))
+        devs_spool: _Store[KeyDevelopment]
+        says_spool: _Store[Statement]
+        if isinstance(facts, (Spool, SpoolView)):
+            devs_spool = spools.enter_context(Spool(KeyDevelopment))
+            says_spool = spools.enter_context(Spool(Statement))
+        else:  # a pile held in memory: its items are held too (copying costs more)
+            devs_spool = spools.enter_context(Held[KeyDevelopment]())
+            says_spool = spools.enter_context(Held[Statement]())
         return _fuse(facts, options, generated_at, copy_of or {}, appendix, devs_spool, says_spool)
+
+
+_Store = Spool[_M] | Held[_M]
 
 
 class _Head(BaseModel):
@@ -222,8 +231,8 @@ def _fuse(
     generated_at: datetime,
     copy_of: Mapping[str, str],
     appendix: AppendixSink | None,
-    devs_spool: Spool[KeyDevelopment],
-    says_spool: Spool[Statement],
+    devs_spool: _Store[KeyDevelopment],
+    says_spool: _Store[Statement],
 ) -> Brief:
     caps = options.sections
     topics = options.watchlist.topic_keys()
@@ -234,9 +243,10 @@ def _fuse(
     all_actors, remap = merged_actors(_parts(facts, _ActorsPart, earliest), len(ids), order)
     names = {a.id: a.name for a in all_actors}
     seen = Seen.of(options.previous_spans, options.previous_summaries)
-    stories, leads, subs = _stories(
-        _Renamed(facts, remap, names), sources, topics, options.period, seen, devs_spool
-    )
+    renamed: Sequence[DocFacts] = _Renamed(facts, remap, names)
+    if not isinstance(facts, (Spool, SpoolView)):
+        renamed = list(renamed)  # held: renamed once
+    stories, leads, subs = _stories(renamed, sources, topics, options.period, seen, devs_spool)
     # Ranked as they are read (the documents' own where no speaker was merged), kept on
     # disk; each is read back with its id only as it is shown or handed to the appendix.
     said = (
@@ -358,7 +368,7 @@ class _View(Sequence[_M], Generic[_M]):
 
     def __init__(
         self,
-        spool: Spool[_M],
+        spool: _Store[_M],
         order: Sequence[int],
         update: Callable[[int], dict[str, Any]],
     ) -> None:
@@ -435,7 +445,7 @@ def _stories(
     topics: tuple[str, ...],
     period: Period | None,
     seen: Seen | None,
-    spool: Spool[KeyDevelopment],
+    spool: _Store[KeyDevelopment],
 ) -> tuple[list[Story], list[KeyDevelopment], list[tuple[str, int]]]:
     """The stories of the pile, ranked; each story's lead (:mod:`briefgen.fuse.stories`)
     in the stories' order; and the stories' further developments — a story's sub-events,

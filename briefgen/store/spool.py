@@ -148,3 +148,36 @@ class SpoolView(Sequence[M], Generic[M]):
     def close(self) -> None:
         """Close the spool it views."""
         self.spool.close()
+
+
+class Held(Sequence[M], Generic[M]):
+    """A :class:`Spool`'s interface over items held as they are (a small pile's: writing
+    them away would cost more than it saves). ``held[i]`` is the item itself."""
+
+    def __init__(self) -> None:
+        self._items: list[M] = []
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def append(self, item: M) -> int:
+        self._items.append(item)
+        return len(self._items) - 1
+
+    @overload
+    def __getitem__(self, i: int) -> M: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[M]: ...
+
+    def __getitem__(self, i: int | slice) -> M | list[M]:
+        return self._items[i]
+
+    def close(self) -> None:
+        self._items = []
+
+    def __enter__(self) -> Held[M]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

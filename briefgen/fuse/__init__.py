@@ -236,7 +236,9 @@ def _fuse(
 ) -> Brief:
     caps = options.sections
     topics = options.watchlist.topic_keys()
-    documents, sources = document_refs(list(_parts(facts, _Head)), options.sources_grading, copy_of)
+    heads = [h.document for h in _parts(facts, _Head)]
+    documents, sources = document_refs(heads, options.sources_grading, copy_of)
+    del heads
     order = {d.id: sources.sort_key(d.id) for d in documents}
     ids = [d.id for d in documents]
     earliest = sorted(range(len(ids)), key=lambda i: order.get(ids[i], ("", 0)))

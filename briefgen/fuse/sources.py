@@ -4,10 +4,10 @@ evidence lists without repeats."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Protocol
 
 from briefgen.fuse.developments import Sources
 from briefgen.model import (
+    DocFacts,
     DocumentRef,
     Evidence,
 )
@@ -34,24 +34,21 @@ def _norm_publisher(name: str | None) -> str:
     return " ".join((name or "").split()).casefold()
 
 
-class Documented(Protocol):
-    """Anything that carries a document's reference (``DocFacts``, or a part of them)."""
-
-    @property
-    def document(self) -> DocumentRef: ...
-
-
 def document_refs(
-    facts: Sequence[Documented], grading: Mapping[str, str], copy_of: Mapping[str, str]
+    facts: Sequence[DocFacts | DocumentRef],
+    grading: Mapping[str, str],
+    copy_of: Mapping[str, str],
 ) -> tuple[list[DocumentRef], Sources]:
-    """The documents as the brief lists them (graded, wire copies marked), and the
-    :class:`~briefgen.fuse.developments.Sources` that corroboration reads."""
+    """The documents (of ``facts``, or given as they are) as the brief lists them
+    (graded, wire copies marked), and the :class:`~briefgen.fuse.developments.Sources`
+    that corroboration reads."""
     grades = {_norm_publisher(k): v.strip().upper() for k, v in grading.items()}
     documents: list[DocumentRef] = []
     sources = Sources(graded=bool(grades))
-    ids = {f.document.id for f in facts}
-    for i, f in enumerate(facts):
-        doc = f.document.model_copy()
+    refs = [f.document if isinstance(f, DocFacts) else f for f in facts]
+    ids = {d.id for d in refs}
+    for i, ref in enumerate(refs):
+        doc = ref.model_copy()
         doc.grading = grades.get(_norm_publisher(doc.publisher)) if grades else None
         original = copy_of.get(doc.id)
         doc.copy_of = original if original in ids and original != doc.id else None

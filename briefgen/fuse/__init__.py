@@ -47,7 +47,7 @@ from briefgen.fuse.stories import (
     topicality,
 )
 from briefgen.fuse.timeline import merge_timeline, rank_timeline, story_timelines
-from briefgen.fuse.watchlist import watch_entry, watch_items
+from briefgen.fuse.watchlist import watch_entries, watch_entry, watch_items
 from briefgen.model import (
     Actor,
     Appendix,
@@ -328,9 +328,7 @@ def _fuse(
         doc.developments = supported.get(doc.id, 0)
     bluf_items = write_bluf(devs, risks, questions_, stories)
     watch = [d.id for d in devs if d.watchlist] + [a.id for a in actors if a.watchlist]
-    watch_entries = [
-        watch_entry(item, devs, more_devs, actors) for item in watch_items(options.watchlist)
-    ]
+    watched = watch_entries(watch_items(options.watchlist), devs, more_devs, actors)
     more: dict[str, Sequence[BaseModel]] = {
         "key_developments": more_devs,
         "actors": more_actors,
@@ -358,7 +356,7 @@ def _fuse(
         open_questions=questions_,
         timeline=timeline,
         watchlist=watch,
-        watchlist_items=watch_entries,
+        watchlist_items=watched,
         contradictions=contradictions,
         stories=stories,
         appendix=Appendix.model_validate({k: list(v) for k, v in more.items()}),

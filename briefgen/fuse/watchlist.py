@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from briefgen.config import Watchlist
 from briefgen.model import (
@@ -19,14 +19,50 @@ def watch_entry(
     more_devs: Sequence[KeyDevelopment],
     actors: list[Actor],
 ) -> WatchEntry:
-    """What the brief has on one watchlist item.
+    """What the brief has on one watchlist item (:func:`watch_entries`)."""
+    return watch_entries([item], devs, more_devs, actors)[0]
+
+
+def watch_entries(
+    items: Sequence[tuple[str, str, tuple[str, ...]]],
+    devs: list[KeyDevelopment],
+    more_devs: Sequence[KeyDevelopment],
+    actors: list[Actor],
+) -> list[WatchEntry]:
+    """What the brief has on each watchlist item.
 
     An actor item names the actors whose name or an alias is one of the item's names
     (ignoring case and spacing); its developments are those with one of them among their
     actors, or one of those actors' names or aliases (or the item's) in their *who* or,
     as whole words, in their summary. A topic item's developments are those whose
-    summary, *what* or evidence names one of its terms as whole words.
+    summary, *what* or evidence names one of its terms as whole words. The developments
+    not shown (``more_devs``: on disk for a large pile) are read once for all items.
     """
+    matchers = [_matcher(item, actors) for item in items]
+    more = [0] * len(items)
+    if matchers:
+        for d in more_devs:
+            for k, (_, about) in enumerate(matchers):
+                if about(d):
+                    more[k] += 1
+    return [
+        WatchEntry(
+            name=name,
+            kind="actor" if kind == "actor" else "topic",
+            aliases=list(aliases),
+            actors=ids,
+            developments=[d.id for d in devs if about(d)],
+            more=count,
+        )
+        for (kind, name, aliases), (ids, about), count in zip(items, matchers, more, strict=True)
+    ]
+
+
+def _matcher(
+    item: tuple[str, str, tuple[str, ...]], actors: list[Actor]
+) -> tuple[list[str], Callable[[KeyDevelopment], bool]]:
+    """The ids of the actors a watchlist item names (none for a topic), and whether a
+    development is about the item."""
     kind, name, aliases = item
     if kind == "actor":
         names = {name_key(n) for n in (name, *aliases)}
@@ -43,22 +79,15 @@ def watch_entry(
                 or any(name_key(w) in forms for w in d.who)
                 or any(mentions_topic(t, said) for t in (d.summary, *d.who))
             )
-    else:
-        ids = []
-        topic = (encode_topic(name, aliases),)
 
-        def about(d: KeyDevelopment) -> bool:
-            texts = [d.summary, d.what or "", *(e.text for e in d.evidence)]
-            return any(mentions_topic(t, topic) for t in texts)
+        return ids, about
+    topic = (encode_topic(name, aliases),)
 
-    return WatchEntry(
-        name=name,
-        kind="actor" if kind == "actor" else "topic",
-        aliases=list(aliases),
-        actors=ids,
-        developments=[d.id for d in devs if about(d)],
-        more=sum(1 for d in more_devs if about(d)),
-    )
+    def about_topic(d: KeyDevelopment) -> bool:
+        texts = [d.summary, d.what or "", *(e.text for e in d.evidence)]
+        return any(mentions_topic(t, topic) for t in texts)
+
+    return [], about_topic
 
 
 def watch_items(watchlist: Watchlist) -> list[tuple[str, str, tuple[str, ...]]]:

@@ -300,12 +300,20 @@ def _fused_with(
             more_keys: dict[str, list[dict[str, object]]] = {"key_developments": [], "actors": []}
 
             def sink(section: str, items: Sequence[BaseModel]) -> None:
-                """Each section of the appendix to the file, its keys kept."""
-                if section == "key_developments":
-                    more_keys[section] = [development_key(d) for d in items]
-                elif section == "actors":
-                    more_keys[section] = [actor_key(a) for a in items]
-                spill.section(section, items)
+                """Each section of the appendix to the file, its keys kept (items are
+                read once: a large pile's are read back from disk)."""
+                key = {"key_developments": development_key, "actors": actor_key}.get(section)
+                if key is None:
+                    spill.section(section, items)
+                    return
+                keys = more_keys[section]
+
+                def keyed() -> Iterator[BaseModel]:
+                    for item in items:
+                        keys.append(key(item))
+                        yield item
+
+                spill.section(section, keyed())
 
             with gc_paused():
                 brief = fuse(facts, options, when, copy_of=copies, appendix=sink)

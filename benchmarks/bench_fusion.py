@@ -2,6 +2,7 @@
 
     python benchmarks/bench_fusion.py                       # 10k and 30k documents
     python benchmarks/bench_fusion.py --sizes 10000,30000,100000 --max-gb 8
+    python benchmarks/bench_fusion.py --sizes 10000 --facts spool,compact   # compare
 
 The synthetic corpora are made from real facts: every PolNeAR training article
 (``../shared/corpus/polnear-train/text/``) is parsed and extracted once (cached in
@@ -15,12 +16,16 @@ The synthetic corpora are made from real facts: every PolNeAR training article
 * shifted dates: every ISO date in the facts moves by ``i mod 180`` days,
 * perturbed wording: a few common words swapped for synonyms, chosen by the copy number.
 
-Each size runs in its own process (``--child``), which builds the facts as the facts
-cache would hand them to fusion (``DocFacts`` validated from JSON), then runs
-:func:`briefgen.fuse.fuse` and serialises the brief as JSON. Printed per size: the time to
-load, to fuse and to write the JSON, per-document fusion time, the resident memory once
-the facts are held and the peak of the whole process (``ru_maxrss``). A watchdog stops a
-child whose memory passes ``--max-gb`` (the machine is shared) and reports it. Not a test.
+Each size runs in its own process (``--child``), which hands the facts to fusion as a
+build of that many documents does (``--facts spool``, the default: each document's facts
+JSON written to a :class:`briefgen.store.spool.Spool` on disk, as
+:func:`briefgen.facts.collect_facts` does from ``SPOOL_FROM`` documents on; ``held``:
+validated and held as objects; ``compact``: held and compacted, as a smaller build does),
+then runs :func:`briefgen.fuse.fuse` with the appendix written to a file as it is handed
+over, and writes the brief's JSON. Printed per size: the time to load, to fuse and to
+write the JSON, per-document fusion time, the resident memory once the facts are loaded
+and the peak of the whole process (``ru_maxrss``). A watchdog stops a child whose memory
+passes ``--max-gb`` (the machine is shared) and reports it. Not a test.
 """
 
 from __future__ import annotations

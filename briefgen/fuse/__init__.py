@@ -20,14 +20,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from itertools import islice
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from briefgen.config import Sections, Watchlist
 from briefgen.fuse.actors import (
     merge_actors,
-    merged_actors,
+    ranked_actors,
     renamed_developments,
     renamed_risks,
     renamed_statements,
@@ -176,18 +177,25 @@ def fuse(
     as the appendix is written.
     """
     with ExitStack() as spools:
-        devs_spool: _Store[KeyDevelopment]
-        says_spool: _Store[Statement]
-        if isinstance(facts, (Spool, SpoolView)):
-            devs_spool = spools.enter_context(Spool(KeyDevelopment))
-            says_spool = spools.enter_context(Spool(Statement))
-        else:  # a pile held in memory: its items are held too (copying costs more)
-            devs_spool = spools.enter_context(Held[KeyDevelopment]())
-            says_spool = spools.enter_context(Held[Statement]())
-        return _fuse(facts, options, generated_at, copy_of or {}, appendix, devs_spool, says_spool)
+        on_disk = isinstance(facts, (Spool, SpoolView))
+
+        def store(kind: type[_M]) -> _Store[_M]:
+            """Where fusion keeps items of ``kind`` the appendix lists: on disk for a pile
+            on disk, else held as they are (copying would cost more than it saves)."""
+            made: _Store[_M] = Spool(kind) if on_disk else Held[_M]()
+            spools.callback(made.close)
+            return made
+
+        return _fuse(facts, options, generated_at, copy_of or {}, appendix, store)
 
 
 _Store = Spool[_M] | Held[_M]
+
+
+class _StoreMaker(Protocol):
+    """``store(kind)``: a new store for items of ``kind``, closed when fusion ends."""
+
+    def __call__(self, kind: type[_M]) -> _Store[_M]: ...
 
 
 class _Head(BaseModel):
@@ -231,8 +239,7 @@ def _fuse(
     generated_at: datetime,
     copy_of: Mapping[str, str],
     appendix: AppendixSink | None,
-    devs_spool: _Store[KeyDevelopment],
-    says_spool: _Store[Statement],
+    store: _StoreMaker,
 ) -> Brief:
     caps = options.sections
     topics = options.watchlist.topic_keys()
@@ -242,8 +249,14 @@ def _fuse(
     order = {d.id: sources.sort_key(d.id) for d in documents}
     ids = [d.id for d in documents]
     earliest = sorted(range(len(ids)), key=lambda i: order.get(ids[i], ("", 0)))
-    all_actors, remap = merged_actors(_parts(facts, _ActorsPart, earliest), len(ids), order)
-    names = {a.id: a.name for a in all_actors}
+    made, remap, names = ranked_actors(_parts(facts, _ActorsPart, earliest), len(ids), order)
+    actors = list(islice(made, caps.actors))
+    actors_store = store(Actor)
+    for a in made:  # the appendix's, in rank order
+        actors_store.append(a)
+    more_actors = _View(actors_store, range(len(actors_store)), lambda k: {})
+    devs_spool = store(KeyDevelopment)
+    says_spool = store(Statement)
     seen = Seen.of(options.previous_spans, options.previous_summaries)
     renamed: Sequence[DocFacts] = _Renamed(facts, remap, names)
     if not isinstance(facts, (Spool, SpoolView)):
@@ -254,7 +267,7 @@ def _fuse(
     said = (
         s for f in _parts(facts, _SaysPart) for s in renamed_statements(f.statements, remap, names)
     )
-    ranked = ranked_statements(said, all_actors[: caps.actors], sources, says_spool.append)
+    ranked = ranked_statements(said, actors, sources, says_spool.append)
     risks_in: list[Risk] = []
 
     def questions() -> Iterator[OpenQuestion]:
@@ -293,7 +306,6 @@ def _fuse(
     own = story_timelines(every_entry, [s.documents for s in stories], timeline_period)
     for s, entries in zip(stories, own, strict=True):
         s.timeline = entries
-    actors, more_actors = _split(all_actors, caps.actors)
     statements = [
         says_spool[k].model_copy(update={"id": f"st{n}"})
         for n, k in enumerate(ranked[: caps.statements], 1)

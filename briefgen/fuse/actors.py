@@ -323,50 +323,68 @@ def merged_actors(
     """:func:`merge_actors` of the documents given one at a time, earliest first
     (``order``'s sort), of which there are ``documents``: nothing of a document is kept
     but what its actors add to the merged ones."""
+    actors, remap, _ = ranked_actors(ordered, documents, order)
+    out = list(actors)
+    return (out[:limit] if limit is not None else out), remap
+
+
+def ranked_actors(
+    ordered: Iterable[_ActorsOf],
+    documents: int,
+    order: Mapping[str, tuple[str, int]],
+) -> tuple[Iterator[Actor], dict[str, str], dict[str, str]]:
+    """:func:`merged_actors` with the merged actors made one at a time, in rank order
+    (a caller can write each away: an actor of a large pile lists a role per document),
+    and the name of every merged actor by id."""
     merged = _accumulate(ordered)
     remap = _join_people(merged)
     _join_tails(merged, remap)
     n = max(1, documents)
-    actors: list[Actor] = []
-    for acc in merged.values():
-        a = acc.base
-        roles = sorted(acc.roles, key=lambda r: order.get(r[1], ("", 0)))
-        role, affiliation = a.role, a.affiliation
-        if roles:
-            role = _common_role([r for r, _ in roles])
-        if acc.affiliations:
-            affiliation = acc.affiliations.most_common(1)[0][0]
-        evidence: list[Evidence] = []
-        for depth in range(ACTOR_EVIDENCE):
-            for per_doc in acc.evidence:
-                if depth < len(per_doc):
-                    evidence.append(per_doc[depth])
-            if len(evidence) >= ACTOR_EVIDENCE:
-                break
-        actors.append(
-            a.model_copy(
-                update={
-                    "mentions": acc.mentions,
-                    "aliases": sorted(acc.aliases - {a.name}),
-                    "watchlist": acc.watchlist,
-                    "documents": len(acc.docs),
-                    "salience": acc.salience / n * (1 + math.log(len(acc.docs))),
-                    "roles": [ActorRole(role=r, doc=d) for r, d in roles],
-                    "role": role,
-                    "affiliation": affiliation,
-                    "evidence": dedupe_evidence(evidence)[:ACTOR_EVIDENCE],
-                }
-            )
-        )
-    top = max((a.salience for a in actors), default=1.0) or 1.0
-    for a in actors:
-        a.salience = round(a.salience / top, 4)
-    ranked = sorted(actors, key=lambda a: (-a.salience, -a.mentions, a.name))
+    raw = {k: acc.salience / n * (1 + math.log(len(acc.docs))) for k, acc in merged.items()}
+    top = max(raw.values(), default=1.0) or 1.0
+    salience = {k: round(v / top, 4) for k, v in raw.items()}
+    ranked = sorted(merged, key=lambda k: (-salience[k], -merged[k].mentions, merged[k].name))
     # Places are context, not actors: they follow the actors proper.
-    people = [a for a in ranked if a.type != "location"]
-    places = [a for a in ranked if a.type == "location"]
-    out = people + places
-    return (out[:limit] if limit is not None else out), remap
+    people = [k for k in ranked if merged[k].type != "location"]
+    places = [k for k in ranked if merged[k].type == "location"]
+    names = {k: acc.name for k, acc in merged.items()}
+
+    def made() -> Iterator[Actor]:
+        for k in people + places:
+            yield _actor(merged.pop(k), salience[k], order)
+
+    return made(), remap, names
+
+
+def _actor(acc: _ActorAcc, salience: float, order: Mapping[str, tuple[str, int]]) -> Actor:
+    """The merged actor of ``acc``."""
+    a = acc.base
+    roles = sorted(acc.roles, key=lambda r: order.get(r[1], ("", 0)))
+    role, affiliation = a.role, a.affiliation
+    if roles:
+        role = _common_role([r for r, _ in roles])
+    if acc.affiliations:
+        affiliation = acc.affiliations.most_common(1)[0][0]
+    evidence: list[Evidence] = []
+    for depth in range(ACTOR_EVIDENCE):
+        for per_doc in acc.evidence:
+            if depth < len(per_doc):
+                evidence.append(per_doc[depth])
+        if len(evidence) >= ACTOR_EVIDENCE:
+            break
+    return a.model_copy(
+        update={
+            "mentions": acc.mentions,
+            "aliases": sorted(acc.aliases - {a.name}),
+            "watchlist": acc.watchlist,
+            "documents": len(acc.docs),
+            "salience": salience,
+            "roles": [ActorRole(role=r, doc=d) for r, d in roles],
+            "role": role,
+            "affiliation": affiliation,
+            "evidence": dedupe_evidence(evidence)[:ACTOR_EVIDENCE],
+        }
+    )
 
 
 def rename_actors(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -65,9 +66,10 @@ class _ActorAcc:
         return self.base.type
 
     def add_role(self, role: str, doc: str) -> None:
-        if (role, doc) not in self._role_set:
-            self._role_set.add((role, doc))
-            self.roles.append((role, doc))
+        pair = (sys.intern(role), doc)  # one copy of each role's words per pile
+        if pair not in self._role_set:
+            self._role_set.add(pair)
+            self.roles.append(pair)
 
     def add_evidence(self, items: list[Evidence]) -> None:
         if len(self._firsts) >= ACTOR_EVIDENCE:

@@ -35,7 +35,7 @@ from briefgen.fuse.actors import (
 )
 from briefgen.fuse.bluf import write_bluf
 from briefgen.fuse.developments import Sources, cluster_developments, pile_span
-from briefgen.fuse.risks import merge_questions, merge_risks
+from briefgen.fuse.risks import QuestionMerge, merge_risks
 from briefgen.fuse.simindex import STOP, jaccard, words
 from briefgen.fuse.sources import document_refs, evidence_key
 from briefgen.fuse.statements import ranked_statements
@@ -211,11 +211,8 @@ class _ActorsPart(_Head):
     actors: list[Actor] = []
 
 
-class _SaysPart(_ActorsPart):
+class _SaysPart(_Head):
     statements: list[Statement] = []
-
-
-class _RisksPart(_Head):
     risks: list[Risk] = []
     open_questions: list[OpenQuestion] = []
 
@@ -264,18 +261,20 @@ def _fuse(
     stories, leads, subs = _stories(renamed, sources, topics, options.period, seen, devs_spool)
     # Ranked as they are read (the documents' own where no speaker was merged), kept on
     # disk; each is read back with its id only as it is shown or handed to the appendix.
-    said = (
-        s for f in _parts(facts, _SaysPart) for s in renamed_statements(f.statements, remap, names)
-    )
-    ranked = ranked_statements(said, actors, sources, says_spool.append)
     risks_in: list[Risk] = []
+    asked = QuestionMerge()
 
-    def questions() -> Iterator[OpenQuestion]:
-        for f in _parts(facts, _RisksPart):
+    def said() -> Iterator[Statement]:
+        """The statements, document by document; the risks and questions of the same
+        pass set aside."""
+        for f in _parts(facts, _SaysPart):
             risks_in.extend(renamed_risks(f.risks, remap))
-            yield from f.open_questions
+            for q in f.open_questions:
+                asked.add(q)
+            yield from renamed_statements(f.statements, remap, names)
 
-    all_questions = merge_questions(questions())
+    ranked = ranked_statements(said(), actors, sources, says_spool.append)
+    all_questions = asked.result()
     all_risks = merge_risks(risks_in)
     # Developments: the stories' leads, then their sub-events (on disk), numbered in that
     # order (kd1 …); one per story are shown when the pile holds several stories.

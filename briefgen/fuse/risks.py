@@ -44,17 +44,34 @@ def merge_risks(risks: Sequence[Risk]) -> list[Risk]:
 
 
 def merge_questions(questions: Iterable[OpenQuestion]) -> list[OpenQuestion]:
-    out: list[OpenQuestion] = []
-    sigs: list[set[str]] = []
-    index = SetIndex()
+    merged = QuestionMerge()
     for q in questions:
+        merged.add(q)
+    return merged.result()
+
+
+class QuestionMerge:
+    """Open questions merged as they come (:func:`merge_questions`, one at a time): the
+    same question asked in several documents is one, citing them all."""
+
+    def __init__(self) -> None:
+        self._out: list[OpenQuestion] = []
+        self._sigs: list[set[str]] = []
+        self._index = SetIndex()
+
+    def add(self, q: OpenQuestion) -> None:
         sig = words(q.question)
-        match = next((i for i in index.candidates(sig) if jaccard(sig, sigs[i]) >= 0.6), None)
+        sigs = self._sigs
+        match = next((i for i in self._index.candidates(sig) if jaccard(sig, sigs[i]) >= 0.6), None)
         if match is None:
-            out.append(q.model_copy(update={"evidence": list(q.evidence)}))
+            self._out.append(q.model_copy(update={"evidence": list(q.evidence)}))
             sigs.append(sig)
-            index.add(sig)
+            self._index.add(sig)
         else:
-            out[match].evidence = dedupe_evidence(out[match].evidence + q.evidence)
-    out.sort(key=lambda q: -q.score)
-    return out
+            self._out[match].evidence = dedupe_evidence(self._out[match].evidence + q.evidence)
+
+    def result(self) -> list[OpenQuestion]:
+        """The questions, most important first."""
+        out = sorted(self._out, key=lambda q: -q.score)
+        self._out, self._sigs, self._index = [], [], SetIndex()
+        return out

@@ -21,6 +21,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache, partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import briefgen.extract
@@ -145,7 +146,7 @@ def collect_facts(
     facts: list[DocFacts | None] = [None] * total
     if spool is None:
         spool = total >= SPOOL_FROM
-    spooled = Spool(DocFacts, compress=True) if spool else None
+    spooled = Spool(DocFacts, _spool_folder(config), compress=True) if spool else None
     where = [-1] * total if spooled is not None else []
 
     def keep(i: int, got: DocFacts) -> DocFacts | None:
@@ -213,6 +214,19 @@ def collect_facts(
     timings["extract"] = time.perf_counter() - t1 - timings["model"]
     log.info("extract: %d document(s) parsed (%.2f s)", len(pending), timings["extract"])
     return collected()
+
+
+def _spool_folder(config: Config) -> Path | None:
+    """Where a large pile's facts wait for fusion: the cache's folder where there is one
+    (the system's temporary folder may be memory, a tmpfs), else the temporary folder."""
+    if not config.cache.enabled:
+        return None
+    folder = config.cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
 
 
 def _parse_and_extract(

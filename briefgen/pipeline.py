@@ -316,7 +316,9 @@ def _fused_with(
                 spill.section(section, keyed())
 
             with gc_paused():
-                brief = fuse(facts, options, when, copy_of=copies, appendix=sink)
+                brief = fuse(
+                    facts, options, when, copy_of=copies, appendix=sink, spool_dir=spill.path.parent
+                )
             if isinstance(facts, SpoolView):
                 facts.close()  # a large pile's facts, on disk
             del facts

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from datetime import date, datetime, timedelta
 from itertools import islice
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -157,6 +158,7 @@ def fuse(
     generated_at: datetime,
     copy_of: Mapping[str, str] | None = None,
     appendix: AppendixSink | None = None,
+    spool_dir: Path | None = None,
 ) -> Brief:
     """Assemble the whole Brief from per-document facts.
 
@@ -173,8 +175,9 @@ def fuse(
     pile's facts on disk, :func:`briefgen.facts.collect_facts`):
     fusion reads it in passes, each reading only the parts of the facts it needs, and
     keeps of each document only what its result needs; the developments and statements
-    the appendix lists are written to spools of their own as they are made and read back
-    as the appendix is written.
+    the appendix lists are written to spools of their own (in ``spool_dir``, the system's
+    temporary folder by default) as they are made and read back as the appendix is
+    written.
     """
     with ExitStack() as spools:
         on_disk = isinstance(facts, (Spool, SpoolView))
@@ -182,7 +185,7 @@ def fuse(
         def store(kind: type[_M]) -> _Store[_M]:
             """Where fusion keeps items of ``kind`` the appendix lists: on disk for a pile
             on disk, else held as they are (copying would cost more than it saves)."""
-            made: _Store[_M] = Spool(kind) if on_disk else Held[_M]()
+            made: _Store[_M] = Spool(kind, spool_dir) if on_disk else Held[_M]()
             spools.callback(made.close)
             return made
 

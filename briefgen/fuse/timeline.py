@@ -238,13 +238,8 @@ def _rank(
     told = len(order)
     dated = {table.value(table.date[s]) for s in order if table.precision[s] == day}
     for e in _publication_leads(facts, dated):
-        hit = (
-            cited is not None
-            and bool(cited)
-            and any(evidence_key(ev) in cited for ev in e.evidence)
-        )
         order.append(len(table))
-        table.add(e, words(e.text), -1, hit)
+        table.add(e, words(e.text), -1, _cites(e, cited))
     central = _centrality(table, order)
     # The best account of each day (or month, year) ...
     best: dict[str, tuple[float, int]] = {}
@@ -361,12 +356,12 @@ def _merge_bucket(
             merged[match].evidence = dedupe_evidence(merged[match].evidence + e.evidence)
     for e, sig, k in zip(merged, sigs, firsts, strict=True):
         e.documents = list(dict.fromkeys(ev.doc for ev in e.evidence))
-        hit = (
-            cited is not None
-            and bool(cited)
-            and any(evidence_key(ev) in cited for ev in e.evidence)
-        )
-        table.add(e, sig, k, hit)
+        table.add(e, sig, k, _cites(e, cited))
+
+
+def _cites(e: TimelineEntry, cited: set[tuple[str, int, int]] | None) -> bool:
+    """Whether the entry dates an event the brief reports (cites one of its spans)."""
+    return bool(cited) and any(evidence_key(ev) in (cited or ()) for ev in e.evidence)
 
 
 #: A day's second entry reports another event: it shares at most this share of words

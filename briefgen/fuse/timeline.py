@@ -79,11 +79,11 @@ def rank_timeline(
     period, are never shown (they stay in the rest). ``limit`` counts days: a heavily
     covered day carries a second entry for a distinct event (:func:`_second_event`), and
     a publication day no entry dates is told by its documents' leads
-    (:func:`_publication_leads`).
+    (:func:`_publication_lead`).
 
     The rest is read back from a temporary file as it is read (:class:`TimelineRest`):
     ``facts`` (a list or a lazy sequence such as a :class:`~briefgen.store.spool.Spool`)
-    is read twice, and what is held per entry is a few small numbers."""
+    is read once, and what is held per entry is a few small numbers."""
     shown, rest, _ = _rank(facts, limit, sources, period, cited, topical)
     return shown, rest
 
@@ -219,7 +219,12 @@ def _rank(
     topical: Mapping[str, float] | None,
 ) -> tuple[list[TimelineEntry], TimelineRest, _Table]:
     table = _Table()
-    _merge(facts, cited, table)
+    # a publication day no entry dates is told by its documents' leads (a one-article
+    # brief's timeline is what the article dates)
+    leads: Spool[TimelineEntry] | None = (
+        Spool(TimelineEntry) if limit is not None and len(facts) >= 2 else None
+    )
+    _merge(facts, cited, table, leads)
     # the merged entries in the order the pile first gives them (``i`` below)
     order = array("q", sorted(range(len(table)), key=table.first.__getitem__))
     day = table.strings("day")
@@ -237,9 +242,12 @@ def _rank(
         return list(rest), TimelineRest(table.spool, array("q")), table
     told = len(order)
     dated = {table.value(table.date[s]) for s in order if table.precision[s] == day}
-    for e in _publication_leads(facts, dated):
-        order.append(len(table))
-        table.add(e, words(e.text), -1, _cites(e, cited))
+    for e in leads or ():
+        if e.date not in dated:
+            order.append(len(table))
+            table.add(e, words(e.text), -1, _cites(e, cited))
+    if leads is not None:
+        leads.close()
     central = _centrality(table, order)
     # The best account of each day (or month, year) ...
     best: dict[str, tuple[float, int]] = {}
@@ -313,12 +321,17 @@ def _in_date_order(table: _Table, order: array[int], told: int, skip: set[int]) 
 
 
 def _merge(
-    facts: Sequence[DocFacts], cited: set[tuple[str, int, int]] | None, table: _Table
+    facts: Sequence[DocFacts],
+    cited: set[tuple[str, int, int]] | None,
+    table: _Table,
+    leads: Spool[TimelineEntry] | None,
 ) -> None:
     """Dated events of every document into ``table``, duplicates merged (same date and
-    sort key, similar text), each citing its documents. Entries only merge within one
-    (sort key, date) bucket: each document's entries are spooled as read, then merged
-    bucket by bucket, so that only one bucket's entries are objects at once."""
+    sort key, similar text), each citing its documents; and into ``leads``, when given,
+    each document's :func:`_publication_lead` (in the same pass: the documents are read
+    once). Entries only merge within one (sort key, date) bucket: each document's entries
+    are spooled as read, then merged bucket by bucket, so that only one bucket's entries
+    are objects at once."""
     with Spool(TimelineEntry) as raw:
         buckets: dict[tuple[str, str | None], array[int]] = {}
         for f in facts:
@@ -328,6 +341,9 @@ def _merge(
                     continue  # page furniture, no report
                 k = raw.append(e.model_copy(update={"text": text}))
                 buckets.setdefault((e.sort_key, e.date), array("q")).append(k)
+            lead = _publication_lead(f) if leads is not None else None
+            if lead is not None and leads is not None:
+                leads.append(lead)
         for members in buckets.values():
             _merge_bucket(raw, members, cited, table)
 
@@ -569,33 +585,27 @@ def _centrality(table: _Table, order: Sequence[int]) -> array[float]:
     return scores
 
 
-def _publication_leads(
-    facts: Sequence[DocFacts], dated: set[str | None]
-) -> Iterator[TimelineEntry]:
-    """Accounts for the days documents were published on but no entry dates (``dated``:
-    the days entries date): each such document's lead development, dated by its
-    publication (the day's news). They only stand in for a day with no dated account of
-    its own and add nothing to its date-frequency signal. A one-article brief's timeline
-    is what the article dates."""
-    if len(facts) < 2:
-        return
-    for f in facts:
-        day = f.document.published
-        if not day or day in dated or not f.key_developments:
-            continue
-        dev = f.key_developments[0]
-        text = entry_text(dev.summary.rstrip(" ."))
-        if not dev.evidence or text is None:
-            continue
-        yield TimelineEntry(
-            date=day,
-            precision="day",
-            text=text,
-            evidence=dev.evidence[:1],
-            documents=[f.document.id],
-            when=dev.when.text,
-            sort_key=day,
-        )
+def _publication_lead(f: DocFacts) -> TimelineEntry | None:
+    """An account for the day a document was published on, should no entry date it: its
+    lead development, dated by its publication (the day's news). Such accounts only
+    stand in for a day with no dated account of its own and add nothing to its
+    date-frequency signal."""
+    day = f.document.published
+    if not day or not f.key_developments:
+        return None
+    dev = f.key_developments[0]
+    text = entry_text(dev.summary.rstrip(" ."))
+    if not dev.evidence or text is None:
+        return None
+    return TimelineEntry(
+        date=day,
+        precision="day",
+        text=text,
+        evidence=dev.evidence[:1],
+        documents=[f.document.id],
+        when=dev.when.text,
+        sort_key=day,
+    )
 
 
 def _lead_entries(f: DocFacts) -> list[TimelineEntry]:

@@ -6,6 +6,7 @@ over every entry held at once."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from conftest import ev, ref
 
@@ -124,13 +125,15 @@ def test_duplicates_merge_within_their_day_and_keep_the_piles_order() -> None:
     ]
 
 
-def test_timelines_give_each_storys_timeline_over_every_entry() -> None:
+def test_timelines_give_each_storys_timeline_over_every_entry(tmp_path: Path) -> None:
     facts = _pile()
     sources = _sources(facts)
     ids = [f.document.id for f in facts]
     stories = [ids[:3], ids[1:4], [ids[2], ids[3]], ids[3:], ids, [], ["not-a-document"]]
     for limit in (1, 3, None):
-        shown, rest, own = timelines(facts, limit, sources, PERIOD, None, None, stories, 2)
+        shown, rest, own = timelines(
+            facts, limit, sources, PERIOD, None, None, stories, 2, folder=tmp_path
+        )
         every = sorted([*shown, *rest], key=lambda e: -len(e.documents))
         expected = story_timelines(every, stories, PERIOD, 2)
         assert [_dumps(x) for x in own] == [_dumps(x) for x in expected]

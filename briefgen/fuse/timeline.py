@@ -8,6 +8,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
+from pathlib import Path
 from typing import Generic, TypeVar, overload
 
 from briefgen.fuse.developments import Sources
@@ -97,12 +98,14 @@ def timelines(
     topical: Mapping[str, float] | None,
     stories: Sequence[Sequence[str]],
     story_limit: int = STORY_TIMELINE_ENTRIES,
+    folder: Path | None = None,
 ) -> tuple[list[TimelineEntry], Sequence[TimelineEntry], list[list[TimelineEntry]]]:
     """:func:`rank_timeline` and each story's own timeline (:func:`story_timelines` of
     the story's documents' ids, over every entry shown or not) in one go: the same as
     ``story_timelines(sorted([*shown, *rest], key=lambda e: -len(e.documents)), stories,
-    period)``, without every entry held at once."""
-    shown, rest, table = _rank(facts, limit, sources, period, cited, topical)
+    period)``, without every entry held at once. The entries are spooled in ``folder``
+    (the system's temporary folder by default; about 1 kB per entry)."""
+    shown, rest, table = _rank(facts, limit, sources, period, cited, topical, folder)
     own = _story_timelines(shown, rest, table, stories, period, story_limit)
     return shown, rest, own
 
@@ -164,8 +167,9 @@ class _Table:
     words (numbered, in the order its word set gave them, so that sums over them add up
     in the same order), how vague its text is and whether it is cited or a caption."""
 
-    def __init__(self) -> None:
-        self.spool: Spool[TimelineEntry] = Spool(TimelineEntry)
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder
+        self.spool: Spool[TimelineEntry] = Spool(TimelineEntry, folder)
         self.strings: _Interned[str | None] = _Interned()  # dates, sort keys, precisions
         self.docs: _Interned[str] = _Interned()
         self.vocab: _Interned[str] = _Interned()
@@ -217,12 +221,13 @@ def _rank(
     period: Period | None,
     cited: set[tuple[str, int, int]] | None,
     topical: Mapping[str, float] | None,
+    folder: Path | None = None,
 ) -> tuple[list[TimelineEntry], TimelineRest, _Table]:
-    table = _Table()
+    table = _Table(folder)
     # a publication day no entry dates is told by its documents' leads (a one-article
     # brief's timeline is what the article dates)
     leads: Spool[TimelineEntry] | None = (
-        Spool(TimelineEntry) if limit is not None and len(facts) >= 2 else None
+        Spool(TimelineEntry, folder) if limit is not None and len(facts) >= 2 else None
     )
     _merge(facts, cited, table, leads)
     # the merged entries in the order the pile first gives them (``i`` below)
@@ -332,7 +337,7 @@ def _merge(
     once). Entries only merge within one (sort key, date) bucket: each document's entries
     are spooled as read, then merged bucket by bucket, so that only one bucket's entries
     are objects at once."""
-    with Spool(TimelineEntry) as raw:
+    with Spool(TimelineEntry, table.folder) as raw:
         buckets: dict[tuple[str, str | None], array[int]] = {}
         for f in facts:
             for e in [*f.timeline, *_lead_entries(f)]:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
+from pathlib import Path
+from typing import Generic, TypeVar, overload
 
 from briefgen.fuse.developments import Sources
 from briefgen.fuse.simindex import SetIndex, jaccard, words
@@ -16,6 +19,7 @@ from briefgen.model import (
     Period,
     TimelineEntry,
 )
+from briefgen.store.spool import Spool
 
 #: How much a day's date-frequency signal (:func:`_date_support`) counts, and its parts:
 #: each other publication day citing it, each same-day document mentioning it, each
@@ -35,6 +39,11 @@ TOPIC_WEIGHT = 10.0
 QUALITY_WEIGHT = 0.2
 #: What a photo caption (:data:`CAPTION`) costs an entry's quality.
 CAPTION_PENALTY = 1.0
+
+
+#: How many dated entries a story's own timeline keeps (the days most of its documents
+#: date), shown compactly under the story.
+STORY_TIMELINE_ENTRIES = 6
 
 
 def _timeline_order(e: TimelineEntry) -> tuple[str, str]:
@@ -60,7 +69,7 @@ def rank_timeline(
     period: Period | None,
     cited: set[tuple[str, int, int]] | None,
     topical: Mapping[str, float] | None = None,
-) -> tuple[list[TimelineEntry], list[TimelineEntry]]:
+) -> tuple[list[TimelineEntry], Sequence[TimelineEntry]]:
     """The timeline shown (at most ``limit`` entries) and the rest, each in date order.
 
     The shown ones pick the days that matter: a day mentioned by many documents (and on
@@ -71,75 +80,309 @@ def rank_timeline(
     period, are never shown (they stay in the rest). ``limit`` counts days: a heavily
     covered day carries a second entry for a distinct event (:func:`_second_event`), and
     a publication day no entry dates is told by its documents' leads
-    (:func:`_publication_leads`)."""
-    out: list[TimelineEntry] = []
-    sigs: list[set[str]] = []
-    # Entries of one date (and sort key) are compared, through a word index per date.
-    buckets: dict[tuple[str, str | None], tuple[SetIndex, list[int]]] = {}
-    for f in facts:
-        for e in [*f.timeline, *_lead_entries(f)]:
-            text = entry_text(as_written(e))
-            if text is None:
-                continue  # page furniture, no report
-            sig = words(text)
-            index, members = buckets.setdefault((e.sort_key, e.date), (SetIndex(), []))
-            match = next(
-                (
-                    members[g]
-                    for g in index.candidates(sig)
-                    if jaccard(sig, sigs[members[g]]) >= 0.5
-                ),
-                None,
-            )
-            if match is None:
-                index.add(sig)
-                members.append(len(out))
-                out.append(e.model_copy(update={"evidence": list(e.evidence), "text": text}))
-                sigs.append(sig)
-            else:
-                out[match].evidence = dedupe_evidence(out[match].evidence + e.evidence)
-    for e in out:
-        e.documents = list(dict.fromkeys(ev.doc for ev in e.evidence))
-    support = _date_support(out, sources, topical or {})
+    (:func:`_publication_lead`).
+
+    The rest is read back from a temporary file as it is read (:class:`TimelineRest`):
+    ``facts`` (a list or a lazy sequence such as a :class:`~briefgen.store.spool.Spool`)
+    is read once, and what is held per entry is a few small numbers."""
+    shown, rest, _ = _rank(facts, limit, sources, period, cited, topical)
+    return shown, rest
+
+
+def timelines(
+    facts: Sequence[DocFacts],
+    limit: int | None,
+    sources: Sources | None,
+    period: Period | None,
+    cited: set[tuple[str, int, int]] | None,
+    topical: Mapping[str, float] | None,
+    stories: Sequence[Sequence[str]],
+    story_limit: int = STORY_TIMELINE_ENTRIES,
+    folder: Path | None = None,
+) -> tuple[list[TimelineEntry], Sequence[TimelineEntry], list[list[TimelineEntry]]]:
+    """:func:`rank_timeline` and each story's own timeline (:func:`story_timelines` of
+    the story's documents' ids, over every entry shown or not) in one go: the same as
+    ``story_timelines(sorted([*shown, *rest], key=lambda e: -len(e.documents)), stories,
+    period)``, without every entry held at once. The entries are spooled in ``folder``
+    (the system's temporary folder by default; about 1 kB per entry)."""
+    shown, rest, table = _rank(facts, limit, sources, period, cited, topical, folder)
+    own = _story_timelines(shown, rest, table, stories, period, story_limit)
+    return shown, rest, own
+
+
+class TimelineRest(Sequence[TimelineEntry]):
+    """The entries of a timeline not shown, in date order, each read from the spool
+    that holds them as it is asked for (a fresh copy each time)."""
+
+    def __init__(self, spool: Spool[TimelineEntry], items: array[int]) -> None:
+        self._spool = spool
+        self.items = items  # the spool's item of each entry, in order
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @overload
+    def __getitem__(self, i: int) -> TimelineEntry: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[TimelineEntry]: ...
+
+    def __getitem__(self, i: int | slice) -> TimelineEntry | list[TimelineEntry]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        return self._spool[self.items[i]]
+
+    def __iter__(self) -> Iterator[TimelineEntry]:
+        for k in self.items:
+            yield self._spool[k]
+
+
+_T = TypeVar("_T")
+
+
+class _Interned(Generic[_T]):
+    """Values numbered in the order first seen: each is held once, an entry holds ints."""
+
+    def __init__(self) -> None:
+        self.ids: dict[_T, int] = {}
+        self.values: list[_T] = []
+
+    def __call__(self, value: _T) -> int:
+        k = self.ids.get(value)
+        if k is None:
+            k = self.ids[value] = len(self.values)
+            self.values.append(value)
+        return k
+
+
+#: :attr:`_Table.flags`: the entry cites a span the brief reports; its text is a caption.
+_CITED = 1
+_CAPTIONED = 2
+
+
+class _Table:
+    """Every entry of a timeline (merged across documents, or a publication day's lead)
+    in a spool, and beside it, by the same index, what ranking reads of it as small
+    values: its date, sort key and precision (interned), its documents (numbered), its
+    words (numbered, in the order its word set gave them, so that sums over them add up
+    in the same order), how vague its text is and whether it is cited or a caption."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder
+        self.spool: Spool[TimelineEntry] = Spool(TimelineEntry, folder)
+        self.strings: _Interned[str | None] = _Interned()  # dates, sort keys, precisions
+        self.docs: _Interned[str] = _Interned()
+        self.vocab: _Interned[str] = _Interned()
+        self.first = array("q")  # the entry's first account: its place in the pile
+        self.date = array("i")
+        self.sort_key = array("i")
+        self.precision = array("i")
+        self.doc_pool = array("i")
+        self.doc_start = array("q", [0])
+        self.sig_pool = array("i")
+        self.sig_start = array("q", [0])
+        self.vague = array("d")
+        self.flags = array("b")
+
+    def __len__(self) -> int:
+        return len(self.first)
+
+    def add(self, e: TimelineEntry, sig: set[str], first: int, cited: bool) -> None:
+        self.spool.append(e)
+        self.first.append(first)
+        self.date.append(self.strings(e.date))
+        self.sort_key.append(self.strings(e.sort_key))
+        self.precision.append(self.strings(e.precision))
+        self.doc_pool.extend(self.docs(d) for d in e.documents)
+        self.doc_start.append(len(self.doc_pool))
+        self.sig_pool.extend(self.vocab(w) for w in sig)
+        self.sig_start.append(len(self.sig_pool))
+        self.vague.append(_vague_event(e.text))
+        self.flags.append((_CITED if cited else 0) | (_CAPTIONED if CAPTION.search(e.text) else 0))
+
+    def value(self, k: int) -> str | None:
+        return self.strings.values[k]
+
+    def doc_ids(self, s: int) -> array[int]:
+        return self.doc_pool[self.doc_start[s] : self.doc_start[s + 1]]
+
+    def documents(self, s: int) -> list[str]:
+        values = self.docs.values
+        return [values[d] for d in self.doc_ids(s)]
+
+    def sig(self, s: int) -> array[int]:
+        return self.sig_pool[self.sig_start[s] : self.sig_start[s + 1]]
+
+
+def _rank(
+    facts: Sequence[DocFacts],
+    limit: int | None,
+    sources: Sources | None,
+    period: Period | None,
+    cited: set[tuple[str, int, int]] | None,
+    topical: Mapping[str, float] | None,
+    folder: Path | None = None,
+) -> tuple[list[TimelineEntry], TimelineRest, _Table]:
+    table = _Table(folder)
+    # a publication day no entry dates is told by its documents' leads (a one-article
+    # brief's timeline is what the article dates)
+    leads: Spool[TimelineEntry] | None = (
+        Spool(TimelineEntry, folder) if limit is not None and len(facts) >= 2 else None
+    )
+    _merge(facts, cited, table, leads)
+    # the merged entries in the order the pile first gives them (``i`` below)
+    order = array("q", sorted(range(len(table)), key=table.first.__getitem__))
+    day = table.strings("day")
+    support = _date_support(
+        (
+            (table.value(table.date[s]), table.documents(s))
+            for s in order
+            if table.date[s] != table.strings(None) and table.precision[s] == day
+        ),
+        sources,
+        topical or {},
+    )
     if limit is None:
-        out.sort(key=_timeline_order)
-        return out, []
-    told = len(out)
-    for e in _publication_leads(facts, out):
-        out.append(e)
-        sigs.append(words(e.text))
-    central = _centrality(out, sigs)
+        rest = _in_date_order(table, order, len(order), set())
+        return list(rest), TimelineRest(table.spool, array("q")), table
+    told = len(order)
+    dated = {table.value(table.date[s]) for s in order if table.precision[s] == day}
+    for e in leads or ():
+        if e.date not in dated:
+            order.append(len(table))
+            table.add(e, words(e.text), -1, _cites(e, cited))
+    if leads is not None:
+        leads.close()
+    central = _centrality(table, order)
     # The best account of each day (or month, year) ...
     best: dict[str, tuple[float, int]] = {}
-    accounts: dict[str, list[tuple[float, int]]] = {}
-    for i, e in enumerate(out):
-        if not (e.date or e.sort_key) or not _inside(e, period):
+    quality_of = array("d", [math.nan]) * len(order)
+    slot_of: list[str | None] = [None] * len(order)
+    for i, s in enumerate(order):
+        when, precision = table.value(table.date[s]), table.value(table.precision[s])
+        if not (when or table.value(table.sort_key[s])) or not _inside_at(when, precision, period):
             continue  # undated, or outside the period the brief covers
-        quality = _timeline_score(e, sources, period, cited) + central[i]
+        documents = table.documents(s)
+        quality = (
+            _timeline_score(
+                documents,
+                bool(table.flags[s] & _CITED),
+                when,
+                precision,
+                table.vague[s],
+                sources,
+                period,
+            )
+            + central[i]
+        )
         if topical:
             # an account from a document about the pile's subject
-            quality += TOPIC_WEIGHT * max((topical.get(d, 1.0) for d in e.documents), default=1.0)
-        slot = e.date if e.precision == "day" and e.date else e.sort_key
-        accounts.setdefault(slot, []).append((quality, i))
+            quality += TOPIC_WEIGHT * max((topical.get(d, 1.0) for d in documents), default=1.0)
+        slot = when if precision == "day" and when else table.value(table.sort_key[s])
+        assert slot is not None
+        quality_of[i] = quality
+        slot_of[i] = slot
         if slot not in best or quality > best[slot][0]:
             best[slot] = (quality, i)
 
     # ... and the days that matter: mentioned by many documents, then well told.
     def day_score(slot: str) -> float:
         quality, i = best[slot]
-        mentioned = support.get(slot, 0.0) if out[i].precision == "day" and out[i].date else 0.0
+        s = order[i]
+        on_day = table.precision[s] == day and table.value(table.date[s])
+        mentioned = support.get(slot, 0.0) if on_day else 0.0
         return DATE_WEIGHT * math.log1p(mentioned) + QUALITY_WEIGHT * quality
 
     days = sorted(best, key=lambda slot: (-day_score(slot), slot))[:limit]
+    accounts: dict[str, list[tuple[float, int]]] = {slot: [] for slot in days}
+    for i, slot in enumerate(slot_of):
+        if slot in accounts:
+            accounts[slot].append((quality_of[i], i))
+    del slot_of, quality_of
     keep = [best[slot][1] for slot in days]
     for slot in days:
-        second = _second_event(out, sigs, accounts[slot], best[slot][1], sources)
+        second = _second_event(table, order, accounts[slot], best[slot][1], sources)
         if second is not None:
             keep.append(second)
     chosen = set(keep)
-    shown = sorted((out[i] for i in keep), key=_timeline_order)
-    rest = sorted((out[i] for i in range(told) if i not in chosen), key=_timeline_order)
-    return shown, rest
+    shown = sorted((table.spool[order[i]] for i in keep), key=_timeline_order)
+    return shown, _in_date_order(table, order, told, chosen), table
+
+
+def _in_date_order(table: _Table, order: array[int], told: int, skip: set[int]) -> TimelineRest:
+    """The first ``told`` entries (of ``order``) but those in ``skip``, stably sorted by
+    :func:`_timeline_order`: grouped by their (few) sort keys, kept in order in each."""
+    groups: dict[tuple[str, str], array[int]] = {}
+    for i in range(told):
+        if i in skip:
+            continue
+        s = order[i]
+        key = table.value(table.sort_key[s]) or "9999", table.value(table.date[s]) or ""
+        groups.setdefault(key, array("q")).extend((s,))
+    index = array("q")
+    for key in sorted(groups):
+        index.extend(groups.pop(key))
+    return TimelineRest(table.spool, index)
+
+
+def _merge(
+    facts: Sequence[DocFacts],
+    cited: set[tuple[str, int, int]] | None,
+    table: _Table,
+    leads: Spool[TimelineEntry] | None,
+) -> None:
+    """Dated events of every document into ``table``, duplicates merged (same date and
+    sort key, similar text), each citing its documents; and into ``leads``, when given,
+    each document's :func:`_publication_lead` (in the same pass: the documents are read
+    once). Entries only merge within one (sort key, date) bucket: each document's entries
+    are spooled as read, then merged bucket by bucket, so that only one bucket's entries
+    are objects at once."""
+    with Spool(TimelineEntry, table.folder) as raw:
+        buckets: dict[tuple[str, str | None], array[int]] = {}
+        for f in facts:
+            for e in [*f.timeline, *_lead_entries(f)]:
+                text = entry_text(as_written(e))
+                if text is None:
+                    continue  # page furniture, no report
+                k = raw.append(e.model_copy(update={"text": text}))
+                buckets.setdefault((e.sort_key, e.date), array("q")).append(k)
+            lead = _publication_lead(f) if leads is not None else None
+            if lead is not None and leads is not None:
+                leads.append(lead)
+        for members in buckets.values():
+            _merge_bucket(raw, members, cited, table)
+
+
+def _merge_bucket(
+    raw: Spool[TimelineEntry],
+    members: array[int],
+    cited: set[tuple[str, int, int]] | None,
+    table: _Table,
+) -> None:
+    # Entries of one date (and sort key) are compared, through a word index.
+    index = SetIndex()
+    merged: list[TimelineEntry] = []
+    sigs: list[set[str]] = []
+    firsts: list[int] = []
+    for k in members:
+        e = raw[k]
+        sig = words(e.text)
+        match = next((g for g in index.candidates(sig) if jaccard(sig, sigs[g]) >= 0.5), None)
+        if match is None:
+            index.add(sig)
+            merged.append(e)
+            sigs.append(sig)
+            firsts.append(k)
+        else:
+            merged[match].evidence = dedupe_evidence(merged[match].evidence + e.evidence)
+    for e, sig, k in zip(merged, sigs, firsts, strict=True):
+        e.documents = list(dict.fromkeys(ev.doc for ev in e.evidence))
+        table.add(e, sig, k, _cites(e, cited))
+
+
+def _cites(e: TimelineEntry, cited: set[tuple[str, int, int]] | None) -> bool:
+    """Whether the entry dates an event the brief reports (cites one of its spans)."""
+    return bool(cited) and any(evidence_key(ev) in (cited or ()) for ev in e.evidence)
 
 
 #: A day's second entry reports another event: it shares at most this share of words
@@ -150,8 +393,8 @@ SECOND_EVENT_DOCS = 2
 
 
 def _second_event(
-    out: Sequence[TimelineEntry],
-    sigs: Sequence[set[str]],
+    table: _Table,
+    order: Sequence[int],
     accounts: Sequence[tuple[float, int]],
     first: int,
     sources: Sources | None,
@@ -162,23 +405,24 @@ def _second_event(
     the section's cap counts days, so a heavily covered day says both things."""
 
     def independent(i: int) -> int:
-        docs = out[i].documents
+        docs = table.documents(order[i])
         return len({sources.source(d) for d in docs}) if sources else len(docs)
 
-    if out[first].precision != "day":
+    if table.value(table.precision[order[first]]) != "day":
         return None
     need = SECOND_EVENT_DOCS
+    first_words = set(table.sig(order[first]))
     for _, i in sorted(accounts, key=lambda a: (-a[0], a[1])):
         if i == first or independent(i) < need:
             continue
-        if jaccard(sigs[i], sigs[first]) <= SECOND_EVENT_OVERLAP:
+        if _overlap(set(table.sig(order[i])), first_words) <= SECOND_EVENT_OVERLAP:
             return i
     return None
 
 
-#: How many dated entries a story's own timeline keeps (the days most of its documents
-#: date), shown compactly under the story.
-STORY_TIMELINE_ENTRIES = 6
+def _overlap(a: set[int], b: set[int]) -> float:
+    """:func:`~briefgen.fuse.simindex.jaccard` of two sets of numbered words."""
+    return len(a & b) / len(a | b) if a and b else 0.0
 
 
 def story_timeline(
@@ -234,63 +478,139 @@ def story_timelines(
     return out
 
 
-def _centrality(out: Sequence[TimelineEntry], sigs: Sequence[set[str]]) -> list[float]:
-    """How central each entry is: how many of its words the other entries of its day
-    share, and how many the whole timeline's entries share (the pile's subject), per
-    square root of its length: the most representative account of a day wins."""
-    every: Counter[str] = Counter()
-    by_day: dict[str, Counter[str]] = {}
-    size: Counter[str] = Counter()
-    for e, sig in zip(out, sigs, strict=True):
-        every.update(sig)
-        slot = e.date or e.sort_key
-        by_day.setdefault(slot, Counter()).update(sig)
-        size[slot] += 1
-    n = max(1, len(out))
-    scores = []
-    for e, sig in zip(out, sigs, strict=True):
-        if not sig:
-            scores.append(0.0)
+def _story_timelines(
+    shown: Sequence[TimelineEntry],
+    rest: TimelineRest,
+    table: _Table,
+    stories: Sequence[Sequence[str]],
+    period: Period | None,
+    limit: int,
+) -> list[list[TimelineEntry]]:
+    """:func:`story_timelines` over the shown entries and the rest (``sorted([*shown,
+    *rest], key=lambda e: -len(e.documents))``), read from the table: one index of the
+    entries by numbered document, and only each day's chosen account read back."""
+    # every entry's place in that order: shown ones by their place in ``shown``, the
+    # rest after them; grouped by their number of documents, most first (a stable sort)
+    n_shown = len(shown)
+    shown_docs = [array("i", dict.fromkeys(table.docs(ev.doc) for ev in e.evidence)) for e in shown]
+    by_size: dict[int, array[int]] = {}
+    for p, e in enumerate(shown):
+        by_size.setdefault(len(e.documents), array("q")).append(p)
+    for r, s in enumerate(rest.items):
+        size = table.doc_start[s + 1] - table.doc_start[s]
+        by_size.setdefault(size, array("q")).append(n_shown + r)
+    places = array("q")
+    for size in sorted(by_size, reverse=True):
+        places.extend(by_size.pop(size))
+
+    day = table.strings("day")
+    day_of = array("i", [-1]) * len(places)  # a dated entry's date (interned), or -1
+    by_doc: dict[int, array[int]] = {}
+    for k, p in enumerate(places):
+        if p < n_shown:
+            e = shown[p]
+            if not (e.date and e.precision == "day" and _inside(e, period)):
+                continue
+            ids = shown_docs[p]
+            day_of[k] = table.strings(e.date)
+        else:
+            s = rest.items[p - n_shown]
+            when = table.value(table.date[s])
+            if not (when and table.precision[s] == day and _inside_at(when, "day", period)):
+                continue
+            ids = table.doc_ids(s)
+            day_of[k] = table.date[s]
+        for d in ids:
+            by_doc.setdefault(d, array("q")).append(k)
+
+    def documents(k: int) -> array[int]:
+        p = places[k]
+        return shown_docs[p] if p < n_shown else table.doc_ids(rest.items[p - n_shown])
+
+    def captioned(k: int) -> bool:
+        p = places[k]
+        if p < n_shown:
+            return bool(CAPTION.search(shown[p].text))
+        return bool(table.flags[rest.items[p - n_shown]] & _CAPTIONED)
+
+    out: list[list[TimelineEntry]] = []
+    for story in stories:
+        mine = {table.docs.ids[d] for d in story if d in table.docs.ids}
+        best: dict[str, tuple[tuple[bool, int], int]] = {}
+        dating: dict[str, set[int]] = {}
+        for k in sorted({k for d in mine for k in by_doc.get(d, ())}):
+            when = table.value(day_of[k])
+            assert when is not None
+            docs_in = [d for d in documents(k) if d in mine]
+            dating.setdefault(when, set()).update(docs_in)
+            rank = (not captioned(k), len(docs_in))  # a report before a caption
+            if when not in best or rank > best[when][0]:
+                best[when] = (rank, k)
+        if len(best) < 2:
+            out.append([])
             continue
-        slot = e.date or e.sort_key
-        k = size[slot]
-        day = sum((by_day[slot][w] - 1) / (k - 1) for w in sig) if k > 1 else 0.0
-        pile = sum(math.log1p(every[w]) / math.log1p(n) for w in sig)
-        scores.append(CENTRAL_WEIGHT * (day + PILE_WEIGHT * pile) / math.sqrt(len(sig)))
+        days = sorted(best, key=lambda when: (-len(dating[when]), when))[:limit]
+        own = set(story)
+        entries = []
+        for when in sorted(days):
+            p = places[best[when][1]]
+            e = shown[p] if p < n_shown else rest[p - n_shown]
+            evidence = [ev for ev in e.evidence if ev.doc in own]
+            docs = list(dict.fromkeys(ev.doc for ev in evidence))
+            entries.append(e.model_copy(update={"evidence": evidence, "documents": docs}))
+        out.append(entries)
+    return out
+
+
+def _centrality(table: _Table, order: Sequence[int]) -> array[float]:
+    """How central each entry is (by its place in ``order``): how many of its words the
+    other entries of its day share, and how many the whole timeline's entries share (the
+    pile's subject), per square root of its length: the most representative account of
+    a day wins. Worked out day by day: only one day's word counts are held at once."""
+    every: Counter[int] = Counter()
+    by_day: dict[str | None, array[int]] = {}
+    for i, s in enumerate(order):
+        every.update(table.sig(s))
+        slot = table.value(table.date[s]) or table.value(table.sort_key[s])
+        by_day.setdefault(slot, array("q")).append(i)
+    n = max(1, len(order))
+    scores = array("d", [0.0]) * len(order)
+    for members in by_day.values():
+        k = len(members)
+        counts: Counter[int] = Counter()
+        for i in members:
+            counts.update(table.sig(order[i]))
+        for i in members:
+            sig = table.sig(order[i])
+            if not sig:
+                continue
+            day = sum((counts[w] - 1) / (k - 1) for w in sig) if k > 1 else 0.0
+            pile = sum(math.log1p(every[w]) / math.log1p(n) for w in sig)
+            scores[i] = CENTRAL_WEIGHT * (day + PILE_WEIGHT * pile) / math.sqrt(len(sig))
     return scores
 
 
-def _publication_leads(
-    facts: Sequence[DocFacts], entries: Sequence[TimelineEntry]
-) -> list[TimelineEntry]:
-    """Accounts for the days documents were published on but no entry dates: each such
-    document's lead development, dated by its publication (the day's news). They only
+def _publication_lead(f: DocFacts) -> TimelineEntry | None:
+    """An account for the day a document was published on, should no entry date it: its
+    lead development, dated by its publication (the day's news). Such accounts only
     stand in for a day with no dated account of its own and add nothing to its
-    date-frequency signal. A one-article brief's timeline is what the article dates."""
-    if len(facts) < 2:
-        return []
-    dated = {e.date for e in entries if e.precision == "day"}
-    out = []
-    for f in facts:
-        day = f.document.published
-        if not day or day in dated or not f.key_developments:
-            continue
-        dev = f.key_developments[0]
-        text = entry_text(dev.summary.rstrip(" ."))
-        if not dev.evidence or text is None:
-            continue
-        out.append(
-            TimelineEntry(
-                date=day,
-                precision="day",
-                text=text,
-                evidence=dev.evidence[:1],
-                documents=[f.document.id],
-                when=dev.when.text,
-                sort_key=day,
-            )
-        )
-    return out
+    date-frequency signal."""
+    day = f.document.published
+    if not day or not f.key_developments:
+        return None
+    dev = f.key_developments[0]
+    text = entry_text(dev.summary.rstrip(" ."))
+    if not dev.evidence or text is None:
+        return None
+    return TimelineEntry(
+        date=day,
+        precision="day",
+        text=text,
+        evidence=dev.evidence[:1],
+        documents=[f.document.id],
+        when=dev.when.text,
+        sort_key=day,
+    )
 
 
 def _lead_entries(f: DocFacts) -> list[TimelineEntry]:
@@ -318,27 +638,31 @@ def _lead_entries(f: DocFacts) -> list[TimelineEntry]:
 
 
 def _inside(e: TimelineEntry, period: Period | None) -> bool:
-    if period is None or not e.date:
+    return _inside_at(e.date, e.precision, period)
+
+
+def _inside_at(day: str | None, precision: str | None, period: Period | None) -> bool:
+    """Whether an entry of this date and precision falls in ``period``."""
+    if period is None or not day:
         return True
-    if e.precision != "day":
+    if precision != "day":
         # A month or year overlaps the period: "1918" is background, not this period's.
-        span_end = _span_end(e)
-        return not (
-            (period.end and e.date > period.end) or (period.start and span_end < period.start)
-        )
-    return not ((period.start and e.date < period.start) or (period.end and e.date > period.end))
+        span_end = _span_end(day, precision)
+        return not ((period.end and day > period.end) or (period.start and span_end < period.start))
+    return not ((period.start and day < period.start) or (period.end and day > period.end))
 
 
-def _span_end(e: TimelineEntry) -> str:
+def _span_end(day: str, precision: str | None) -> str:
     """The last day a month or year entry covers (ISO text compares as dates do)."""
-    year = (e.date or "")[:4]
-    if e.precision == "month" and e.date:
-        return e.date[:7] + "-31"
-    return year + "-12-31"
+    if precision == "month":
+        return day[:7] + "-31"
+    return day[:4] + "-12-31"
 
 
 def _date_support(
-    out: Sequence[TimelineEntry], sources: Sources | None, topical: Mapping[str, float]
+    dated: Iterable[tuple[str | None, Sequence[str]]],
+    sources: Sources | None,
+    topical: Mapping[str, float],
 ) -> dict[str, float]:
     """Day date → its date-frequency signal (as in timeline summarisation, Tran et al.
     2013; Gholipour Ghalandari & Ifrim 2020): how many distinct *other* days' documents
@@ -348,10 +672,10 @@ def _date_support(
     document weighted by how much it is about the pile's subject (``topical``, 1 where
     not given)."""
     docs: dict[str, set[str]] = {}
-    for e in out:
-        if e.date and e.precision == "day":
-            docs.setdefault(e.date, set()).update(
-                sources.source(d) if sources else d for d in e.documents
+    for day, documents in dated:
+        if day:
+            docs.setdefault(day, set()).update(
+                sources.source(d) if sources else d for d in documents
             )
     published: dict[str, float] = {}
     pub: Mapping[str, str | None] = sources.published if sources is not None else {}
@@ -378,22 +702,29 @@ def _date_support(
 
 
 def _timeline_score(
-    e: TimelineEntry,
+    documents: Sequence[str],
+    cited: bool,
+    day: str | None,
+    precision: str | None,
+    vague: float,
     sources: Sources | None,
     period: Period | None,
-    cited: set[tuple[str, int, int]] | None,
 ) -> float:
-    n = len({sources.source(d) for d in e.documents}) if sources else len(e.documents)
+    """An entry's quality as an account of its day: dated by more independent
+    documents, dating an event the brief reports (``cited``), within the period, as
+    a day rather than a month or year, and saying something (``vague``:
+    :func:`_vague_event` of its text, taken off)."""
+    n = len({sources.source(d) for d in documents}) if sources else len(documents)
     score = math.log(max(1, n))
-    if cited and any(evidence_key(ev) in cited for ev in e.evidence):
+    if cited:
         score += 0.6  # dates an event the brief reports
-    if e.date and period is not None and period.start and period.end:
+    if day and period is not None and period.start and period.end:
         start = date.fromisoformat(period.start).toordinal() - 31
         end = date.fromisoformat(period.end).toordinal() + 31
-        if start <= date.fromisoformat(e.date).toordinal() <= end:
+        if start <= date.fromisoformat(day).toordinal() <= end:
             score += 0.5  # within (or next to) the period the brief covers
-    score += {"day": 0.4, "month": 0.1}.get(e.precision or "", 0.0)  # "2016" says little
-    return score - _vague_event(e.text)
+    score += {"day": 0.4, "month": 0.1}.get(precision or "", 0.0)  # "2016" says little
+    return score - vague
 
 
 _MODALS = {"can", "could", "may", "might", "should", "would"}

@@ -48,7 +48,7 @@ from briefgen.fuse.stories import (
     profile_of,
     topicality,
 )
-from briefgen.fuse.timeline import merge_timeline, rank_timeline, story_timelines
+from briefgen.fuse.timeline import merge_timeline, timelines
 from briefgen.fuse.watchlist import watch_entries, watch_entry, watch_items
 from briefgen.model import (
     Actor,
@@ -189,7 +189,7 @@ def fuse(
             spools.callback(made.close)
             return made
 
-        return _fuse(facts, options, generated_at, copy_of or {}, appendix, store)
+        return _fuse(facts, options, generated_at, copy_of or {}, appendix, store, spool_dir)
 
 
 _Store = Spool[_M] | Held[_M]
@@ -240,6 +240,7 @@ def _fuse(
     copy_of: Mapping[str, str],
     appendix: AppendixSink | None,
     store: _StoreMaker,
+    spool_dir: Path | None,
 ) -> Brief:
     caps = options.sections
     topics = options.watchlist.topic_keys()
@@ -301,11 +302,16 @@ def _fuse(
         reported = list(every_dev[: caps.key_developments])
     cited = {evidence_key(ev) for d in reported for ev in d.evidence}
     timeline_period = _timeline_period(documents, options.period)
-    timeline, more_timeline = rank_timeline(
-        facts, caps.timeline, sources, timeline_period, cited, topicality(facts)
+    timeline, more_timeline, own = timelines(
+        facts,
+        caps.timeline,
+        sources,
+        timeline_period,
+        cited,
+        topicality(facts),
+        [s.documents for s in stories],
+        folder=spool_dir,
     )
-    every_entry = sorted([*timeline, *more_timeline], key=lambda e: -len(e.documents))
-    own = story_timelines(every_entry, [s.documents for s in stories], timeline_period)
     for s, entries in zip(stories, own, strict=True):
         s.timeline = entries
     statements = [

@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 
+import numpy as np
+
 from briefgen.fuse.developments import (
     Sources,
     _confidence,
@@ -492,6 +494,16 @@ def _similar(vecs: _Vectors, days: Sequence[int | None]) -> _Pairs:
             docs[fill[t]] = i
             fill[t] += 1
     del fill
+    # Candidates are scored in bulk first (numpy, summed in its own order): only those
+    # that could reach MIN_PAIR — most do not — get the exact sum, in the order a
+    # dictionary lookup of the smaller vector's terms in the other's would add them.
+    tid_np = np.frombuffer(tids, dtype=np.int32) if len(tids) else np.zeros(0, np.int32)
+    val_np = np.frombuffer(values, dtype=np.float64) if len(values) else np.zeros(0)
+    begin = np.frombuffer(starts, dtype=np.int64)
+    when = np.array([np.nan if d is None else float(d) for d in days], dtype=np.float64)
+    dense = np.zeros(len(terms))
+    place = np.full(len(terms), -1, dtype=np.int32)
+    bound = MIN_PAIR - 1e-9  # far above the rounding of either sum
     pairs = _Pairs()
     for i in range(n):
         seen: set[int] = set()
@@ -503,28 +515,52 @@ def _similar(vecs: _Vectors, days: Sequence[int | None]) -> _Pairs:
         if not seen:
             continue
         a, b = starts[i], starts[i + 1]
-        mine, xs = tids[a:b], values[a:b]
-        value = dict(zip(mine, xs, strict=True))
-        place = {t: k for k, t in enumerate(mine)}
-        size = b - a
+        cands = np.fromiter(seen, dtype=np.int64, count=len(seen))  # the set's order
+        lo = begin[cands]
+        lengths = begin[cands + 1] - lo
+        offset = np.repeat(lo - (np.cumsum(lengths) - lengths), lengths)
+        idx = np.arange(int(lengths.sum())) + offset
+        dense[tid_np[a:b]] = val_np[a:b]
+        dots = np.bincount(
+            np.repeat(np.arange(len(cands)), lengths),
+            weights=dense[tid_np[idx]] * val_np[idx],
+            minlength=len(cands),
+        )
+        dense[tid_np[a:b]] = 0.0
+        gap = np.abs(when[cands] - when[i])
+        rough = dots / np.where(
+            np.isnan(gap), 1.0, 1.0 + np.maximum(0.0, gap - DAYS_SAME) / DAYS_HALF
+        )
+        likely = cands[rough >= bound]
+        if not len(likely):
+            continue
+        # The exact sums: each pair's shared terms in the smaller vector's order (this
+        # document's, or the other's when it has fewer terms), their products summed
+        # one by one as Python adds them.
+        place[tid_np[a:b]] = np.arange(b - a, dtype=np.int32)
+        lo = begin[likely]
+        lengths = begin[likely + 1] - lo
+        idx = np.arange(int(lengths.sum())) + np.repeat(
+            lo - (np.cumsum(lengths) - lengths), lengths
+        )
+        seg = np.repeat(np.arange(len(likely)), lengths)
+        mine = place[tid_np[idx]]
+        place[tid_np[a:b]] = -1
+        shared = mine >= 0
+        idx, seg, mine = idx[shared], seg[shared], mine[shared]
+        key = np.where((b - a <= lengths)[seg], mine, idx)
+        order = np.lexsort((key, seg))
+        products = (val_np[a + mine[order]] * val_np[idx[order]]).tolist()
+        ends = np.cumsum(np.bincount(seg, minlength=len(likely))).tolist()
         day = days[i]
-        for j in seen:
-            c, d = starts[j], starts[j + 1]
-            if size <= d - c:
-                # Summed in this document's order (the smaller vector's), as a
-                # dictionary lookup of each of its terms in the other would.
-                hits = sorted(
-                    (place[t], x) for t, x in zip(tids[c:d], values[c:d], strict=True) if t in place
-                )
-                sim = sum(xs[k] * x for k, x in hits)
-            else:
-                sim = sum(
-                    x * value[t] for t, x in zip(tids[c:d], values[c:d], strict=True) if t in value
-                )
+        start = 0
+        for j, end in zip(likely.tolist(), ends, strict=True):
+            sim = sum(products[start:end])
+            start = end
             other = days[j]
             if day is not None and other is not None:
-                gap = abs(day - other)
-                sim /= 1.0 + max(0, gap - DAYS_SAME) / DAYS_HALF
+                gap_days = abs(day - other)
+                sim /= 1.0 + max(0, gap_days - DAYS_SAME) / DAYS_HALF
             if sim >= MIN_PAIR:
                 pairs.add(i, j, sim)
     return pairs

@@ -518,14 +518,14 @@ def _similar(vecs: _Vectors, days: Sequence[int | None]) -> _Pairs:
         cands = np.fromiter(seen, dtype=np.int64, count=len(seen))  # the set's order
         lo = begin[cands]
         lengths = begin[cands + 1] - lo
-        offset = np.repeat(lo - (np.cumsum(lengths) - lengths), lengths)
-        idx = np.arange(int(lengths.sum())) + offset
+        if not lengths.all():  # a document without terms is similar to none
+            cands, lo, lengths = cands[lengths > 0], lo[lengths > 0], lengths[lengths > 0]
+            if not len(cands):
+                continue
+        first = np.cumsum(lengths) - lengths  # each candidate's place in the gathered terms
+        idx = np.arange(int(first[-1] + lengths[-1])) + np.repeat(lo - first, lengths)
         dense[tid_np[a:b]] = val_np[a:b]
-        dots = np.bincount(
-            np.repeat(np.arange(len(cands)), lengths),
-            weights=dense[tid_np[idx]] * val_np[idx],
-            minlength=len(cands),
-        )
+        dots = np.add.reduceat(dense[tid_np[idx]] * val_np[idx], first)
         dense[tid_np[a:b]] = 0.0
         gap = np.abs(when[cands] - when[i])
         rough = dots / np.where(

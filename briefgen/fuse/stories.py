@@ -497,7 +497,7 @@ def _similar(vecs: _Vectors, days: Sequence[int | None]) -> _Pairs:
     # Candidates are scored in bulk first (numpy, summed in its own order): only those
     # that could reach MIN_PAIR — most do not — get the exact sum, in the order a
     # dictionary lookup of the smaller vector's terms in the other's would add them.
-    tid_np = np.frombuffer(tids, dtype=np.int32) if len(tids) else np.zeros(0, np.int32)
+    tid_np = np.frombuffer(tids, dtype=np.intc) if len(tids) else np.zeros(0, np.intc)
     val_np = np.frombuffer(values, dtype=np.float64) if len(values) else np.zeros(0)
     begin = np.frombuffer(starts, dtype=np.int64)
     when = np.array([np.nan if d is None else float(d) for d in days], dtype=np.float64)

@@ -338,3 +338,16 @@ def test_a_document_without_a_profile_of_its_own_is_counted() -> None:
     pile = Profiles.of([DocFacts(document=document)])
     assert pile.derived == 1
     assert dict(pile.idf_map()).keys() == profile_of(DocFacts(document=document)).keys()
+
+
+def test_released_profiles_keep_the_idf_and_refuse_the_rest() -> None:
+    profiles = random_profiles(6, 30)
+    pile = Profiles.of_profiles(profiles)
+    expected = idf_table(profiles)
+    pile.vectors()
+    pile.release()
+    assert dict(pile.idf_map()) == expected and len(pile) == 30
+    with pytest.raises(RuntimeError, match="release"):
+        pile.vectors()
+    with pytest.raises(RuntimeError, match="release"):
+        pile.subset([0, 1])

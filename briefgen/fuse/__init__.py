@@ -17,7 +17,7 @@ keeps everything.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from datetime import date, datetime, timedelta
 from itertools import islice
@@ -41,11 +41,10 @@ from briefgen.fuse.simindex import STOP, jaccard, words
 from briefgen.fuse.sources import document_refs, evidence_key
 from briefgen.fuse.statements import ranked_statements
 from briefgen.fuse.stories import (
+    Profiles,
     Seen,
     build_story,
     detect_stories,
-    idf_table,
-    profile_of,
     topicality,
 )
 from briefgen.fuse.timeline import merge_timeline, timelines
@@ -262,7 +261,9 @@ def _fuse(
     renamed: Sequence[DocFacts] = _Renamed(facts, remap, names)
     if not isinstance(facts, (Spool, SpoolView)):
         renamed = list(renamed)  # held: renamed once
-    stories, leads, subs = _stories(renamed, sources, topics, options.period, seen, devs_spool)
+    stories, leads, subs, topical = _stories(
+        renamed, _profiled(facts, renamed), sources, topics, options.period, seen, devs_spool
+    )
     # Ranked as they are read (the documents' own where no speaker was merged), kept on
     # disk; each is read back with its id only as it is shown or handed to the appendix.
     risks_in: list[Risk] = []
@@ -308,7 +309,7 @@ def _fuse(
         sources,
         timeline_period,
         cited,
-        topicality(facts),
+        topical if topical is not None else topicality(facts),
         [s.documents for s in stories],
         folder=spool_dir,
     )
@@ -461,21 +462,28 @@ class _Renamed(Sequence[DocFacts]):
 
 def _stories(
     facts: Sequence[DocFacts],
+    profiled: Iterable[Any],
     sources: Sources,
     topics: tuple[str, ...],
     period: Period | None,
     seen: Seen | None,
     spool: _Store[KeyDevelopment],
-) -> tuple[list[Story], list[KeyDevelopment], list[tuple[str, int]]]:
+) -> tuple[list[Story], list[KeyDevelopment], list[tuple[str, int]], dict[str, float] | None]:
     """The stories of the pile, ranked; each story's lead (:mod:`briefgen.fuse.stories`)
-    in the stories' order; and the stories' further developments — a story's sub-events,
+    in the stories' order; the stories' further developments — a story's sub-events,
     and what a one-document brief reports beside its lead — clustered across each
     story's documents, written to ``spool`` and ranked by score: (story id, index in
-    ``spool``) each. Each story's documents are read once, together."""
+    ``spool``) each; and the documents' topicality where the profiles tell it (every
+    document has its own profile: :func:`~briefgen.fuse.stories.topicality`), else None.
+
+    ``facts``: the pile with its developments' actors merged; ``profiled``: each
+    document's profile, read once (:func:`_profiled`). Each story's documents are read
+    once, together."""
     newest, span = pile_span(sources, period)
-    idf = idf_table([profile_of(f) for f in facts])
+    profiles = Profiles.of(profiled)
+    idf = profiles.idf_map()
     built: list[tuple[Story, KeyDevelopment | None, list[tuple[float, int]]]] = []
-    for k, members in enumerate(detect_stories(facts, sources), 1):
+    for k, members in enumerate(detect_stories(profiles, sources), 1):
         group = [facts[i] for i in members]
         devs_of = {f.document.id: f.key_developments for f in group}
         story, dev, reports = build_story(
@@ -501,7 +509,22 @@ def _stories(
             leads.append(dev)
         secondary += [(score, story.id, i) for score, i in spooled]
     secondary.sort(key=lambda d: -d[0])
-    return stories, leads, [(sid, i) for _, sid, i in secondary]
+    # Topicality reads the documents' own developments where a profile is made from them.
+    topical = topicality(profiles) if profiles.derived == 0 else None
+    profiles.release()
+    return stories, leads, [(sid, i) for _, sid, i in secondary], topical
+
+
+class _ProfilePart(_Head):
+    profile: dict[str, float] = {}
+
+
+def _profiled(facts: Sequence[DocFacts], renamed: Sequence[DocFacts]) -> Iterator[Any]:
+    """Each document with its term profile (as :func:`~briefgen.fuse.stories.profile_of`
+    reads it): only the profile where it has one, else the whole document as fusion reads
+    it (its profile is made from its developments)."""
+    for i, part in enumerate(_parts(facts, _ProfilePart)):
+        yield part if part.profile else renamed[i]
 
 
 #: Without a period asked for, the timeline keeps to the documents' dates, widened by this

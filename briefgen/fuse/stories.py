@@ -32,11 +32,14 @@ import gzip
 import heapq
 import math
 import re
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
+
+import numpy as np
 
 from briefgen.fuse.developments import (
     Sources,
@@ -97,27 +100,30 @@ def background_df() -> tuple[int, Mapping[str, int]]:
     return (total, table) if total > 0 else (0, {})
 
 
+def _idf_values(df: Sequence[int], terms: Sequence[str], n: int, background: bool) -> array[float]:
+    """Smoothed IDF of each term (see :func:`idf_table`), in the order of ``terms``."""
+    total, table = background_df() if background else (0, {})
+    if not total:
+        return array("d", [math.log((n + 1) / (k + 1)) + 1.0 for k in df])
+    m = BACKGROUND_DOCS
+    out = array("d", bytes(8 * len(terms)))
+    for i, (t, k) in enumerate(zip(terms, df, strict=True)):
+        if t[1:2] == ":":
+            out[i] = math.log((n + 1) / (k + 1)) + 1.0
+        else:
+            rate = table.get(t, 0) / total
+            out[i] = math.log((n + m + 1) / (k + m * rate + 1)) + 1.0
+    return out
+
+
 def idf_table(profiles: Sequence[Mapping[str, float]], background: bool = True) -> dict[str, float]:
     """Smoothed IDF of every term of the pile, ``log((n + 1) / (df + 1)) + 1``, its lemma
     terms blended with the background table: the table counts as :data:`BACKGROUND_DOCS`
     documents of the pile, each holding a lemma at the table's rate (0 for a lemma it
-    lacks, a rare one). Names, figures and dates keep the pile's own counts."""
-    df: Counter[str] = Counter()
-    for p in profiles:
-        df.update(p.keys())
-    n = len(profiles)
-    total, table = background_df() if background else (0, {})
-    if not total:
-        return {t: math.log((n + 1) / (k + 1)) + 1.0 for t, k in df.items()}
-    m = BACKGROUND_DOCS
-    out = {}
-    for t, k in df.items():
-        if t[1:2] == ":":
-            out[t] = math.log((n + 1) / (k + 1)) + 1.0
-        else:
-            rate = table.get(t, 0) / total
-            out[t] = math.log((n + m + 1) / (k + m * rate + 1)) + 1.0
-    return out
+    lacks, a rare one). Names, figures and dates keep the pile's own counts.
+
+    (:meth:`Profiles.idf` computes it for a whole pile held compactly.)"""
+    return dict(Profiles.of_profiles(profiles).idf_map(background))
 
 
 #: What a story the last brief did not report gains: more than recency can (0.3 at
@@ -169,38 +175,292 @@ class Seen:
         )
 
 
-def topicality(facts: Sequence[DocFacts]) -> dict[str, float]:
-    """Document id → how much it is about the pile's subject: the cosine of its TF-IDF
-    vector with the pile's centroid, over the median document's, at most 1. A radio
-    schedule in a pile about a trial weighs little; most documents weigh 1."""
-    if not facts:
-        return {}
-    profiles = [profile_of(f) for f in facts]
-    vecs = vectors(profiles, idf_table(profiles))
-    centroid: defaultdict[str, float] = defaultdict(float)
-    for v in vecs:
-        for t, x in v.items():
-            centroid[t] += x
-    norm = math.sqrt(sum(x * x for x in centroid.values())) or 1.0
-    sims = [sum(x * centroid[t] for t, x in v.items()) / norm for v in vecs]
-    middle = sorted(sims)[len(sims) // 2] or 1.0
-    return {f.document.id: min(1.0, s / middle) for f, s in zip(facts, sims, strict=True)}
+class _IdfView(Mapping[str, float]):
+    """Term → IDF, read from :class:`Profiles`' arrays (no dictionary of its own)."""
+
+    def __init__(self, ids: Mapping[str, int], terms: Sequence[str], idf: array[float]) -> None:
+        self._ids = ids
+        self._terms = terms
+        self._idf = idf
+
+    def __getitem__(self, term: str) -> float:
+        return self._idf[self._ids[term]]
+
+    def __contains__(self, term: object) -> bool:
+        return term in self._ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._terms)
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+
+@dataclass
+class _Vectors:
+    """Unit TF-IDF vectors of documents, flat: document ``i``'s terms are
+    ``tids[starts[i]:starts[i + 1]]`` (in its profile's order) with values ``values[…]``;
+    ``terms`` names the term ids (their order breaks ties between equal weights)."""
+
+    tids: array[int]
+    values: array[float]
+    starts: array[int]
+    terms: Sequence[str]
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    @classmethod
+    def of_dicts(cls, vecs: Sequence[Mapping[str, float]]) -> _Vectors:
+        ids: dict[str, int] = {}
+        tids, values, starts = array("i"), array("d"), array("q", [0])
+        for v in vecs:
+            for t, x in v.items():
+                tids.append(ids.setdefault(t, len(ids)))
+                values.append(x)
+            starts.append(len(tids))
+        return cls(tids, values, starts, list(ids))
+
+    def as_dicts(self) -> list[dict[str, float]]:
+        out = []
+        for i in range(len(self)):
+            a, b = self.starts[i], self.starts[i + 1]
+            out.append(
+                {self.terms[t]: x for t, x in zip(self.tids[a:b], self.values[a:b], strict=True)}
+            )
+        return out
+
+
+@dataclass
+class _Pairs:
+    """Pairs of documents ``(first[k], second[k])`` and their similarity ``sim[k]``, in
+    the order they were found (16 bytes a pair; a dictionary of tuples takes ~200)."""
+
+    first: array[int] = field(default_factory=lambda: array("i"))
+    second: array[int] = field(default_factory=lambda: array("i"))
+    sim: array[float] = field(default_factory=lambda: array("d"))
+
+    def add(self, i: int, j: int, s: float) -> None:
+        self.first.append(i)
+        self.second.append(j)
+        self.sim.append(s)
+
+    def __len__(self) -> int:
+        return len(self.sim)
+
+    @classmethod
+    def of_dict(cls, pairs: Mapping[tuple[int, int], float]) -> _Pairs:
+        out = cls()
+        for (i, j), s in pairs.items():
+            out.add(i, j, s)
+        return out
+
+    def as_dict(self) -> dict[tuple[int, int], float]:
+        return {(i, j): s for i, j, s in zip(self.first, self.second, self.sim, strict=True)}
+
+    def override(self, fixed: Mapping[tuple[int, int], float]) -> None:
+        """Set the similarity of the pairs ``fixed`` names (added after the others when
+        absent), as assigning them in a dictionary of the pairs would."""
+        if not fixed:
+            return
+        left = dict(fixed)
+        firsts = {i for i, _ in left}
+        for k, i in enumerate(self.first):
+            if i in firsts:
+                s = left.pop((i, self.second[k]), None)
+                if s is not None:
+                    self.sim[k] = s
+        for (i, j), s in left.items():
+            self.add(i, j, s)
+
+
+class Profiles:
+    """Every document's term profile (:func:`profile_of`), held compactly: terms interned
+    as ids, weights in flat arrays (12 bytes a term, against ~80 in a dictionary), each
+    document's terms in its profile's order; with the documents' ids and publication
+    days. Built in one pass over the facts (:meth:`of`); story detection
+    (:func:`detect_stories`), :func:`topicality` and the IDF that
+    :func:`build_story` weighs with (:meth:`idf_map`) read it and never the facts again,
+    and compute exactly what they compute from the profiles as dictionaries."""
+
+    def __init__(self) -> None:
+        self.terms: list[str] = []
+        self._ids: dict[str, int] = {}
+        self.tids = array("i")
+        self.weights = array("d")
+        self.starts = array("q", [0])
+        self.docs: list[str] = []
+        self.days: list[int | None] = []
+        #: How many documents had no profile of their own (one made from their title and
+        #: developments, :func:`profile_of`).
+        self.derived = 0
+        self._idf: dict[bool, array[float]] = {}
+        self._vectors: _Vectors | None = None
+        self._released = False
+
+    @classmethod
+    def of(cls, facts: Iterable[DocFacts]) -> Profiles:
+        """The profiles of ``facts`` (any iterable: each document is read once)."""
+        out = cls()
+        for f in facts:
+            if not f.profile:
+                out.derived += 1
+            out.add(profile_of(f), f.document.id, _day(f.document.published))
+        return out
+
+    @classmethod
+    def of_profiles(
+        cls,
+        profiles: Iterable[Mapping[str, float]],
+        days: Iterable[int | None] | None = None,
+    ) -> Profiles:
+        """Profiles given as dictionaries (documents named by their index)."""
+        out = cls()
+        when = iter(days) if days is not None else None
+        for i, p in enumerate(profiles):
+            out.add(p, str(i), next(when) if when is not None else None)
+        return out
+
+    def add(self, profile: Mapping[str, float], doc: str, day: int | None) -> None:
+        self._check()
+        ids, terms = self._ids, self.terms
+        for t, w in profile.items():
+            k = ids.get(t)
+            if k is None:
+                k = ids[t] = len(terms)
+                terms.append(t)
+            self.tids.append(k)
+            self.weights.append(w)
+        self.starts.append(len(self.tids))
+        self.docs.append(doc)
+        self.days.append(day)
+        self._idf.clear()
+        self._vectors = None
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def release(self) -> None:
+        """Drop the profiles and vectors once detection and :func:`topicality` are done,
+        keeping what :meth:`idf_map` (the pile's IDF), ``docs`` and ``days`` answer: at
+        100,000 documents the profiles and vectors are ~230 MB."""
+        self.idf()
+        self._released = True
+        self._vectors = None
+        self.tids, self.weights, self.starts = array("i"), array("d"), array("q", [0])
+
+    def _check(self) -> None:
+        if self._released:
+            raise RuntimeError("Profiles.release() dropped the profiles: read them before")
+
+    def subset(self, members: Sequence[int]) -> Profiles:
+        """The profiles of documents ``members`` (in that order), as a pile of their own."""
+        self._check()
+        out = Profiles()
+        local: dict[int, int] = {}
+        for i in members:
+            a, b = self.starts[i], self.starts[i + 1]
+            for t in self.tids[a:b]:
+                k = local.get(t)
+                if k is None:
+                    k = local[t] = len(out.terms)
+                    out.terms.append(self.terms[t])
+                out.tids.append(k)
+            out.weights.extend(self.weights[a:b])
+            out.starts.append(len(out.tids))
+            out.docs.append(self.docs[i])
+            out.days.append(self.days[i])
+        out._ids = {t: k for k, t in enumerate(out.terms)}
+        return out
+
+    def idf(self, background: bool = True) -> array[float]:
+        """IDF of each term id (:func:`idf_table`'s)."""
+        if background not in self._idf:
+            self._check()
+            df = array("i", bytes(4 * len(self.terms)))
+            for t in self.tids:
+                df[t] += 1
+            self._idf[background] = _idf_values(df, self.terms, len(self.docs), background)
+        return self._idf[background]
+
+    def idf_map(self, background: bool = True) -> Mapping[str, float]:
+        """Term → IDF, as :func:`idf_table` gives it, without a dictionary of its own."""
+        return _IdfView(self._ids, self.terms, self.idf(background))
+
+    def vectors(self, idf: Sequence[float] | None = None) -> _Vectors:
+        """Unit-length TF-IDF vectors (sub-linear term weights) of every document, with
+        ``idf`` by term id (the pile's, :meth:`idf`, by default: kept)."""
+        if idf is None and self._vectors is not None:
+            return self._vectors
+        self._check()
+        weigh = self.idf() if idf is None else idf
+        cw = [CLASS_WEIGHT.get(t[:2], 1.0) for t in self.terms]
+        tids, weights, starts = self.tids, self.weights, self.starts
+        values = array("d")
+        kept = array("i")
+        every = True
+        vstarts = array("q", [0])
+        for i in range(len(self.docs)):
+            a, b = starts[i], starts[i + 1]
+            v = [
+                (t, (1.0 + math.log(w)) * weigh[t] * cw[t])
+                for t, w in zip(tids[a:b], weights[a:b], strict=True)
+                if w > 0
+            ]
+            norm = math.sqrt(sum(x * x for _, x in v)) or 1.0
+            values.extend(x / norm for _, x in v)
+            if len(v) != b - a:
+                every = False
+            kept.extend(t for t, _ in v)
+            vstarts.append(len(values))
+        # Where every weight is positive (always, for profiles the extractor makes), the
+        # vectors' terms are the profiles': one array for both.
+        out = _Vectors(tids, values, starts, self.terms) if every else None
+        if out is None:
+            out = _Vectors(kept, values, vstarts, self.terms)
+        if idf is None:
+            self._vectors = out
+        return out
 
 
 def vectors(
     profiles: Sequence[Mapping[str, float]], idf: Mapping[str, float]
 ) -> list[dict[str, float]]:
     """Unit-length TF-IDF vectors (sub-linear term weights)."""
-    out = []
-    for p in profiles:
-        v = {
-            t: (1.0 + math.log(w)) * idf[t] * CLASS_WEIGHT.get(t[:2], 1.0)
-            for t, w in p.items()
-            if w > 0
-        }
-        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-        out.append({t: x / norm for t, x in v.items()})
-    return out
+    pile = Profiles.of_profiles(profiles)
+    return pile.vectors(array("d", [idf[t] for t in pile.terms])).as_dicts()
+
+
+def topicality(facts: Sequence[DocFacts] | Profiles) -> dict[str, float]:
+    """Document id → how much it is about the pile's subject: the cosine of its TF-IDF
+    vector with the pile's centroid, over the median document's, at most 1. A radio
+    schedule in a pile about a trial weighs little; most documents weigh 1.
+
+    ``facts`` may be the pile's :class:`Profiles` (the same figures when every document
+    has a profile of its own: ``Profiles.derived == 0``)."""
+    if not facts:
+        return {}
+    pile = facts if isinstance(facts, Profiles) else Profiles.of(facts)
+    vecs = pile.vectors()
+    tids, values, starts = vecs.tids, vecs.values, vecs.starts
+    centroid = array("d", bytes(8 * len(pile.terms)))
+    seen = bytearray(len(pile.terms))
+    order = array("i")  # the centroid's terms in the order they first occur
+    for q in range(starts[-1]):
+        t = tids[q]
+        centroid[t] += values[q]
+        if not seen[t]:
+            seen[t] = 1
+            order.append(t)
+    norm = math.sqrt(sum(centroid[t] * centroid[t] for t in order)) or 1.0
+    sims = []
+    for i in range(len(pile)):
+        a, b = starts[i], starts[i + 1]
+        sims.append(
+            sum(x * centroid[t] for t, x in zip(tids[a:b], values[a:b], strict=True)) / norm
+        )
+    middle = sorted(sims)[len(sims) // 2] or 1.0
+    return {doc: min(1.0, s / middle) for doc, s in zip(pile.docs, sims, strict=True)}
 
 
 def _day(iso: str | None) -> int | None:
@@ -221,71 +481,182 @@ def similar_pairs(
     among the heaviest of more than :data:`MAX_POSTINGS` documents (or
     :data:`MAX_POSTINGS_SHARE` of the pile) proposes no pair: the pairs compared grow
     with the pile, not with its square."""
+    return _similar(_Vectors.of_dicts(vecs), days).as_dict()
+
+
+def _similar(vecs: _Vectors, days: Sequence[int | None]) -> _Pairs:
+    """:func:`similar_pairs` of vectors held flat, the pairs in flat arrays."""
     n = len(vecs)
     cap = max(2, min(MAX_POSTINGS, max(int(MAX_POSTINGS_SHARE * n), 10)))
-    tops = [
-        [t for t, _ in sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_TERMS]] for v in vecs
-    ]
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, top in enumerate(tops):
-        for t in top:
-            postings[t].append(i)
-    pairs: dict[tuple[int, int], float] = {}
-    for i, v in enumerate(vecs):
+    tids, values, starts, terms = vecs.tids, vecs.values, vecs.starts, vecs.terms
+    # Each document's heaviest terms (ties by term), flat.
+    tops = array("i")
+    top_starts = array("q", [0])
+    for i in range(n):
+        a, b = starts[i], starts[i + 1]
+        ts, xs = tids[a:b], values[a:b]
+        heaviest = sorted(range(b - a), key=lambda k: (-xs[k], terms[ts[k]]))[:TOP_TERMS]
+        tops.extend(ts[k] for k in heaviest)
+        top_starts.append(len(tops))
+    # Postings, flat: term t's documents (ascending) are docs[at[t]:at[t + 1]].
+    count = array("q", bytes(8 * (len(terms) + 1)))
+    for t in tops:
+        count[t + 1] += 1
+    for t in range(len(terms)):
+        count[t + 1] += count[t]
+    at = count
+    fill = array("q", at)
+    docs = array("i", bytes(4 * len(tops)))
+    for i in range(n):
+        for t in tops[top_starts[i] : top_starts[i + 1]]:
+            docs[fill[t]] = i
+            fill[t] += 1
+    del fill
+    # Candidates are scored in bulk first (numpy, summed in its own order): only those
+    # that could reach MIN_PAIR — most do not — get the exact sum, in the order a
+    # dictionary lookup of the smaller vector's terms in the other's would add them.
+    tid_np = np.frombuffer(tids, dtype=np.intc) if len(tids) else np.zeros(0, np.intc)
+    val_np = np.frombuffer(values, dtype=np.float64) if len(values) else np.zeros(0)
+    begin = np.frombuffer(starts, dtype=np.int64)
+    when = np.array([np.nan if d is None else float(d) for d in days], dtype=np.float64)
+    dense = np.zeros(len(terms))
+    place = np.full(len(terms), -1, dtype=np.int32)
+    bound = MIN_PAIR - 1e-9  # far above the rounding of either sum
+    pairs = _Pairs()
+    for i in range(n):
         seen: set[int] = set()
-        for t in tops[i]:
-            docs = postings[t]
-            if len(docs) > cap:
+        for t in tops[top_starts[i] : top_starts[i + 1]]:
+            a, b = at[t], at[t + 1]
+            if b - a > cap:
                 continue
-            seen.update(j for j in docs if j > i)
-        for j in seen:
-            w = vecs[j]
-            small, big = (v, w) if len(v) <= len(w) else (w, v)
-            sim = sum(x * big[t] for t, x in small.items() if t in big)
-            if days[i] is not None and days[j] is not None:
-                gap = abs(days[i] - days[j])  # type: ignore[operator]
-                sim /= 1.0 + max(0, gap - DAYS_SAME) / DAYS_HALF
+            seen.update(j for j in docs[a:b] if j > i)
+        if not seen:
+            continue
+        a, b = starts[i], starts[i + 1]
+        cands = np.fromiter(seen, dtype=np.int64, count=len(seen))  # the set's order
+        lo = begin[cands]
+        lengths = begin[cands + 1] - lo
+        if not lengths.all():  # a document without terms is similar to none
+            cands, lo, lengths = cands[lengths > 0], lo[lengths > 0], lengths[lengths > 0]
+            if not len(cands):
+                continue
+        first = np.cumsum(lengths) - lengths  # each candidate's place in the gathered terms
+        idx = np.arange(int(first[-1] + lengths[-1])) + np.repeat(lo - first, lengths)
+        dense[tid_np[a:b]] = val_np[a:b]
+        dots = np.add.reduceat(dense[tid_np[idx]] * val_np[idx], first)
+        dense[tid_np[a:b]] = 0.0
+        gap = np.abs(when[cands] - when[i])
+        rough = dots / np.where(
+            np.isnan(gap), 1.0, 1.0 + np.maximum(0.0, gap - DAYS_SAME) / DAYS_HALF
+        )
+        likely = cands[rough >= bound]
+        if not len(likely):
+            continue
+        # The exact sums: each pair's shared terms in the smaller vector's order (this
+        # document's, or the other's when it has fewer terms), their products summed
+        # one by one as Python adds them.
+        place[tid_np[a:b]] = np.arange(b - a, dtype=np.int32)
+        lo = begin[likely]
+        lengths = begin[likely + 1] - lo
+        idx = np.arange(int(lengths.sum())) + np.repeat(
+            lo - (np.cumsum(lengths) - lengths), lengths
+        )
+        seg = np.repeat(np.arange(len(likely)), lengths)
+        mine = place[tid_np[idx]]
+        place[tid_np[a:b]] = -1
+        shared = mine >= 0
+        idx, seg, mine = idx[shared], seg[shared], mine[shared]
+        key = np.where((b - a <= lengths)[seg], mine, idx)
+        order = np.lexsort((key, seg))
+        products = (val_np[a + mine[order]] * val_np[idx[order]]).tolist()
+        ends = np.cumsum(np.bincount(seg, minlength=len(likely))).tolist()
+        day = days[i]
+        start = 0
+        for j, end in zip(likely.tolist(), ends, strict=True):
+            sim = sum(products[start:end])
+            start = end
+            other = days[j]
+            if day is not None and other is not None:
+                gap_days = abs(day - other)
+                sim /= 1.0 + max(0, gap_days - DAYS_SAME) / DAYS_HALF
             if sim >= MIN_PAIR:
-                pairs[(i, j)] = sim
+                pairs.add(i, j, sim)
     return pairs
 
 
 def average_linkage(n: int, pairs: Mapping[tuple[int, int], float], threshold: float) -> list[int]:
     """Cluster label of each of ``n`` items: average linkage over a sparse similarity
     graph (absent pairs count 0), merging while the mean similarity ≥ ``threshold``."""
-    nbr: list[dict[int, float]] = [{} for _ in range(n)]
-    for (i, j), s in pairs.items():
-        nbr[i][j] = nbr[i].get(j, 0.0) + s
-        nbr[j][i] = nbr[j].get(i, 0.0) + s
+    return _linkage(n, _Pairs.of_dict(pairs), threshold)
+
+
+def _linkage(n: int, pairs: _Pairs, threshold: float) -> list[int]:
+    """:func:`average_linkage` of pairs held flat, one connected part at a time.
+
+    Two clusters whose mean similarity reaches the threshold hold a pair that reaches it
+    (a mean is at most the largest term), so merges happen only inside the parts that
+    pairs at the threshold connect: each part is clustered on its own, with only its
+    own pairs' neighbour tables in memory, merged in the order the whole graph would
+    merge it (the heap's order restricted to the part)."""
+    first, second, sim = pairs.first, pairs.second, pairs.sim
+    # A margin far above rounding keeps every pair a rounded mean could rest on.
+    low = threshold - abs(threshold) * 1e-9 if threshold > 0 else -math.inf
+    part = list(range(n))
+
+    def find(k: int) -> int:
+        while part[k] != k:
+            part[k] = part[part[k]]
+            k = part[k]
+        return k
+
+    for i, j, s in zip(first, second, sim, strict=True):
+        if s >= low:
+            a, b = find(i), find(j)
+            if a != b:
+                part[max(a, b)] = min(a, b)
+    edges: dict[int, array[int]] = {}
+    for k, (i, j) in enumerate(zip(first, second, strict=True)):
+        r = find(i)
+        if r == find(j):
+            edges.setdefault(r, array("i")).append(k)
     size = [1] * n
     version = [0] * n
     alive = [True] * n
     parent = list(range(n))
-    heap = [(-s, i, j, 0, 0) for (i, j), s in pairs.items() if s >= threshold]
-    heapq.heapify(heap)
-    while heap:
-        _, i, j, vi, vj = heapq.heappop(heap)
-        if not (alive[i] and alive[j]) or version[i] != vi or version[j] != vj:
-            continue
-        if i > j:
-            i, j = j, i
-        alive[j] = False
-        parent[j] = i
-        for x, s in nbr[j].items():
-            if x == i:
+    for ks in edges.values():
+        nbr: dict[int, dict[int, float]] = {}
+        for k in ks:
+            i, j, s = first[k], second[k], sim[k]
+            ni = nbr.setdefault(i, {})
+            nj = nbr.setdefault(j, {})
+            ni[j] = ni.get(j, 0.0) + s
+            nj[i] = nj.get(i, 0.0) + s
+        heap = [(-sim[k], first[k], second[k], 0, 0) for k in ks if sim[k] >= threshold]
+        heapq.heapify(heap)
+        while heap:
+            _, i, j, vi, vj = heapq.heappop(heap)
+            if not (alive[i] and alive[j]) or version[i] != vi or version[j] != vj:
                 continue
-            nbr[i][x] = nbr[i].get(x, 0.0) + s
-            del nbr[x][j]
-            nbr[x][i] = nbr[i][x]
-        nbr[i].pop(j, None)
-        nbr[j] = {}
-        size[i] += size[j]
-        version[i] += 1
-        for x, s in nbr[i].items():
-            avg = s / (size[i] * size[x])
-            if avg >= threshold:
-                a, b = (i, x) if i < x else (x, i)
-                heapq.heappush(heap, (-avg, a, b, version[a], version[b]))
+            if i > j:
+                i, j = j, i
+            alive[j] = False
+            parent[j] = i
+            ni = nbr[i]
+            for x, s in nbr[j].items():
+                if x == i:
+                    continue
+                ni[x] = ni.get(x, 0.0) + s
+                del nbr[x][j]
+                nbr[x][i] = ni[x]
+            ni.pop(j, None)
+            nbr[j] = {}
+            size[i] += size[j]
+            version[i] += 1
+            for x, s in ni.items():
+                avg = s / (size[i] * size[x])
+                if avg >= threshold:
+                    a, b = (i, x) if i < x else (x, i)
+                    heapq.heappush(heap, (-avg, a, b, version[a], version[b]))
 
     def root(k: int) -> int:
         while parent[k] != k:
@@ -319,37 +690,40 @@ def profile_of(f: DocFacts) -> dict[str, float]:
     return dict(out)
 
 
-def detect_stories(facts: Sequence[DocFacts], sources: Sources) -> list[list[int]]:
+def detect_stories(facts: Sequence[DocFacts] | Profiles, sources: Sources) -> list[list[int]]:
     """Indices of ``facts`` grouped into stories; each story earliest report first.
 
-    A wire copy joins the story of its original whatever its profile says."""
-    profiles = [profile_of(f) for f in facts]
-    idf = idf_table(profiles)
-    vecs = vectors(profiles, idf)
-    days = [_day(f.document.published) for f in facts]
-    pairs = similar_pairs(vecs, days)
-    index = {f.document.id: i for i, f in enumerate(facts)}
-    for i, f in enumerate(facts):
-        original = sources.original.get(f.document.id)
+    ``facts`` may be the pile's :class:`Profiles` (read once into it by the caller: the
+    facts themselves are then not read at all). A wire copy joins the story of its
+    original whatever its profile says."""
+    pile = facts if isinstance(facts, Profiles) else Profiles.of(facts)
+    pairs = _similar(pile.vectors(), pile.days)
+    index = {doc: i for i, doc in enumerate(pile.docs)}
+    copies: dict[tuple[int, int], float] = {}
+    for i, doc in enumerate(pile.docs):
+        original = sources.original.get(doc)
         if original in index and index[original] != i:
             a, b = sorted((i, index[original]))
-            pairs[(a, b)] = 1.0
-    labels = average_linkage(len(facts), pairs, THRESHOLD)
+            copies[(a, b)] = 1.0
+    pairs.override(copies)
+    labels = _linkage(len(pile), pairs, THRESHOLD)
+    del pairs
     groups: dict[int, list[int]] = {}
     for i, lab in enumerate(labels):
         groups.setdefault(lab, []).append(i)
     split: list[list[int]] = []
     for g in groups.values():
-        split.extend(split_story(g, profiles, days))
-    out = [sorted(g, key=lambda i: sources.sort_key(facts[i].document.id)) for g in split]
-    out.sort(key=lambda g: sources.sort_key(facts[g[0]].document.id))
+        split.extend(split_story(g, pile))
+    docs = pile.docs
+    out = [sorted(g, key=lambda i: sources.sort_key(docs[i])) for g in split]
+    out.sort(key=lambda g: sources.sort_key(docs[g[0]]))
     return out
 
 
 def split_story(
     members: list[int],
-    profiles: Sequence[Mapping[str, float]],
-    days: Sequence[int | None],
+    profiles: Profiles | Sequence[Mapping[str, float]],
+    days: Sequence[int | None] | None = None,
 ) -> list[list[int]]:
     """A story's documents re-clustered on what sets them apart *within* it.
 
@@ -359,13 +733,20 @@ def split_story(
     figures weigh much. The story's documents are clustered again on those weights
     (:data:`SPLIT_THRESHOLD`); parts of at least :data:`SPLIT_MIN` documents (and
     :data:`SPLIT_SHARE` of the story) become stories, and each smaller part goes back to
-    the one it resembles most, so a story splits only into substantial events."""
+    the one it resembles most, so a story splits only into substantial events.
+
+    ``profiles``: the pile's :class:`Profiles`, or its profiles as dictionaries with
+    ``days`` (publication days)."""
     if len(members) < 2 * SPLIT_MIN:
         return [members]
-    local = [profiles[i] for i in members]
-    vecs = vectors(local, idf_table(local, background=False))
-    pairs = similar_pairs(vecs, [days[i] for i in members])
-    labels = average_linkage(len(members), pairs, SPLIT_THRESHOLD)
+    pile = (
+        profiles
+        if isinstance(profiles, Profiles)
+        else Profiles.of_profiles(profiles, days if days is not None else [None] * len(profiles))
+    )
+    local = pile.subset(members)
+    found = _similar(local.vectors(local.idf(background=False)), local.days)
+    labels = _linkage(len(members), found, SPLIT_THRESHOLD)
     parts: dict[int, list[int]] = {}
     for k, lab in enumerate(labels):
         parts.setdefault(lab, []).append(k)
@@ -374,7 +755,7 @@ def split_story(
     if len(big) < 2:
         return [members]
     sims: dict[tuple[int, int], float] = {}
-    for (a, b), sim in pairs.items():
+    for a, b, sim in zip(found.first, found.second, found.sim, strict=True):
         sims[(a, b)] = sims[(b, a)] = sim
     for k in (k for p in parts.values() if len(p) < least for k in p):
         best = max(

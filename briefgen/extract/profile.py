@@ -23,7 +23,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from .dates import parse_date
-from .spans import doc_ents
+from .spans import doc_ents, doc_tokens
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -59,7 +59,7 @@ def term_profile(doc: Doc, title_sentences: int, ref: date | None) -> dict[str, 
         for i in range(sent.start, sent.end):
             sent_weight[i] = w
     tagged = doc.has_annotation("POS")
-    for tok in doc:
+    for tok in doc_tokens(doc):
         if tok.is_stop or not tok.is_alpha or len(tok.text) < 3:
             continue
         if tagged and tok.pos_ not in _POS:
@@ -75,7 +75,7 @@ def term_profile(doc: Doc, title_sentences: int, ref: date | None) -> dict[str, 
             if name and any(ch.isalpha() for ch in name):
                 weights["e:" + name] += ENTITY_WEIGHT * w
         elif ent.label_ in ("CARDINAL", "QUANTITY", "MONEY", "PERCENT"):
-            nxt = doc[ent.end] if ent.end < len(doc) else None
+            nxt = doc_tokens(doc)[ent.end] if ent.end < len(doc) else None
             unit = nxt.lemma_.lower() if nxt is not None and nxt.is_alpha else ""
             value = ent.text.lower().replace(",", "")
             if any(ch.isdigit() for ch in value):

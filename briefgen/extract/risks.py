@@ -40,6 +40,7 @@ from .spans import (
     lower_first,
     phrase_inside,
     sentence_evidence,
+    span_tokens,
     subject_of,
     upper_first,
 )
@@ -262,7 +263,7 @@ def _summary(verb: Token, actors: ActorIndex) -> tuple[str, Token | None, bool]:
 def extract_risks(doc: Doc, doc_id: str, actors: ActorIndex, limit: int = 8) -> list[Risk]:
     found: list[tuple[float, Risk]] = []
     for idx, sent in enumerate(doc.sents):
-        for verb in sent:
+        for verb in span_tokens(sent):
             if verb.pos_ not in ("VERB", "AUX") or verb.dep_ in ("aux", "auxpass", "amod"):
                 continue
             if is_speech(verb) or not _is_risk_verb(verb):

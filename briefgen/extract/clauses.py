@@ -157,7 +157,8 @@ def unconfirmed_by(sent: Span) -> list[Token]:
         negated = (
             any(c.dep_ == "neg" for c in tok.children)
             or any(c.lower_ == "yet" for c in tok.head.children)
-            or any(c.dep_ == "neg" for c in tok.head.children if tok.dep_ == "xcomp")
+            or tok.dep_ == "xcomp"
+            and any(c.dep_ == "neg" for c in tok.head.children)
         )
         if not negated and tok.lemma_.lower() != "respond":
             continue
@@ -259,17 +260,13 @@ def predicate_tokens(clause: Clause, max_len: int = 24, keep_hedges: bool = Fals
             skip.update(t.i for t in child.subtree)
     if not kept_conj:
         skip.update(c.i for c in verb.children if c.dep_ == "cc")
-    toks = [t for t in verb.subtree if t.i not in skip and not t.is_space]
-    toks = [
-        t
-        for t in toks
-        if t.i
-        >= (
-            clause.subject.right_edge.i + 1
-            if clause.subject is not None and clause.subject.i < verb.i
-            else 0
-        )
-    ]
+    # Nothing of the subject's phrase when it comes first (its right edge read once).
+    first = (
+        clause.subject.right_edge.i + 1
+        if clause.subject is not None and clause.subject.i < verb.i
+        else 0
+    )
+    toks = [t for t in verb.subtree if t.i not in skip and not t.is_space and t.i >= first]
     toks = trim_clause(toks)
     if len(toks) > max_len:
         # Drop relative and adverbial clauses hanging off objects before cutting.

@@ -182,11 +182,12 @@ def _is_risk_verb(verb: Token) -> bool:
         c.dep_ == "dobj" and c.lemma_.lower() in COST_NOUNS for c in verb.children
     ):
         return True
+    if lemma not in AMPLIFY_VERBS and lemma not in TRANSFER_VERBS:
+        return False
     objects = [
         t for c in verb.children if c.dep_ in ("dobj", "dative", "prep", "attr") for t in c.subtree
     ]
-    military = any(t.lemma_.lower() in MILITARY_OBJECTS for t in objects)
-    return military and (lemma in AMPLIFY_VERBS or lemma in TRANSFER_VERBS)
+    return any(t.lemma_.lower() in MILITARY_OBJECTS for t in objects)
 
 
 def _antecedent(verb: Token) -> list[Token] | None:

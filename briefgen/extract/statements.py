@@ -799,8 +799,8 @@ def extract_statements(
                 and not belief
             ):
                 continue
-            if any(c.dep_ == "neg" for c in tok.children) or any(
-                c.lower_ == "yet" for c in tok.head.children if tok.dep_ == "xcomp"
+            if any(c.dep_ == "neg" for c in tok.children) or (
+                tok.dep_ == "xcomp" and any(c.lower_ == "yet" for c in tok.head.children)
             ):
                 continue  # "did not say", "have yet to confirm": nothing was said
             passive = _passive_stance(tok, lemma)

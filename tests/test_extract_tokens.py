@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 
 from briefgen.extract import statements
 from briefgen.extract.profile import _content_lemmas
-from briefgen.extract.spans import doc_tokens, span_tokens
+from briefgen.extract.spans import doc_tokens, span_text, span_tokens
 
 
 def test_doc_tokens_are_the_docs_tokens_built_once() -> None:
@@ -29,6 +29,15 @@ def test_doc_tokens_are_the_docs_tokens_built_once() -> None:
     other = nlp("Another document.")
     assert [t.text for t in doc_tokens(other)] == ["Another", "document", "."]
     assert doc_tokens(doc) is not tokens  # a new Doc took the slot; built again
+
+
+def test_span_text_is_spacys_span_text() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    doc = nlp("First line ends here.  \n\nThen   a gap. Last, with a space at the end ")
+    spans = [*doc.sents, doc[0:0], doc[2:7], doc[len(doc) - 3 :]]
+    for span in spans:
+        assert span_text(span) == span.text
 
 
 def _scan(text: str, pos: int) -> int:

@@ -52,6 +52,7 @@ from .spans import (
     phrase_inside,
     sent_ents,
     sentence_evidence,
+    span_text,
     span_tokens,
     upper_first,
 )
@@ -254,11 +255,13 @@ def centrality(word_sets: list[set[str]]) -> list[float]:
     n = len(word_sets)
     if n <= PAIRWISE_MAX:
         raw = []
+        sizes = [len(w) for w in word_sets]
         for i, wi in enumerate(word_sets):
             total = 0.0
             for j, wj in enumerate(word_sets):
-                if i != j and wi and wj:
-                    total += len(wi & wj) / ((len(wi) * len(wj)) ** 0.5 + 1)
+                # (a pair that shares no word adds nothing: skipped)
+                if i != j and wi and wj and not wi.isdisjoint(wj):
+                    total += len(wi & wj) / ((sizes[i] * sizes[j]) ** 0.5 + 1)
             raw.append(total / max(1, n - 1))
     else:
         by_size: dict[str, dict[int, int]] = {}
@@ -310,7 +313,7 @@ def _score(
         score += 0.1
     if where:
         score += 0.1
-    text = clause.sentence.text.lower()
+    text = span_text(clause.sentence).lower()
     if any(text.lstrip().startswith(m) for m in BACKGROUND_MARKERS):
         score -= 0.3
     if len([t for t in span_tokens(clause.sentence) if not t.is_punct]) < 9:

@@ -78,6 +78,12 @@ def span_tokens(span: Span) -> list[Token]:
     return doc_tokens(span.doc)[span.start : span.end]
 
 
+def span_text(span: Span) -> str:
+    """``span.text`` (spaCy joins the span's tokens anew on each access), cut from the
+    Doc's text: a Span's text runs from its first token to the end of its last."""
+    return doc_text(span.doc)[span.start_char : span.end_char]
+
+
 def sent_ents(sent: Span) -> list[Span]:
     """``sent.ents`` without rebuilding the Doc's entities: the entities that start in
     the span, up to the first that runs past its end (spaCy's own rule)."""

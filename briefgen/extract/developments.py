@@ -255,13 +255,13 @@ def centrality(word_sets: list[set[str]]) -> list[float]:
     n = len(word_sets)
     if n <= PAIRWISE_MAX:
         raw = []
-        sizes = [len(w) for w in word_sets]
+        lengths = [len(w) for w in word_sets]
         for i, wi in enumerate(word_sets):
             total = 0.0
             for j, wj in enumerate(word_sets):
                 # (a pair that shares no word adds nothing: skipped)
                 if i != j and wi and wj and not wi.isdisjoint(wj):
-                    total += len(wi & wj) / ((sizes[i] * sizes[j]) ** 0.5 + 1)
+                    total += len(wi & wj) / ((lengths[i] * lengths[j]) ** 0.5 + 1)
             raw.append(total / max(1, n - 1))
     else:
         by_size: dict[str, dict[int, int]] = {}

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .gazetteer import Gazetteer, load_gazetteer
-from .spans import clean_bounds, doc_ents, doc_text
+from .spans import clean_bounds, doc_ents, doc_text, doc_tokens, span_tokens
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -161,7 +161,7 @@ class ActorIndex:
         if low in ("it", "its", "they", "their", "them"):
             sent = tok.sent
             best = None
-            for t in sent:
+            for t in span_tokens(sent):
                 if t.i >= tok.i:
                     break
                 key = self.by_token.get(t.i)
@@ -193,13 +193,13 @@ class ActorIndex:
 def _strip_span(ent: Span) -> tuple[int, int] | None:
     """Token bounds of an entity without leading determiners and trailing possessives."""
     start, end = ent.start, ent.end
-    doc = ent.doc
-    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
+    tokens = doc_tokens(ent.doc)
+    while start < end and (tokens[start].lower_ in ("the", "a", "an") or tokens[start].is_punct):
         start += 1
     while end > start and (
-        doc[end - 1].tag_ == "POS"
-        or doc[end - 1].is_punct
-        or doc[end - 1].lower_ in ("'s", "’s", "'", "’")
+        tokens[end - 1].tag_ == "POS"
+        or tokens[end - 1].is_punct
+        or tokens[end - 1].lower_ in ("'s", "’s", "'", "’")
     ):
         end -= 1
     return (start, end) if start < end else None
@@ -279,11 +279,12 @@ def _is_junk_person(m: Mention, gz: Gazetteer) -> bool:
 
 def _role_prefix(doc: Doc, ent_start: int, gz: Gazetteer) -> tuple[int, int] | None:
     """Token range of a title directly before a name: 'Russian Defense Minister'."""
+    tokens = doc_tokens(doc)
     i = ent_start - 1
     first = ent_start
-    sent_start = doc[ent_start].sent.start
+    sent_start = tokens[ent_start].sent.start
     while i >= sent_start and ent_start - i <= 12:
-        tok = doc[i]
+        tok = tokens[i]
         if tok.is_space or tok.text in (",", ";", ":", "(", ")", "“", "”", '"'):
             break
         # A lowercase plural is no part of one person's title: "the Syrian refugees
@@ -298,8 +299,8 @@ def _role_prefix(doc: Doc, ent_start: int, gz: Gazetteer) -> tuple[int, int] | N
         if (
             tok.lower_ in ("for", "of", "on")
             and i - 1 >= 0
-            and doc[i - 1].text[:1].isupper()
-            and doc[i + 1].text[:1].isupper()
+            and tokens[i - 1].text[:1].isupper()
+            and tokens[i + 1].text[:1].isupper()
         ):
             first = i
             i -= 1
@@ -307,9 +308,9 @@ def _role_prefix(doc: Doc, ent_start: int, gz: Gazetteer) -> tuple[int, int] | N
         break
     if first >= ent_start:
         return None
-    while first < ent_start and (doc[first].tag_ == "POS" or doc[first].is_punct):
+    while first < ent_start and (tokens[first].tag_ == "POS" or tokens[first].is_punct):
         first += 1
-    words = [t.lower_ for t in doc[first:ent_start]]
+    words = [t.lower_ for t in tokens[first:ent_start]]
     if not any(
         gz.is_role(" ".join(words[j:k]))
         for j in range(len(words))
@@ -322,6 +323,7 @@ def _role_prefix(doc: Doc, ent_start: int, gz: Gazetteer) -> tuple[int, int] | N
 def _appositive_role(ent: Span, gz: Gazetteer) -> tuple[int, int] | None:
     """Token range of an apposed role: "X, Russia's ambassador to Y," or "Russia's envoy, X"."""
     root = ent.root
+    tokens = doc_tokens(ent.doc)
     heads: list[Token] = []
     if root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN"):
         heads.append(root.head)
@@ -336,11 +338,11 @@ def _appositive_role(ent: Span, gz: Gazetteer) -> tuple[int, int] | None:
             idx = [t.i for t in head.subtree if t.i < ent.start and t.i not in cut]
         else:
             idx = [t.i for t in head.subtree if t.i >= ent.end and t.i not in cut]
-        idx = [i for i in idx if not ent.doc[i].is_punct or ent.doc[i].text in ("’", "'")]
+        idx = [i for i in idx if not tokens[i].is_punct or tokens[i].text in ("’", "'")]
         if not idx:
             continue
         lo, hi = min(idx), max(idx) + 1
-        while lo < hi and ent.doc[lo].lower_ in ("the", "a", "an"):
+        while lo < hi and tokens[lo].lower_ in ("the", "a", "an"):
             lo += 1
         if 0 < hi - lo <= 14:
             return lo, hi
@@ -357,7 +359,7 @@ def _affiliation(doc: Doc, lo: int, hi: int, gz: Gazetteer) -> str | None:
             entry = gz.lookup(" ".join(words[:k]))
             if entry is not None:
                 return entry.name
-    for tok in doc[lo:hi]:
+    for tok in doc_tokens(doc)[lo:hi]:
         entry = gz.lookup(tok.text)
         if entry is not None:
             return entry.name
@@ -385,6 +387,7 @@ def _cue_words(m: Mention) -> tuple[list[str], list[str]]:
     """Lower-case words just before the mention in its sentence (up to four) and the
     heads it is in apposition with or a compound of."""
     doc = m.root.doc
+    tokens = doc_tokens(doc)
     first = doc.char_span(m.start, m.end, alignment_mode="expand")
     before: list[str] = []
     heads = [m.root.head.lemma_.lower()] if m.root.dep_ in ("appos", "compound") else []
@@ -392,7 +395,7 @@ def _cue_words(m: Mention) -> tuple[list[str], list[str]]:
         sent = first.sent
         i = first.start - 1
         while i >= sent.start and len(before) < 4:
-            tok = doc[i]
+            tok = tokens[i]
             if tok.is_punct and tok.text not in ("-", "/"):
                 break
             before.insert(0, tok.lower_)
@@ -401,9 +404,9 @@ def _cue_words(m: Mention) -> tuple[list[str], list[str]]:
         # token's head (a Doc whose long sentences were cut keeps no child lists).
         root = m.root.i
         heads += [
-            doc[j].lemma_.lower()
-            for j in range(sent.start, sent.end)
-            if doc[j].dep_ == "appos" and doc[j].head.i == root and j != root
+            t.lemma_.lower()
+            for t in tokens[sent.start : sent.end]
+            if t.dep_ == "appos" and t.head.i == root and t.i != root
         ]
     return before, heads
 
@@ -458,6 +461,7 @@ def _merge_tails(actors: dict[str, ActorRecord], by_token: dict[int, str]) -> No
 
 def extract_actors(doc: Doc, watchlist: tuple[str, ...] = ()) -> ActorIndex:
     gz = load_gazetteer()
+    tokens = doc_tokens(doc)
     mentions: list[Mention] = []
     role_ranges: list[tuple[int, int, int]] = []  # (lo, hi, entity start) token ranges
 
@@ -480,11 +484,11 @@ def extract_actors(doc: Doc, watchlist: tuple[str, ...] = ()) -> ActorIndex:
         label = ent.label_
         # Titles inside a PERSON entity ("President Trump"): cut them off.
         if label == "PERSON":
-            while end - start > 1 and gz.is_role(doc[start].lower_.rstrip(".")):
+            while end - start > 1 and gz.is_role(tokens[start].lower_.rstrip(".")):
                 start += 1
         if label != "PERSON" and all(i in in_role for i in range(start, end)):
             continue  # "Defense" in "Russian Defense Minister": part of a title
-        if label == "ORG" and end in person_starts and gz.is_role(doc[end - 1].lower_):
+        if label == "ORG" and end in person_starts and gz.is_role(tokens[end - 1].lower_):
             continue  # a job title tagged as an organisation
         m = _mention(doc, start, end, label)
         if m is not None:

@@ -25,7 +25,7 @@ from .lexicon import (
     REPORT_VERBS,
     SPEECH_VERBS,
 )
-from .spans import join_tokens, lower_first, subject_of, trim_clause
+from .spans import doc_tokens, join_tokens, lower_first, span_tokens, subject_of, trim_clause
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -113,7 +113,7 @@ def analyse_sentence(sent: Span) -> Clause | None:
     source += s2 + s3
     cited += c2 + c3
     drop |= d2 | d3
-    for t in sent:
+    for t in span_tokens(sent):
         if t.lower_ == "citing" and t.i not in drop:
             objs = [c for c in t.children if c.dep_ == "dobj"]
             cited.extend(objs[:1])
@@ -129,7 +129,8 @@ def analyse_sentence(sent: Span) -> Clause | None:
 
 def sentence_hedges(sent: Span) -> list[str]:
     found: list[str] = []
-    for tok in sent:
+    toks = span_tokens(sent)
+    for tok in toks:
         low = tok.lower_
         if low in HEDGE_ADVERBS or low in HEDGE_ADJECTIVES and tok.pos_ in ("ADJ", "VERB"):
             found.append(low)
@@ -139,8 +140,8 @@ def sentence_hedges(sent: Span) -> list[str]:
             and any(c.lemma_ in CONFIRM_VERBS for c in tok.head.children)
         ):
             found.append("yet to confirm")
-    for i in range(len(sent) - 2):
-        if sent[i].lower_ == "is" and sent[i + 1].lower_ == "said" and sent[i + 2].lower_ == "to":
+    for i in range(len(toks) - 2):
+        if toks[i].lower_ == "is" and toks[i + 1].lower_ == "said" and toks[i + 2].lower_ == "to":
             found.append("is said to")
     return list(dict.fromkeys(found))
 
@@ -148,7 +149,7 @@ def sentence_hedges(sent: Span) -> list[str]:
 def unconfirmed_by(sent: Span) -> list[Token]:
     """Subjects that have not confirmed: "X have yet to confirm", "X did not confirm"."""
     out: list[Token] = []
-    for tok in sent:
+    for tok in span_tokens(sent):
         if tok.lemma_.lower() not in CONFIRM_VERBS and not (
             tok.lemma_ == "respond" and any(c.dep_ == "neg" for c in tok.children)
         ):
@@ -156,7 +157,8 @@ def unconfirmed_by(sent: Span) -> list[Token]:
         negated = (
             any(c.dep_ == "neg" for c in tok.children)
             or any(c.lower_ == "yet" for c in tok.head.children)
-            or any(c.dep_ == "neg" for c in tok.head.children if tok.dep_ == "xcomp")
+            or tok.dep_ == "xcomp"
+            and any(c.dep_ == "neg" for c in tok.head.children)
         )
         if not negated and tok.lemma_.lower() != "respond":
             continue
@@ -209,7 +211,7 @@ def shorten(tokens: list[Token], head: Token, max_len: int) -> list[Token]:
         drop = {t.i for t in victim.subtree}
         # Take a coordinating conjunction or comma right before the dropped phrase too.
         before = victim.left_edge.i - 1
-        while before in kept and (toks[0].doc[before].dep_ in ("cc", "punct")):
+        while before in kept and (doc_tokens(toks[0].doc)[before].dep_ in ("cc", "punct")):
             drop.add(before)
             before -= 1
         toks = [t for t in toks if t.i not in drop]
@@ -258,17 +260,13 @@ def predicate_tokens(clause: Clause, max_len: int = 24, keep_hedges: bool = Fals
             skip.update(t.i for t in child.subtree)
     if not kept_conj:
         skip.update(c.i for c in verb.children if c.dep_ == "cc")
-    toks = [t for t in verb.subtree if t.i not in skip and not t.is_space]
-    toks = [
-        t
-        for t in toks
-        if t.i
-        >= (
-            clause.subject.right_edge.i + 1
-            if clause.subject is not None and clause.subject.i < verb.i
-            else 0
-        )
-    ]
+    # Nothing of the subject's phrase when it comes first (its right edge read once).
+    first = (
+        clause.subject.right_edge.i + 1
+        if clause.subject is not None and clause.subject.i < verb.i
+        else 0
+    )
+    toks = [t for t in verb.subtree if t.i not in skip and not t.is_space and t.i >= first]
     toks = trim_clause(toks)
     if len(toks) > max_len:
         # Drop relative and adverbial clauses hanging off objects before cutting.
@@ -633,7 +631,7 @@ def _compact_np(head: Token, max_len: int) -> list[Token]:
             keep.update(c.i for c in head.children if c.dep_ == "cc")
         if child.dep_ == "prep" and child.lower_ == "of" and child.i > head.i:
             keep.update(t.i for t in child.subtree)
-    toks = sorted((head.doc[i] for i in keep), key=lambda t: t.i)
+    toks = [doc_tokens(head.doc)[i] for i in sorted(keep)]
     if len(toks) > max_len:
         toks = [t for t in toks if t.i <= head.i][-max_len:]
     return trim_clause(toks)

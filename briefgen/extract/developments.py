@@ -47,7 +47,15 @@ from .main_event import (
     read_headline,
     when_phrase,
 )
-from .spans import join_tokens, phrase_inside, sent_ents, sentence_evidence, upper_first
+from .spans import (
+    join_tokens,
+    phrase_inside,
+    sent_ents,
+    sentence_evidence,
+    span_text,
+    span_tokens,
+    upper_first,
+)
 
 if TYPE_CHECKING:
     from datetime import date
@@ -230,7 +238,7 @@ CONTENT_POS = ("NOUN", "PROPN", "VERB", "ADJ", "NUM")
 def _content_words(sent: Span) -> set[str]:
     return {
         t.lemma_.lower()
-        for t in sent
+        for t in span_tokens(sent)
         if t.pos_ in CONTENT_POS and not t.is_stop and len(t.text) > 2
     }
 
@@ -247,11 +255,13 @@ def centrality(word_sets: list[set[str]]) -> list[float]:
     n = len(word_sets)
     if n <= PAIRWISE_MAX:
         raw = []
+        lengths = [len(w) for w in word_sets]
         for i, wi in enumerate(word_sets):
             total = 0.0
             for j, wj in enumerate(word_sets):
-                if i != j and wi and wj:
-                    total += len(wi & wj) / ((len(wi) * len(wj)) ** 0.5 + 1)
+                # (a pair that shares no word adds nothing: skipped)
+                if i != j and wi and wj and not wi.isdisjoint(wj):
+                    total += len(wi & wj) / ((lengths[i] * lengths[j]) ** 0.5 + 1)
             raw.append(total / max(1, n - 1))
     else:
         by_size: dict[str, dict[int, int]] = {}
@@ -303,10 +313,10 @@ def _score(
         score += 0.1
     if where:
         score += 0.1
-    text = clause.sentence.text.lower()
+    text = span_text(clause.sentence).lower()
     if any(text.lstrip().startswith(m) for m in BACKGROUND_MARKERS):
         score -= 0.3
-    if len([t for t in clause.sentence if not t.is_punct]) < 9:
+    if len([t for t in span_tokens(clause.sentence) if not t.is_punct]) < 9:
         score -= 0.6
     if watch_topics and mentions_topic(text, watch_topics):
         score += 0.4
@@ -317,12 +327,14 @@ def _score(
 
 def _refers_back(sent: Span) -> bool:
     """Does the sentence continue the previous one's event ("this meeting", "it")?"""
-    for tok in sent:
+    toks = span_tokens(sent)
+    for tok in toks:
         if tok.lower_ in EVENT_NOUNS and any(
             c.lower_ in ("this", "the", "that", "such") for c in tok.children if c.dep_ == "det"
         ):
             return True
-    subj = [t for t in sent if t.dep_ in ("nsubj", "nsubjpass") and t.head == sent.root]
+    root = sent.root
+    subj = [t for t in toks if t.dep_ in ("nsubj", "nsubjpass") and t.head == root]
     return bool(subj) and subj[0].lower_ in ("it", "this")
 
 

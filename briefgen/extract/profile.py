@@ -23,7 +23,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from .dates import parse_date
-from .spans import doc_ents
+from .spans import doc_ents, doc_tokens
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -45,6 +45,29 @@ def _norm_entity(text: str) -> str:
     return " ".join(words)
 
 
+def _content_lemmas(doc: Doc) -> list[tuple[int, str]]:
+    """(index, lower-case lemma) of each content word: no stop word, alphabetic, three
+    letters or more and, in a tagged Doc, of a part of speech in :data:`_POS` (the lemma
+    being its text where it has none; untagged, its lower-case text). Read from one
+    ``Doc.to_array`` rather than token by token."""
+    from spacy.attrs import IS_ALPHA, IS_STOP, LEMMA, LENGTH, LOWER, ORTH, POS
+    from spacy.parts_of_speech import IDS
+
+    tagged = doc.has_annotation("POS")
+    pos_ids = {IDS[name] for name in _POS}
+    strings = doc.vocab.strings
+    rows = doc.to_array([IS_STOP, IS_ALPHA, LENGTH, POS, LEMMA, ORTH, LOWER]).tolist()
+    out: list[tuple[int, str]] = []
+    for i, (stop, alpha, length, pos, lemma, orth, lower) in enumerate(rows):
+        if stop or not alpha or length < 3:
+            continue
+        if not tagged:
+            out.append((i, strings[lower]))
+        elif pos in pos_ids:
+            out.append((i, (strings[lemma] or strings[orth]).lower()))
+    return out
+
+
 def term_profile(doc: Doc, title_sentences: int, ref: date | None) -> dict[str, float]:
     """The weighted terms of a parsed document (see the module docstring)."""
     weights: defaultdict[str, float] = defaultdict(float)
@@ -58,16 +81,10 @@ def term_profile(doc: Doc, title_sentences: int, ref: date | None) -> dict[str, 
             w = 1.0
         for i in range(sent.start, sent.end):
             sent_weight[i] = w
-    tagged = doc.has_annotation("POS")
-    for tok in doc:
-        if tok.is_stop or not tok.is_alpha or len(tok.text) < 3:
-            continue
-        if tagged and tok.pos_ not in _POS:
-            continue
-        lemma = (tok.lemma_ or tok.text).lower() if tagged else tok.lower_
+    for i, lemma in _content_lemmas(doc):
         if lemma in _GENERIC:
             continue
-        weights[lemma] += sent_weight.get(tok.i, 1.0)
+        weights[lemma] += sent_weight.get(i, 1.0)
     for ent in doc_ents(doc):
         w = sent_weight.get(ent.start, 1.0)
         if ent.label_ in _NAMES:
@@ -75,7 +92,7 @@ def term_profile(doc: Doc, title_sentences: int, ref: date | None) -> dict[str, 
             if name and any(ch.isalpha() for ch in name):
                 weights["e:" + name] += ENTITY_WEIGHT * w
         elif ent.label_ in ("CARDINAL", "QUANTITY", "MONEY", "PERCENT"):
-            nxt = doc[ent.end] if ent.end < len(doc) else None
+            nxt = doc_tokens(doc)[ent.end] if ent.end < len(doc) else None
             unit = nxt.lemma_.lower() if nxt is not None and nxt.is_alpha else ""
             value = ent.text.lower().replace(",", "")
             if any(ch.isdigit() for ch in value):

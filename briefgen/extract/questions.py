@@ -21,7 +21,7 @@ from .lexicon import (
     FUTURE_VERBS,
     HEDGE_ADVERBS,
 )
-from .spans import join_tokens, sentence_evidence, subject_of
+from .spans import join_tokens, sentence_evidence, span_tokens, subject_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -81,7 +81,7 @@ def _unconfirmed(
     sent: Span, idx: int, sents: list[Span], actors: ActorIndex
 ) -> list[tuple[str, str, str]]:
     out = []
-    for tok in sent:
+    for tok in span_tokens(sent):
         if tok.lemma_.lower() not in CONFIRM_VERBS:
             continue
         negated = any(c.dep_ == "neg" for c in tok.children) or any(
@@ -113,7 +113,7 @@ def _unconfirmed(
 
 def _conditional(sent: Span, actors: ActorIndex) -> list[tuple[str, str, str]]:
     out = []
-    for tok in sent:
+    for tok in span_tokens(sent):
         if not (
             tok.dep_ == "advcl"
             and any(c.lower_ in ("if", "unless") and c.dep_ == "mark" for c in tok.children)
@@ -151,7 +151,7 @@ def _future_question(
 
 def _hedged(sent: Span, actors: ActorIndex) -> list[tuple[str, str, str]]:
     out = []
-    for tok in sent:
+    for tok in span_tokens(sent):
         if tok.pos_ != "VERB":
             continue
         hedges = [
@@ -195,7 +195,7 @@ def _hedged(sent: Span, actors: ActorIndex) -> list[tuple[str, str, str]]:
 
 def _future(sent: Span, actors: ActorIndex) -> list[tuple[str, str, str]]:
     out = []
-    for tok in sent:
+    for tok in span_tokens(sent):
         if tok.pos_ != "VERB" or tok.dep_ in ("advcl", "relcl", "acl", "amod"):
             continue
         modal = next((c.lower_ for c in tok.children if c.dep_ == "aux" and c.tag_ == "MD"), None)

@@ -40,6 +40,7 @@ from .spans import (
     lower_first,
     phrase_inside,
     sentence_evidence,
+    span_tokens,
     subject_of,
     upper_first,
 )
@@ -181,11 +182,12 @@ def _is_risk_verb(verb: Token) -> bool:
         c.dep_ == "dobj" and c.lemma_.lower() in COST_NOUNS for c in verb.children
     ):
         return True
+    if lemma not in AMPLIFY_VERBS and lemma not in TRANSFER_VERBS:
+        return False
     objects = [
         t for c in verb.children if c.dep_ in ("dobj", "dative", "prep", "attr") for t in c.subtree
     ]
-    military = any(t.lemma_.lower() in MILITARY_OBJECTS for t in objects)
-    return military and (lemma in AMPLIFY_VERBS or lemma in TRANSFER_VERBS)
+    return any(t.lemma_.lower() in MILITARY_OBJECTS for t in objects)
 
 
 def _antecedent(verb: Token) -> list[Token] | None:
@@ -262,7 +264,7 @@ def _summary(verb: Token, actors: ActorIndex) -> tuple[str, Token | None, bool]:
 def extract_risks(doc: Doc, doc_id: str, actors: ActorIndex, limit: int = 8) -> list[Risk]:
     found: list[tuple[float, Risk]] = []
     for idx, sent in enumerate(doc.sents):
-        for verb in sent:
+        for verb in span_tokens(sent):
             if verb.pos_ not in ("VERB", "AUX") or verb.dep_ in ("aux", "auxpass", "amod"):
                 continue
             if is_speech(verb) or not _is_risk_verb(verb):

@@ -35,20 +35,53 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
-# The entities of the Doc being extracted, read once: spaCy builds a new Span for every
-# entity of the whole Doc on each ``doc.ents`` or ``Span.ents`` access. One slot, so at
-# most one Doc is kept alive by it (until the next Doc is extracted).
-_ENTS_SLOT: dict[str, Any] = {}
+# What is read of the Doc being extracted, built once: spaCy builds a new Span for every
+# entity of the whole Doc on each ``doc.ents`` or ``Span.ents`` access, and a new Token
+# (through the Python-level ``Doc.__getitem__``, about half a microsecond) for every
+# ``doc[i]`` and for every token of a Span iterated. One slot, so at most one Doc is kept
+# alive by it (until the next Doc is extracted).
+_DOC_SLOT: dict[str, Any] = {}
+
+
+def _slot(doc: Doc) -> dict[str, Any]:
+    if _DOC_SLOT.get("doc") is not doc:
+        _DOC_SLOT.clear()
+        _DOC_SLOT["doc"] = doc
+    return _DOC_SLOT
 
 
 def doc_ents(doc: Doc) -> tuple[Span, ...]:
     """``doc.ents``, built once per Doc (the same spans in the same order)."""
-    if _ENTS_SLOT.get("doc") is not doc:
+    slot = _slot(doc)
+    if "ents" not in slot:
         built = tuple(doc.ents)
-        _ENTS_SLOT.clear()
-        _ENTS_SLOT.update(doc=doc, ents=built, starts=[e.start for e in built])
-    ents: tuple[Span, ...] = _ENTS_SLOT["ents"]
+        slot.update(ents=built, starts=[e.start for e in built])
+    ents: tuple[Span, ...] = slot["ents"]
     return ents
+
+
+def doc_tokens(doc: Doc) -> list[Token]:
+    """The Doc's tokens, built once per Doc: ``doc_tokens(doc)[i]`` is ``doc[i]``.
+
+    The same Token objects are handed out on every call (spaCy's ``doc[i]``, ``token.head``
+    and ``token.children`` build new ones each time), so tokens are compared by ``.i`` (or
+    ``==``), never by identity, across the two."""
+    slot = _slot(doc)
+    tokens: list[Token] | None = slot.get("tokens")
+    if tokens is None:
+        tokens = slot["tokens"] = list(doc)
+    return tokens
+
+
+def span_tokens(span: Span) -> list[Token]:
+    """The tokens of a Span (a sentence) from :func:`doc_tokens`: ``list(span)``, cheaply."""
+    return doc_tokens(span.doc)[span.start : span.end]
+
+
+def span_text(span: Span) -> str:
+    """``span.text`` (spaCy joins the span's tokens anew on each access), cut from the
+    Doc's text: a Span's text runs from its first token to the end of its last."""
+    return doc_text(span.doc)[span.start_char : span.end_char]
 
 
 def sent_ents(sent: Span) -> list[Span]:
@@ -56,7 +89,7 @@ def sent_ents(sent: Span) -> list[Span]:
     the span, up to the first that runs past its end (spaCy's own rule)."""
     ents = doc_ents(sent.doc)
     out: list[Span] = []
-    for k in range(bisect_left(_ENTS_SLOT["starts"], sent.start), len(ents)):
+    for k in range(bisect_left(_DOC_SLOT["starts"], sent.start), len(ents)):
         if ents[k].end > sent.end:
             break
         out.append(ents[k])

@@ -26,7 +26,7 @@ from ..model import SpanRef, Speaker, Statement
 from .actors import ActorIndex
 from .clauses import np_tokens
 from .lexicon import PHRASAL_SPEECH, SPEECH_VERBS, WEAK_SPEECH_VERBS
-from .spans import QUOTE_CHARS, clean_bounds, doc_text, subject_of
+from .spans import QUOTE_CHARS, clean_bounds, doc_text, doc_tokens, span_tokens, subject_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -148,7 +148,7 @@ def quote_mask(doc: Doc) -> set[int]:
     """Indices of tokens inside quotation marks (quotes never run past a paragraph)."""
     inside: set[int] = set()
     open_at: int | None = None
-    for tok in doc:
+    for tok in doc_tokens(doc):
         text = tok.text
         if "\n" in text or "\n" in tok.whitespace_:
             open_at = None
@@ -165,7 +165,7 @@ def _quoted_ranges(sent: Span) -> list[tuple[int, int]]:
     """Token index ranges [open, close] of quotations in the sentence."""
     ranges = []
     open_at = None
-    for tok in sent:
+    for tok in span_tokens(sent):
         if open_at is None and (tok.text in OPEN_Q or tok.text == '"'):
             open_at = tok.i
         elif open_at is not None and (tok.text in CLOSE_Q or tok.text == '"'):
@@ -185,13 +185,48 @@ _TOGGLES = ('"', "''")
 _OPENS = ("“", "«", "‘", "``")
 
 
+#: How far back (characters) :func:`quoted_at` looks for the paragraph it is in.
+_PARAGRAPH_WINDOW = 4000
+_BREAK_CHARS = " \t\n"  # every character a match of _PARAGRAPH is made of
+
+
+def paragraph_start(text: str, pos: int) -> int:
+    """Where the paragraph holding ``pos`` starts: the end of the last :data:`_PARAGRAPH`
+    break that ``_PARAGRAPH.finditer(text, lo, pos)`` finds (``lo`` is
+    :data:`_PARAGRAPH_WINDOW` characters back), else ``lo``.
+
+    The same answer without scanning the whole window (which made every call cost
+    thousands of regex steps): a break is made of spaces, tabs and newlines only, so none
+    runs across a character that is none of these, and a scan started after such a
+    character finds the same breaks from there on. The runs of those characters that
+    hold a newline are scanned one at a time, the last first, each only as far as its
+    break's look-ahead can see (never past ``pos``), until one holds a break."""
+    lo = max(0, pos - _PARAGRAPH_WINDOW)
+    end = pos
+    while True:
+        nl = text.rfind("\n", lo, end)
+        if nl < 0:
+            return lo
+        first = nl
+        while first > lo and text[first - 1] in _BREAK_CHARS:
+            first -= 1
+        after = nl
+        while after < pos and text[after] in _BREAK_CHARS:
+            after += 1
+        ends = [m.end() for m in _PARAGRAPH.finditer(text, first, min(pos, after + 1))]
+        if ends:
+            return ends[-1]
+        if first == lo:
+            return lo
+        end = first
+
+
 def quoted_at(text: str, pos: int) -> bool:
     """Whether ``pos`` lies inside quotation marks in ``text``: straight quotes toggle,
     curly ones (and guillemets, and single curly quotes that are no apostrophe) open and
     close; a paragraph break ends a quotation (a journalist who continues a quote into
     the next paragraph opens that paragraph with a quotation mark again)."""
-    starts = [m.end() for m in _PARAGRAPH.finditer(text, max(0, pos - 4000), pos)]
-    start = starts[-1] if starts else max(0, pos - 4000)
+    start = paragraph_start(text, pos)
     state = False
     for m in _QUOTE_MARK.finditer(text, start, pos):
         ch = m.group()
@@ -202,8 +237,7 @@ def quoted_at(text: str, pos: int) -> bool:
 def quote_opening(text: str, pos: int) -> int | None:
     """Where the quotation holding ``pos`` opens (the offset just after its mark), within
     ``pos``'s paragraph; None when ``pos`` is not inside quotation marks."""
-    starts = [m.end() for m in _PARAGRAPH.finditer(text, max(0, pos - 4000), pos)]
-    start = starts[-1] if starts else max(0, pos - 4000)
+    start = paragraph_start(text, pos)
     state, opened = False, None
     for m in _QUOTE_MARK.finditer(text, start, pos):
         ch = m.group()
@@ -441,14 +475,14 @@ def _stance_content(verb: Token) -> list[Token] | None:
 
 def _quote_after_colon(sent: Span, verb: Token, sents: list[Span]) -> list[Token] | None:
     """ "Cruz continued:" and the quotation in the next sentence: what he continued."""
-    toks = [t for t in sent if not t.is_space]
+    toks = [t for t in span_tokens(sent) if not t.is_space]
     if not toks or toks[-1].text != ":" or toks[-1].i - verb.i > 6:
         return None
     idx = next((k for k, s in enumerate(sents) if s.start == sent.start), None)
     if idx is None or idx + 1 >= len(sents):
         return None
     nxt = sents[idx + 1]
-    words = [t for t in nxt if not t.is_space]
+    words = [t for t in span_tokens(nxt) if not t.is_space]
     if not words or not (words[0].text in OPEN_Q or words[0].text == '"'):
         return None
     return words
@@ -472,16 +506,16 @@ def _quote_before(doc: Doc, sent: Span, subj: Token) -> list[Token] | None:
     """ "“Who can remember? Is it two?” Clinton asks.": the sentence splitter cut the
     quotation from its attribution; a sentence that opens with its speaker takes the
     quotation that closes just before it."""
-    words = [t for t in sent if not t.is_space and not t.is_punct]
+    words = [t for t in span_tokens(sent) if not t.is_space and not t.is_punct]
     if not words or words[0].i < subj.left_edge.i:
         return None
-    if any(not (t.is_punct or t.is_space) for t in doc[sent.start : subj.left_edge.i]):
+    if any(not (t.is_punct or t.is_space) for t in doc_tokens(doc)[sent.start : subj.left_edge.i]):
         return None
     text = doc_text(doc)
     end = sent.start_char
     while end > 0 and text[end - 1].isspace():
         end -= 1
-    first = sent[0]
+    first = doc_tokens(doc)[sent.start]
     if first.text in CLOSE_Q or first.text == '"':
         end = first.idx  # the closing mark was split into this sentence
     elif end == 0 or text[end - 1] not in '"”':
@@ -491,7 +525,7 @@ def _quote_before(doc: Doc, sent: Span, subj: Token) -> list[Token] | None:
     opened = quote_opening(text, end)
     if opened is None or end - opened < 2:
         return None
-    toks = [t for t in doc if opened - 1 <= t.idx < end + 1 and not t.is_space]
+    toks = [t for t in doc_tokens(doc) if opened - 1 <= t.idx < end + 1 and not t.is_space]
     return toks or None
 
 
@@ -509,7 +543,7 @@ def _drop_trailing_aside(doc: Doc, toks: list[Token], mask: set[int]) -> list[To
             t.dep_ == "relcl"
             and t.i not in mask
             and t.left_edge.i - 1 in idx
-            and doc[t.left_edge.i - 1].text == ","
+            and doc_tokens(doc)[t.left_edge.i - 1].text == ","
             and t.right_edge.i >= last
             and t.left_edge.i > words[0].i + 2
             and not any(x.i in mask for x in t.subtree)
@@ -557,7 +591,7 @@ def _one_side(
     lo, hi = min(speaker.start, cue.start), max(speaker.end, cue.end)
     before = [t for t in toks if t.idx + len(t.text) <= lo]
     after = [t for t in toks if t.idx >= hi]
-    between = [t for t in doc if lo <= t.idx < (after[0].idx if after else hi)]
+    between = [t for t in doc_tokens(doc) if lo <= t.idx < (after[0].idx if after else hi)]
     if any(
         t.pos_ == "VERB" and t.lemma_.lower() in SPEECH_VERBS and t.idx >= cue.end for t in between
     ):
@@ -581,7 +615,7 @@ def is_speech_verb(tok: Token) -> bool:
 
 def _colon_statement(sent: Span) -> tuple[Token, Token, list[Token]] | None:
     """ "Graham: Trump's rhetoric is destroying the party" — a headline attribution."""
-    toks = [t for t in sent if not t.is_space]
+    toks = [t for t in span_tokens(sent) if not t.is_space]
     colon = next((t for t in toks[:8] if t.text == ":"), None)
     if colon is None or colon.i == toks[0].i:
         return None
@@ -606,7 +640,9 @@ def _quote_for(sent: Span, verb: Token) -> list[Token] | None:
     to another speech verb of the sentence."""
     doc = sent.doc
     others = [
-        t for t in sent if t is not verb and t.pos_ == "VERB" and t.lemma_.lower() in SPEECH_VERBS
+        t
+        for t in span_tokens(sent)
+        if t is not verb and t.pos_ == "VERB" and t.lemma_.lower() in SPEECH_VERBS
     ]
     for lo, hi in sorted(_quoted_ranges(sent), key=lambda r: r[0] - r[1]):
         if hi - lo < 3:
@@ -619,7 +655,7 @@ def _quote_for(sent: Span, verb: Token) -> list[Token] | None:
         )
         near = abs(verb.i - hi) <= 4 or abs(verb.i - lo) <= 6
         if near and not inside_other:
-            return [doc[i] for i in range(lo, hi + 1)]
+            return doc_tokens(doc)[lo : hi + 1]
     return None
 
 
@@ -641,7 +677,7 @@ def _extend_quote(
     if opened is not None and opened < sent.start_char:
         start = opened
     # The rest of this sentence after the cue: another quotation?
-    rest = [t for t in sent if t.idx >= max(end, cue_end)]
+    rest = [t for t in span_tokens(sent) if t.idx >= max(end, cue_end)]
     quoted = [t for t in rest if t.i in mask]
     # '"A," said Beck, who said there were "B"': B is the nested speech verb's.
     nested = {
@@ -660,10 +696,10 @@ def _extend_quote(
         between = doc_text(doc)[sent.end_char : nxt.start_char] if nxt is sents[idx + 1] else ""
         if "\n" in between or "\n" in doc_text(doc)[end : nxt.start_char]:
             break
-        words = [t for t in nxt if not t.is_punct and not t.is_space]
+        words = [t for t in span_tokens(nxt) if not t.is_punct and not t.is_space]
         if not words or sum(t.i in mask for t in words) < 0.9 * len(words):
             break
-        last = [t for t in nxt if not t.is_space][-1]
+        last = [t for t in span_tokens(nxt) if not t.is_space][-1]
         end = last.idx + len(last.text)
         sent = nxt
     if end == content.end and start == content.start:
@@ -749,10 +785,10 @@ def extract_statements(
         out.append(_statement(doc, doc_id, speaker, cue, content, actors))
 
     for sent in body:
-        for tok in sent:
-            lemma = _lemma(tok)
+        for tok in span_tokens(sent):
             if tok.pos_ != "VERB" or tok.i in mask:
                 continue  # a speech verb inside a quotation belongs to the quotation
+            lemma = _lemma(tok)
             particle = next((c for c in tok.children if c.dep_ == "prt"), None)
             phrasal = particle is not None and (lemma, particle.lower_) in PHRASAL_SPEECH
             belief = lemma in BELIEF_VERBS and lemma not in SPEECH_VERBS
@@ -763,8 +799,8 @@ def extract_statements(
                 and not belief
             ):
                 continue
-            if any(c.dep_ == "neg" for c in tok.children) or any(
-                c.lower_ == "yet" for c in tok.head.children if tok.dep_ == "xcomp"
+            if any(c.dep_ == "neg" for c in tok.children) or (
+                tok.dep_ == "xcomp" and any(c.lower_ == "yet" for c in tok.head.children)
             ):
                 continue  # "did not say", "have yet to confirm": nothing was said
             passive = _passive_stance(tok, lemma)
@@ -846,7 +882,7 @@ def extract_statements(
             cue = _span(doc, tok.idx, end_tok.idx + len(end_tok.text))
             emit(_speaker(doc, subj, actors), cue, toks)
 
-        for tok in sent:
+        for tok in span_tokens(sent):
             if tok.i in mask:
                 continue
             held = _noun_stance(tok)
@@ -862,14 +898,14 @@ def extract_statements(
         if colon is not None:
             head, mark, content_toks = colon
             cue = _span(doc, mark.idx, mark.idx + 1)
-            before = [t for t in sent if t.i < mark.i and not t.is_space]
+            before = [t for t in span_tokens(sent) if t.i < mark.i and not t.is_space]
             span = _tok_span(doc, before)
             if span is not None:
                 key = actors.actor_at(head)
                 emit((span, key), cue, content_toks)
 
         # "according to X, …" / "as per X": the rest of the clause is X's claim.
-        for tok in sent:
+        for tok in span_tokens(sent):
             if tok.lower_ not in ("according", "per") or tok.i in mask:
                 continue
             objs = [t for t in tok.subtree if t.dep_ == "pobj"]
@@ -886,7 +922,7 @@ def extract_statements(
             if head.lemma_.lower() in SPEECH_VERBS or head.lower_ in ("citing", "quoting"):
                 continue  # part of an attribution chain ("X reported, citing Y, according to Z")
             skip = {t.i for t in tok.subtree}
-            as_per = tok.lower_ == "per" and tok.i > 0 and doc[tok.i - 1].lower_ == "as"
+            as_per = tok.lower_ == "per" and tok.i > 0 and doc_tokens(doc)[tok.i - 1].lower_ == "as"
             if as_per:
                 skip.add(tok.i - 1)
             toks = [t for t in head.subtree if t.i not in skip]
@@ -897,12 +933,16 @@ def extract_statements(
             before = [t for t in toks if t.i < lo]
             after = [t for t in toks if t.i > hi]
             toks = before if len(before) >= len(after) else after
-            cue_start = doc[tok.i - 1].idx if as_per else tok.idx
-            nxt = doc[tok.i + 1] if tok.lower_ == "according" and tok.i + 1 < len(doc) else tok
+            cue_start = doc_tokens(doc)[tok.i - 1].idx if as_per else tok.idx
+            nxt = (
+                doc_tokens(doc)[tok.i + 1]
+                if tok.lower_ == "according" and tok.i + 1 < len(doc)
+                else tok
+            )
             cue = _span(doc, cue_start, nxt.idx + len(nxt.text))
             emit(_speaker(doc, src, actors), cue, toks)
         # "In a CNN poll, Clinton held a 24-point lead": the poll is the source.
-        for tok in sent:
+        for tok in span_tokens(sent):
             if tok.lower_ != "in" or tok.dep_ != "prep" or tok.i in mask:
                 continue
             head = tok.head

@@ -23,6 +23,7 @@ Every Doc lives inside a spaCy memory zone, one batch at a time.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -135,8 +136,20 @@ def _init(load: Callable[[], Language], job: DocJob, batch_size: int, parent: in
         _STATE["nlp"] = load()
     except BaseException as exc:  # noqa: BLE001 - raised again with the first batch
         _STATE["error"] = exc
+    _freeze_heap()
     _STATE["job"] = job
     _STATE["batch_size"] = batch_size
+
+
+def _freeze_heap(collect: bool = True) -> None:
+    """Leave what a worker holds for good (spaCy, the model) out of later garbage
+    collections: the parses and extractions that follow make many short-lived objects,
+    and each full collection would walk the model's objects again. A forked worker
+    freezes without collecting first (a collection would touch, and so copy, every page
+    of the heap it shares with its parent)."""
+    if collect:
+        gc.collect()
+    gc.freeze()
 
 
 def _work(chunk: list[tuple[int, Document]]) -> list[Answer]:
@@ -295,6 +308,7 @@ def _job_worker(
 
     die_with_parent(parent)
     logging.getLogger("briefgen").setLevel(logging.ERROR)  # the main process reports
+    _freeze_heap(collect=False)
     name = model_name(nlp)
     try:
         done = False

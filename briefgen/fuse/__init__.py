@@ -281,24 +281,26 @@ def _fuse(
     ranked = ranked_statements(said(), actors, sources, says_spool.append)
     all_questions = asked.result()
     all_risks = merge_risks(risks_in)
-    # Developments: the stories' leads, then their sub-events (on disk), numbered in that
-    # order (kd1 …); one per story are shown when the pile holds several stories.
-    for k, lead in enumerate(leads, 1):
-        lead.id = f"kd{k}"
+    # Developments: the stories' leads, then their sub-events (all in the store), numbered
+    # in that order (kd1 …); one per story are shown when the pile holds several stories.
+    lead_of = [sid for sid, _ in leads]
     story_of = [sid for sid, _ in subs]
+    lead_view = _View(
+        devs_spool, [i for _, i in leads], lambda k: {"id": f"kd{k + 1}", "story": lead_of[k]}
+    )
     sub_view = _View(
         devs_spool,
         [i for _, i in subs],
         lambda k: {"id": f"kd{len(leads) + k + 1}", "story": story_of[k]},
     )
-    every_dev: Sequence[KeyDevelopment] = _Concat(leads, sub_view)
+    every_dev: Sequence[KeyDevelopment] = _Concat(lead_view, sub_view)
     if len(leads) <= 1:
         devs = list(every_dev[: caps.key_developments])
         more_devs: Sequence[KeyDevelopment] = _Tail(every_dev, len(devs))
         reported = devs
     else:
-        devs = leads[: caps.key_developments]
-        more_devs = _Concat(leads[caps.key_developments :], sub_view)
+        devs = list(lead_view[: caps.key_developments])
+        more_devs = _Concat(_Tail(lead_view, len(devs)), sub_view)
         # the stories' sub-events as far as the section would have shown them
         reported = list(every_dev[: caps.key_developments])
     cited = {evidence_key(ev) for d in reported for ev in d.evidence}
@@ -330,9 +332,9 @@ def _fuse(
     by_story = {s.id: s for s in stories}
     for s in stories:
         s.developments = []
-    for d in leads:
-        if d.story in by_story:
-            by_story[d.story].developments.append(d.id)
+    for k, sid in enumerate(lead_of):
+        if sid in by_story:
+            by_story[sid].developments.append(f"kd{k + 1}")
     for k, sid in enumerate(story_of):
         if sid in by_story:
             by_story[sid].developments.append(f"kd{len(leads) + k + 1}")
@@ -400,7 +402,9 @@ class _View(Sequence[_M], Generic[_M]):
     def __len__(self) -> int:
         return len(self._order)
 
-    def __getitem__(self, i: int) -> _M:  # type: ignore[override]
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
         k = range(len(self._order))[i]
         item = self._spool[self._order[k]]
         for name, value in self._update(k).items():
@@ -468,9 +472,10 @@ def _stories(
     period: Period | None,
     seen: Seen | None,
     spool: _Store[KeyDevelopment],
-) -> tuple[list[Story], list[KeyDevelopment], list[tuple[str, int]], dict[str, float] | None]:
+) -> tuple[list[Story], list[tuple[str, int]], list[tuple[str, int]], dict[str, float] | None]:
     """The stories of the pile, ranked; each story's lead (:mod:`briefgen.fuse.stories`)
-    in the stories' order; the stories' further developments — a story's sub-events,
+    in the stories' order, written to ``spool`` (story id, index in ``spool``); the stories'
+    further developments — a story's sub-events,
     and what a one-document brief reports beside its lead — clustered across each
     story's documents, written to ``spool`` and ranked by score: (story id, index in
     ``spool``) each; and the documents' topicality where the profiles tell it (every
@@ -482,7 +487,7 @@ def _stories(
     newest, span = pile_span(sources, period)
     profiles = Profiles.of(profiled)
     idf = profiles.idf_map()
-    built: list[tuple[Story, KeyDevelopment | None, list[tuple[float, int]]]] = []
+    built: list[tuple[Story, int | None, list[tuple[float, int]]]] = []
     for k, members in enumerate(detect_stories(profiles, sources), 1):
         group = [facts[i] for i in members]
         devs_of = {f.document.id: f.key_developments for f in group}
@@ -496,17 +501,17 @@ def _stories(
             if left:
                 rest.append(f.model_copy(update={"key_developments": left}))
         clustered = cluster_developments(rest, sources, topics, period) if rest else []
-        built.append((story, dev, [(d.score, spool.append(d)) for d in clustered]))
+        lead = spool.append(dev) if dev is not None else None
+        built.append((story, lead, [(d.score, spool.append(d)) for d in clustered]))
     built.sort(key=lambda b: (-b[0].score, sources.sort_key(b[0].documents[0])))
     stories: list[Story] = []
-    leads: list[KeyDevelopment] = []
+    leads: list[tuple[str, int]] = []
     secondary: list[tuple[float, str, int]] = []
-    for k, (story, dev, spooled) in enumerate(built, 1):
+    for k, (story, lead, spooled) in enumerate(built, 1):
         story.id = f"s{k}"
         stories.append(story)
-        if dev is not None:
-            dev.story = story.id
-            leads.append(dev)
+        if lead is not None:
+            leads.append((story.id, lead))
         secondary += [(score, story.id, i) for score, i in spooled]
     secondary.sort(key=lambda d: -d[0])
     # Topicality reads the documents' own developments where a profile is made from them.

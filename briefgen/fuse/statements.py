@@ -6,7 +6,7 @@ import hashlib
 import heapq
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from briefgen.fuse.developments import Sources
 from briefgen.model import (
@@ -35,7 +35,7 @@ def ranked_statements(
     actors: list[Actor],
     sources: Sources,
     keep: Callable[[Statement], object],
-) -> list[int]:
+) -> array[int]:
     """:func:`rank_statements` of statements read once, in order: each one kept (not a
     wire copy's repeat) is handed to ``keep`` (which may write it away) and the ranking
     comes back as positions in the order they were kept. Only numbers are held per
@@ -58,7 +58,7 @@ def ranked_statements(
         keep(s)
         position[s.doc] += 1
     del seen
-    ranked = sorted(range(len(scores)), key=lambda k: -scores[k])  # stable: earlier first
+    ranked = array("l", sorted(range(len(scores)), key=lambda k: -scores[k]))  # stable
     return _spread_speakers(ranked, scores, who)
 
 
@@ -73,24 +73,29 @@ def _same_statement(s: Statement) -> int:
 SPEAKER_REPEAT_PENALTY = 0.35
 
 
-def _spread_speakers(ranked: list[int], scores: array[float], who: array[int]) -> list[int]:
+def _spread_speakers(ranked: Sequence[int], scores: array[float], who: array[int]) -> array[int]:
     """``ranked`` (positions, best first, with their ``scores`` and speakers ``who``)
     reordered so that one voice does not fill the section: each statement's score drops
     by ``SPEAKER_REPEAT_PENALTY`` for every statement of the same speaker already taken
-    (greedy, one heap entry per speaker; ties to the earlier in ``ranked``)."""
-    queues: dict[int, list[tuple[int, int]]] = defaultdict(list)  # speaker → (rank, position)
+    (greedy, one heap entry per speaker; ties to the earlier in ``ranked``). Arrays of
+    positions throughout: a pile's statements may be millions."""
+    rank_of = array("l", bytes(8 * len(scores)))  # position → its index in ranked
+    queues: dict[int, array[int]] = {}
     for i, k in enumerate(ranked):
-        queues[who[k]].append((i, k))
-    heap = [(-scores[q[0][1]], q[0][0], speaker, 0) for speaker, q in queues.items()]
+        rank_of[k] = i
+        queue = queues.get(who[k])
+        if queue is None:
+            queue = queues[who[k]] = array("l")
+        queue.append(k)
+    heap = [(-scores[q[0]], rank_of[q[0]], speaker, 0) for speaker, q in queues.items()]
     heapq.heapify(heap)
-    out: list[int] = []
+    out = array("l")
     while heap:
         _, _, speaker, taken = heapq.heappop(heap)
         queue = queues[speaker]
-        out.append(queue[taken][1])
+        out.append(queue[taken])
         if taken + 1 < len(queue):
-            i, k = queue[taken + 1]
-            heapq.heappush(
-                heap, (-(scores[k] - SPEAKER_REPEAT_PENALTY * (taken + 1)), i, speaker, taken + 1)
-            )
+            k = queue[taken + 1]
+            score = -(scores[k] - SPEAKER_REPEAT_PENALTY * (taken + 1))
+            heapq.heappush(heap, (score, rank_of[k], speaker, taken + 1))
     return out

@@ -194,9 +194,11 @@ def child(sizes_file: Path, n: int, compact: bool, spill: bool, held: bool = Fal
     fused = time.perf_counter() - t1
     after = _rss_mb()
     t2 = time.perf_counter()
-    text = brief.to_json() + "\n"
-    data = SplicedJson.of(text, fragment) if fragment else text.encode("utf-8")
-    del text
+    data = (
+        SplicedJson.of_brief(brief, fragment)
+        if fragment
+        else (brief.to_json() + "\n").encode("utf-8")
+    )
     [path] = write_outputs({"json": data}, work, "brief")
     size = path.stat().st_size
     dump = time.perf_counter() - t2

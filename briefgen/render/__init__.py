@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from briefgen.config import FORMATS
 from briefgen.errors import RenderError
-from briefgen.model import Appendix, Brief, brief_json
+from briefgen.model import Brief, brief_json
 from briefgen.render.context import build_context
 from briefgen.render.docx import render_docx
 from briefgen.render.environment import Kind, bounded_render, make_environment
@@ -106,8 +106,7 @@ def render(
     outputs: dict[str, Output] = dict.fromkeys(wanted, b"")  # the requested order
     if "json" in wanted:
         if isinstance(appendix, Fragment):
-            bare = brief.model_copy(update={"appendix": Appendix()}).to_json()
-            outputs["json"] = SplicedJson.of(bare + "\n", appendix)
+            outputs["json"] = SplicedJson.of_brief(brief, appendix)
         else:
             text = brief.to_json() if appendix is None else brief_json(brief, appendix)
             outputs["json"] = (text + "\n").encode("utf-8")

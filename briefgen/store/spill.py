@@ -30,7 +30,7 @@ from typing import BinaryIO
 
 from pydantic import BaseModel
 
-from briefgen.model import Appendix, appendix_json
+from briefgen.model import Appendix, Brief, appendix_json
 
 #: The appendix's sections, in the order the JSON has them.
 SECTIONS: tuple[str, ...] = tuple(Appendix.model_fields)
@@ -159,11 +159,13 @@ _MARKER = f'"appendix": {appendix_json(Appendix())}'
 
 @dataclass(frozen=True)
 class SplicedJson:
-    """A brief's JSON output whose appendix is a file: ``head`` + fragment + ``tail``."""
+    """A brief's JSON output whose appendix is a file: ``head`` + fragment + ``tail`` +
+    ``end``."""
 
-    head: bytes
+    head: bytes | memoryview
     fragment: Fragment
-    tail: bytes
+    tail: bytes | memoryview
+    end: bytes = b""
 
     @classmethod
     def of(cls, text: str, fragment: Fragment) -> SplicedJson:
@@ -173,8 +175,24 @@ class SplicedJson:
         before, after = text.split(_MARKER)
         return cls((before + '"appendix": ').encode("utf-8"), fragment, after.encode("utf-8"))
 
+    @classmethod
+    def of_brief(cls, brief: Brief, fragment: Fragment) -> SplicedJson:
+        """``brief``'s JSON (``Brief.to_json()`` and a newline) with ``fragment`` as its
+        appendix, whatever ``brief.appendix`` holds: the JSON of the rest is held once, as
+        bytes (a pile of 100,000 documents lists them all, and its stories)."""
+        text = brief.model_copy(update={"appendix": Appendix()}).to_json()
+        data = text.encode("utf-8")
+        del text
+        marker = _MARKER.encode("utf-8")
+        at = data.find(marker)
+        if at < 0 or data.find(marker, at + 1) >= 0:  # cannot happen (see of())
+            raise ValueError("cannot place the appendix in the brief's JSON")
+        view = memoryview(data)
+        opening = at + len(b'"appendix": ')
+        return cls(view[:opening], fragment, view[at + len(marker) :], b"\n")
+
     def __len__(self) -> int:
-        return len(self.head) + self.fragment.size + len(self.tail)
+        return len(self.head) + self.fragment.size + len(self.tail) + len(self.end)
 
     def write_to(self, stream: BinaryIO) -> None:
         """The whole JSON into ``stream``, the fragment copied in chunks."""
@@ -187,13 +205,14 @@ class SplicedJson:
         if copied != self.fragment.size:
             raise OSError(f"the appendix file {self.fragment.path} changed while written")
         stream.write(self.tail)
+        stream.write(self.end)
 
     def problem(self) -> str | None:
         """Why this is not a brief's JSON (None when it is), in bounded memory: the parts
         around the appendix parse as a brief with an empty one, and the fragment is the
         file written (:meth:`Fragment.problem`)."""
         try:
-            parsed = json.loads(self.head + b"{}" + self.tail)
+            parsed = json.loads(b"".join((self.head, b"{}", self.tail, self.end)))
         except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             return f"it does not parse ({type(exc).__name__})"
         if not isinstance(parsed, dict) or "schema_version" not in parsed:
@@ -202,4 +221,4 @@ class SplicedJson:
 
     def to_bytes(self) -> bytes:
         """All of it in memory (small piles and tests only)."""
-        return self.head + self.fragment.path.read_bytes() + self.tail
+        return b"".join((self.head, self.fragment.path.read_bytes(), self.tail, self.end))

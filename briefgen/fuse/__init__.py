@@ -22,7 +22,7 @@ from contextlib import ExitStack
 from datetime import date, datetime, timedelta
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -63,7 +63,7 @@ from briefgen.model import (
     Statement,
     Story,
 )
-from briefgen.store.spool import Held, Spool, SpoolView
+from briefgen.store.spool import Held, Items, Spool, SpoolView
 
 if TYPE_CHECKING:
     from briefgen.config import Config
@@ -386,8 +386,8 @@ def _fuse(
     )
 
 
-class _View(Sequence[_M], Generic[_M]):
-    """Items of a spool in ``order``, the ``k``-th read with ``update(k)`` set on it."""
+class _View(Items[_M]):
+    """Items of a store in ``order``, the ``k``-th read with ``update(k)`` set on it."""
 
     def __init__(
         self,
@@ -402,18 +402,15 @@ class _View(Sequence[_M], Generic[_M]):
     def __len__(self) -> int:
         return len(self._order)
 
-    def __getitem__(self, i: Any) -> Any:
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
-        k = range(len(self._order))[i]
+    def item(self, k: int) -> _M:
         item = self._spool[self._order[k]]
         for name, value in self._update(k).items():
             setattr(item, name, value)
         return item
 
 
-class _Concat(Sequence[_M], Generic[_M]):
-    """``head`` then ``tail``, as one sequence (a slice of it is a list)."""
+class _Concat(Items[_M]):
+    """``head`` then ``tail``, as one sequence."""
 
     def __init__(self, head: Sequence[_M], tail: Sequence[_M]) -> None:
         self._head = head
@@ -422,15 +419,12 @@ class _Concat(Sequence[_M], Generic[_M]):
     def __len__(self) -> int:
         return len(self._head) + len(self._tail)
 
-    def __getitem__(self, i: Any) -> Any:
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
-        k = range(len(self))[i]
+    def item(self, k: int) -> _M:
         n = len(self._head)
         return self._head[k] if k < n else self._tail[k - n]
 
 
-class _Tail(Sequence[_M], Generic[_M]):
+class _Tail(Items[_M]):
     """``items`` from ``start`` on."""
 
     def __init__(self, items: Sequence[_M], start: int) -> None:
@@ -440,8 +434,8 @@ class _Tail(Sequence[_M], Generic[_M]):
     def __len__(self) -> int:
         return len(self._items) - self._start
 
-    def __getitem__(self, i: int) -> _M:  # type: ignore[override]
-        return self._items[self._start + range(len(self))[i]]
+    def item(self, k: int) -> _M:
+        return self._items[self._start + k]
 
 
 class _Renamed(Sequence[DocFacts]):

@@ -6,10 +6,10 @@ import math
 import re
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Generic, TypeVar, overload
+from typing import Generic, TypeVar
 
 from briefgen.fuse.developments import Sources
 from briefgen.fuse.simindex import SetIndex, jaccard, words
@@ -19,7 +19,7 @@ from briefgen.model import (
     Period,
     TimelineEntry,
 )
-from briefgen.store.spool import Spool
+from briefgen.store.spool import Spool, SpoolView
 
 #: How much a day's date-frequency signal (:func:`_date_support`) counts, and its parts:
 #: each other publication day citing it, each same-day document mentioning it, each
@@ -110,31 +110,9 @@ def timelines(
     return shown, rest, own
 
 
-class TimelineRest(Sequence[TimelineEntry]):
+class TimelineRest(SpoolView[TimelineEntry]):
     """The entries of a timeline not shown, in date order, each read from the spool
     that holds them as it is asked for (a fresh copy each time)."""
-
-    def __init__(self, spool: Spool[TimelineEntry], items: array[int]) -> None:
-        self._spool = spool
-        self.items = items  # the spool's item of each entry, in order
-
-    def __len__(self) -> int:
-        return len(self.items)
-
-    @overload
-    def __getitem__(self, i: int) -> TimelineEntry: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> list[TimelineEntry]: ...
-
-    def __getitem__(self, i: int | slice) -> TimelineEntry | list[TimelineEntry]:
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
-        return self._spool[self.items[i]]
-
-    def __iter__(self) -> Iterator[TimelineEntry]:
-        for k in self.items:
-            yield self._spool[k]
 
 
 _T = TypeVar("_T")

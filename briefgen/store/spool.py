@@ -32,7 +32,31 @@ S = TypeVar("S", bound=BaseModel)
 _BUFFER = 1 << 20
 
 
-class Spool(Sequence[M], Generic[M]):
+class Items(Sequence[M], Generic[M]):
+    """Indexing by position or slice, and iteration, from :meth:`item` (the sequences of
+    this module, and views over them elsewhere): each read makes a fresh copy."""
+
+    def item(self, k: int) -> M:
+        """The item at position ``k`` (0 ≤ k < len)."""
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, i: int) -> M: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[M]: ...
+
+    def __getitem__(self, i: int | slice) -> M | list[M]:
+        if isinstance(i, slice):
+            return [self.item(k) for k in range(*i.indices(len(self)))]
+        return self.item(range(len(self))[i])
+
+    def __iter__(self) -> Iterator[M]:
+        for k in range(len(self)):
+            yield self.item(k)
+
+
+class Spool(Items[M]):
     """Items of ``kind`` in a temporary file in ``folder`` (the system's by default),
     compressed with zlib when ``compress`` (worth it for large items: a document's facts
     compress about 5 to 1)."""
@@ -82,21 +106,8 @@ class Spool(Sequence[M], Generic[M]):
         """Item ``i`` read as ``kind`` (e.g. a model of only the fields a pass needs)."""
         return kind.model_validate_json(self.raw(i))
 
-    @overload
-    def __getitem__(self, i: int) -> M: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> list[M]: ...
-
-    def __getitem__(self, i: int | slice) -> M | list[M]:
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
-        k = range(len(self))[i]
+    def item(self, k: int) -> M:
         return self.kind.model_validate_json(self.raw(k))
-
-    def __iter__(self) -> Iterator[M]:
-        for k in range(len(self)):
-            yield self[k]
 
     def view(self, order: Sequence[int]) -> SpoolView[M]:
         """The items at ``order``'s indices, as a sequence of their own."""
@@ -116,34 +127,23 @@ class Spool(Sequence[M], Generic[M]):
         self.close()
 
 
-class SpoolView(Sequence[M], Generic[M]):
-    """Some items of a spool, in an order of their own (``spool.view(order)``)."""
+class SpoolView(Items[M]):
+    """Some items of a spool, in an order of their own (``spool.view(order)``): ``items``,
+    the spool's index of each."""
 
     def __init__(self, spool: Spool[M], order: Sequence[int]) -> None:
         self.spool = spool
-        self._order = array("q", order)
+        self.items = order if isinstance(order, array) else array("q", order)
 
     def __len__(self) -> int:
-        return len(self._order)
+        return len(self.items)
 
     def get(self, i: int, kind: type[S]) -> S:
         """Item ``i`` read as ``kind``."""
-        return self.spool.get(self._order[i], kind)
+        return self.spool.get(self.items[i], kind)
 
-    @overload
-    def __getitem__(self, i: int) -> M: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> list[M]: ...
-
-    def __getitem__(self, i: int | slice) -> M | list[M]:
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
-        return self.spool[self._order[range(len(self))[i]]]
-
-    def __iter__(self) -> Iterator[M]:
-        for k in range(len(self)):
-            yield self[k]
+    def item(self, k: int) -> M:
+        return self.spool.item(self.items[k])
 
     def close(self) -> None:
         """Close the spool it views."""

@@ -313,19 +313,7 @@ def merge_actors(
     """
     order = order or {f.document.id: ("", i) for i, f in enumerate(facts)}
     ordered = sorted(facts, key=lambda f: order.get(f.document.id, ("", 0)))
-    return merged_actors(ordered, len(facts), order, limit)
-
-
-def merged_actors(
-    ordered: Iterable[_ActorsOf],
-    documents: int,
-    order: Mapping[str, tuple[str, int]],
-    limit: int | None = None,
-) -> tuple[list[Actor], dict[str, str]]:
-    """:func:`merge_actors` of the documents given one at a time, earliest first
-    (``order``'s sort), of which there are ``documents``: nothing of a document is kept
-    but what its actors add to the merged ones."""
-    actors, remap, _ = ranked_actors(ordered, documents, order)
+    actors, remap, _ = ranked_actors(ordered, len(facts), order)
     out = list(actors)
     return (out[:limit] if limit is not None else out), remap
 
@@ -335,9 +323,11 @@ def ranked_actors(
     documents: int,
     order: Mapping[str, tuple[str, int]],
 ) -> tuple[Iterator[Actor], dict[str, str], dict[str, str]]:
-    """:func:`merged_actors` with the merged actors made one at a time, in rank order
-    (a caller can write each away: an actor of a large pile lists a role per document),
-    and the name of every merged actor by id."""
+    """:func:`merge_actors` of the documents given one at a time, earliest first
+    (``order``'s sort), of which there are ``documents``: nothing of a document is kept but
+    what its actors add to the merged ones. The merged actors are made one at a time, in
+    rank order (a caller can write each away: an actor of a large pile lists a role per
+    document); also returned, the name of every merged actor by id."""
     merged = _accumulate(ordered)
     remap = _join_people(merged)
     _join_tails(merged, remap)
@@ -387,20 +377,6 @@ def _actor(acc: _ActorAcc, salience: float, order: Mapping[str, tuple[str, int]]
             "evidence": dedupe_evidence(evidence)[:ACTOR_EVIDENCE],
         }
     )
-
-
-def rename_actors(
-    facts: Sequence[DocFacts], remap: Mapping[str, str], names: Mapping[str, str]
-) -> tuple[list[KeyDevelopment], list[Statement], list[Risk]]:
-    """Copies of the developments, statements and risks with merged actor ids and names."""
-    devs: list[KeyDevelopment] = []
-    statements: list[Statement] = []
-    risks: list[Risk] = []
-    for f in facts:
-        devs += renamed_developments(f, remap, names)
-        statements += renamed_statements(f.statements, remap, names)
-        risks += renamed_risks(f.risks, remap)
-    return devs, statements, risks
 
 
 def renamed_developments(

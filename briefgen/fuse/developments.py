@@ -531,16 +531,6 @@ def merge_group(
 # --- developments, risks, questions, timeline ---------------------------------------------
 
 
-def with_devs(facts: Sequence[DocFacts], devs: Sequence[KeyDevelopment]) -> list[DocFacts]:
-    out: list[DocFacts] = []
-    it = iter(devs)
-    for f in facts:
-        out.append(
-            f.model_copy(update={"key_developments": [next(it) for _ in f.key_developments]})
-        )
-    return out
-
-
 def pile_span(sources: Sources, period: Period | None) -> tuple[int | None, int]:
     """The newest day of the pile (or the period's end) and the pile's span in days."""
     days = sources.day_range()

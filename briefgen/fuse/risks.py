@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from briefgen.fuse.simindex import SetIndex, jaccard, words
 from briefgen.fuse.sources import dedupe_evidence
@@ -43,15 +43,8 @@ def merge_risks(risks: Sequence[Risk]) -> list[Risk]:
     return out
 
 
-def merge_questions(questions: Iterable[OpenQuestion]) -> list[OpenQuestion]:
-    merged = QuestionMerge()
-    for q in questions:
-        merged.add(q)
-    return merged.result()
-
-
 class QuestionMerge:
-    """Open questions merged as they come (:func:`merge_questions`, one at a time): the
+    """Open questions merged as they come (one at a time): the
     same question asked in several documents is one, citing them all."""
 
     def __init__(self) -> None:

@@ -20,27 +20,18 @@ def _statement_rank(st: Statement, salience: dict[str, float], order: int) -> fl
     return sal + (0.2 if st.direct else 0.0) + (0.3 if st.speaker.actor_id else 0.0) - 0.01 * order
 
 
-def rank_statements(
-    statements: list[Statement], actors: list[Actor], sources: Sources
-) -> list[Statement]:
-    """Statements by the salience of their speaker among the actors shown, direct quotes
-    and resolved speakers first, earlier in their document first; a wire copy's repeat
-    of a statement is left out."""
-    kept: list[Statement] = []
-    return [kept[k] for k in ranked_statements(statements, actors, sources, kept.append)]
-
-
 def ranked_statements(
     statements: Iterable[Statement],
     actors: list[Actor],
     sources: Sources,
     keep: Callable[[Statement], object],
 ) -> array[int]:
-    """:func:`rank_statements` of statements read once, in order: each one kept (not a
-    wire copy's repeat) is handed to ``keep`` (which may write it away) and the ranking
-    comes back as positions in the order they were kept. Only numbers are held per
-    statement (its score, speaker number and a 64-bit digest of its words): the
-    statements of 100,000 documents rank in a few hundred megabytes."""
+    """Statements by the salience of their speaker among the actors shown, direct quotes
+    and resolved speakers first, earlier in their document first, a wire copy's repeat
+    left out. Read once, in order: each statement kept is handed to ``keep`` (which may
+    write it away) and the ranking comes back as positions in the order they were kept.
+    Only numbers are held per statement (its score, speaker number and a 64-bit digest of
+    its words): the statements of 100,000 documents rank in a few hundred megabytes."""
     salience = {a.id: a.salience for a in actors}
     seen: set[int] = set()
     position: dict[str, int] = defaultdict(int)

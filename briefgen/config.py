@@ -746,7 +746,14 @@ def parse_config(
     return config
 
 
-class _Loader(yaml.SafeLoader):
+try:  # libyaml's parser where PyYAML has it (its wheels do): five times faster on a
+    # configuration that lists every file of a corpus as a source
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+
+class _Loader(_SafeLoader):
     """A safe loader that notes keys given twice instead of silently keeping the last."""
 
     def __init__(self, stream: str) -> None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefgen.errors import ModelNotFoundError
+from briefgen.nlp.attributes import use_table_ruler
 from briefgen.nlp.guard import guard_tokenizer
 from briefgen.nlp.sentences import add_sentence_fixer
 
@@ -185,9 +186,12 @@ def add_watchlist_ruler(nlp: Language, actors: Sequence[str]) -> None:
 
 
 def load_nlp(model: str, base_dir: Path | None, watch_actors: Sequence[str] = ()) -> Language:
-    """The pipeline briefgen runs: the resolved model, the sentence fixer before its
-    parser (:mod:`briefgen.nlp.sentences`) and a ruler for the watchlist's actors."""
+    """The pipeline briefgen runs: the resolved model with its attribute ruler as table
+    lookups (:mod:`briefgen.nlp.attributes`: the same attributes, a sixth of the parse
+    saved), the sentence fixer before its parser (:mod:`briefgen.nlp.sentences`) and a
+    ruler for the watchlist's actors."""
     nlp = resolve_model(model, base_dir)
+    use_table_ruler(nlp)
     guard_tokenizer(nlp)
     add_sentence_fixer(nlp)
     add_watchlist_ruler(nlp, list(watch_actors))

@@ -12,7 +12,9 @@ date from its ``metadata.tsv``), for each N, in one run:
 * **floor** — a bare process that imports spaCy, loads the same model and runs
   ``nlp.pipe`` (same batch size, same ``n_process``; one process when the build's is
   ``auto``, the default) over the same texts, doing nothing with the Docs: what parsing
-  alone costs in one process;
+  alone costs in one process, with the model as spaCy ships it (the build runs its
+  attribute ruler as table lookups, :mod:`briefgen.nlp.attributes`: the same attributes,
+  a sixth of the parse less);
 * **cold** — ``briefgen build`` with an empty cache: ingest, parse, extract, fuse and
   render every format;
 * **warm** — the same build again over the unchanged corpus (every document cached).

@@ -347,6 +347,9 @@ def build(
                     "path or its permissions"
                 ],
             ) from None
+    from briefgen.facts import prestart_workers
+
+    prestart_workers(config)  # spaCy loads in them while the pipeline imports and reads
     from briefgen.pipeline import build as run_build
 
     bar = _ProgressBar() if not quiet and _is_terminal(sys.stderr) else None

@@ -32,10 +32,13 @@ from briefgen.nlp.cluster import map_dask
 from briefgen.nlp.workers import (
     DocJob,
     SkipDocument,
+    available_cores,
     can_overlap,
+    drop_prestarted,
     map_overlapped,
     map_parallel,
     map_serial,
+    prestart,
     processes_for,
 )
 from briefgen.store.cache import FactsCache, Setting, source_digest
@@ -185,6 +188,7 @@ def collect_facts(
             cache.folder,
         )
     if not misses:
+        drop_prestarted()
         log.info("nlp: every document cached; no model loaded")
         return collected()
 
@@ -244,6 +248,9 @@ def _parse_and_extract(
     model, base_dir, actors = config.nlp.model, config.base_dir, options.watch_actors
     batch = config.nlp.batch_size
     executor = config.nlp.parsed_executor()
+    n_process = processes_for(config.nlp.n_process, len(documents), batch)
+    if executor.kind != "local" or n_process <= 1:
+        drop_prestarted()  # worker processes started early that this work does not need
     if executor.kind != "local":
         timings["model"] = 0.0
         load = partial(load_nlp, model, base_dir, actors)
@@ -257,7 +264,6 @@ def _parse_and_extract(
             fingerprint=extractor_digest,
         )
         return pairs, False
-    n_process = processes_for(config.nlp.n_process, len(documents), batch)
     if n_process > 1:
         log.info("nlp: parsing %d document(s) in %d processes", len(documents), n_process)
         timings["model"] = 0.0
@@ -271,6 +277,42 @@ def _parse_and_extract(
         log.debug("extract: in a worker process beside the parser")
         return enumerate(map_overlapped(nlp, documents, job, batch, store=store)), True
     return enumerate(map_serial(nlp, documents, job, batch)), False
+
+
+def prestart_workers(config: Config) -> bool:
+    """Start the parallel parse's worker processes before the sources are read, when the
+    build will most likely need them (whether it does is known only once every document
+    is read and looked up in the cache): their spaCy import and model load (about 1.5 s)
+    then overlap this process's imports and reading. They start when parsing is local,
+    ``nlp.n_process`` allows several processes, the ``path:`` sources hold enough files
+    for them (:func:`~briefgen.nlp.workers.processes_for`) and the facts cache holds
+    fewer entries than half as many (a rebuild finds most documents cached and parses
+    none). Whatever they were not needed for is ended (``drop_prestarted``). Returns
+    whether they were started."""
+    if config.nlp.parsed_executor().kind != "local":
+        return False
+    n = config.nlp.n_process
+    if (available_cores() if n == "auto" else int(n)) < 2:
+        return False
+    from briefgen.ingest.files import SUFFIXES
+    from briefgen.ingest.walk import source_files
+
+    files = sum(
+        len(source_files(s.path, config.base_dir, set(SUFFIXES), config.ingest.follow_links).files)
+        for s in config.sources
+        if s.path is not None
+    )
+    processes = processes_for(n, files, config.nlp.batch_size)
+    if processes < 2:
+        return False
+    if config.cache.enabled and FactsCache(config.cache_dir()).count(files // 2) >= files // 2:
+        return False
+    options = extract_options(config)
+    load = partial(load_nlp, config.nlp.model, config.base_dir, options.watch_actors)
+    job: DocJob = partial(extract_or_skip, options=options)
+    prestart(load, job, config.nlp.batch_size, processes)
+    log.debug("nlp: %d worker processes started while the sources are read", processes)
+    return True
 
 
 def _relocated(facts: DocFacts, document: Document) -> DocFacts:

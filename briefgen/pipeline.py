@@ -40,6 +40,7 @@ from briefgen.fuse.stories import Seen
 from briefgen.ingest import Skipped, SkippedInput, display_path, filter_period, ingest, read_file
 from briefgen.model import Brief, Document, SinceLast
 from briefgen.nlp import load_nlp
+from briefgen.nlp.workers import drop_prestarted
 from briefgen.render import Output, pdfworker, render, write_outputs
 from briefgen.render.archive import entry_for, unique_stem, update_index
 from briefgen.render.pdfworker import PdfWorker
@@ -140,6 +141,7 @@ def _run(config: Config) -> Iterator[_Run]:
         with RunLock(lock_path(config.config_path), display_path(config.config_path, Path.cwd())):
             yield _Run(RunState.load(folder, str(config.config_path)), worker)
     finally:
+        drop_prestarted()  # parse workers started early for documents that were cached
         if worker is not None:
             worker.close()
 

@@ -23,6 +23,7 @@ Every Doc lives inside a spaCy memory zone, one batch at a time.
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import multiprocessing
@@ -260,10 +261,15 @@ def map_parallel(
     input order; facts are None for a document the job left out)."""
     plan = plan_chunks([len(d.text) for d in documents], n_process, batch_size)
     chunks = [[(i, documents[i]) for i in chunk] for chunk in plan]
+    early = take_prestarted((load, job, batch_size))
     if not chunks:
+        if early is not None:
+            early.terminate()
         return
+    if early is not None:
+        log.debug("nlp: the worker processes started early are taking the documents")
     ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(
+    with early or ctx.Pool(
         processes=min(n_process, len(chunks)),
         initializer=_init,
         initargs=(load, job, batch_size, os.getpid()),
@@ -271,6 +277,62 @@ def map_parallel(
         for answers in pool.imap_unordered(_work, chunks):
             for index, payload, ok in answers:
                 yield index, DocFacts.model_validate_json(payload) if ok else _reported(payload)
+
+
+#: The pool :func:`prestart` started, with what it was started for, until
+#: :func:`take_prestarted` takes it or :func:`drop_prestarted` ends it.
+_EARLY: dict[str, Any] = {}
+
+
+def prestart(load: Callable[[], Language], job: DocJob, batch_size: int, processes: int) -> None:
+    """Start :func:`map_parallel`'s worker processes now, before the documents are known:
+    each imports spaCy and loads its pipeline (about a second and a half) while this
+    process reads the sources. The next :func:`map_parallel` with the same ``load``,
+    ``job`` and ``batch_size`` (compared by value) takes them; :func:`drop_prestarted`
+    ends them when the build turns out not to need them."""
+    if _EARLY or processes < 2:
+        return
+    ctx = multiprocessing.get_context("spawn")
+    try:
+        pool = ctx.Pool(
+            processes=processes,
+            initializer=_init,
+            initargs=(load, job, batch_size, os.getpid()),
+        )
+    except OSError as error:  # no processes left: map_parallel tries again when needed
+        log.debug("nlp: no early worker processes (%s)", error)
+        return
+    _EARLY.update(pool=pool, key=_same((load, job, batch_size)))
+
+
+def _same(what: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A value to compare a (load, job, batch_size) by: partials by their function and
+    arguments (two equal partials are different objects)."""
+    return tuple(
+        (p.func, p.args, tuple(sorted(p.keywords.items())))
+        if isinstance(p, functools.partial)
+        else p
+        for p in what
+    )
+
+
+def take_prestarted(what: tuple[Any, ...]) -> Any:
+    """The pool :func:`prestart` started for ``what`` (load, job, batch_size), or None; a
+    pool started for something else is ended."""
+    if not _EARLY:
+        return None
+    pool, key = _EARLY.pop("pool"), _EARLY.pop("key")
+    if key == _same(what):
+        return pool
+    pool.terminate()
+    return None
+
+
+def drop_prestarted() -> None:
+    """End the pool :func:`prestart` started, if nothing took it."""
+    if _EARLY:
+        _EARLY.pop("key")
+        _EARLY.pop("pool").terminate()
 
 
 # --- overlapped: parse here, run the job in one forked worker -------------------------------

@@ -129,6 +129,13 @@ def extract_documents(
 #: :class:`~briefgen.store.spool.Spool` that fusion reads in passes), not as objects:
 #: about 80 kB of memory per document held (issue 17: 100,000 documents in ≤ 3 GB).
 SPOOL_FROM = 5000
+#: From this many documents on, the facts held are compacted as they come
+#: (:class:`~briefgen.store.compact.Compactor`: each repeated string and evidence span held
+#: once, about half the memory). Below it they are few enough to hold as they are, and
+#: compacting them would cost the build more time (about 1.5 ms a document, in the
+#: process that also waits on the parse) than their memory is worth (840 articles: some
+#: 60 MB).
+COMPACT_FROM = 2000
 
 
 def collect_facts(
@@ -155,7 +162,7 @@ def collect_facts(
     def keep(i: int, got: DocFacts) -> DocFacts | None:
         """The facts to hold at ``i`` (None where they went to the spool)."""
         if spooled is None:
-            return compactor.compact(got)
+            return compactor.compact(got) if total >= COMPACT_FROM else got
         where[i] = spooled.append(got)
         return None
 

@@ -137,3 +137,40 @@ def test_a_build_of_a_large_pile_keeps_the_facts_on_disk_and_writes_the_same_jso
         briefs[mode] = (root / "out" / "brief.json").read_bytes()
         assert len(spooled) == {"held": 0, "spool": 1, "spool-cached": 2}[mode]
     assert briefs["spool"] == briefs["held"] == briefs["spool-cached"]
+
+
+@pytest.mark.model
+def test_facts_held_as_they_are_or_compacted_make_the_same_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below ``COMPACT_FROM`` documents the facts are held as read; compacted (here every
+    pile) the build's JSON is the same bytes, and the compactor did run."""
+    from conftest import FIXED_EPOCH, run_cli, write_project
+    from test_cluster import ARTICLES
+
+    import briefgen.facts
+
+    config = (
+        'title: "Compact test"\nmarking: "TLP:CLEAR"\nsources:\n  - path: articles/*\n'
+        "output:\n  dir: out\n  name: brief\n  formats: [json]\n"
+        "nlp:\n  n_process: 1\ncache:\n  dir: cache\n"
+    )
+    compacted: list[int] = []
+    real = briefgen.facts.Compactor.compact
+
+    def counting(self: object, facts: object) -> object:
+        compacted.append(1)
+        return real(self, facts)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(briefgen.facts.Compactor, "compact", counting)
+    briefs = {}
+    for mode in ("held", "compacted"):
+        if mode == "compacted":
+            monkeypatch.setattr(briefgen.facts, "COMPACT_FROM", 1)
+        root = tmp_path / mode
+        path = write_project(root, ARTICLES, config)
+        result = run_cli(["build", "--config", str(path)], env={"SOURCE_DATE_EPOCH": FIXED_EPOCH})
+        assert result.exit_code == 0, result.output
+        briefs[mode] = (root / "out" / "brief.json").read_bytes()
+        assert bool(compacted) == (mode == "compacted")
+    assert briefs["held"] == briefs["compacted"]

@@ -304,8 +304,9 @@ def prestart_workers(config: Config) -> bool:
     from briefgen.ingest.files import SUFFIXES
     from briefgen.ingest.walk import source_files
 
-    files = sum(
-        len(source_files(s.path, config.base_dir, set(SUFFIXES), config.ingest.follow_links).files)
+    follow = config.ingest.follow_links
+    files = sum(  # walked once: the ingest takes these walks
+        len(source_files(s.path, config.base_dir, set(SUFFIXES), follow, ahead=True).files)
         for s in config.sources
         if s.path is not None
     )

@@ -38,6 +38,7 @@ from briefgen.fuse import FuseOptions, fuse
 from briefgen.fuse.duplicates import fingerprint, near_duplicates
 from briefgen.fuse.stories import Seen
 from briefgen.ingest import Skipped, SkippedInput, display_path, filter_period, ingest, read_file
+from briefgen.ingest.walk import forget_ahead
 from briefgen.model import Brief, Document, SinceLast
 from briefgen.nlp import load_nlp
 from briefgen.nlp.workers import drop_prestarted
@@ -142,6 +143,7 @@ def _run(config: Config) -> Iterator[_Run]:
             yield _Run(RunState.load(folder, str(config.config_path)), worker)
     finally:
         drop_prestarted()  # parse workers started early for documents that were cached
+        forget_ahead()  # source walks made ahead that no ingest took
         if worker is not None:
             worker.close()
 

@@ -3,6 +3,8 @@ briefgen.nlp.workers.prestart): when they start, and that the parse takes or end
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ from test_cluster import _blank_with_sentences, doc_of, skipping_job
 
 import briefgen.facts as facts_module
 from briefgen.config import load_config
+from briefgen.ingest.walk import forget_ahead
 from briefgen.nlp import workers
 from briefgen.nlp.workers import drop_prestarted, map_parallel, prestart, take_prestarted
 
@@ -23,6 +26,14 @@ def _project(tmp_path: Path, files: int, extra: str = "") -> Any:
     return load_config(
         write_project(tmp_path, articles, extra_config=f"cache:\n  dir: cache\n{extra}")
     )
+
+
+@pytest.fixture(autouse=True)
+def _no_walks_left() -> Iterator[None]:
+    """prestart_workers keeps its walks for an ingest; the tests that call no ingest
+    leave them, as a build's end would not."""
+    yield
+    forget_ahead()
 
 
 @pytest.fixture
@@ -104,3 +115,35 @@ def test_drop_prestarted_ends_the_workers() -> None:
         process.join(timeout=10)
         assert not process.is_alive()
     drop_prestarted()  # nothing left: a no-op
+
+
+def test_the_ingest_takes_the_walk_made_to_count_the_files(
+    tmp_path: Path,
+    started: list[tuple[Any, ...]],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The files are counted by the walk the ingest then reads: one walk, one warning."""
+    from briefgen.ingest import ingest
+    from briefgen.ingest import walk as walk_module
+
+    config = _project(tmp_path, 100)
+    outside = tmp_path / "outside.txt"
+    outside.write_text("Kept out of the source folder.", encoding="utf-8")
+    (tmp_path / "articles" / "link.txt").symlink_to(outside)
+    walks: list[Path] = []
+    real = walk_module._Walker.run
+
+    def counted(self: Any) -> None:
+        walks.append(self.root)
+        real(self)
+
+    monkeypatch.setattr(walk_module._Walker, "run", counted)
+    with caplog.at_level(logging.WARNING, logger="briefgen"):
+        assert facts_module.prestart_workers(config) is True
+        result = ingest(config)
+    assert len(walks) == 1
+    assert len(result.documents) == 100
+    assert [s.source for s in result.skipped if "symbolic link" in s.reason] != []
+    assert caplog.text.count("a symbolic link out of the source folder") == 1
+    assert not walk_module._AHEAD  # taken

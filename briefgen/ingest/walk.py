@@ -39,13 +39,41 @@ class Walk:
     skipped: list[tuple[Path, str]] = field(default_factory=list)
 
 
+#: Walks made ahead of the ingest (``briefgen build`` counts its files before reading
+#: them), each until the ingest's own call for the same source takes it.
+_AHEAD: dict[tuple[str, str, tuple[str, ...], bool], Walk] = {}
+
+
 def source_files(
-    pattern: str, base_dir: Path, suffixes: tuple[str, ...] | set[str], follow_links: bool = False
+    pattern: str,
+    base_dir: Path,
+    suffixes: tuple[str, ...] | set[str],
+    follow_links: bool = False,
+    ahead: bool = False,
 ) -> Walk:
     """The files of one ``path:`` source, sorted (see the module's description).
 
     ``suffixes`` are the file types read when the source is a folder (a glob chooses its
-    own files)."""
+    own files). ``ahead``: keep the walk for the next call for the same source, which
+    takes it instead of walking (and warning) again; :func:`forget_ahead` drops what no
+    call took."""
+    key = (pattern, str(base_dir), tuple(sorted(suffixes)), follow_links)
+    if not ahead and key in _AHEAD:
+        return _AHEAD.pop(key)
+    walk = _walk(pattern, base_dir, suffixes, follow_links)
+    if ahead:
+        _AHEAD[key] = walk
+    return walk
+
+
+def forget_ahead() -> None:
+    """Drop the walks made ahead that no ingest took (the build ended before reading)."""
+    _AHEAD.clear()
+
+
+def _walk(
+    pattern: str, base_dir: Path, suffixes: tuple[str, ...] | set[str], follow_links: bool
+) -> Walk:
     relative = Path(pattern).expanduser()
     target = base_dir / relative
     walk = Walk()

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from briefgen.errors import ModelNotFoundError
 from briefgen.nlp.attributes import use_table_ruler
 from briefgen.nlp.guard import guard_tokenizer
+from briefgen.nlp.lemmas import use_memo_lemmatizer
 from briefgen.nlp.sentences import add_sentence_fixer
 
 if TYPE_CHECKING:
@@ -188,10 +189,13 @@ def add_watchlist_ruler(nlp: Language, actors: Sequence[str]) -> None:
 def load_nlp(model: str, base_dir: Path | None, watch_actors: Sequence[str] = ()) -> Language:
     """The pipeline briefgen runs: the resolved model with its attribute ruler as table
     lookups (:mod:`briefgen.nlp.attributes`: the same attributes, a sixth of the parse
-    saved), the sentence fixer before its parser (:mod:`briefgen.nlp.sentences`) and a
-    ruler for the watchlist's actors."""
+    saved) and its lemmatizer asked once per distinct word form
+    (:mod:`briefgen.nlp.lemmas`: the same lemmas, a tenth of the parse saved), the
+    sentence fixer before its parser (:mod:`briefgen.nlp.sentences`) and a ruler for the
+    watchlist's actors."""
     nlp = resolve_model(model, base_dir)
     use_table_ruler(nlp)
+    use_memo_lemmatizer(nlp)
     guard_tokenizer(nlp)
     add_sentence_fixer(nlp)
     add_watchlist_ruler(nlp, list(watch_actors))

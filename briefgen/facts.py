@@ -18,11 +18,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache, partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import briefgen.extract
 from briefgen.extract import ExtractOptions, extract
@@ -138,6 +139,53 @@ SPOOL_FROM = 5000
 COMPACT_FROM = 2000
 
 
+T = TypeVar("T")
+
+
+class Beside(Generic[T]):
+    """Work of the build's own process (fusion's, on the documents alone) that can be done
+    while worker processes parse: :func:`collect_facts` starts it in a thread when the
+    parse runs in spawned worker processes (this process then mostly waits for their
+    answers, and no process is forked meanwhile); else it is done when :meth:`result`
+    first asks for it. Either way ``work()`` runs once, and :meth:`result` gives what it
+    returned (or raises what it raised)."""
+
+    def __init__(self, work: Callable[[], T]) -> None:
+        self._work = work
+        self._thread: threading.Thread | None = None
+        self._outcome: tuple[bool, object] | None = None
+
+    def _run(self) -> None:
+        try:
+            self._outcome = (True, self._work())
+        except BaseException as error:  # noqa: BLE001 - raised again by result()
+            self._outcome = (False, error)
+
+    def start(self) -> None:
+        """Run the work in a thread of its own (once)."""
+        if self._thread is None and self._outcome is None:
+            self._thread = threading.Thread(target=self._run, name="briefgen-beside", daemon=True)
+            self._thread.start()
+
+    @property
+    def started(self) -> bool:
+        return self._thread is not None
+
+    def result(self) -> T:
+        """What the work returned: waited for if it runs in its thread, done here if it
+        never started."""
+        if self._thread is not None:
+            self._thread.join()
+        elif self._outcome is None:
+            self._run()
+        assert self._outcome is not None
+        ok, value = self._outcome
+        if not ok:
+            assert isinstance(value, BaseException)
+            raise value
+        return value  # type: ignore[return-value]
+
+
 def collect_facts(
     config: Config,
     documents: Sequence[Document],
@@ -145,12 +193,14 @@ def collect_facts(
     timings: dict[str, float] | None = None,
     keyed: Setting | None = None,
     spool: bool | None = None,
+    beside: Beside[Any] | None = None,
 ) -> Sequence[DocFacts]:
     """Every document's facts, in input order: from the cache when it has them, else
     parsed and extracted (and then cached). ``keyed`` is :func:`facts_setting` of
     ``config`` when the caller has it already. ``spool``: keep them on disk (a view of a
     :class:`~briefgen.store.spool.Spool`, which the caller closes) — by default from
-    :data:`SPOOL_FROM` documents on."""
+    :data:`SPOOL_FROM` documents on. ``beside``: work started in a thread while worker
+    processes parse, if they do (:class:`Beside`)."""
     timings = timings if timings is not None else {}
     total = len(documents)
     facts: list[DocFacts | None] = [None] * total
@@ -211,7 +261,9 @@ def collect_facts(
 
     pending = [documents[i] for i in misses]
     t1 = time.perf_counter()
-    stream, stored = _parse_and_extract(config, pending, options, store, timings)
+    stream, stored, in_workers = _parse_and_extract(config, pending, options, store, timings)
+    if beside is not None and in_workers:
+        beside.start()
     with gc_checkpoints() as checkpoint:
         for n, (j, got) in enumerate(stream):
             if not stored:
@@ -246,11 +298,13 @@ def _parse_and_extract(
     options: ExtractOptions,
     store: Callable[[int, DocFacts | None], None],
     timings: dict[str, float],
-) -> tuple[Iterator[tuple[int, DocFacts | None]], bool]:
+) -> tuple[Iterator[tuple[int, DocFacts | None]], bool, bool]:
     """The per-document map that suits the configuration and the work, with extraction as
     its job, as ``(index, facts)`` pairs (a Dask cluster answers out of order; facts are
-    None for a document the job skipped), and whether it stores each document's facts
-    itself (the overlapped worker does, off this process)."""
+    None for a document the job skipped), whether it stores each document's facts
+    itself (the overlapped worker does, off this process), and whether the work is in
+    spawned worker processes of this machine (this process waits for them, and forks
+    nothing)."""
     job: DocJob = partial(extract_or_skip, options=options)
     model, base_dir, actors = config.nlp.model, config.base_dir, options.watch_actors
     batch = config.nlp.batch_size
@@ -270,20 +324,20 @@ def _parse_and_extract(
             batch_size=batch,
             fingerprint=extractor_digest,
         )
-        return pairs, False
+        return pairs, False, False
     if n_process > 1:
         log.info("nlp: parsing %d document(s) in %d processes", len(documents), n_process)
         timings["model"] = 0.0
         load = partial(load_nlp, model, base_dir, actors)
-        return map_parallel(documents, load, job, batch, n_process), False
+        return map_parallel(documents, load, job, batch, n_process), False, True
     t0 = time.perf_counter()
     nlp = load_nlp(model, base_dir, actors)
     timings["model"] = time.perf_counter() - t0
     log.info("nlp: loaded %s (%.2f s)", nlp.meta.get("name", "model"), timings["model"])
     if can_overlap(len(documents)):
         log.debug("extract: in a worker process beside the parser")
-        return enumerate(map_overlapped(nlp, documents, job, batch, store=store)), True
-    return enumerate(map_serial(nlp, documents, job, batch)), False
+        return enumerate(map_overlapped(nlp, documents, job, batch, store=store)), True, False
+    return enumerate(map_serial(nlp, documents, job, batch)), False, False
 
 
 def prestart_workers(config: Config) -> bool:

@@ -28,6 +28,7 @@ from pydantic import BaseModel
 from briefgen.config import DEFAULT_NAME, Config
 from briefgen.errors import BriefgenError, RenderError, RunTimeoutError
 from briefgen.facts import (
+    Beside,
     Progress,
     collect_facts,
     extract_documents,
@@ -289,14 +290,15 @@ def _fused_with(
             )
             return _logged(hit, timings)
     _STAGE[0] = f"parsing and extraction ({len(documents)} document(s))"
-    facts = collect_facts(config, documents, progress, timings, keyed)
-    if len(facts) < len(documents):  # a document whose extraction failed is left out
-        kept = {f.document.id for f in facts}
-        documents = [d for d in documents if d.id in kept]
+    copying = Beside(partial(_copies, documents))  # while worker processes parse, if they do
+    facts = collect_facts(config, documents, progress, timings, keyed, beside=copying)
     with _timed(timings, "fuse"):
-        copies = near_duplicates(
-            [fingerprint(d.id, d.text) for d in documents], [d.published for d in documents]
-        )
+        copies = copying.result()
+        if len(facts) < len(documents):  # a document whose extraction failed is left out
+            kept = {f.document.id for f in facts}
+            documents = [d for d in documents if d.id in kept]
+            if copies:
+                copies = _copies(documents)
         if copies:
             log.info("fuse: %d near-duplicate document(s) (wire copies) counted once", len(copies))
         spill = _spill(config)
@@ -344,6 +346,13 @@ def _fused_with(
             data = fused.brief.to_json(indent=None).encode("utf-8")
             cache.put(key, data, fused.appendix, fused.keys.to_dict())
     return _logged(fused, timings)
+
+
+def _copies(documents: Sequence[Document]) -> dict[str, str]:
+    """The near-duplicate documents (wire copies) among ``documents``: ``{copy: original}``."""
+    return near_duplicates(
+        [fingerprint(d.id, d.text) for d in documents], [d.published for d in documents]
+    )
 
 
 def _spill(config: Config) -> AppendixSpill:

@@ -12,9 +12,11 @@ date from its ``metadata.tsv``), for each N, in one run:
 * **floor** — a bare process that imports spaCy, loads the same model and runs
   ``nlp.pipe`` (same batch size, same ``n_process``; one process when the build's is
   ``auto``, the default) over the same texts, doing nothing with the Docs: what parsing
-  alone costs in one process, with the model as spaCy ships it (the build runs its
-  attribute ruler as table lookups, :mod:`briefgen.nlp.attributes`: the same attributes,
-  a sixth of the parse less);
+  alone costs in one process, with the model as spaCy ships it (the build parses below
+  it: its attribute ruler as table lookups, :mod:`briefgen.nlp.attributes`, its
+  lemmatizer asked once per distinct word, :mod:`briefgen.nlp.lemmas`, the same
+  attributes and lemmas; and its matrix products through numpy's BLAS,
+  :mod:`briefgen.nlp.blas`, where thinc's BLIS falls back to generic kernels);
 * **cold** — ``briefgen build`` with an empty cache: ingest, parse, extract, fuse and
   render every format;
 * **warm** — the same build again over the unchanged corpus (every document cached).

@@ -205,6 +205,18 @@ def nlp() -> Any:
     return load_nlp("auto", None)
 
 
+@pytest.fixture(scope="session")
+def stock_nlp() -> Any:
+    """The model as spaCy ships it (its own attribute ruler, lemmatizer and BLAS), with
+    only briefgen's sentence fixer added: what briefgen's pipeline is compared against."""
+    from briefgen.nlp.models import resolve_model
+    from briefgen.nlp.sentences import add_sentence_fixer
+
+    stock = resolve_model("auto", None)
+    add_sentence_fixer(stock)
+    return stock
+
+
 FactsOf = Callable[..., DocFacts]
 
 

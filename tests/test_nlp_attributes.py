@@ -144,13 +144,9 @@ def test_use_table_ruler_swaps_in_place_under_the_same_name() -> None:
     assert use_table_ruler(nlp) is False  # nothing left to swap
 
 
-def test_the_real_model_gives_the_same_tokens(nlp: Any) -> None:
+def test_the_real_model_gives_the_same_tokens(nlp: Any, stock_nlp: Any) -> None:
     """briefgen's pipeline (the table) against the model as spaCy ships it."""
-    from briefgen.nlp.models import resolve_model
-    from briefgen.nlp.sentences import add_sentence_fixer
-
-    stock = resolve_model("auto", None)
-    add_sentence_fixer(stock)
+    stock = stock_nlp
     assert type(stock.get_pipe("attribute_ruler")).__name__ == "AttributeRuler"
     assert isinstance(nlp.get_pipe("attribute_ruler"), TableRuler)
     text = (

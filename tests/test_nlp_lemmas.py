@@ -131,13 +131,9 @@ def test_memo_needs_a_lemmatizer() -> None:
         MemoLemmatizer()(Doc(nlp.vocab, words=["a"]))
 
 
-def test_the_real_model_gives_the_same_lemmas(nlp: Any) -> None:
+def test_the_real_model_gives_the_same_lemmas(nlp: Any, stock_nlp: Any) -> None:
     """briefgen's pipeline (the memo) against the model's own lemmatizer."""
-    from briefgen.nlp.models import resolve_model
-    from briefgen.nlp.sentences import add_sentence_fixer
-
-    stock = resolve_model("auto", None)
-    add_sentence_fixer(stock)
+    stock = stock_nlp
     assert type(stock.get_pipe("lemmatizer")).__name__ == "EnglishLemmatizer"
     assert isinstance(nlp.get_pipe("lemmatizer"), MemoLemmatizer)
     text = (

@@ -19,7 +19,7 @@ tests/test_nlp_lemmas.py checks the two agree.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -96,10 +96,6 @@ class MemoLemmatizer:
             lemmas.append(value)
         doc.from_array([LEMMA], numpy.asarray(lemmas, dtype=numpy.uint64))  # type: ignore[arg-type]
         return doc
-
-    def pipe(self, stream: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
-        for doc in stream:
-            yield self(doc)
 
 
 def _make(nlp: Language, name: str) -> MemoLemmatizer:

@@ -273,7 +273,7 @@ def _read_limited(answer: httpx.Response, opts: FetchOptions, ends: float) -> by
     for chunk in decoded(answer.iter_raw(), answer.headers.get("content-encoding", "")):
         size += len(chunk)
         if size > opts.max_bytes:
-            raise FetchError(_too_large(size, opts.max_bytes, at_least=True))
+            raise FetchError(_too_large(size, opts.max_bytes, streamed=True))
         if time.monotonic() > ends:
             raise FetchError(f"timed out after {opts.timeout:g} s (response too slow)")
         chunks.append(chunk)
@@ -318,9 +318,12 @@ def parse_content_type(value: str | None) -> tuple[str, str | None]:
     return media.strip().lower(), charset
 
 
-def _too_large(size: int, limit: int, at_least: bool = False) -> str:
-    more = "more than " if at_least else ""
-    return f"too large ({more}{_mb(size)} > {_mb(limit)}; raise fetch.max_bytes to read it)"
+def _too_large(size: int, limit: int, streamed: bool = False) -> str:
+    """The refusal; a body cut while streaming is "more than" the cap: how far past it
+    the last piece reached depends on the network's chunking, not on the body."""
+    if streamed:
+        return f"too large (more than {_mb(limit)}; raise fetch.max_bytes to read it)"
+    return f"too large ({_mb(size)} > {_mb(limit)}; raise fetch.max_bytes to read it)"
 
 
 def _mb(size: int) -> str:

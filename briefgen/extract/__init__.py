@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 #: Bump when extraction output changes: it keys the per-document cache.
-EXTRACTOR_VERSION = "4"
+EXTRACTOR_VERSION = "5"
 
 #: Longest sentence (in tokens) the extractors see. Some of them take time that grows
 #: faster than the square of a sentence's length, so a text without sentence ends (one

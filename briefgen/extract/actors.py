@@ -376,7 +376,7 @@ def _role_text(doc: Doc, lo: int, hi: int) -> str:
 def _actor_position(tok: Token) -> bool:
     """Is a place name used as an actor ("Moscow said", "Pyongyang's test")?"""
     head = tok
-    while head.dep_ in ("compound", "conj", "appos") and head.head is not head:
+    while head.dep_ in ("compound", "conj", "appos") and head.head.i != head.i:
         head = head.head
     return head.dep_ in ("nsubj", "nsubjpass", "poss", "agent") or (
         head.dep_ == "pobj" and head.head.lower_ == "by"

@@ -109,7 +109,7 @@ def analyse_sentence(sent: Span) -> Clause | None:
                 source.append(subj)
             drop.update(t.i for t in child.subtree)
     s2, c2, d2 = _attribution_tokens(root)
-    s3, c3, d3 = _attribution_tokens(verb) if verb is not root else ([], [], set())
+    s3, c3, d3 = _attribution_tokens(verb) if verb.i != root.i else ([], [], set())
     source += s2 + s3
     cited += c2 + c3
     drop |= d2 | d3
@@ -201,12 +201,12 @@ def shorten(tokens: list[Token], head: Token, max_len: int) -> list[Token]:
         cands = [
             t
             for t in toks
-            if t is not head and t.dep_ in TRIMMABLE and t.i > head.i and t.head.i in kept
+            if t.i != head.i and t.dep_ in TRIMMABLE and t.i > head.i and t.head.i in kept
         ]
         if not cands:
             break
         victim = max(cands, key=lambda t: t.left_edge.i)
-        if victim.dep_ in ("pobj", "pcomp") and victim.head.i in kept and victim.head is not head:
+        if victim.dep_ in ("pobj", "pcomp") and victim.head.i in kept and victim.head.i != head.i:
             victim = victim.head  # never leave a preposition without its object
         drop = {t.i for t in victim.subtree}
         # Take a coordinating conjunction or comma right before the dropped phrase too.
@@ -332,7 +332,7 @@ def is_hypothetical(clause: Clause) -> bool:
     to …", "is expected/due/likely to …" (attribution already peeled off)."""
     verb = clause.verb
     report = verb
-    while report.dep_ == "ccomp" and report.head is not report:
+    while report.dep_ == "ccomp" and report.head.i != report.i:
         report = report.head  # the attribution peeled off: "a study could show that …"
         if any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL_MODALS for c in report.children):
             return True
@@ -381,7 +381,7 @@ def modal_of(verb: Token) -> str | None:
     for c in verb.children:
         if c.dep_ == "aux" and (c.tag_ == "MD" or c.lower_ in MODALS):
             return c.lower_
-    if verb.dep_ in ("xcomp", "conj") and verb.head is not verb:
+    if verb.dep_ in ("xcomp", "conj") and verb.head.i != verb.i:
         for c in verb.head.children:
             if c.dep_ == "aux" and c.tag_ == "MD":
                 return c.lower_
@@ -533,7 +533,7 @@ def subject_text(verb: Token, actors: ActorIndex, max_len: int = 10) -> str | No
 
 def realise(verb: Token, actors: ActorIndex, max_len: int = 28) -> str:
     """Subject + predicate of the clause headed by ``verb`` as standalone text."""
-    while verb.dep_ == "xcomp" and verb.head.pos_ in ("VERB", "AUX") and verb.head is not verb:
+    while verb.dep_ == "xcomp" and verb.head.pos_ in ("VERB", "AUX") and verb.head.i != verb.i:
         verb = verb.head
     clause = Clause(verb=verb, subject=subject_of(verb), sentence=verb.sent)
     pred = predicate_tokens(clause, max_len=max_len)

@@ -115,9 +115,9 @@ def _attached_to(tok: Token, verb: Token) -> bool:
     """Is ``tok`` part of the verb's own clause (not of a clause embedded in it)?"""
     head = tok
     for _ in range(8):
-        if head == verb:
+        if head.i == verb.i:
             return True
-        if head.head is head or head.dep_ in CLAUSE_BOUNDARIES:
+        if head.head.i == head.i or head.dep_ in CLAUSE_BOUNDARIES:
             return False
         head = head.head
     return False
@@ -128,7 +128,7 @@ def _in_relative(tok: Token) -> bool:
     for _ in range(10):
         if head.dep_ in ("relcl", "acl"):
             return True
-        if head.head is head:
+        if head.head.i == head.i:
             return False
         head = head.head
     return False

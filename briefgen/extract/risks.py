@@ -121,13 +121,13 @@ def _modality(verb: Token) -> tuple[list[str], bool]:
             elif c.dep_ == "neg":
                 negated = True
         lemma = tok.lemma_.lower()
-        if tok is not verb and tok.lower_ in LIKELY_WORDS:
+        if tok.i != verb.i and tok.lower_ in LIKELY_WORDS:
             words.append(tok.lower_)  # "are likely to raise", "is unlikely to …"
-        if tok is not verb and (
+        if tok.i != verb.i and (
             lemma in FUTURE_VERBS or lemma in CONCERN_WORDS or lemma == "consider"
         ):
             words.append(lemma)
-        if tok.dep_ in ("xcomp", "conj", "ccomp", "acl", "relcl", "pcomp") and tok.head is not tok:
+        if tok.dep_ in ("xcomp", "conj", "ccomp", "acl", "relcl", "pcomp") and tok.head.i != tok.i:
             if tok.dep_ == "relcl" and tok.head.lemma_.lower() not in GENERIC_ANTECEDENTS:
                 break
             tok = tok.head
@@ -213,7 +213,7 @@ def _holder(verb: Token, actors: ActorIndex) -> str | None:
     complement the risk is ("Marco Rubio argues that efforts … will destroy …")."""
     tok = verb
     for _ in range(6):
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             return None
         if tok.dep_ == "ccomp" and is_speech(tok.head):
             subj = subject_of(tok.head)

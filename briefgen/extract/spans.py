@@ -214,7 +214,7 @@ def subject_of(verb: Token) -> Token | None:
         for child in tok.children:
             if child.dep_ in ("nsubj", "nsubjpass", "csubj", "expl"):
                 return child
-        if tok.dep_ in ("conj", "xcomp") and tok.head is not tok:
+        if tok.dep_ in ("conj", "xcomp") and tok.head.i != tok.i:
             tok = tok.head
             seen += 1
             continue

@@ -557,7 +557,7 @@ def _parenthetical_host(verb: Token) -> list[Token] | None:
     """ "At one point, she said, she was considering …": a speech verb set into the
     clause it attributes (a ``parataxis`` child) attributes that clause, itself aside."""
     host = verb.head
-    if host is verb or host.pos_ not in ("VERB", "AUX", "ADJ", "NOUN"):
+    if host.i == verb.i or host.pos_ not in ("VERB", "AUX", "ADJ", "NOUN"):
         return None
     skip = {t.i for t in verb.subtree}
     toks = [t for t in host.subtree if t.i not in skip]
@@ -642,7 +642,7 @@ def _quote_for(sent: Span, verb: Token) -> list[Token] | None:
     others = [
         t
         for t in span_tokens(sent)
-        if t is not verb and t.pos_ == "VERB" and t.lemma_.lower() in SPEECH_VERBS
+        if t.i != verb.i and t.pos_ == "VERB" and t.lemma_.lower() in SPEECH_VERBS
     ]
     for lo, hi in sorted(_quoted_ranges(sent), key=lambda r: r[0] - r[1]):
         if hi - lo < 3:

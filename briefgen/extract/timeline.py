@@ -57,7 +57,7 @@ def _governor(tok: Token) -> Token:
     """The verb or dated noun a date expression belongs to."""
     head = tok
     for _ in range(8):
-        if head.head is head:
+        if head.head.i == head.i:
             break
         head = head.head
         if head.pos_ in ("VERB", "AUX") and head.dep_ not in ("amod",):
@@ -87,7 +87,7 @@ def _future(gov: Token, date_root: Token | None = None) -> bool:
         return True
     tok = date_root
     for _ in range(8):  # the words between the date and its verb: "results due on …"
-        if tok is None or tok is gov or tok.head is tok:
+        if tok is None or tok.i == gov.i or tok.head.i == tok.i:
             break
         tok = tok.head
         if tok.lower_ in _PLANNED_WORDS:
@@ -96,11 +96,43 @@ def _future(gov: Token, date_root: Token | None = None) -> bool:
         return True
     infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in gov.children)
     head = gov.head
-    if not infinitive or head is gov or head.tag_ == "VBD":
-        return False  # "was to meet" tells of a past plan
-    if any(c.lower_ in _WILL for c in head.children):
-        return True  # "will try to meet on Tuesday"
-    return head.lemma_.lower() in _PLANNED or head.lower_ in _PLANNED_WORDS
+    if infinitive and head.i != gov.i:
+        if head.tag_ == "VBD":
+            return False  # "was to meet" tells of a past plan
+        if any(c.lower_ in _WILL for c in head.children):
+            return True  # "will try to meet on Tuesday"
+        if head.lemma_.lower() in _PLANNED or head.lower_ in _PLANNED_WORDS:
+            return True
+    return _planned_above(gov)
+
+
+#: Tags of a verb without tense of its own, its time that of what it hangs from: the
+#: bare form and the -ing form. Not the past participle: "the well, drilled by the rig"
+#: tells of something done, whatever the clause it hangs from plans.
+_NON_FINITE = frozenset({"VB", "VBG"})
+
+
+def _planned_above(gov: Token) -> bool:
+    """Whether a verb without tense hangs, through others like it, from a plan: "was
+    scheduled to spend the night before returning on Tuesday", "arguments due to begin
+    on 27 September". The climb stops at the first verb with a tense of its own ("left
+    before returning on Tuesday" dates no plan) and at anything but a verb, a preposition
+    or subordinator between verbs ("before"), or a predicative adjective ("due")."""
+    tok = gov
+    for _ in range(4):
+        if tok.tag_ not in _NON_FINITE or tok.head.i == tok.i:
+            return False
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ != "to" for c in tok.children):
+            return False  # "has been arrested", "is leaving": a tense of its own
+        head = tok.head
+        if head.pos_ in ("ADP", "SCONJ") and head.head.i != head.i:
+            head = head.head  # "before returning"
+        if head.pos_ not in ("VERB", "AUX", "ADJ"):
+            return False
+        if head.lower_ in _PLANNED_WORDS or any(c.lower_ in _WILL for c in head.children):
+            return True
+        tok = head
+    return False
 
 
 def _past(gov: Token, date_root: Token) -> bool:
@@ -112,7 +144,7 @@ def _past(gov: Token, date_root: Token) -> bool:
         return False
     tok = date_root
     for _ in range(8):
-        if tok.head is tok or tok.head is gov:
+        if tok.head.i == tok.i or tok.head.i == gov.i:
             break
         tok = tok.head
         if tok.pos_ in ("NOUN", "PROPN"):
@@ -214,7 +246,7 @@ def _dates_main_clause(gov: Token) -> bool:
 
 def _depth(tok: Token) -> int:
     depth = 0
-    while tok.head is not tok and depth < 50:
+    while tok.head.i != tok.i and depth < 50:
         tok = tok.head
         depth += 1
     return depth

@@ -358,3 +358,63 @@ def test_worker_with_other_briefgen_refuses_to_extract() -> None:
     with pytest.raises(RuntimeError, match="install the same briefgen on every worker"):
         run_batch(spec, [(0, doc_of("a.txt", "One."))])
     assert "nlp" not in cluster._WORKER  # nothing loaded
+
+
+# --- malloc in Dask's workers -----------------------------------------------------------------
+
+FAULTS = """
+import resource, sys
+from briefgen.nlp.cluster import relax_malloc
+
+def faults() -> int:
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for _ in range(300):
+        block = bytearray(1 << 20)  # 1 MB, every page written
+        del block
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+first = faults()
+relaxed = relax_malloc()
+print(first, relaxed, faults())
+"""
+
+
+def _faults(env_value: str | None) -> tuple[int, bool, int]:
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_TRIM_THRESHOLD_"}
+    if env_value is not None:
+        env["MALLOC_TRIM_THRESHOLD_"] = env_value
+    out = subprocess.run(
+        [sys.executable, "-c", FAULTS], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    return int(out[0]), out[1] == "True", int(out[2])
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc")
+def test_relax_malloc_undoes_the_nannys_trim_threshold() -> None:
+    # Dask's value: every 1 MB block is a fresh mapping (256 page faults) until relaxed.
+    before, relaxed, after = _faults(cluster.DASK_TRIM)
+    assert relaxed
+    assert before > 300 * 200
+    assert after < before / 10
+    # Without it glibc adapts by itself, and relax_malloc leaves the process alone; a
+    # value set by hand is kept.
+    assert _faults(None)[1] is False
+    assert _faults("1000000")[1] is False
+
+
+def test_local_cluster_workers_are_spawned_without_the_trim_threshold(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    distributed = needs_dask()
+    # A nanny started with Dask's defaults writes the value into its own process's
+    # environment too (an earlier test's cluster did, in this one): start clean.
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    client, local, _ = cluster._connect(distributed, None, 1)
+    try:
+        seen = client.run(os.environ.get, "MALLOC_TRIM_THRESHOLD_")
+    finally:
+        client.close()
+        local.close()
+    assert list(seen.values()) == [None]

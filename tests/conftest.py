@@ -329,3 +329,20 @@ def corpus_dir() -> Path:
 
 def env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip() not in ("", "0", "false", "no")
+
+
+def hand_parse(rows: str) -> Any:
+    """A Doc parsed by hand, one token a line: ``word POS TAG dep head`` (head: the
+    index of the token's head; a root heads itself). No model needed."""
+    import spacy
+    from spacy.tokens import Doc
+
+    cols = [line.split() for line in rows.strip().splitlines()]
+    return Doc(
+        spacy.blank("en").vocab,
+        words=[c[0] for c in cols],
+        pos=[c[1] for c in cols],
+        tags=[c[2] for c in cols],
+        deps=[c[3] for c in cols],
+        heads=[int(c[4]) for c in cols],
+    )

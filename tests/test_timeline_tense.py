@@ -5,25 +5,10 @@ are written by hand, as the model parses these sentences."""
 
 from __future__ import annotations
 
-import spacy
+from conftest import hand_parse as parse
 from spacy.tokens import Doc
 
 from briefgen.extract import timeline
-
-VOCAB = spacy.blank("en").vocab
-
-
-def parse(rows: str) -> Doc:
-    """One token a line: ``word POS TAG dep head``."""
-    cols = [line.split() for line in rows.strip().splitlines()]
-    return Doc(
-        VOCAB,
-        words=[c[0] for c in cols],
-        pos=[c[1] for c in cols],
-        tags=[c[2] for c in cols],
-        deps=[c[3] for c in cols],
-        heads=[int(c[4]) for c in cols],
-    )
 
 
 def future(doc: Doc, date: int) -> bool:

@@ -8,87 +8,79 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import spacy
-from spacy.tokens import Doc
+from conftest import hand_parse as parse
 
 import briefgen
 from briefgen.extract import clauses, timeline
 
-VOCAB = spacy.blank("en").vocab
-
-
-def parse(
-    words: list[str], heads: list[int], deps: list[str], pos: list[str], tags: list[str]
-) -> Doc:
-    return Doc(VOCAB, words=words, heads=heads, deps=deps, pos=pos, tags=tags)
-
 
 def test_spacy_tokens_are_new_objects_on_every_access() -> None:
-    doc = parse(["It", "rained"], [1, 1], ["nsubj", "ROOT"], ["PRON", "VERB"], ["PRP", "VBD"])
+    doc = parse("It PRON PRP nsubj 1\nrained VERB VBD ROOT 1")
     root = doc[1]
     assert root.head is not root  # why `is` cannot compare tokens
     assert root.head.i == root.i
 
 
 def test_depth_counts_the_steps_to_the_root() -> None:
-    # "He met them on Tuesday": Tuesday → on → met (root)
-    doc = parse(
-        ["He", "met", "them", "on", "Tuesday"],
-        [1, 1, 1, 1, 3],
-        ["nsubj", "ROOT", "dobj", "prep", "pobj"],
-        ["PRON", "VERB", "PRON", "ADP", "PROPN"],
-        ["PRP", "VBD", "PRP", "IN", "NNP"],
-    )
+    doc = parse("""
+He PRON PRP nsubj 1
+met VERB VBD ROOT 1
+them PRON PRP dobj 1
+on ADP IN prep 1
+Tuesday PROPN NNP pobj 3
+""")
     assert [timeline._depth(t) for t in doc] == [1, 0, 1, 1, 2]
 
 
 def test_a_past_verb_under_a_noun_still_dates_a_past_event() -> None:
     # "the report that he died on 25 June": the walk from the date stops at its verb
     # ("died") and never reaches the noun the clause hangs from ("report").
-    doc = parse(
-        ["report", "that", "he", "died", "on", "June"],
-        [0, 3, 3, 0, 3, 4],
-        ["ROOT", "mark", "nsubj", "acl", "prep", "pobj"],
-        ["NOUN", "SCONJ", "PRON", "VERB", "ADP", "PROPN"],
-        ["NN", "IN", "PRP", "VBD", "IN", "NNP"],
-    )
+    doc = parse("""
+report NOUN NN ROOT 0
+that SCONJ IN mark 3
+he PRON PRP nsubj 3
+died VERB VBD acl 0
+on ADP IN prep 3
+June PROPN NNP pobj 4
+""")
     gov, date_root = doc[3], doc[5]
     assert timeline._governor(date_root).i == gov.i
     assert timeline._past(gov, date_root)
 
 
-def test_a_planned_word_above_the_dates_verb_does_not_make_it_future() -> None:
-    # A "slated" over the clause of "met on Tuesday" is not between the date and its verb.
-    doc = parse(
-        ["slated", "he", "met", "on", "Tuesday"],
-        [0, 2, 0, 2, 3],
-        ["ROOT", "nsubj", "ccomp", "prep", "pobj"],
-        ["VERB", "PRON", "VERB", "ADP", "PROPN"],
-        ["VBN", "PRP", "VBD", "IN", "NNP"],
-    )
+def test_a_planned_word_above_the_dates_verb_is_not_between_them() -> None:
+    # A "slated" over the clause of "met on Tuesday" (a tensed verb) plans nothing of it …
+    doc = parse("""
+slated VERB VBN ROOT 0
+he PRON PRP nsubj 2
+met VERB VBD ccomp 0
+on ADP IN prep 2
+Tuesday PROPN NNP pobj 3
+""")
     assert not timeline._future(doc[2], doc[4])
-    # … while one between them does: "results due on Tuesday".
-    doc = parse(
-        ["results", "due", "on", "Tuesday"],
-        [0, 0, 1, 2],
-        ["ROOT", "amod", "prep", "pobj"],
-        ["NOUN", "ADJ", "ADP", "PROPN"],
-        ["NNS", "JJ", "IN", "NNP"],
-    )
+    # … while one between the date and its verb does: "results due on Tuesday".
+    doc = parse("""
+results NOUN NNS ROOT 0
+due ADJ JJ amod 0
+on ADP IN prep 1
+Tuesday PROPN NNP pobj 2
+""")
     assert timeline._future(doc[0], doc[3])
 
 
 def test_shorten_never_drops_the_head_itself() -> None:
     # A (mis)parsed object of a preposition hung straight from the verb: cutting it must
     # not climb to the verb and take the whole clause with it.
-    words = ["Troops", "entered", "the", "city", "with", "tanks", "yesterday", "morning"]
-    doc = parse(
-        words,
-        [1, 1, 3, 1, 1, 1, 7, 1],
-        ["nsubj", "ROOT", "det", "dobj", "prep", "pobj", "compound", "npadvmod"],
-        ["NOUN", "VERB", "DET", "NOUN", "ADP", "NOUN", "NOUN", "NOUN"],
-        ["NNS", "VBD", "DT", "NN", "IN", "NNS", "NN", "NN"],
-    )
+    doc = parse("""
+Troops NOUN NNS nsubj 1
+entered VERB VBD ROOT 1
+the DET DT det 3
+city NOUN NN dobj 1
+with ADP IN prep 1
+tanks NOUN NNS pobj 1
+yesterday NOUN NN compound 7
+morning NOUN NN npadvmod 1
+""")
     kept = clauses.shorten(list(doc), doc[1], 5)
     assert doc[1].i in {t.i for t in kept}
     assert 0 < len(kept) <= 5
